@@ -1,0 +1,101 @@
+/**
+ * The configuration error catalog. Every error `validateConfig` reports carries one of these
+ * codes; `docs/reference/errors.md` lists them with how to solve each (a test keeps the two in sync).
+ */
+export const CONFIG_ERRORS = {
+  SW101: {
+    title: 'unknown key',
+    solve: 'Remove the key or fix its spelling; the message suggests the closest known key.',
+  },
+  SW102: {
+    title: 'wrong type',
+    solve: 'Give the value the type the message names (a number without quotes, a list in [], ...).',
+  },
+  SW103: { title: 'value not allowed', solve: 'Use one of the values the message lists.' },
+  SW104: { title: 'out of range', solve: 'Use a number inside the range the message gives.' },
+  SW105: {
+    title: 'bad format',
+    solve: 'Write the value in the format the message shows (CIDR, account id, ARN, ...).',
+  },
+  SW106: { title: 'missing key', solve: 'Add the key; it has no default.' },
+  SW110: {
+    title: 'invalid Fargate size',
+    solve:
+      'Pick a cpu/memoryMiB pair Fargate supports; the message lists the memory sizes allowed for the cpu.',
+  },
+  SW111: { title: 'minTasks above maxTasks', solve: 'Raise service.maxTasks or lower service.minTasks.' },
+  SW112: {
+    title: 'overlapping VPC CIDRs',
+    solve:
+      'Give each environment in the same account its own range, e.g. 10.0.0.0/16, 10.1.0.0/16, 10.2.0.0/16.',
+  },
+  SW113: { title: 'VPC CIDR size', solve: 'Use a block between /16 and /24.' },
+  SW114: {
+    title: 'too many availability zones',
+    solve: 'Lower network.azCount to the number of zones the region offers.',
+  },
+  SW115: {
+    title: 'protected environment without deletion protection',
+    solve:
+      'Set database.deletionProtection: true, or explain why not in waivers.deletionProtection (at least 10 characters).',
+  },
+  SW116: { title: 'unknown environment reference', solve: 'Name an environment defined in `environments`.' },
+  SW117: {
+    title: 'certificate in another region',
+    solve: 'An ALB needs an ACM certificate from its own region; request or import one there.',
+  },
+  SW118: {
+    title: 'secret in a plain environment variable',
+    solve: 'Move the value to Secrets Manager or SSM and reference it under app.secrets.',
+  },
+  SW119: {
+    title: 'reserved variable name',
+    solve:
+      'Rename the variable; Slipway sets this one itself (database connection, PORT, APP_ENV, GIT_SHA...).',
+  },
+  SW120: { title: 'no environments', solve: 'Define at least one environment under `environments`.' },
+  SW121: {
+    title: 'deployment settings out of range',
+    solve:
+      'Keep the step percent, bake times and their total inside what ECS allows (the message gives the limit).',
+  },
+  SW122: {
+    title: 'feature needs the database',
+    solve: 'Enable app.database or turn the feature off (pgadmin.enabled: false, deploy.migrate: false).',
+  },
+  SW123: {
+    title: 'storage ceiling below initial size',
+    solve: 'Make maxAllocatedStorageGiB at least allocatedStorageGiB.',
+  },
+  SW125: {
+    title: 'smoke test without outbound access',
+    solve: 'Give the environment a NAT mode (instance is the cheapest), or turn deploy.smokeTest off.',
+  },
+} as const;
+
+export type ConfigErrorCode = keyof typeof CONFIG_ERRORS;
+
+export interface ConfigError {
+  /** Dotted key path, e.g. `environments.prod.service.cpu`. */
+  readonly path: string;
+  readonly code: ConfigErrorCode;
+  /** One sentence: what is wrong and what is allowed. */
+  readonly message: string;
+}
+
+export function formatConfigError(error: ConfigError): string {
+  return `${error.path || '(root)'}: ${error.message} [${error.code}]`;
+}
+
+export class ConfigValidationError extends Error {
+  constructor(
+    readonly errors: readonly ConfigError[],
+    readonly source = 'slipway.config.ts',
+  ) {
+    super(
+      `${source} has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n` +
+        errors.map((e) => `  - ${formatConfigError(e)}`).join('\n'),
+    );
+    this.name = 'ConfigValidationError';
+  }
+}

@@ -1,0 +1,31 @@
+export { defineConfig } from './define-config.ts';
+export {
+  CONFIG_ERRORS,
+  type ConfigError,
+  type ConfigErrorCode,
+  ConfigValidationError,
+  formatConfigError,
+} from './errors.ts';
+export { describeMemoryFor, FARGATE_CPU_UNITS, FARGATE_SIZES, isValidFargateSize } from './fargate.ts';
+export { defaultConfigPath, findRepoRoot, loadConfig, parseConfig } from './load.ts';
+export { availabilityZones, isRegion, REGION_NAMES, REGIONS, type Region } from './regions.ts';
+export {
+  ALARM_DEFAULTS,
+  type AlarmName,
+  type Capacity,
+  capacityProviderStrategy,
+  DEFAULTS,
+  type ResolvedEnvironment,
+  type ResolvedRegistry,
+  resolveEnvironment,
+  resolveRegistry,
+  spotShare,
+} from './resolve.ts';
+export type {
+  AppConfig,
+  EnvironmentConfig,
+  EnvironmentInput,
+  SlipwayConfig,
+  SlipwayConfigInput,
+} from './types.ts';
+export { cidrsOverlap, closest, type ValidationResult, validateConfig } from './validate.ts';

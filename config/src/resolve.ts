@@ -1,0 +1,227 @@
+import { availabilityZones, type Region } from './regions.ts';
+import type { AppConfig, EnvironmentConfig, SlipwayConfig } from './types.ts';
+
+/**
+ * Defaults that differ between ordinary and protected (production) environments, in one table.
+ * Everything an environment leaves unset is taken from the column its `protected` flag selects:
+ * cheap for dev, safe for prod. Units are in the key names.
+ */
+export const DEFAULTS = {
+  standard: {
+    nat: 'instance',
+    flowLogRetentionDays: 14,
+    minTasks: 1,
+    capacity: 'spot',
+    logRetentionDays: 14,
+    instanceClass: 't4g.micro',
+    multiAz: false,
+    backupRetentionDays: 1,
+    deletionProtection: false,
+    rotationDays: false,
+    strategy: 'rolling',
+    stepPercent: 10,
+    stepBakeMinutes: 5,
+    bakeMinutes: 0,
+    waf: false,
+    accessLogs: false,
+    approval: false,
+    /** Grafana's one task: Spot is fine where an interruption only costs a minute of dashboards. */
+    toolCapacity: 'spot',
+  },
+  protected: {
+    nat: 'gateway-per-az',
+    flowLogRetentionDays: 90,
+    minTasks: 2,
+    capacity: { mixed: { base: 1, spotWeight: 1 } },
+    logRetentionDays: 90,
+    instanceClass: 't4g.small',
+    multiAz: true,
+    backupRetentionDays: 14,
+    deletionProtection: true,
+    rotationDays: 30,
+    strategy: 'canary',
+    stepPercent: 10,
+    stepBakeMinutes: 10,
+    bakeMinutes: 15,
+    waf: true,
+    accessLogs: true,
+    approval: true,
+    toolCapacity: 'on-demand',
+  },
+} as const;
+
+/**
+ * Alarm thresholds used when `alarms.rules.<name>` is not set. Protected environments get every
+ * alarm; others only `MINIMUM_ALARMS` (the ones that mean "broken", not "slow"), so dev stays cheap
+ * ($0.10 per metric per alarm per month, us-east-1, 2026-11). An explicit rule always wins.
+ */
+export const ALARM_DEFAULTS = {
+  http5xx: { percent: 5 },
+  latencyP99: { milliseconds: 1500 },
+  unhealthyHosts: { count: 1 },
+  cpuHigh: { percent: 85 },
+  memoryHigh: { percent: 90 },
+  tasksBelowDesired: { minutes: 10 },
+  dbCpuHigh: { percent: 80 },
+  dbStorageLow: { freeGiB: 2 },
+  dbConnectionsHigh: { count: 60 },
+} as const;
+
+export type AlarmName = keyof typeof ALARM_DEFAULTS;
+
+/** The alarms an unprotected environment gets by default. */
+export const MINIMUM_ALARMS: readonly AlarmName[] = [
+  'http5xx',
+  'unhealthyHosts',
+  'tasksBelowDesired',
+  'dbStorageLow',
+];
+
+export type Capacity = EnvironmentConfig['service']['capacity'] & {};
+
+/** A capacity setting as the share of each Fargate capacity provider (what ECS is given). */
+export function capacityProviderStrategy(
+  capacity: Capacity,
+): { capacityProvider: 'FARGATE' | 'FARGATE_SPOT'; base?: number; weight: number }[] {
+  if (capacity === 'on-demand') return [{ capacityProvider: 'FARGATE', weight: 1 }];
+  if (capacity === 'spot') return [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }];
+  return [
+    { capacityProvider: 'FARGATE', base: capacity.mixed.base, weight: 1 },
+    { capacityProvider: 'FARGATE_SPOT', weight: capacity.mixed.spotWeight },
+  ];
+}
+
+/** Expected share of task-hours on Spot for a steady fleet of `tasks` tasks (used by the cost model). */
+export function spotShare(capacity: Capacity, tasks: number): number {
+  if (tasks <= 0) return 0;
+  if (capacity === 'on-demand') return 0;
+  if (capacity === 'spot') return 1;
+  const rest = Math.max(0, tasks - capacity.mixed.base);
+  return (rest * capacity.mixed.spotWeight) / (capacity.mixed.spotWeight + 1) / tasks;
+}
+
+/** One environment with every default applied: what constructs receive. They never test the name. */
+export function resolveEnvironment(name: string, env: EnvironmentConfig, config: SlipwayConfig) {
+  const d = env.protected ? DEFAULTS.protected : DEFAULTS.standard;
+  const app: AppConfig = config.app;
+  const minTasks = env.service.minTasks ?? d.minTasks;
+  const hasDatabase = app.database !== false;
+  const strategy = env.deploy.strategy ?? d.strategy;
+  const rules = env.alarms.rules;
+  const alarm = <K extends AlarmName>(key: K) => {
+    const value = rules[key];
+    if (value === false) return false as const;
+    if (value === undefined && !env.protected && !MINIMUM_ALARMS.includes(key)) return false as const;
+    return (value ?? ALARM_DEFAULTS[key]) as (typeof ALARM_DEFAULTS)[K];
+  };
+  return {
+    name,
+    app,
+    account: env.account,
+    region: env.region as Region,
+    protected: env.protected,
+    branch: env.branch,
+    promoteFrom: env.promoteFrom,
+    approval: env.approval ?? d.approval,
+    /** Prefix of every stack and physical name: `<app>-<env>`. */
+    prefix: `${app.name}-${name}`,
+    /** Root of the SSM parameters this environment writes and reads: `/<app>/<env>`. */
+    parameterPath: `/${app.name}/${name}`,
+    network: {
+      cidr: env.network.cidr,
+      azCount: env.network.azCount,
+      availabilityZones: availabilityZones(env.region as Region, env.network.azCount),
+      nat: env.network.nat ?? d.nat,
+      flowLogRetentionDays: env.network.flowLogRetentionDays ?? d.flowLogRetentionDays,
+    },
+    service: {
+      cpu: env.service.cpu ?? app.cpu,
+      memoryMiB: env.service.memoryMiB ?? app.memoryMiB,
+      minTasks,
+      maxTasks: env.service.maxTasks ?? (env.protected ? Math.max(4, minTasks) : minTasks + 1),
+      capacity: (env.service.capacity ?? d.capacity) as Capacity,
+      scaleOnCpuPercent: env.service.scaleOnCpuPercent,
+      scaleOnMemoryPercent: env.service.scaleOnMemoryPercent,
+      scaleOnRequestsPerTarget: env.service.scaleOnRequestsPerTarget,
+      logRetentionDays: env.service.logRetentionDays ?? d.logRetentionDays,
+      deregistrationDelaySeconds: env.service.deregistrationDelaySeconds,
+    },
+    database: hasDatabase
+      ? {
+          name: app.database === false ? 'app' : app.database.name,
+          engineVersion: app.database === false ? '18' : app.database.engineVersion,
+          instanceClass: env.database.instanceClass ?? d.instanceClass,
+          multiAz: env.database.multiAz ?? d.multiAz,
+          backupRetentionDays: env.database.backupRetentionDays ?? d.backupRetentionDays,
+          deletionProtection: env.database.deletionProtection ?? d.deletionProtection,
+          allocatedStorageGiB: env.database.allocatedStorageGiB,
+          maxAllocatedStorageGiB: env.database.maxAllocatedStorageGiB,
+          rotationDays: env.database.rotationDays ?? d.rotationDays,
+          /** Protected environments snapshot the instance when it is removed; others delete it. */
+          snapshotOnRemoval: env.protected,
+        }
+      : undefined,
+    domain: env.domain,
+    deploy: {
+      strategy,
+      stepPercent: env.deploy.stepPercent ?? d.stepPercent,
+      stepBakeMinutes: env.deploy.stepBakeMinutes ?? d.stepBakeMinutes,
+      bakeMinutes: env.deploy.bakeMinutes ?? d.bakeMinutes,
+      testListenerPort: env.deploy.testListenerPort,
+      testListenerCidrs: env.deploy.testListenerCidrs,
+      rollbackOn5xxPercent: env.deploy.rollbackOn5xxPercent,
+      rollbackOnP99Milliseconds: env.deploy.rollbackOnP99Milliseconds,
+      migrate: env.deploy.migrate ?? hasDatabase,
+      smokeTest: env.deploy.smokeTest,
+    },
+    alarms: {
+      email: env.alarms.email,
+      http5xx: alarm('http5xx'),
+      latencyP99: alarm('latencyP99'),
+      unhealthyHosts: alarm('unhealthyHosts'),
+      cpuHigh: alarm('cpuHigh'),
+      memoryHigh: alarm('memoryHigh'),
+      tasksBelowDesired: alarm('tasksBelowDesired'),
+      dbCpuHigh: hasDatabase ? alarm('dbCpuHigh') : false,
+      dbStorageLow: hasDatabase ? alarm('dbStorageLow') : false,
+      dbConnectionsHigh: hasDatabase ? alarm('dbConnectionsHigh') : false,
+    },
+    waf: {
+      enabled: env.waf.enabled ?? d.waf,
+      rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes,
+      logRetentionDays: env.waf.logRetentionDays,
+    },
+    accessLogs: env.accessLogs ?? d.accessLogs,
+    grafana: {
+      ...env.grafana,
+      capacity: env.grafana.capacity ?? d.toolCapacity,
+    },
+    pgadmin: {
+      ...env.pgadmin,
+      // pgAdmin needs the database; validation rejects enabling it without one.
+      enabled: env.pgadmin.enabled && hasDatabase,
+      email: env.pgadmin.email ?? `admin@${app.name}.internal`,
+    },
+  };
+}
+
+export type ResolvedEnvironment = ReturnType<typeof resolveEnvironment>;
+
+/** Where the image repository lives: explicit, or the first environment's account and region. */
+export function resolveRegistry(config: SlipwayConfig) {
+  const first = Object.values(config.environments)[0];
+  if (!first) throw new Error('resolveRegistry: the config has no environments');
+  const everyAlarmEmail = Object.values(config.environments).flatMap((env) => env.alarms.email);
+  return {
+    ...config.registry,
+    account: config.registry.account ?? first.account,
+    region: (config.registry.region ?? first.region) as Region,
+    repositoryName: config.app.name,
+    cleanup: {
+      ...config.registry.cleanup,
+      alarmEmail: config.registry.cleanup.alarmEmail ?? [...new Set(everyAlarmEmail)],
+    },
+  };
+}
+
+export type ResolvedRegistry = ReturnType<typeof resolveRegistry>;

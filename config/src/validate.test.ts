@@ -1,0 +1,410 @@
+/*
+ * Config validation scenarios. Each rule of the schema and of the cross-field checks has one
+ * test; every test starts from a valid config and breaks one thing, expecting exactly the error
+ * (key path + code) that names it. Also: all errors of several sections arrive in one report,
+ * and the shipped slipway.config.ts is valid.
+ */
+import { describe, expect, it } from 'vitest';
+import shipped from '../../slipway.config.ts';
+import { ConfigValidationError, formatConfigError } from './errors.ts';
+import { parseConfig } from './load.ts';
+import type { SlipwayConfigInput } from './types.ts';
+import { cidrsOverlap, closest, validateConfig } from './validate.ts';
+
+function base(): SlipwayConfigInput {
+  return {
+    app: { name: 'demo' },
+    environments: {
+      dev: { account: '111111111111', region: 'us-east-1', network: { cidr: '10.0.0.0/16' } },
+      prod: {
+        account: '222222222222',
+        region: 'af-south-1',
+        protected: true,
+        network: { cidr: '10.0.0.0/16' },
+      },
+    },
+  };
+}
+
+/** Validates a config that `mutate` broke and returns `path [code]` of each error. */
+function errorsOf(mutate: (c: SlipwayConfigInput & Record<string, unknown>) => void): string[] {
+  const config = structuredClone(base()) as SlipwayConfigInput & Record<string, unknown>;
+  mutate(config);
+  const result = validateConfig(config);
+  return result.ok ? [] : result.errors.map((e) => `${e.path} [${e.code}]`);
+}
+
+function messagesOf(mutate: (c: SlipwayConfigInput & Record<string, unknown>) => void): string[] {
+  const config = structuredClone(base()) as SlipwayConfigInput & Record<string, unknown>;
+  mutate(config);
+  const result = validateConfig(config);
+  return result.ok ? [] : result.errors.map(formatConfigError);
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: tests write deliberately invalid values
+const env = (c: SlipwayConfigInput, name: string): any => c.environments[name];
+
+describe('validateConfig', () => {
+  it('accepts the shipped slipway.config.ts', () => {
+    const result = validateConfig(shipped);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+  });
+
+  it('accepts the minimal base config', () => {
+    expect(errorsOf(() => {})).toEqual([]);
+  });
+
+  it('rejects an unknown key and suggests the nearest known one', () => {
+    expect(
+      messagesOf((c) => {
+        env(c, 'dev').netwrk = {};
+      }),
+    ).toContain('environments.dev.netwrk: unknown key; did you mean "network"? [SW101]');
+  });
+
+  it('rejects an unknown top-level key', () => {
+    expect(
+      errorsOf((c) => {
+        c.enviroments = {};
+      }),
+    ).toEqual(['enviroments [SW101]']);
+  });
+
+  it('rejects a Fargate cpu/memory pair Fargate does not offer, listing the allowed sizes', () => {
+    const messages = messagesOf((c) => {
+      env(c, 'dev').service = { cpu: 256, memoryMiB: 4096 };
+    });
+    expect(messages).toEqual([
+      'environments.dev.service.memoryMiB: got 4096 with cpu 256; Fargate allows memoryMiB 512, 1024, 2048 for cpu 256 [SW110]',
+    ]);
+  });
+
+  it('rejects a cpu value that is not a Fargate size', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'dev').service = { cpu: 300, memoryMiB: 1024 };
+      }),
+    ).toEqual(['environments.dev.service.cpu [SW110]']);
+  });
+
+  it('rejects minTasks above maxTasks', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'dev').service = { minTasks: 3, maxTasks: 2 };
+      }),
+    ).toEqual(['environments.dev.service.minTasks [SW111]']);
+  });
+
+  it('rejects overlapping CIDRs between environments in the same account', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'prod').account = '111111111111';
+        env(c, 'prod').network.cidr = '10.0.128.0/17';
+      }),
+    ).toEqual(['environments.prod.network.cidr [SW112]']);
+  });
+
+  it('allows the same CIDR in different accounts', () => {
+    // base() already gives dev and prod 10.0.0.0/16 in different accounts
+    expect(errorsOf(() => {})).toEqual([]);
+  });
+
+  it('rejects a malformed CIDR', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'dev').network.cidr = '10.0.0.300/16';
+      }),
+    ).toEqual(['environments.dev.network.cidr [SW105]']);
+  });
+
+  it('rejects a VPC block larger than /16', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'dev').network.cidr = '10.0.0.0/8';
+      }),
+    ).toEqual(['environments.dev.network.cidr [SW113]']);
+  });
+
+  it('rejects an unknown region and suggests the nearest', () => {
+    expect(
+      messagesOf((c) => {
+        env(c, 'dev').region = 'us-east-9';
+      }),
+    ).toEqual([
+      'environments.dev.region: got "us-east-9"; not one of the 32 allowed values; did you mean "us-east-1"? [SW103]',
+    ]);
+  });
+
+  it('rejects more availability zones than the region offers', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'dev').region = 'us-west-1';
+        env(c, 'dev').network.azCount = 3;
+      }),
+    ).toEqual(['environments.dev.network.azCount [SW114]']);
+  });
+
+  it('rejects a protected environment without deletion protection', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'prod').database = { deletionProtection: false };
+      }),
+    ).toEqual(['environments.prod.database.deletionProtection [SW115]']);
+  });
+
+  it('accepts a protected environment without deletion protection when the waiver gives a reason', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'prod').database = { deletionProtection: false };
+        env(c, 'prod').waivers = { deletionProtection: 'restored nightly from the warehouse; disposable' };
+      }),
+    ).toEqual([]);
+  });
+
+  it('rejects a waiver without a real reason', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'prod').database = { deletionProtection: false };
+        env(c, 'prod').waivers = { deletionProtection: 'ok' };
+      }),
+    ).toContain('environments.prod.waivers.deletionProtection [SW104]');
+  });
+
+  it('rejects a malformed account id', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'dev').account = '1234';
+      }),
+    ).toEqual(['environments.dev.account [SW105]']);
+  });
+
+  it('reports a missing required key', () => {
+    expect(
+      errorsOf((c) => {
+        delete env(c, 'dev').network;
+      }),
+    ).toEqual(['environments.dev.network [SW106]']);
+  });
+
+  it('reports a value of the wrong type', () => {
+    expect(
+      messagesOf((c) => {
+        env(c, 'dev').service = { minTasks: '2' };
+      }),
+    ).toEqual(['environments.dev.service.minTasks: got "2"; expected number [SW102]']);
+  });
+
+  it('reports the inner field of a half-written mixed capacity, not "invalid union"', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'dev').service = { capacity: { mixed: { base: 1 } } };
+      }),
+    ).toEqual(['environments.dev.service.capacity.mixed.spotWeight [SW106]']);
+  });
+
+  it('rejects promoteFrom naming an unknown environment', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'prod').promoteFrom = 'stagin';
+      }),
+    ).toEqual(['environments.prod.promoteFrom [SW116]']);
+  });
+
+  it('rejects a certificate from another region', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'prod').domain = {
+          name: 'app.example.com',
+          certificateArn:
+            'arn:aws:acm:us-east-1:222222222222:certificate/0b1c2d3e-1111-2222-3333-444455556666',
+        };
+      }),
+    ).toEqual(['environments.prod.domain.certificateArn [SW117]']);
+  });
+
+  it('rejects a secret-looking plain environment variable', () => {
+    expect(
+      errorsOf((c) => {
+        c.app.environment = { STRIPE_API_KEY: 'sk_live_x' };
+      }),
+    ).toEqual(['app.environment.STRIPE_API_KEY [SW118]']);
+  });
+
+  it('rejects variables Slipway sets itself', () => {
+    expect(
+      errorsOf((c) => {
+        c.app.environment = { PORT: '8080' };
+      }),
+    ).toEqual(['app.environment.PORT [SW119]']);
+  });
+
+  it('rejects a config without environments', () => {
+    expect(
+      errorsOf((c) => {
+        c.environments = {};
+      }),
+    ).toEqual(['environments [SW120]']);
+  });
+
+  it('rejects a linear step below 3 percent', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'dev').deploy = { strategy: 'linear', stepPercent: 2 };
+      }),
+    ).toEqual(['environments.dev.deploy.stepPercent [SW121]']);
+  });
+
+  it('rejects a linear deployment longer than 33 hours in total', () => {
+    const messages = messagesOf((c) => {
+      env(c, 'dev').deploy = { strategy: 'linear', stepPercent: 10, stepBakeMinutes: 240, bakeMinutes: 60 };
+    });
+    expect(messages).toEqual([
+      'environments.dev.deploy.stepBakeMinutes: 10 steps × 240 min + bake 60 min = 2460 min; ECS allows at most 1980 min (33 h) in total [SW121]',
+    ]);
+  });
+
+  it('rejects a canary step that is not a multiple of 0.1 percent', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'dev').deploy = { strategy: 'canary', stepPercent: 12.25 };
+      }),
+    ).toEqual(['environments.dev.deploy.stepPercent [SW121]']);
+  });
+
+  it('rejects a canary total above 33 hours', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'dev').deploy = { strategy: 'canary', stepBakeMinutes: 1440, bakeMinutes: 1000 };
+      }),
+    ).toEqual(['environments.dev.deploy.stepBakeMinutes [SW121]']);
+  });
+
+  it('rejects smoke tests in an environment without NAT', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'dev').network.nat = 'none';
+        env(c, 'dev').deploy = { strategy: 'blue-green' };
+      }),
+    ).toEqual(['environments.dev.deploy.smokeTest [SW125]']);
+  });
+
+  it('accepts blue/green without NAT when smoke tests are off', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'dev').network.nat = 'none';
+        env(c, 'dev').deploy = { strategy: 'blue-green', smokeTest: false };
+      }),
+    ).toEqual([]);
+  });
+
+  it('rejects a bake time above 1440 minutes', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'dev').deploy = { bakeMinutes: 2000 };
+      }),
+    ).toEqual(['environments.dev.deploy.bakeMinutes [SW104]']);
+  });
+
+  it('rejects pgAdmin and migrations when the app has no database', () => {
+    expect(
+      errorsOf((c) => {
+        c.app.database = false;
+        env(c, 'dev').pgadmin = { enabled: true };
+        env(c, 'dev').deploy = { migrate: true };
+      }),
+    ).toEqual(['environments.dev.pgadmin.enabled [SW122]', 'environments.dev.deploy.migrate [SW122]']);
+  });
+
+  it('rejects a storage ceiling below the initial storage', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'dev').database = { allocatedStorageGiB: 100, maxAllocatedStorageGiB: 50 };
+      }),
+    ).toEqual(['environments.dev.database.maxAllocatedStorageGiB [SW123]']);
+  });
+
+  it('rejects a Grafana or pgAdmin size Fargate does not offer', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'dev').grafana = { cpu: 256, memoryMiB: 4096 };
+        env(c, 'dev').pgadmin = { enabled: true, cpu: 300 };
+      }),
+    ).toEqual(['environments.dev.grafana.memoryMiB [SW110]', 'environments.dev.pgadmin.cpu [SW110]']);
+  });
+
+  it('ignores the size of a tool that is turned off', () => {
+    expect(errorsOf((c) => (env(c, 'dev').pgadmin = { enabled: false, cpu: 300 }))).toEqual([]);
+  });
+
+  it('rejects more than four allowed CIDRs for a tool route (an ALB rule evaluates at most five values)', () => {
+    const five = ['10.9.0.0/24', '10.9.1.0/24', '10.9.2.0/24', '10.9.3.0/24', '10.9.4.0/24'];
+    expect(errorsOf((c) => (env(c, 'dev').grafana = { allowedCidrs: five }))).toEqual([
+      'environments.dev.grafana.allowedCidrs [SW104]',
+    ]);
+  });
+
+  it('rejects a Grafana version that is not an exact x.y.z tag', () => {
+    expect(errorsOf((c) => (env(c, 'dev').grafana = { version: 'latest' }))).toEqual([
+      'environments.dev.grafana.version [SW105]',
+    ]);
+  });
+
+  it('reports the errors of every section at once', () => {
+    const errors = errorsOf((c) => {
+      (c.app as Record<string, unknown>).prot = 3000;
+      env(c, 'dev').region = 'mars-1';
+      env(c, 'dev').service = { minTasks: 5, maxTasks: 1 };
+      env(c, 'prod').network.cidr = '10.0.0.0/8';
+      env(c, 'prod').database = { deletionProtection: false };
+    });
+    expect(errors).toEqual([
+      'app.prot [SW101]',
+      'environments.dev.region [SW103]',
+      'environments.prod.network.cidr [SW113]',
+      'environments.prod.database.deletionProtection [SW115]',
+    ]);
+  });
+
+  it('still reports cross-field errors of valid environments when another environment is invalid', () => {
+    const errors = errorsOf((c) => {
+      env(c, 'dev').account = 'x';
+      env(c, 'prod').service = { minTasks: 5, maxTasks: 1 };
+    });
+    expect(errors).toEqual([
+      'environments.dev.account [SW105]',
+      'environments.prod.service.minTasks [SW111]',
+    ]);
+  });
+});
+
+describe('parseConfig', () => {
+  it('throws one error listing every problem with its key path', () => {
+    const config = structuredClone(base());
+    env(config, 'dev').account = 'x';
+    env(config, 'prod').network.cidr = 'nope';
+    let thrown: unknown;
+    try {
+      parseConfig(config);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(ConfigValidationError);
+    expect((thrown as Error).message).toMatch(
+      /^slipway\.config\.ts has 2 errors:\n {2}- environments\.dev\.account: /,
+    );
+    expect((thrown as Error).message).toContain('environments.prod.network.cidr: got "nope"');
+  });
+});
+
+describe('helpers', () => {
+  it('cidrsOverlap detects containment and disjoint blocks', () => {
+    expect(cidrsOverlap('10.0.0.0/16', '10.0.255.0/24')).toBe(true);
+    expect(cidrsOverlap('10.0.0.0/16', '10.1.0.0/16')).toBe(false);
+    expect(cidrsOverlap('10.0.0.0/8', '10.200.0.0/16')).toBe(true);
+  });
+
+  it('closest finds a typo but not an unrelated word', () => {
+    expect(closest('memoryMib', ['memoryMiB', 'cpu'])).toBe('memoryMiB');
+    expect(closest('banana', ['memoryMiB', 'cpu'])).toBeUndefined();
+  });
+});

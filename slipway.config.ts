@@ -1,0 +1,105 @@
+import { defineConfig } from '@slipway/config';
+
+// The one file you edit. Every key is documented where it is defined (config/src/schema.ts,
+// hover it in your editor) and in docs/reference/config.md; `slipway plan <env>` shows what an
+// environment costs. Account ids below are placeholders: replace them with your own.
+export default defineConfig({
+  app: {
+    name: 'slipway',
+    image: { build: { context: '.', dockerfile: 'app/Dockerfile' } },
+    port: 3000,
+    healthPath: '/health',
+    readyPath: '/ready',
+    cpu: 256,
+    memoryMiB: 512,
+    environment: { LOG_LEVEL: 'info' },
+    database: { name: 'app', engineVersion: '18' },
+  },
+
+  github: { owner: 'example-org', repository: 'slipway' },
+
+  environments: {
+    // Everything cheap: Fargate Spot, one small task, a NAT instance, single-AZ t4g.micro.
+    dev: {
+      account: '111111111111',
+      region: 'us-east-1',
+      branch: 'dev',
+      network: { cidr: '10.0.0.0/16', azCount: 2, nat: 'instance' },
+      service: { cpu: 256, memoryMiB: 512, minTasks: 1, maxTasks: 2, capacity: 'spot' },
+      database: {
+        instanceClass: 't4g.micro',
+        multiAz: false,
+        backupRetentionDays: 1,
+        deletionProtection: false,
+      },
+      deploy: { strategy: 'rolling' },
+    },
+
+    // Like dev, in its own VPC: for QA and pull-request previews.
+    test: {
+      account: '111111111111',
+      region: 'us-east-1',
+      network: { cidr: '10.1.0.0/16', azCount: 2, nat: 'instance' },
+      service: { cpu: 256, memoryMiB: 512, minTasks: 1, maxTasks: 1, capacity: 'spot' },
+      database: {
+        instanceClass: 't4g.micro',
+        multiAz: false,
+        backupRetentionDays: 1,
+        deletionProtection: false,
+      },
+      deploy: { strategy: 'rolling' },
+      grafana: { enabled: false },
+    },
+
+    // Production-like, in production's region: one NAT gateway, blue/green deploys, WAF on.
+    staging: {
+      account: '222222222222',
+      region: 'af-south-1',
+      branch: 'main',
+      network: { cidr: '10.2.0.0/16', azCount: 2, nat: 'gateway' },
+      service: {
+        cpu: 512,
+        memoryMiB: 1024,
+        minTasks: 1,
+        maxTasks: 2,
+        capacity: { mixed: { base: 1, spotWeight: 1 } },
+      },
+      database: {
+        instanceClass: 't4g.micro',
+        multiAz: false,
+        backupRetentionDays: 7,
+        deletionProtection: false,
+      },
+      deploy: { strategy: 'blue-green', bakeMinutes: 5 },
+      waf: { enabled: true },
+    },
+
+    // Production (seed 002: af-south-1): an on-demand base task plus Spot, a NAT gateway per zone,
+    // Multi-AZ PostgreSQL with deletion protection, 10% canary deploys behind an approval.
+    prod: {
+      account: '333333333333',
+      region: 'af-south-1',
+      protected: true,
+      branch: 'main',
+      promoteFrom: 'staging',
+      approval: true,
+      network: { cidr: '10.3.0.0/16', azCount: 2, nat: 'gateway-per-az' },
+      service: {
+        cpu: 1024,
+        memoryMiB: 2048,
+        minTasks: 1,
+        maxTasks: 4,
+        capacity: { mixed: { base: 1, spotWeight: 1 } },
+      },
+      database: {
+        instanceClass: 't4g.small',
+        multiAz: true,
+        backupRetentionDays: 14,
+        deletionProtection: true,
+      },
+      deploy: { strategy: 'canary', stepPercent: 10, stepBakeMinutes: 10, bakeMinutes: 15 },
+      waf: { enabled: true },
+      alarms: { email: ['oncall@example.com'] },
+    },
+  },
+});
