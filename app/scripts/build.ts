@@ -1,0 +1,61 @@
+/**
+ * Bundles the service into dist/ with esbuild: `dist/main.js` plus chunks for code loaded on demand
+ * (the migration runner). Everything is bundled except PGlite (WebAssembly and data files, loaded only
+ * for the embedded database, which the container image does not ship) and pg-native (optional, unused).
+ *
+ * Usage: `npm run build -w @slipway/app` or `tsx app/scripts/build.ts [outdir]`.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Modules left out of the bundle; the image installs none of them (see Dockerfile). */
+export const EXTERNAL = ['@electric-sql/pglite', '@electric-sql/pglite-socket', 'pg-native'];
+
+export async function bundle(
+  outdir: string = join(appDir, 'dist'),
+): Promise<{ outdir: string; bytes: number }> {
+  await rm(outdir, { recursive: true, force: true });
+  await mkdir(outdir, { recursive: true });
+  const result = await build({
+    absWorkingDir: appDir,
+    entryPoints: { main: 'src/main.ts' },
+    outdir,
+    bundle: true,
+    splitting: true,
+    // Chunks stay beside main.js: src/config.ts finds the app folder one level above the running file.
+    chunkNames: '[name]-[hash]',
+    platform: 'node',
+    format: 'esm',
+    // Local runs use Node 20; the image runs Node 24.
+    target: 'node20',
+    external: EXTERNAL,
+    // pg probes `navigator` to detect Cloudflare Workers; on Node 20 the first access to that global
+    // loads Node's internal undici (~20 ms of start-up). Nothing in the service uses it.
+    define: { navigator: 'undefined', Response: 'undefined' },
+    // Bundled CommonJS dependencies (pg, pino, fastify) call require() for Node built-ins.
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+    // Whitespace and syntax only: identifiers keep their names, which appear in logged errors
+    // (err.type) and stack traces. (esbuild's keepNames would do the same at a runtime cost: it wraps
+    // every function it names, on the request path too.)
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'linked',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  // dist/ is self-contained: `node dist/main.js` works without app/package.json beside it.
+  await writeFile(join(outdir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
+  const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+  return { outdir, bytes };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { outdir, bytes } = await bundle(process.argv[2] ? resolve(process.argv[2]) : undefined);
+  process.stderr.write(`built ${outdir} (${(bytes / 1024).toFixed(0)} KiB)\n`);
+}

@@ -1,0 +1,135 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import fastJson from 'fast-json-stringify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import type pg from 'pg';
+import type { Config } from './config.ts';
+import errorHandler, { sendError, toAppError } from './plugins/app/error-handler.ts';
+import itemsRepository from './plugins/app/items-repository.ts';
+import lifecycle from './plugins/app/lifecycle.ts';
+import requestContext, { RequestLogController, requestIdOf } from './plugins/app/request-context.ts';
+import env from './plugins/external/env.ts';
+import postgres from './plugins/external/postgres.ts';
+import itemsRoutes from './routes/api/items/index.ts';
+import healthRoutes from './routes/health/index.ts';
+import infoRoutes from './routes/info/index.ts';
+import readyRoutes from './routes/ready/index.ts';
+import rootRoutes from './routes/root.ts';
+
+/** The app with TypeBox schemas typing request and reply in route handlers. */
+export type AppInstance = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface BuildAppOptions {
+  readonly config: Config;
+  /** `pg` client settings (src/db/connection.ts `clientConfig`). */
+  readonly connection: pg.ClientConfig;
+  /** Migrations this build ships; `/ready` checks the database has them all. */
+  readonly migrations: readonly string[];
+  readonly logger: FastifyBaseLogger;
+}
+
+/**
+ * Two validators: bodies are validated strictly (a number is not a string), while querystring and
+ * params, which are always strings on the wire, are coerced to the schema's types. Both report every
+ * error (allErrors), never drop unknown properties silently (removeAdditional: false: they are
+ * rejected by `additionalProperties: false`), and fill defaults.
+ *
+ * allErrors is safe here because every string and array in an input schema has a maximum length and
+ * the body is capped at BODY_LIMIT_BYTES (ajv's warning is about unbounded input).
+ */
+function validators() {
+  const common = {
+    allErrors: true,
+    removeAdditional: false,
+    useDefaults: true,
+    strict: true,
+    // The schemas are static and exercised by the tests; checking them against the JSON Schema
+    // meta-schema at every start costs more than compiling them.
+    validateSchema: false,
+  } as const;
+  const body = memoize(new Ajv({ ...common, coerceTypes: false }));
+  const params = memoize(new Ajv({ ...common, coerceTypes: 'array' }));
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
+    httpPart === 'body' ? body(schema) : params(schema);
+}
+
+/**
+ * Compiles each distinct schema once. Fastify compiles per route and status code, and most of them
+ * repeat (the error response on every route, the id parameter on three): compiling is most of the
+ * start-up time of a small service (measured: ~170 of ~400 ms, see docs/performance.md).
+ */
+function memoize<T>(compiler: { compile(schema: object): T }): (schema: object) => T {
+  const compiled = new Map<string, T>();
+  return (schema) => {
+    const key = JSON.stringify(schema);
+    let fn = compiled.get(key);
+    if (fn === undefined) {
+      fn = compiler.compile(schema);
+      compiled.set(key, fn);
+    }
+    return fn;
+  };
+}
+
+/** Response serializers (fast-json-stringify, fastify's default), compiled once per distinct schema. */
+function serializers() {
+  const serializer = memoize({ compile: (schema: object) => fastJson(schema) });
+  return ({ schema }: { schema: object }) => serializer(schema);
+}
+
+/**
+ * Builds the service (fastify/demo layout): external plugins (config, database pool), app plugins
+ * (request ids and logging, drain behaviour, errors, repositories), then routes. Plugins are
+ * registered explicitly rather than autoloaded, so esbuild can bundle them into one file.
+ */
+export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
+  const { config } = options;
+  const app = Fastify({
+    loggerInstance: options.logger,
+    // One line per request instead of fastify's two (plugins/app/request-context.ts).
+    logController: new RequestLogController(),
+    genReqId: requestIdOf,
+    bodyLimit: config.bodyLimitBytes,
+    // Drain responses come from plugins/app/lifecycle.ts, in the service's error shape.
+    return503OnClosing: false,
+    // Above the ALB's 60 s idle timeout, so the ALB (not the service) closes idle connections and never
+    // sends a request on a connection the service is closing. Source: AWS ELB docs, "Connection idle timeout".
+    keepAliveTimeout: 72_000,
+    forceCloseConnections: 'idle',
+    // Errors raised before routing (a malformed URL encoding): same shape as every other error.
+    frameworkErrors: (error, request, reply) => sendError(request, reply, toAppError(error)),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validators());
+  app.setSerializerCompiler(serializers());
+  // Only JSON bodies: text/plain (fastify's other built-in parser) gets 415 like any other type.
+  app.removeContentTypeParser('text/plain');
+
+  await app.register(env, { config });
+  await app.register(postgres, { connection: options.connection, max: config.dbPoolMax });
+
+  await app.register(requestContext);
+  await app.register(lifecycle);
+  await app.register(errorHandler);
+  await app.register(itemsRepository);
+
+  await app.register(rootRoutes);
+  await app.register(healthRoutes, { prefix: '/health' });
+  await app.register(readyRoutes, { prefix: '/ready', migrations: options.migrations });
+  await app.register(infoRoutes, { prefix: '/info' });
+  await app.register(itemsRoutes, { prefix: '/api/items' });
+
+  return app;
+}

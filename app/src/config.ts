@@ -1,0 +1,274 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import { type Static, Type } from 'typebox';
+import pkg from '../package.json' with { type: 'json' };
+
+/**
+ * The service's configuration: environment variables only, validated once at start.
+ *
+ * The schema below (TypeBox, i.e. JSON Schema, validated by Ajv: the same toolchain as the request
+ * schemas) is the single source of truth: the `Env` type is derived from it, and docs/service.md's
+ * environment table is checked against its keys by a test. Every variable's `description` is the
+ * sentence shown to the operator when a value is rejected: `PORT: got "abc"; expected an integer 1-65535`.
+ *
+ * Why not zod (used by config/): it would be a second validation library in the service's bundle,
+ * and importing it cost ~20% of the start-up time budget (docs/performance.md).
+ */
+
+/** The app package folder (`app/` in the repo, `/app` in the image): this file is one level below it, in `src/` or `dist/`. */
+export const appRoot = fileURLToPath(new URL('..', import.meta.url));
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function int(min: number, max: number, defaultValue?: number) {
+  return Type.Integer({
+    minimum: min,
+    maximum: max,
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+    description: `an integer ${min}-${max}`,
+  });
+}
+
+function oneOf<const T extends readonly string[]>(values: T, defaultValue: T[number]) {
+  return Type.Unsafe<T[number]>({
+    type: 'string',
+    enum: [...values],
+    default: defaultValue,
+    description: `one of ${values.join(', ')}`,
+  });
+}
+
+function text(pattern: RegExp, allowed: string, defaultValue?: string) {
+  return Type.String({
+    pattern: pattern.source,
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+    description: allowed,
+  });
+}
+
+const HOST = /^[A-Za-z0-9.:-]{1,253}$/;
+const HOST_ALLOWED = 'an IP address or a host name';
+
+/** Environment variables read by the service. Unknown variables are ignored: the process environment is shared. */
+export const envSchema = Type.Object({
+  PORT: int(1, 65535, 3000),
+  HOST: text(HOST, HOST_ALLOWED, '127.0.0.1'),
+  NODE_ENV: oneOf(['production', 'development', 'test'], 'production'),
+  APP_NAME: text(/^[A-Za-z0-9@/._-]{1,100}$/, 'letters, digits, @ / . _ - (1-100 characters)', pkg.name),
+  APP_ENV: text(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and - (1-63 characters)', 'local'),
+  APP_VERSION: Type.Optional(
+    text(/^[0-9A-Za-z.+_-]{1,64}$/, 'a version like 1.4.2 (letters, digits, . + _ -)'),
+  ),
+  GIT_SHA: Type.Optional(text(/^[0-9A-Za-z._-]{1,64}$/, 'a commit sha (letters, digits, . _ -, at most 64)')),
+  AWS_REGION: Type.Optional(text(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'an AWS region like eu-west-1')),
+  LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
+  DATABASE_URL: Type.Optional(
+    Type.String({ description: 'a URL like postgres://user:password@host:5432/db' }),
+  ),
+  DB_HOST: Type.Optional(text(HOST, HOST_ALLOWED)),
+  DB_PORT: int(1, 65535, 5432),
+  DB_NAME: text(/^\S{1,63}$/, 'a database name (1-63 characters, no spaces)', 'postgres'),
+  DB_USER: text(/^\S{1,63}$/, 'a user name (1-63 characters, no spaces)', 'postgres'),
+  DB_PASSWORD: Type.Optional(Type.String({ maxLength: 1024, description: 'at most 1024 characters' })),
+  DB_SSL: oneOf(['disable', 'require'], 'disable'),
+  DB_SCHEMA: text(
+    /^[a-z_][a-z0-9_]{0,62}$/,
+    'a lower-case SQL identifier (a-z, 0-9, _; 1-63 characters)',
+    'public',
+  ),
+  DB_POOL_MAX: int(1, 100, 10),
+  DB_CONNECT_TIMEOUT_MS: int(100, 60000, 5000),
+  DB_STATEMENT_TIMEOUT_MS: int(0, 600000, 15000),
+  DB_EMBEDDED: oneOf(['file', 'memory'], 'file'),
+  DB_EMBEDDED_DIR: Type.String({
+    minLength: 1,
+    default: join(appRoot, '.data', 'pglite'),
+    description: 'a path',
+  }),
+  MIGRATE_ON_START: Type.Boolean({ default: true, description: 'true or false' }),
+  // ECS sends SIGKILL 30 s (stopTimeout) after SIGTERM; the drain must end well before that.
+  SHUTDOWN_TIMEOUT_MS: int(0, 25000, 10000),
+  SHUTDOWN_DELAY_MS: int(0, 20000, 0),
+  BODY_LIMIT_BYTES: int(1024, 10485760, 65536),
+});
+
+export type Env = Static<typeof envSchema>;
+
+interface EnvProperty {
+  readonly type?: string;
+  readonly description: string;
+}
+
+let validateEnv: ReturnType<Ajv['compile']> | undefined;
+
+/** What is wrong with a DATABASE_URL, or undefined. */
+function postgresUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'a URL like postgres://user:password@host:5432/db';
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    return 'a postgres:// or postgresql:// URL';
+  // pg lets URL parameters override the `ssl` object, which would silently drop CA verification.
+  if (url.searchParams.has('sslmode') || url.searchParams.has('ssl')) {
+    return 'no sslmode/ssl parameter in the URL; use DB_SSL instead';
+  }
+  return undefined;
+}
+
+/** Variables whose value must never be printed, not even in an error message. */
+const SECRET_VARS: ReadonlySet<string> = new Set(['DATABASE_URL', 'DB_PASSWORD']);
+
+export type DatabaseTarget =
+  | {
+      readonly kind: 'server';
+      readonly connectionString?: string;
+      readonly host?: string;
+      readonly port: number;
+      readonly database: string;
+      readonly user: string;
+      readonly password?: string;
+      readonly ssl: 'disable' | 'require';
+    }
+  | { readonly kind: 'embedded'; readonly mode: 'file' | 'memory'; readonly dataDir: string };
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly nodeEnv: Env['NODE_ENV'];
+  readonly name: string;
+  readonly environment: string;
+  readonly version: string;
+  readonly commit: string;
+  readonly region: string | null;
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly database: DatabaseTarget;
+  readonly dbSchema: string;
+  readonly dbPoolMax: number;
+  readonly dbConnectTimeoutMs: number;
+  readonly dbStatementTimeoutMs: number;
+  readonly migrateOnStart: boolean;
+  readonly shutdownTimeoutMs: number;
+  readonly shutdownDelayMs: number;
+  readonly bodyLimitBytes: number;
+}
+
+/** All configuration problems found, one line each (`NAME: got "value"; expected ...`). */
+export class ConfigError extends Error {
+  readonly lines: readonly string[];
+  constructor(lines: readonly string[]) {
+    super(lines.join('\n'));
+    this.name = 'ConfigError';
+    this.lines = lines;
+  }
+}
+
+function shown(name: string, raw: string | undefined): string {
+  if (raw === undefined) return 'nothing';
+  return SECRET_VARS.has(name) ? '(hidden)' : JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw);
+}
+
+/**
+ * Reads and validates the configuration. Empty variables count as unset (`PORT=` means the default).
+ * @throws ConfigError listing every invalid variable, one line each.
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: { readonly embedded?: 'memory' } = {},
+): Config {
+  const input: Record<string, unknown> = {};
+  const raw: Record<string, string> = {};
+  const lines = new Map<string, string>();
+  const fail = (name: string, allowed: string) => {
+    if (!lines.has(name)) lines.set(name, `${name}: got ${shown(name, raw[name])}; expected ${allowed}`);
+  };
+  const properties = envSchema.properties as unknown as Record<string, EnvProperty>;
+  for (const [name, schema] of Object.entries(properties)) {
+    const value = name === 'DB_EMBEDDED' && overrides.embedded ? overrides.embedded : env[name];
+    if (value === undefined || value === '') continue;
+    raw[name] = value;
+    // Ajv would coerce "1e3" or " 30" to numbers; an integer variable is digits only.
+    if (schema.type === 'integer' && !/^\d{1,9}$/.test(value)) fail(name, schema.description);
+    else input[name] = value;
+  }
+  validateEnv ??= new Ajv({
+    coerceTypes: true,
+    useDefaults: true,
+    allErrors: true,
+    validateSchema: false,
+  }).compile(envSchema);
+  if (!validateEnv(input)) {
+    for (const error of validateEnv.errors ?? []) {
+      const name = error.instancePath.split('/')[1] ?? '';
+      fail(name, properties[name]?.description ?? 'a valid value');
+    }
+  }
+  if (raw.DATABASE_URL !== undefined && !lines.has('DATABASE_URL')) {
+    const problem = postgresUrlProblem(raw.DATABASE_URL);
+    if (problem) fail('DATABASE_URL', problem);
+  }
+  if (lines.size > 0) {
+    // In schema order, like the docs.
+    const order = Object.keys(envSchema.properties);
+    throw new ConfigError(
+      [...lines.entries()].sort((x, y) => order.indexOf(x[0]) - order.indexOf(y[0])).map((e) => e[1]),
+    );
+  }
+  const e = input as Env;
+
+  const problems: string[] = [];
+  if (e.DATABASE_URL !== undefined && e.DB_HOST !== undefined) {
+    problems.push(
+      `DATABASE_URL: got (hidden) and DB_HOST: got ${shown('DB_HOST', e.DB_HOST)}; expected only one of them (unset one)`,
+    );
+  }
+  const hasServer = e.DATABASE_URL !== undefined || e.DB_HOST !== undefined;
+  if (!hasServer && e.DB_SSL === 'require') {
+    problems.push(
+      'DB_SSL: got "require"; expected a database server to connect to (set DB_HOST or DATABASE_URL)',
+    );
+  }
+  if (e.SHUTDOWN_DELAY_MS >= e.SHUTDOWN_TIMEOUT_MS && e.SHUTDOWN_DELAY_MS > 0) {
+    problems.push(
+      `SHUTDOWN_DELAY_MS: got "${e.SHUTDOWN_DELAY_MS}"; expected less than SHUTDOWN_TIMEOUT_MS (${e.SHUTDOWN_TIMEOUT_MS}), which bounds the whole shutdown`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const database: DatabaseTarget = hasServer
+    ? {
+        kind: 'server',
+        ...(e.DATABASE_URL === undefined ? {} : { connectionString: e.DATABASE_URL }),
+        ...(e.DB_HOST === undefined ? {} : { host: e.DB_HOST }),
+        port: e.DB_PORT,
+        database: e.DB_NAME,
+        user: e.DB_USER,
+        ...(e.DB_PASSWORD === undefined ? {} : { password: e.DB_PASSWORD }),
+        ssl: e.DB_SSL,
+      }
+    : { kind: 'embedded', mode: e.DB_EMBEDDED, dataDir: e.DB_EMBEDDED_DIR };
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    nodeEnv: e.NODE_ENV,
+    name: e.APP_NAME,
+    environment: e.APP_ENV,
+    version: e.APP_VERSION ?? pkg.version,
+    commit: e.GIT_SHA ?? 'unknown',
+    region: e.AWS_REGION ?? null,
+    logLevel: e.LOG_LEVEL,
+    database,
+    dbSchema: e.DB_SCHEMA,
+    dbPoolMax: e.DB_POOL_MAX,
+    dbConnectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS,
+    dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    migrateOnStart: e.MIGRATE_ON_START,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+  };
+}

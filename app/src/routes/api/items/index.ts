@@ -1,0 +1,90 @@
+import { Type } from 'typebox';
+import type { AppInstance } from '../../../app.ts';
+import { AppError } from '../../../errors.ts';
+import { commonErrorResponses } from '../../../schemas/error.ts';
+import {
+  CreateItemBody,
+  Item,
+  ItemList,
+  ItemParams,
+  LIST_LIMIT_DEFAULT,
+  listQuerystring,
+  UpdateItemBody,
+} from '../../../schemas/item.ts';
+
+/**
+ * `/api/items`: a small persisted JSON API.
+ *
+ * | method | path | success |
+ * |---|---|---|
+ * | POST | /api/items | 201 + `location` |
+ * | GET | /api/items?limit=&cursor= | 200 `{ items, nextCursor }` (newest first) |
+ * | GET | /api/items/:id | 200 |
+ * | PATCH | /api/items/:id | 200 (only the fields sent change) |
+ * | DELETE | /api/items/:id | 204 |
+ *
+ * A malformed id is a 400 VALIDATION_FAILED (`params.id`); a well-formed unknown id is 404 ITEM_NOT_FOUND.
+ */
+export default async function itemsRoutes(app: AppInstance) {
+  const items = app.itemsRepository;
+  const testHooks = app.config.nodeEnv === 'test';
+
+  app.post(
+    '/',
+    { schema: { body: CreateItemBody, response: { 201: Item, ...commonErrorResponses } } },
+    async (request, reply) => {
+      const item = await items.create(request.body);
+      return reply.code(201).header('location', `/api/items/${item.id}`).send(item);
+    },
+  );
+
+  app.get(
+    '/',
+    {
+      schema: {
+        querystring: listQuerystring(testHooks),
+        response: { 200: ItemList, ...commonErrorResponses },
+      },
+    },
+    async (request) => {
+      const { limit = LIST_LIMIT_DEFAULT, cursor } = request.query;
+      const delayMs = testHooks ? (request.query as { delayMs?: number }).delayMs : undefined;
+      return items.list({
+        limit,
+        ...(cursor === undefined ? {} : { cursor }),
+        ...(delayMs ? { delayMs } : {}),
+      });
+    },
+  );
+
+  app.get(
+    '/:id',
+    { schema: { params: ItemParams, response: { 200: Item, ...commonErrorResponses } } },
+    async (request) => {
+      const item = await items.get(request.params.id);
+      if (!item) throw new AppError('ITEM_NOT_FOUND');
+      return item;
+    },
+  );
+
+  app.patch(
+    '/:id',
+    {
+      schema: { params: ItemParams, body: UpdateItemBody, response: { 200: Item, ...commonErrorResponses } },
+    },
+    async (request) => {
+      const item = await items.update(request.params.id, request.body);
+      if (!item) throw new AppError('ITEM_NOT_FOUND');
+      return item;
+    },
+  );
+
+  app.delete(
+    '/:id',
+    { schema: { params: ItemParams, response: { 204: Type.Null(), ...commonErrorResponses } } },
+    async (request, reply) => {
+      if (!(await items.delete(request.params.id))) throw new AppError('ITEM_NOT_FOUND');
+      return reply.code(204).send(null);
+    },
+  );
+}
