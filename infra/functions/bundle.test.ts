@@ -1,0 +1,37 @@
+/**
+ * Each handler entry bundles the way NodejsFunction bundles it (esbuild, one ESM file for the
+ * Node.js 22 runtime), with no dynamic require left that the bundle cannot satisfy, and exports
+ * `handler`.
+ *
+ * Scenarios and expected outcomes:
+ * 1. image-cleanup, migrate-hook and smoke-hook each bundle without errors or warnings.
+ * 2. The bundle's exports are exactly ["handler"].
+ */
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const entries = ['image-cleanup', 'migrate-hook', 'smoke-hook'] as const;
+
+describe('handler bundles', { timeout: 60_000 }, () => {
+  it.each(entries)('%s bundles for Node.js 22 as ESM and exports handler', async (name) => {
+    const result = await build({
+      entryPoints: [new URL(`./${name}/index.ts`, import.meta.url).pathname],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      // What NodejsFunction adds for ESM output so CommonJS dependencies can still require().
+      banner: {
+        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.warnings.map((w) => w.text)).toEqual([]);
+    const outputs = Object.values(result.metafile.outputs);
+    expect(outputs).toHaveLength(1);
+    expect(outputs[0]?.exports).toEqual(['handler']);
+  });
+});

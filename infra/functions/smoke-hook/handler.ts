@@ -1,0 +1,196 @@
+/**
+ * Smoke hook (issue #4): an ECS deployment lifecycle hook registered at POST_TEST_TRAFFIC_SHIFT
+ * (the green revision then receives 100% of the test listener's traffic and none of production's).
+ * It calls `/ready` and `/info` through the test listener — on each ALB node's private IP — and
+ * passes only if `/ready` answers 200 and `/info`'s `commit` is the commit being deployed.
+ *
+ * The commit being deployed comes from the target revision's task definition, container
+ * CONTAINER_NAME: its image tag when that looks like a git sha; otherwise its COMMIT_ENV_NAME
+ * (default GIT_SHA) environment entry (the case of an image referenced by digest); otherwise any
+ * other tag. With none of these the hook fails: there is nothing to compare.
+ *
+ * Within one invocation: ATTEMPTS checks with exponential backoff. Then: SUCCEEDED; FAILED for a
+ * definitive answer (wrong commit, /info not JSON or without commit); IN_PROGRESS for a retryable
+ * one (non-200, timeout, refused) until TIMEOUT_SECONDS after the first invocation (kept in
+ * hookDetails), then FAILED with the last reason. One `smoke-hook.result` log line per invocation.
+ */
+import {
+  failed,
+  type HookResponse,
+  type InvocationContext,
+  inProgress,
+  isRollbackInvocation,
+  parseLifecycleHookEvent,
+  succeeded,
+} from '../shared/hook.ts';
+import { parseImageRef } from '../shared/image-ref.ts';
+import { errorMessage, type LogFields, type Logger } from '../shared/log.ts';
+import {
+  type EcsTaskDefinitionReader,
+  resolveTargetContainer,
+  type TargetContainer,
+} from '../shared/target-container.ts';
+import type { SmokeHookConfig } from './config.ts';
+import type { LoadBalancerAddresses } from './discovery.ts';
+import { type CheckResult, checkTarget } from './probe.ts';
+
+export interface SmokeHookDeps {
+  config: SmokeHookConfig;
+  taskDefinitions: EcsTaskDefinitionReader;
+  addresses: LoadBalancerAddresses;
+  now: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  log: Logger;
+}
+
+export const SMOKE_STARTED_AT = 'smokeStartedAt';
+
+const GIT_SHA = /^[0-9a-f]{7,40}$/i;
+
+export function expectedCommitOf(
+  target: TargetContainer,
+  commitEnvName: string,
+): { ok: true; commit: string; source: string } | { ok: false; problem: string } {
+  const image = target.container.image;
+  const ref = parseImageRef(image);
+  if (ref?.tag !== undefined && GIT_SHA.test(ref.tag))
+    return { ok: true, commit: ref.tag, source: `tag of image ${image}` };
+  const fromEnv = target.container.environment[commitEnvName];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    return {
+      ok: true,
+      commit: fromEnv,
+      source: `${commitEnvName} in the environment of container "${target.container.name}"`,
+    };
+  }
+  if (ref?.tag !== undefined) return { ok: true, commit: ref.tag, source: `tag of image ${image}` };
+  return {
+    ok: false,
+    problem: `cannot tell which commit is deployed: image "${image}" of container "${target.container.name}" (${target.taskDefinitionArn}) has no tag and no ${commitEnvName} environment entry; push and deploy images tagged with the commit sha, or set ${commitEnvName} in the container's environment`,
+  };
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createHandler(
+  deps: SmokeHookDeps,
+): (event: unknown, context?: InvocationContext) => Promise<HookResponse> {
+  const { config } = deps;
+  const sleep = deps.sleep ?? defaultSleep;
+
+  function finish(response: HookResponse, fields: LogFields): HookResponse {
+    deps.log({ event: 'smoke-hook.result', hookStatus: response.hookStatus, ...fields });
+    return response;
+  }
+
+  /** Worst-case duration of one check: two requests. */
+  const checkBudgetMs = 2 * config.requestTimeoutMs;
+
+  return async function handler(rawEvent: unknown, context?: InvocationContext): Promise<HookResponse> {
+    const parsed = parseLifecycleHookEvent(rawEvent);
+    if (!parsed.ok) return finish(failed(), { reason: parsed.problem });
+    const event = parsed.value;
+    const base: LogFields = {
+      lifecycleStage: event.lifecycleStage,
+      executionId: event.executionId,
+      deployment: event.resourceArn,
+      targetServiceRevisionArn: event.targetServiceRevisionArn,
+    };
+    if (isRollbackInvocation(event)) {
+      return finish(succeeded(), { ...base, reason: 'deployment is rolling back; nothing to smoke-test' });
+    }
+
+    const startedAtRaw = Date.parse(String(event.hookDetails[SMOKE_STARTED_AT] ?? ''));
+    const startedAt = Number.isNaN(startedAtRaw) ? deps.now().getTime() : startedAtRaw;
+    const deadline = startedAt + config.timeoutSeconds * 1000;
+    const details = { [SMOKE_STARTED_AT]: new Date(startedAt).toISOString() };
+
+    // What should be running: a failure here is definitive (retrying cannot make it knowable).
+    let expected: { commit: string; source: string };
+    try {
+      const target = await resolveTargetContainer(
+        deps.taskDefinitions,
+        event.targetServiceRevisionArn,
+        config.containerName,
+      );
+      const e = expectedCommitOf(target, config.commitEnvName);
+      if (!e.ok) return finish(failed(), { ...base, reason: e.problem });
+      expected = e;
+    } catch (error) {
+      return retryOrFail(`cannot read the target revision: ${errorMessage(error)}`);
+    }
+    base.expectedCommit = expected.commit;
+    base.expectedCommitSource = expected.source;
+
+    let ips: string[];
+    try {
+      ips = await deps.addresses.privateIps();
+    } catch (error) {
+      return retryOrFail(`cannot discover the load balancer's private IPs: ${errorMessage(error)}`);
+    }
+    if (ips.length === 0) {
+      return finish(failed(), {
+        ...base,
+        reason: `no network interface described "ELB ${config.loadBalancerFullName}"; check LOAD_BALANCER_FULL_NAME (the ALB's full name, app/<name>/<id>) and that the ALB is in this account and region`,
+      });
+    }
+    base.targets = ips.map((ip) => `${ip}:${config.testPort}`);
+
+    let last: Extract<CheckResult, { ok: false }> | undefined;
+    let attempts = 0;
+    for (let attempt = 1; attempt <= config.attempts; attempt += 1) {
+      attempts = attempt;
+      const results = await Promise.all(
+        ips.map((ip) =>
+          checkTarget({
+            baseUrl: `http://${ip}:${config.testPort}`,
+            hostHeader: config.hostHeader,
+            readyPath: config.readyPath,
+            infoPath: config.infoPath,
+            timeoutMs: config.requestTimeoutMs,
+            expectedCommit: expected.commit,
+            expectedCommitSource: expected.source,
+          }),
+        ),
+      );
+      const failure = results.find((r): r is Extract<CheckResult, { ok: false }> => !r.ok);
+      if (failure === undefined) {
+        const ok = results[0] as Extract<CheckResult, { ok: true }>;
+        return finish(succeeded(), {
+          ...base,
+          attempts,
+          commit: ok.commit,
+          version: ok.version,
+          reason: 'smoke test passed',
+        });
+      }
+      last = failure;
+      if (attempt === config.attempts) break;
+      const delay = config.retryDelayMs * 2 ** (attempt - 1);
+      // Leave room to answer: a Lambda timeout counts as FAILED and rolls the deployment back.
+      const remaining = context?.getRemainingTimeInMillis?.();
+      if (remaining !== undefined && remaining < delay + checkBudgetMs + 1000) break;
+      if (deps.now().getTime() + delay > deadline) break;
+      await sleep(delay);
+    }
+
+    const failure = last as Extract<CheckResult, { ok: false }>;
+    if (failure.kind === 'definitive')
+      return finish(failed(), { ...base, attempts, reason: failure.message });
+    return retryOrFail(failure.message, attempts);
+
+    function retryOrFail(reason: string, attemptsMade?: number): HookResponse {
+      const fields = { ...base, attempts: attemptsMade, reason };
+      if (deps.now().getTime() < deadline) {
+        return finish(inProgress(config.callBackDelaySeconds, details), {
+          ...fields,
+          deadline: new Date(deadline).toISOString(),
+        });
+      }
+      return finish(failed(), {
+        ...fields,
+        reason: `still failing after TIMEOUT_SECONDS=${config.timeoutSeconds}s: ${reason}`,
+      });
+    }
+  };
+}

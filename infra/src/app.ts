@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import {
+  availabilityZones,
+  REGIONS,
+  type Region,
+  type ResolvedEnvironment,
+  resolveEnvironment,
+  resolveRegistry,
+  type SlipwayConfig,
+} from '@slipway/config';
+import { App, type AppProps, type Stack, Tags } from 'aws-cdk-lib';
+import { accountStackName, stackName } from './names.ts';
+import { AuditStack } from './stacks/audit-stack.ts';
+import { addCiAccessStacks } from './stacks/ci-access-stack.ts';
+import { DataStack } from './stacks/data-stack.ts';
+import { NetworkStack } from './stacks/network-stack.ts';
+import { ObservabilityStack } from './stacks/observability-stack.ts';
+import { addRegistryStack } from './stacks/registry-stack.ts';
+import { ServiceStack } from './stacks/service-stack.ts';
+
+/** The feature flags of `infra/cdk.json`, so tests and the CLI synthesize exactly what `cdk` would. */
+export function cdkContext(): Record<string, unknown> {
+  const file = new URL('../cdk.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { context: Record<string, unknown> }).context;
+}
+
+// aws-cdk-lib 2.276 tags these types, but cfn-lint 1.51's resource schemas (all regions) reject
+// `Tags` on them (E3002). Leave them untagged until the schemas catch up; cost allocation does not
+// need them (listeners and rules cost nothing on their own).
+const UNTAGGABLE_FOR_CFN_LINT = [
+  'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::ElasticLoadBalancingV2::ListenerRule',
+  'AWS::ApplicationAutoScaling::ScalableTarget',
+  'AWS::CloudWatch::Dashboard',
+];
+
+export interface SlipwayAppOptions {
+  /** Environments to synthesize. @default all of them */
+  readonly environments?: string[];
+  /** Extra App props (outdir, context). */
+  readonly appProps?: AppProps;
+}
+
+export interface EnvironmentStacks {
+  readonly environment: ResolvedEnvironment;
+  readonly network: NetworkStack;
+  readonly data: DataStack | undefined;
+  readonly service: ServiceStack;
+  readonly observability: ObservabilityStack;
+}
+
+/**
+ * Builds the CDK app for a validated config: per environment, the network, data and service
+ * layers as separate stacks (`<app>-<env>-<layer>`), ordered by dependencies only (values flow
+ * through SSM, never through stack exports).
+ */
+export function buildApp(config: SlipwayConfig, options: SlipwayAppOptions = {}) {
+  const app = new App({
+    ...options.appProps,
+    context: { ...cdkContext(), ...options.appProps?.context },
+  });
+  const names = Object.keys(config.environments);
+  const selected = options.environments ?? names;
+  for (const name of selected) {
+    if (!names.includes(name)) {
+      throw new Error(`unknown environment "${name}"; slipway.config.ts defines: ${names.join(', ')}`);
+    }
+  }
+  const registry = resolveRegistry(config);
+  provideAvailabilityZones(app, config);
+  const stacks: Record<string, EnvironmentStacks> = {};
+
+  for (const name of selected) {
+    const env = resolveEnvironment(
+      name,
+      config.environments[name] as SlipwayConfig['environments'][string],
+      config,
+    );
+    const awsEnv = { account: env.account, region: env.region };
+    const common = { env: awsEnv, environment: env, terminationProtection: env.protected };
+
+    const network = new NetworkStack(app, stackName(env, 'network'), {
+      ...common,
+      description: `Slipway ${env.prefix}: network (VPC, subnets, NAT, flow logs)`,
+    });
+    const data = env.database
+      ? new DataStack(app, stackName(env, 'data'), {
+          ...common,
+          description: `Slipway ${env.prefix}: data (RDS PostgreSQL)`,
+        })
+      : undefined;
+    data?.addStackDependency(network, 'reads the network from SSM');
+    const service = new ServiceStack(app, stackName(env, 'service'), {
+      ...common,
+      registry,
+      description: `Slipway ${env.prefix}: service (ECS Fargate, ALB, autoscaling)`,
+    });
+    service.addStackDependency(data ?? network, 'reads the network and database from SSM');
+    const observability = new ObservabilityStack(app, stackName(env, 'observability'), {
+      ...common,
+      description: `Slipway ${env.prefix}: observability (dashboard, alarms, Grafana, pgAdmin)`,
+    });
+    observability.addStackDependency(service, 'reads the service, load balancer and database from SSM');
+
+    for (const stack of [network, data, service, observability]) {
+      if (stack)
+        Tags.of(stack).add('slipway:environment', name, { excludeResourceTypes: UNTAGGABLE_FOR_CFN_LINT });
+    }
+    stacks[name] = { environment: env, network, data, service, observability };
+  }
+
+  // Account-level stacks: one per AWS account (in its home region), not one per environment.
+  const accounts = accountHomes(config, selected);
+  const accountStacks: Stack[] = [];
+  // (registry, audit trail and CI access stacks are added here; each pushes onto accountStacks)
+  const registryStack = addRegistryStack(app, config, registry);
+  accountStacks.push(registryStack);
+  for (const { service } of Object.values(stacks)) {
+    // Same account and region: deploy the registry first. Elsewhere a dependency would make a
+    // deploy in that account try to deploy the registry too, with credentials that cannot.
+    if (service.account === registryStack.account && service.region === registryStack.region) {
+      service.addStackDependency(registryStack, 'pulls the app image from the registry');
+    }
+  }
+  accountStacks.push(...addCiAccessStacks(app, config, accounts, registry));
+  for (const home of config.audit.cloudTrail ? accounts : []) {
+    accountStacks.push(
+      new AuditStack(app, accountStackName(config.app.name, home.account, 'audit'), {
+        env: { account: home.account, region: home.region },
+        appName: config.app.name,
+        environments: home.environments,
+        audit: config.audit,
+        description: `Slipway ${config.app.name}: audit trail of account ${home.account} (${home.environments.join(', ')})`,
+      }),
+    );
+  }
+
+  Tags.of(app).add('slipway:app', config.app.name, { excludeResourceTypes: UNTAGGABLE_FOR_CFN_LINT });
+  return { app, stacks, accountStacks, accounts, registry };
+}
+
+export interface AccountHome {
+  readonly account: string;
+  /** Region of the first environment (in config order) that lives in this account. */
+  readonly region: Region;
+  /** Every environment in this account, in config order. */
+  readonly environments: string[];
+}
+
+/**
+ * The accounts the selected environments live in, each with its home region. Account-level
+ * resources (one CloudTrail trail, one set of CI roles) go there once, however many
+ * environments share the account.
+ */
+export function accountHomes(config: SlipwayConfig, selected: string[]): AccountHome[] {
+  const homes = new Map<string, AccountHome>();
+  for (const [name, env] of Object.entries(config.environments)) {
+    const home = homes.get(env.account);
+    if (home) home.environments.push(name);
+    else homes.set(env.account, { account: env.account, region: env.region as Region, environments: [name] });
+  }
+  return [...homes.values()].filter((h) => h.environments.some((e) => selected.includes(e)));
+}
+
+/**
+ * Availability zones per account and region, from the committed region table
+ * (config/src/regions.ts) rather than a lookup, so synth never needs credentials. A value already
+ * in the context (cdk.context.json, `-c`) wins.
+ */
+function provideAvailabilityZones(app: App, config: SlipwayConfig) {
+  for (const env of Object.values(config.environments)) {
+    const region = env.region as Region;
+    const key = `availability-zones:account=${env.account}:region=${region}`;
+    if (app.node.tryGetContext(key) === undefined) {
+      app.node.setContext(key, availabilityZones(region, REGIONS[region].zones.length));
+    }
+  }
+}

@@ -1,0 +1,9 @@
+export {
+  CiAccess,
+  type CiAccessEnvironment,
+  type CiAccessProps,
+  type CiAccessPush,
+  type CiAccessRegistry,
+  DRIFT_READ_ACTIONS,
+} from './ci-access.ts';
+export * from './names.ts';

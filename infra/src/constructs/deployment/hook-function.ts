@@ -1,0 +1,77 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The handlers in `infra/functions/`, by folder name. */
+export type HandlerName = 'migrate-hook' | 'smoke-hook' | 'image-cleanup';
+
+export interface HandlerFunctionProps {
+  /** Which handler in `infra/functions/` to bundle. */
+  readonly handler: HandlerName;
+  /** Environment variables of the function (never secrets). */
+  readonly environment: Record<string, string>;
+  /**
+   * Function timeout.
+   * @default 30 seconds
+   */
+  readonly timeout?: Duration;
+  /**
+   * Run inside the VPC (needed only to reach private addresses).
+   * @default outside any VPC
+   */
+  readonly vpc?: {
+    readonly vpc: ec2.IVpc;
+    readonly subnets: ec2.SubnetSelection;
+    readonly securityGroup: ec2.ISecurityGroup;
+  };
+  /**
+   * Days to keep the function's logs.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+}
+
+const FUNCTIONS_DIR = fileURLToPath(new URL('../../../functions/', import.meta.url));
+
+/**
+ * One of Slipway's Lambda handlers, bundled locally by esbuild into a single ESM file with its
+ * AWS SDK clients pinned (not the runtime's copy), on Node.js 24 / arm64, with its own log group.
+ */
+export class HandlerFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetentionDays ?? 30,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: `${FUNCTIONS_DIR}${props.handler}/index.ts`,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: props.timeout ?? Duration.seconds(30),
+      environment: props.environment,
+      logGroup,
+      vpc: props.vpc?.vpc,
+      vpcSubnets: props.vpc?.subnets,
+      securityGroups: props.vpc ? [props.vpc.securityGroup] : undefined,
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: false,
+        externalModules: [],
+        // Bundled CommonJS dependencies (the AWS SDK) still call require(); give ESM one.
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+  }
+}

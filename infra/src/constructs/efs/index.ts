@@ -1,0 +1,1 @@
+export { type ToolAccessPointOptions, ToolFileSystem, type ToolFileSystemProps } from './tool-file-system.ts';

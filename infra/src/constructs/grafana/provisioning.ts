@@ -1,0 +1,126 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { MonitoredResources } from '../monitoring/metrics.ts';
+import { GRAFANA_VARIABLES } from './variables.ts';
+
+/*
+ * How the committed grafana/ folder reaches the Grafana container without a custom image
+ * (docs/decisions/0005-grafana-provisioning.md): at synth, every file is read and rendered for
+ * the environment (region written into the data source; each dashboard's resource variables set
+ * to the environment's resources, as CloudFormation references resolved at deploy time) and
+ * handed to the container as one environment variable per file. The container's command writes
+ * them under /var/lib/grafana (the EFS access point) and then starts Grafana's own /run.sh.
+ */
+
+/** The repository's grafana/ folder. */
+export const GRAFANA_ROOT = new URL('../../../../grafana/', import.meta.url);
+export const DASHBOARDS_DIR = new URL('dashboards/', GRAFANA_ROOT);
+const PROVISIONING_DIR = new URL('provisioning/', GRAFANA_ROOT);
+
+// Grafana's own environment-variable syntax in provisioning files; written in at synth.
+const REGION_PLACEHOLDER = ['$', '{AWS_REGION}'].join('');
+
+/** Where Grafana's state lives in the container (the EFS volume). */
+export const GRAFANA_DATA_PATH = '/var/lib/grafana';
+/** `GF_PATHS_PROVISIONING`: rewritten on every start from the task definition. */
+export const CONTAINER_PROVISIONING_PATH = `${GRAFANA_DATA_PATH}/provisioning`;
+/** The dashboard provider's `options.path` (grafana/provisioning/dashboards/slipway.yaml). */
+export const CONTAINER_DASHBOARDS_PATH = `${GRAFANA_DATA_PATH}/dashboards`;
+
+export interface ProvisionedFile {
+  /** Absolute path in the container. */
+  readonly path: string;
+  /** File content; may hold CloudFormation tokens (resolved at deploy time). */
+  readonly content: string;
+  /** Name of the environment variable that carries it. */
+  readonly variable: string;
+}
+
+export interface RenderOptions {
+  /** The environment's region: the data source's default region. */
+  readonly region: string;
+  /** The environment's resources (tokens), set as the dashboards' variable values. */
+  readonly resources: MonitoredResources;
+}
+
+/**
+ * Every provisioning file and dashboard of grafana/, rendered for one environment. A dashboard
+ * that needs a resource the environment lacks (the database dashboard without a database) is
+ * left out.
+ */
+export function renderProvisioning(options: RenderOptions): ProvisionedFile[] {
+  const files: Omit<ProvisionedFile, 'variable'>[] = [];
+  for (const kind of ['datasources', 'dashboards']) {
+    const dir = new URL(`${kind}/`, PROVISIONING_DIR);
+    for (const name of yamlFiles(dir)) {
+      const text = readFileSync(new URL(name, dir), 'utf8');
+      files.push({
+        path: `${CONTAINER_PROVISIONING_PATH}/${kind}/${name}`,
+        content: stripComments(text).replaceAll(REGION_PLACEHOLDER, options.region),
+      });
+    }
+  }
+  for (const name of readdirSync(DASHBOARDS_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    const dashboard = renderDashboard(readFileSync(new URL(name, DASHBOARDS_DIR), 'utf8'), options.resources);
+    if (dashboard) files.push({ path: `${CONTAINER_DASHBOARDS_PATH}/${name}`, content: dashboard });
+  }
+  return files.map((f, i) => ({ ...f, variable: `SLIPWAY_PROVISION_${i}` }));
+}
+
+type Dashboard = { templating?: { list?: { name: string; type: string; query?: unknown }[] } };
+
+/**
+ * Sets a dashboard's resource variables (constant variables named in GRAFANA_VARIABLES) to the
+ * environment's values; `undefined` when it uses a resource the environment lacks.
+ */
+export function renderDashboard(json: string, resources: MonitoredResources): string | undefined {
+  const dashboard = JSON.parse(json) as Dashboard;
+  const byVariable = new Map(
+    Object.entries(GRAFANA_VARIABLES).map(([key, name]) => [
+      name,
+      resources[key as keyof MonitoredResources],
+    ]),
+  );
+  for (const variable of dashboard.templating?.list ?? []) {
+    if (!byVariable.has(variable.name)) continue;
+    const value = byVariable.get(variable.name);
+    if (value === undefined) return undefined;
+    Object.assign(variable, {
+      query: value,
+      current: { text: value, value },
+      options: [{ text: value, value, selected: true }],
+    });
+  }
+  // Compact: the whole task definition must stay under ECS's 64 KiB.
+  return JSON.stringify(dashboard);
+}
+
+/**
+ * The container's start script: writes each file from its variable, then starts Grafana. Earlier
+ * provisioning is removed first, so a dashboard deleted from the repository disappears.
+ */
+export function startScript(files: ProvisionedFile[], exec: string): string {
+  const dirs = [...new Set(files.map((f) => f.path.slice(0, f.path.lastIndexOf('/'))))].sort();
+  return [
+    'set -eu',
+    `rm -rf ${CONTAINER_PROVISIONING_PATH} ${CONTAINER_DASHBOARDS_PATH}`,
+    `mkdir -p ${dirs.join(' ')} ${GRAFANA_DATA_PATH}/tmp`,
+    ...files.map((f) => `printf '%s\\n' "$${f.variable}" > '${f.path}'`),
+    `exec ${exec}`,
+  ].join('\n');
+}
+
+function yamlFiles(dir: URL): string[] {
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
+}
+
+// Comments document the committed files; the container needs none of them (task definition size).
+function stripComments(yaml: string): string {
+  return `${yaml
+    .split('\n')
+    .filter((line) => !/^\s*#/.test(line) && line.trim() !== '')
+    .join('\n')}`;
+}

@@ -1,0 +1,299 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import { Construct } from 'constructs';
+import { acknowledge } from '../../policy/index.ts';
+import type { ToolFileSystem } from '../efs/tool-file-system.ts';
+
+/** A route to the tool on the environment's public load balancer, limited to some source CIDRs. */
+export interface ToolRoute {
+  /** The production listener (imported from SSM). */
+  readonly listener: elbv2.IApplicationListener;
+  /** The load balancer's security group: it gets egress to the tool's port, the tool ingress from it. */
+  readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
+  /** Listener rule priority, below the app's catch-all (1000). */
+  readonly priority: number;
+  /** Source CIDRs admitted by the rule (1 to 4: the path takes the fifth condition value). */
+  readonly allowedCidrs: string[];
+}
+
+export interface ToolServiceProps {
+  /** Short name: container name, Cloud Map name (`<name>.<env>.internal`), path prefix `/<name>/`. */
+  readonly name: string;
+  /** The environment's ECS cluster. */
+  readonly cluster: ecs.ICluster;
+  /** Subnets for the task. */
+  readonly subnets: ec2.SubnetSelection;
+  /**
+   * Give the task a public IP (environments without NAT run tasks in public subnets).
+   * @default false
+   */
+  readonly assignPublicIp?: boolean;
+  /** The container image, pinned by tag. */
+  readonly image: ecs.ContainerImage;
+  /** Port the container listens on. */
+  readonly port: number;
+  /** Path the load balancer and the container health check probe (under `/<name>/`). */
+  readonly healthPath: string;
+  /** Task CPU units (256 = 0.25 vCPU). */
+  readonly cpu: number;
+  /** Task memory in MiB. */
+  readonly memoryMiB: number;
+  /**
+   * Fargate capacity of the one task.
+   * @default 'on-demand'
+   */
+  readonly capacity?: 'on-demand' | 'spot';
+  /**
+   * Plain environment variables.
+   * @default none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Variables ECS resolves from Secrets Manager or SSM at task start.
+   * @default none
+   */
+  readonly secrets?: Record<string, ecs.Secret>;
+  /**
+   * Replaces the image's entry point (used to write provisioning files before the tool starts).
+   * @default the image's entry point
+   */
+  readonly entryPoint?: string[];
+  /**
+   * Replaces the image's command.
+   * @default the image's command
+   */
+  readonly command?: string[];
+  /**
+   * Mount the root filesystem read-only.
+   * @default true
+   */
+  readonly readonlyRootFilesystem?: boolean;
+  /** The file system holding the tool's state. */
+  readonly fileSystem: ToolFileSystem;
+  /** Container path of the state directory (mounted from the tool's access point). */
+  readonly dataPath: string;
+  /** POSIX uid/gid the image runs as; the access point enforces them. */
+  readonly uid: number;
+  readonly gid: number;
+  /** Name of the log group. */
+  readonly logGroupName: string;
+  /**
+   * Days to keep the container logs.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * What happens to the log group when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Register the task in this Cloud Map namespace as `<name>`.
+   * @default no service discovery
+   */
+  readonly namespace?: servicediscovery.INamespace;
+  /**
+   * Reach the tool through the load balancer at `/<name>/*` from these CIDRs.
+   * @default no route: reach it by ECS Exec port forwarding
+   */
+  readonly route?: ToolRoute;
+}
+
+/**
+ * A single-task Fargate service for an operator tool (Grafana, pgAdmin) whose state is a SQLite
+ * database on EFS. SQLite wants one writer, so the service runs exactly one task and replaces it
+ * stop-first (minimum healthy 0 %, maximum 100 %): two tasks never write at once, a deployment
+ * costs a minute of downtime of a tool, never of the app. ECS Exec is on for port forwarding.
+ */
+export class ToolService extends Construct {
+  readonly service: ecs.FargateService;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly container: ecs.ContainerDefinition;
+  readonly securityGroup: ec2.SecurityGroup;
+  readonly logGroup: logs.LogGroup;
+  readonly targetGroup: elbv2.ApplicationTargetGroup | undefined;
+  readonly listenerRule: elbv2.ApplicationListenerRule | undefined;
+
+  constructor(scope: Construct, id: string, props: ToolServiceProps) {
+    super(scope, id);
+    validate(props);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: props.logGroupName,
+      retention: props.logRetentionDays ?? 30,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      cpu: props.cpu,
+      memoryLimitMiB: props.memoryMiB,
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+    const accessPoint = props.fileSystem.addAccessPoint(`${id}AccessPoint`, {
+      path: `/${props.name}`,
+      uid: props.uid,
+      gid: props.gid,
+    });
+    this.taskDefinition.addVolume({
+      name: 'data',
+      efsVolumeConfiguration: {
+        fileSystemId: props.fileSystem.fileSystem.fileSystemId,
+        transitEncryption: 'ENABLED',
+        authorizationConfig: { accessPointId: accessPoint.accessPointId, iam: 'ENABLED' },
+      },
+    });
+
+    this.container = this.taskDefinition.addContainer(props.name, {
+      image: props.image,
+      essential: true,
+      readonlyRootFilesystem: props.readonlyRootFilesystem ?? true,
+      user: `${props.uid}:${props.gid}`,
+      entryPoint: props.entryPoint,
+      command: props.command,
+      environment: props.environment,
+      secrets: props.secrets,
+      portMappings: [{ containerPort: props.port, name: 'http', appProtocol: ecs.AppProtocol.http }],
+      healthCheck: {
+        // Both images ship BusyBox or GNU wget.
+        command: [
+          'CMD-SHELL',
+          `wget -q -O /dev/null http://localhost:${props.port}${props.healthPath} || exit 1`,
+        ],
+        interval: Duration.seconds(30),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(60),
+      },
+      logging: ecs.LogDrivers.awsLogs({
+        logGroup: this.logGroup,
+        streamPrefix: props.name,
+        mode: ecs.AwsLogDriverMode.NON_BLOCKING,
+      }),
+    });
+    this.container.addMountPoints({ containerPath: props.dataPath, sourceVolume: 'data', readOnly: false });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.cluster.vpc,
+      description: `${props.name}: ingress only from the load balancer on its port`,
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'HTTPS to AWS APIs and image registries',
+    );
+    props.fileSystem.grantMount(
+      this.taskDefinition.taskRole,
+      accessPoint,
+      this.securityGroup,
+      `${props.name} tasks`,
+    );
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: props.cluster,
+      taskDefinition: this.taskDefinition,
+      vpcSubnets: props.subnets,
+      assignPublicIp: props.assignPublicIp ?? false,
+      securityGroups: [this.securityGroup],
+      desiredCount: 1,
+      // One writer on the SQLite database: stop the old task before starting the new one.
+      minHealthyPercent: 0,
+      maxHealthyPercent: 100,
+      capacityProviderStrategies: [
+        { capacityProvider: props.capacity === 'spot' ? 'FARGATE_SPOT' : 'FARGATE', weight: 1 },
+      ],
+      circuitBreaker: { enable: true, rollback: true },
+      enableExecuteCommand: true,
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      enableECSManagedTags: true,
+      healthCheckGracePeriod: props.route ? Duration.seconds(120) : undefined,
+      cloudMapOptions: props.namespace
+        ? {
+            cloudMapNamespace: props.namespace,
+            name: props.name,
+            dnsRecordType: servicediscovery.DnsRecordType.A,
+            dnsTtl: Duration.seconds(10),
+          }
+        : undefined,
+    });
+
+    if (props.route) {
+      const route = props.route;
+      this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+        vpc: props.cluster.vpc,
+        port: props.port,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        targetType: elbv2.TargetType.IP,
+        deregistrationDelay: Duration.seconds(10),
+        healthCheck: {
+          path: props.healthPath,
+          interval: Duration.seconds(15),
+          timeout: Duration.seconds(5),
+          healthyThresholdCount: 2,
+          unhealthyThresholdCount: 3,
+          healthyHttpCodes: '200',
+        },
+      });
+      this.listenerRule = new elbv2.ApplicationListenerRule(this, 'Route', {
+        listener: route.listener,
+        priority: route.priority,
+        conditions: [
+          elbv2.ListenerCondition.pathPatterns([`/${props.name}/*`]),
+          elbv2.ListenerCondition.sourceIps(route.allowedCidrs),
+        ],
+        targetGroups: [this.targetGroup],
+      });
+      this.targetGroup.addTarget(
+        this.service.loadBalancerTarget({ containerName: props.name, containerPort: props.port }),
+      );
+      // ECS needs the target group attached to the load balancer before the service uses it.
+      this.service.node.addDependency(this.listenerRule);
+      this.securityGroup.connections.allowFrom(
+        route.loadBalancerSecurityGroup,
+        ec2.Port.tcp(props.port),
+        `Load balancer to ${props.name}`,
+      );
+    }
+    this.acknowledgeFindings(props);
+  }
+
+  private acknowledgeFindings(props: ToolServiceProps) {
+    acknowledge(
+      this.taskDefinition,
+      'AwsSolutions-ECS2',
+      `Only non-secret settings are plain variables (${props.name} configuration and provisioning files); passwords come from Secrets Manager.`,
+    );
+    acknowledge(
+      this.taskDefinition.taskRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      'ECS Exec (port forwarding to the tool) needs ssmmessages channel actions, which IAM offers only on resource "*".',
+    );
+  }
+}
+
+function validate(props: ToolServiceProps) {
+  const fail = (message: string) => {
+    throw new Error(`ToolService: ${message}`);
+  };
+  if (!/^[a-z][a-z0-9-]{1,30}$/.test(props.name))
+    fail(`name must be lowercase letters, digits and "-", got "${props.name}"`);
+  if (!props.healthPath.startsWith(`/${props.name}/`))
+    fail(`healthPath must be under /${props.name}/ (the route's path), got "${props.healthPath}"`);
+  if (!(Number.isInteger(props.port) && props.port >= 1024 && props.port <= 65535))
+    fail(`port must be 1024-65535 (the tools run as non-root users), got ${props.port}`);
+  if (props.route) {
+    const { priority, allowedCidrs } = props.route;
+    if (!(Number.isInteger(priority) && priority >= 1 && priority < 1000))
+      fail(`route.priority must be 1-999 (the app's catch-all rule is 1000), got ${priority}`);
+    if (allowedCidrs.length < 1 || allowedCidrs.length > 4)
+      fail(
+        `route.allowedCidrs must hold 1 to 4 CIDRs (an ALB rule evaluates at most 5 values), got ${allowedCidrs.length}`,
+      );
+  }
+}

@@ -1,0 +1,238 @@
+import type { ResolvedEnvironment } from '@slipway/config';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { type MetricSpec, type MonitoredResources, metrics } from './metrics.ts';
+import { monitoringName } from './naming.ts';
+import { cloudWatchMetric } from './service-dashboard.ts';
+
+/** Thresholds per alarm, `false` for off: `resolveEnvironment(...).alarms` without the emails. */
+export type AlarmRules = Omit<ResolvedEnvironment['alarms'], 'email'>;
+export type AlarmRuleName = keyof AlarmRules;
+
+export const ALARM_RULE_NAMES: readonly AlarmRuleName[] = [
+  'http5xx',
+  'latencyP99',
+  'unhealthyHosts',
+  'cpuHigh',
+  'memoryHigh',
+  'tasksBelowDesired',
+  'dbCpuHigh',
+  'dbStorageLow',
+  'dbConnectionsHigh',
+];
+
+export interface AlarmPackProps {
+  /** `<app>-<env>`: prefixes every alarm and the topic (see `monitoringName`). */
+  readonly prefix: string;
+  /** Dimension values of the environment's load balancer, service and database. */
+  readonly resources: MonitoredResources;
+  /** Thresholds per alarm; `false` leaves that alarm out. */
+  readonly rules: AlarmRules;
+  /**
+   * Addresses subscribed to the topic by email (each confirms once).
+   * @default no subscription: alarms still show on the dashboard and in `slipway status`
+   */
+  readonly emails?: string[];
+  /**
+   * What happens to the topic's KMS key when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly keyRemovalPolicy?: RemovalPolicy;
+}
+
+const GIB = 1024 ** 3;
+
+/**
+ * The alarm pack: one CloudWatch alarm per enabled rule, every one notifying an encrypted SNS
+ * topic on ALARM and on OK. Each alarm's description says what it means and points at its runbook
+ * entry in docs/observability.md.
+ *
+ * A chat webhook (Slack, Teams) is a subscriber of the same topic (AWS Chatbot or a small Lambda);
+ * see docs/observability.md.
+ */
+export class AlarmPack extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: Partial<Record<AlarmRuleName, cloudwatch.Alarm>> = {};
+
+  constructor(scope: Construct, id: string, props: AlarmPackProps) {
+    super(scope, id);
+    for (const email of props.emails ?? []) {
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+        throw new Error(`AlarmPack: emails must be email addresses, got "${email}"`);
+    }
+
+    // CloudWatch can publish to an encrypted topic only with a customer managed key it may use.
+    const key = new kms.Key(this, 'TopicKey', {
+      description: `Encrypts the ${props.prefix} alarm topic`,
+      enableKeyRotation: true,
+      removalPolicy: props.keyRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.topic = new sns.Topic(this, 'Topic', {
+      topicName: monitoringName(props.prefix, 'topic'),
+      displayName: `${props.prefix} alarms`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    for (const email of props.emails ?? [])
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+
+    const m = metrics(props.resources);
+    const fiveMinutes = (spec: MetricSpec): MetricSpec => ({ ...spec, periodSeconds: 300 });
+    const r = props.rules;
+    const add = (
+      rule: AlarmRuleName,
+      meaning: string,
+      metric: cloudwatch.IMetric,
+      threshold: number,
+      evaluationPeriods: number,
+      comparisonOperator: cloudwatch.ComparisonOperator,
+    ) => {
+      const alarm = new cloudwatch.Alarm(this, rule, {
+        alarmName: monitoringName(props.prefix, 'alarm', rule),
+        alarmDescription: `${meaning} Runbook: docs/observability.md#${rule.toLowerCase()}`,
+        metric,
+        threshold,
+        evaluationPeriods,
+        datapointsToAlarm: evaluationPeriods,
+        comparisonOperator,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new actions.SnsAction(this.topic));
+      alarm.addOkAction(new actions.SnsAction(this.topic));
+      this.alarms[rule] = alarm;
+    };
+    const above = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
+    const atLeast = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
+
+    if (r.http5xx) {
+      add(
+        'http5xx',
+        `More than ${r.http5xx.percent} % of requests answered 5xx by the service over 5 minutes.`,
+        new cloudwatch.MathExpression({
+          expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+          usingMetrics: {
+            requests: cloudWatchMetric(fiveMinutes(m.requests)),
+            errors: cloudWatchMetric(fiveMinutes(m.target5xx)),
+          },
+          period: Duration.minutes(5),
+          label: '5xx share (%)',
+        }),
+        r.http5xx.percent,
+        1,
+        above,
+      );
+    }
+    if (r.latencyP99) {
+      add(
+        'latencyP99',
+        `p99 target response time above ${r.latencyP99.milliseconds} ms over 5 minutes.`,
+        cloudWatchMetric(fiveMinutes(m.latencyP99)),
+        r.latencyP99.milliseconds / 1000,
+        1,
+        above,
+      );
+    }
+    if (r.unhealthyHosts) {
+      add(
+        'unhealthyHosts',
+        `At least ${r.unhealthyHosts.count} target(s) failing load balancer health checks for 3 minutes.`,
+        new cloudwatch.MathExpression({
+          expression: 'MAX([blue, green])',
+          usingMetrics: {
+            blue: cloudWatchMetric(m.unhealthyBlue),
+            green: cloudWatchMetric(m.unhealthyGreen),
+          },
+          period: Duration.minutes(1),
+          label: 'Unhealthy targets',
+        }),
+        r.unhealthyHosts.count,
+        3,
+        atLeast,
+      );
+    }
+    if (r.cpuHigh) {
+      add(
+        'cpuHigh',
+        `Service CPU above ${r.cpuHigh.percent} % for 15 minutes (autoscaling at its ceiling or a hot loop).`,
+        cloudWatchMetric(fiveMinutes(m.cpu)),
+        r.cpuHigh.percent,
+        3,
+        above,
+      );
+    }
+    if (r.memoryHigh) {
+      add(
+        'memoryHigh',
+        `Service memory above ${r.memoryHigh.percent} % for 15 minutes (a leak or an undersized task).`,
+        cloudWatchMetric(fiveMinutes(m.memory)),
+        r.memoryHigh.percent,
+        3,
+        above,
+      );
+    }
+    if (r.tasksBelowDesired) {
+      add(
+        'tasksBelowDesired',
+        `Fewer tasks running than desired for ${r.tasksBelowDesired.minutes} minutes (tasks failing to start or crashing).`,
+        new cloudwatch.MathExpression({
+          expression: 'desired - running',
+          usingMetrics: { desired: cloudWatchMetric(m.desired), running: cloudWatchMetric(m.running) },
+          period: Duration.minutes(1),
+          label: 'Tasks missing',
+        }),
+        1,
+        r.tasksBelowDesired.minutes,
+        atLeast,
+      );
+    }
+    if (r.dbCpuHigh && m.dbCpu) {
+      add(
+        'dbCpuHigh',
+        `Database CPU above ${r.dbCpuHigh.percent} % for 15 minutes.`,
+        cloudWatchMetric(fiveMinutes(m.dbCpu)),
+        r.dbCpuHigh.percent,
+        3,
+        above,
+      );
+    }
+    if (r.dbStorageLow && m.dbFreeStorage) {
+      add(
+        'dbStorageLow',
+        `Database free storage below ${r.dbStorageLow.freeGiB} GiB.`,
+        cloudWatchMetric(fiveMinutes(m.dbFreeStorage)),
+        r.dbStorageLow.freeGiB * GIB,
+        1,
+        cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      );
+    }
+    if (r.dbConnectionsHigh && m.dbConnections) {
+      add(
+        'dbConnectionsHigh',
+        `More than ${r.dbConnectionsHigh.count} database connections for 10 minutes.`,
+        cloudWatchMetric(fiveMinutes(m.dbConnections)),
+        r.dbConnectionsHigh.count,
+        2,
+        above,
+      );
+    }
+  }
+
+  /** The alarms that exist, in rule order. */
+  get all(): cloudwatch.Alarm[] {
+    return ALARM_RULE_NAMES.flatMap((name) => this.alarms[name] ?? []);
+  }
+}

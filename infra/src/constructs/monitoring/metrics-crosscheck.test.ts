@@ -1,0 +1,336 @@
+/*
+ * The dashboard/metric cross-check, per environment of the shipped config:
+ *   - every metric of the CloudWatch dashboard, of every alarm and of every provisioned Grafana
+ *     dashboard is a metric CloudWatch publishes (namespace, name) queried by a dimension set that
+ *     metric has
+ *   - every dimension value resolves, through the SSM parameter the observability stack reads, to
+ *     the resource another layer creates, of the right type and attribute (LoadBalancer → the
+ *     ALB's LoadBalancerFullName, TargetGroup → a target group the production rule forwards to,
+ *     ClusterName → the cluster, ServiceName → the service's Name, DBInstanceIdentifier → the
+ *     RDS instance)
+ *   - the CloudWatch and Grafana dashboards show the same set of metrics
+ *   - negative controls: a misspelt metric and a dimension pointing at a missing parameter fail
+ */
+import type { Template } from 'aws-cdk-lib/assertions';
+import { Template as T } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENVIRONMENTS, type Synthesized, shippedConfig, synth } from '../../testing/synth.ts';
+
+// Synthesizing the whole app takes seconds, far longer on a loaded 2-core machine: a generous hook limit.
+const SYNTH_TIMEOUT_MS = 120_000;
+
+// The metrics CloudWatch publishes and the dimension sets Slipway queries them by (AWS docs:
+// "CloudWatch metrics for your Application Load Balancer", "Amazon ECS CloudWatch metrics",
+// "Amazon ECS Container Insights metrics", "Amazon CloudWatch metrics for Amazon RDS", 2026-11).
+const KNOWN_METRICS: Record<string, { metrics: string[]; dimensionSets: string[][] }> = {
+  'AWS/ApplicationELB': {
+    metrics: [
+      'RequestCount',
+      'HTTPCode_Target_5XX_Count',
+      'HTTPCode_ELB_5XX_Count',
+      'TargetResponseTime',
+      'HealthyHostCount',
+      'UnHealthyHostCount',
+    ],
+    dimensionSets: [['LoadBalancer'], ['LoadBalancer', 'TargetGroup']],
+  },
+  'AWS/ECS': {
+    metrics: ['CPUUtilization', 'MemoryUtilization'],
+    dimensionSets: [['ClusterName', 'ServiceName']],
+  },
+  'ECS/ContainerInsights': {
+    metrics: ['RunningTaskCount', 'DesiredTaskCount', 'PendingTaskCount', 'DeploymentCount'],
+    dimensionSets: [['ClusterName', 'ServiceName']],
+  },
+  'AWS/RDS': {
+    metrics: ['CPUUtilization', 'DatabaseConnections', 'FreeStorageSpace', 'ReadLatency', 'WriteLatency'],
+    dimensionSets: [['DBInstanceIdentifier']],
+  },
+};
+
+// What each dimension's value must be in the producing layer's template.
+const DIMENSION_SOURCES: Record<string, { type: string; attribute: string | 'Ref' }> = {
+  LoadBalancer: { type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', attribute: 'LoadBalancerFullName' },
+  TargetGroup: { type: 'AWS::ElasticLoadBalancingV2::TargetGroup', attribute: 'TargetGroupFullName' },
+  ClusterName: { type: 'AWS::ECS::Cluster', attribute: 'Ref' },
+  ServiceName: { type: 'AWS::ECS::Service', attribute: 'Name' },
+  DBInstanceIdentifier: { type: 'AWS::RDS::DBInstance', attribute: 'Ref' },
+};
+
+/** A metric as queried: namespace, name and dimension values (still CloudFormation expressions). */
+interface QueriedMetric {
+  readonly where: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Record<string, unknown>;
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * Parses a JSON document CloudFormation assembles with Fn::Join, keeping each non-literal part as
+ * a `__TOKEN_<n>__` placeholder; `tokens` maps the placeholders back.
+ */
+function parseJoined(value: unknown): { doc: unknown; tokens: Map<string, unknown> } {
+  const tokens = new Map<string, unknown>();
+  if (typeof value === 'string') return { doc: JSON.parse(value), tokens };
+  const join = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  const text = join[1]
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const key = `__TOKEN_${tokens.size}__`;
+      tokens.set(key, part);
+      return key;
+    })
+    .join(join[0]);
+  return { doc: JSON.parse(text), tokens };
+}
+
+function detoken(value: unknown, tokens: Map<string, unknown>): unknown {
+  return typeof value === 'string' && tokens.has(value) ? tokens.get(value) : value;
+}
+
+function dashboardMetrics(observability: Template): QueriedMetric[] {
+  const [dashboard] = Object.values(observability.findResources('AWS::CloudWatch::Dashboard')) as {
+    Properties: { DashboardBody: unknown };
+  }[];
+  if (!dashboard) throw new Error('no dashboard');
+  const { doc, tokens } = parseJoined(dashboard.Properties.DashboardBody);
+  const widgets = (
+    doc as { widgets: { type: string; properties: { title?: string; metrics?: unknown[][] } }[] }
+  ).widgets;
+  return widgets.flatMap((w) =>
+    (w.properties.metrics ?? []).map((m) => {
+      const parts = m.filter((p) => typeof p === 'string') as string[];
+      const [namespace = '', metricName = '', ...pairs] = parts;
+      const dimensions: Record<string, unknown> = {};
+      for (let i = 0; i + 1 < pairs.length; i += 2)
+        dimensions[pairs[i] as string] = detoken(pairs[i + 1], tokens);
+      return { where: `dashboard "${w.properties.title}"`, namespace, metricName, dimensions };
+    }),
+  );
+}
+
+function alarmMetrics(observability: Template): QueriedMetric[] {
+  type Dim = { Name: string; Value: unknown };
+  type Stat = { Metric: { Namespace: string; MetricName: string; Dimensions: Dim[] } };
+  const alarms = observability.findResources('AWS::CloudWatch::Alarm') as Record<
+    string,
+    {
+      Properties: {
+        AlarmName: string;
+        Namespace?: string;
+        MetricName?: string;
+        Dimensions?: Dim[];
+        Metrics?: { MetricStat?: Stat }[];
+      };
+    }
+  >;
+  const dims = (list: Dim[] = []) => Object.fromEntries(list.map((d) => [d.Name, d.Value]));
+  return Object.values(alarms).flatMap(({ Properties: p }) => {
+    if (p.MetricName && p.Namespace)
+      return [
+        {
+          where: `alarm ${p.AlarmName}`,
+          namespace: p.Namespace,
+          metricName: p.MetricName,
+          dimensions: dims(p.Dimensions),
+        },
+      ];
+    return (p.Metrics ?? []).flatMap((m) =>
+      m.MetricStat
+        ? [
+            {
+              where: `alarm ${p.AlarmName}`,
+              namespace: m.MetricStat.Metric.Namespace,
+              metricName: m.MetricStat.Metric.MetricName,
+              dimensions: dims(m.MetricStat.Metric.Dimensions),
+            },
+          ]
+        : [],
+    );
+  });
+}
+
+/** The Grafana dashboards as provisioned: the JSON files the task definition carries. */
+function grafanaMetrics(observability: Template): QueriedMetric[] {
+  const tasks = Object.values(observability.findResources('AWS::ECS::TaskDefinition')) as {
+    Properties: {
+      ContainerDefinitions: { Name: string; Environment?: { Name: string; Value: unknown }[] }[];
+    };
+  }[];
+  const grafana = tasks.flatMap((t) => t.Properties.ContainerDefinitions).find((c) => c.Name === 'grafana');
+  if (!grafana) return [];
+  const result: QueriedMetric[] = [];
+  for (const variable of grafana.Environment ?? []) {
+    if (!variable.Name.startsWith('SLIPWAY_PROVISION_')) continue;
+    const raw = variable.Value;
+    const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
+    if (!text.includes('"panels')) continue;
+    const { doc, tokens } = parseJoined(raw);
+    const dashboard = doc as {
+      title: string;
+      templating: { list: { name: string; query: unknown }[] };
+      panels: {
+        title: string;
+        type: string;
+        targets?: { namespace: string; metricName: string; dimensions: Json }[];
+      }[];
+    };
+    const vars = new Map(dashboard.templating.list.map((v) => [`$${v.name}`, detoken(v.query, tokens)]));
+    for (const panel of dashboard.panels) {
+      for (const target of panel.targets ?? []) {
+        const dimensions = Object.fromEntries(
+          Object.entries(target.dimensions).map(([k, v]) => [
+            k,
+            vars.has(v as string) ? vars.get(v as string) : v,
+          ]),
+        );
+        result.push({
+          where: `Grafana "${dashboard.title}" panel "${panel.title}"`,
+          namespace: target.namespace,
+          metricName: target.metricName,
+          dimensions,
+        });
+      }
+    }
+  }
+  return result;
+}
+
+/** Every problem with one queried metric; empty when it exists and points at real resources. */
+function problems(metric: QueriedMetric, observability: Json, producers: Json[]): string[] {
+  const out: string[] = [];
+  const at = `${metric.where}: ${metric.namespace}/${metric.metricName}`;
+  const known = KNOWN_METRICS[metric.namespace];
+  if (!known?.metrics.includes(metric.metricName)) return [`${at}: no such metric`];
+  const keys = Object.keys(metric.dimensions).sort();
+  if (!known.dimensionSets.some((set) => JSON.stringify([...set].sort()) === JSON.stringify(keys)))
+    out.push(`${at}: dimensions ${keys.join(', ')} are not a set CloudWatch publishes`);
+  const parameters = (observability.Parameters ?? {}) as Record<string, { Default?: string }>;
+  for (const [key, value] of Object.entries(metric.dimensions)) {
+    const ref = (value as { Ref?: string } | undefined)?.Ref;
+    const parameterName = ref ? parameters[ref]?.Default : undefined;
+    if (!parameterName) {
+      out.push(`${at}: ${key} is not read from an SSM parameter (${JSON.stringify(value)})`);
+      continue;
+    }
+    const source = findParameterSource(parameterName, producers);
+    if (!source) {
+      out.push(`${at}: ${key} reads ${parameterName}, which no layer writes`);
+      continue;
+    }
+    const expected = DIMENSION_SOURCES[key];
+    const resource = (source.template.Resources as Record<string, { Type: string }>)[source.logicalId];
+    if (!expected || resource?.Type !== expected.type || source.attribute !== expected.attribute)
+      out.push(
+        `${at}: ${key} resolves to ${resource?.Type}.${source.attribute}, expected ${expected?.type}.${expected?.attribute}`,
+      );
+    if (key === 'TargetGroup' && !forwardedTo(source.template, source.logicalId))
+      out.push(`${at}: target group ${source.logicalId} receives no traffic from a listener rule`);
+  }
+  return out;
+}
+
+function findParameterSource(name: string, producers: Json[]) {
+  for (const template of producers) {
+    for (const r of Object.values(
+      (template.Resources ?? {}) as Record<string, { Type: string; Properties: Json }>,
+    )) {
+      if (r.Type !== 'AWS::SSM::Parameter' || r.Properties.Name !== name) continue;
+      const value = r.Properties.Value as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+      if (value.Ref) return { template, logicalId: value.Ref, attribute: 'Ref' };
+      if (value['Fn::GetAtt'])
+        return { template, logicalId: value['Fn::GetAtt'][0], attribute: value['Fn::GetAtt'][1] };
+    }
+  }
+  return undefined;
+}
+
+function forwardedTo(template: Json, targetGroupId: string): boolean {
+  const rules = Object.values(
+    (template.Resources ?? {}) as Record<string, { Type: string; Properties: Json }>,
+  ).filter((r) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule');
+  return rules.some((r) => JSON.stringify(r.Properties.Actions).includes(`"Ref":"${targetGroupId}"`));
+}
+
+let synthesized: Synthesized;
+beforeAll(async () => {
+  synthesized = synth(await shippedConfig());
+}, SYNTH_TIMEOUT_MS);
+
+function layers(env: string) {
+  const stacks = synthesized.stacks[env];
+  if (!stacks) throw new Error(`environment ${env} was not synthesized`);
+  const observability = T.fromStack(stacks.observability);
+  const producers = [stacks.network, stacks.data, stacks.service]
+    .filter((s) => s !== undefined)
+    .map((s) => T.fromStack(s).toJSON());
+  return { observability, producers, hasDatabase: stacks.data !== undefined };
+}
+
+const signature = (m: QueriedMetric) =>
+  `${m.namespace}/${m.metricName} ${Object.keys(m.dimensions).sort().join(',')} ${Object.values(m.dimensions)
+    .map((v) => JSON.stringify(v))
+    .sort()
+    .join(',')}`;
+
+describe.each(ENVIRONMENTS)('%s: dashboards and alarms watch what the stacks create', (env) => {
+  it('every CloudWatch dashboard metric exists and resolves to a created resource', () => {
+    const { observability, producers } = layers(env);
+    const metrics = dashboardMetrics(observability);
+    expect(metrics.length).toBeGreaterThanOrEqual(17);
+    expect(metrics.flatMap((m) => problems(m, observability.toJSON(), producers))).toEqual([]);
+  });
+
+  it('every alarm metric exists and resolves to a created resource', () => {
+    const { observability, producers } = layers(env);
+    const metrics = alarmMetrics(observability);
+    expect(metrics.length).toBeGreaterThanOrEqual(4);
+    expect(metrics.flatMap((m) => problems(m, observability.toJSON(), producers))).toEqual([]);
+  });
+
+  it('the provisioned Grafana dashboards query the same metrics as the CloudWatch dashboard', () => {
+    const { observability, producers } = layers(env);
+    const grafana = grafanaMetrics(observability);
+    if (!synthesized.stacks[env]?.environment.grafana.enabled) {
+      expect(grafana).toEqual([]);
+      return;
+    }
+    expect(grafana.flatMap((m) => problems(m, observability.toJSON(), producers))).toEqual([]);
+    const cloudWatch = new Set(dashboardMetrics(observability).map(signature));
+    expect(new Set(grafana.map(signature))).toEqual(cloudWatch);
+  });
+
+  it('shows the database row exactly when the environment has a database', () => {
+    const { observability, hasDatabase } = layers(env);
+    const rds = dashboardMetrics(observability).filter((m) => m.namespace === 'AWS/RDS');
+    expect(rds.map((m) => m.metricName).sort()).toEqual(
+      hasDatabase
+        ? ['CPUUtilization', 'DatabaseConnections', 'FreeStorageSpace', 'ReadLatency', 'WriteLatency']
+        : [],
+    );
+  });
+});
+
+describe('the cross-check itself', () => {
+  it('flags a misspelt metric and a dimension read from a parameter no layer writes (negative controls)', () => {
+    const { observability, producers } = layers('dev');
+    const json = observability.toJSON();
+    const [real] = dashboardMetrics(observability).filter((m) => m.metricName === 'RequestCount');
+    if (!real) throw new Error('no RequestCount metric');
+    expect(problems({ ...real, metricName: 'RequestCounts' }, json, producers)).toEqual([
+      expect.stringMatching(/no such metric/),
+    ]);
+    const fake = {
+      ...json,
+      Parameters: { ...(json.Parameters as Json), Fake: { Default: '/slipway/dev/service/nope' } },
+    };
+    expect(problems({ ...real, dimensions: { LoadBalancer: { Ref: 'Fake' } } }, fake, producers)).toEqual([
+      expect.stringMatching(/which no layer writes/),
+    ]);
+    expect(
+      problems({ ...real, dimensions: { ClusterName: real.dimensions.LoadBalancer } }, json, producers),
+    ).toEqual(expect.arrayContaining([expect.stringMatching(/not a set CloudWatch publishes/)]));
+  });
+});

@@ -1,0 +1,1 @@
+export { type PgAdminDatabase, PgAdminService, type PgAdminServiceProps } from './pgadmin-service.ts';

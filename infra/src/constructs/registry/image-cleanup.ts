@@ -1,0 +1,291 @@
+import { fileURLToPath } from 'node:url';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { acknowledge } from '../../policy/index.ts';
+import { protectedTagPatterns } from './tags.ts';
+
+/** An ECS cluster in this stack's account and region whose services' images are protected. */
+export interface CleanupCluster {
+  /** Environment name, for the function's report. */
+  readonly environment: string;
+  /** Cluster name (`<app>-<env>`); it may not exist yet. */
+  readonly clusterName: string;
+}
+
+export interface ImageCleanupProps {
+  /** The repository to clean, in this stack's account and region. */
+  readonly repository: ecr.IRepository;
+  /** Physical name of the function, e.g. `slipway-image-cleanup`. */
+  readonly functionName: string;
+  /**
+   * EventBridge schedule expression, evaluated in UTC.
+   * @default 'cron(0 3 * * ? *)' (daily at 03:00 UTC)
+   */
+  readonly schedule?: string;
+  /**
+   * Images pushed more than this many days ago are deleted unless protected (seed 002: two months).
+   * @default 60
+   */
+  readonly maxAgeDays?: number;
+  /**
+   * Plan and report only; an invocation with `{"dryRun": false}` still deletes.
+   * @default false
+   */
+  readonly dryRun?: boolean;
+  /**
+   * Tag globs that protect an image; `deployed-*` and `rollback-*` are always added.
+   * @default ['latest', '*-latest']
+   */
+  readonly protectedTags?: string[];
+  /**
+   * Clusters (same account and region) whose services' task definitions and running tasks
+   * protect their images. Their services are listed at each run.
+   * @default none: only tags protect images (environments elsewhere are covered by their
+   * `deployed-<env>` and `rollback-<env>` tags)
+   */
+  readonly clusters?: CleanupCluster[];
+  /**
+   * Addresses emailed when an invocation fails.
+   * @default no subscription: the alarm and its topic still exist, for the console and `slipway status`
+   */
+  readonly alarmEmails?: string[];
+  /**
+   * Days the function's log group keeps each run's summary line.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the log group and the alarm topic's key when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** CloudWatch namespace of the function's EMF metrics (`Deleted`, `Kept`, `Protected`, `Errors`). */
+export const IMAGE_CLEANUP_METRIC_NAMESPACE = 'Slipway/ImageCleanup';
+
+const ENTRY = fileURLToPath(new URL('../../../functions/image-cleanup/index.ts', import.meta.url));
+const SCHEDULE = /^(rate|cron)\(.+\)$/;
+
+/**
+ * The image-cleanup function (infra/functions/image-cleanup) on an EventBridge schedule, with a
+ * least-privilege role, a log group with retention and an alarm on failed invocations.
+ *
+ * Role: DescribeImages, BatchGetImage and BatchDeleteImage on the one repository; with clusters,
+ * ListServices/ListTasks conditioned on those clusters, DescribeServices/DescribeTasks on their
+ * services and tasks, and DescribeTaskDefinition (no resource-level permissions exist for it).
+ */
+export class ImageCleanup extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly rule: events.Rule;
+  readonly alarm: cloudwatch.Alarm;
+  readonly topic: sns.Topic;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ImageCleanupProps) {
+    super(scope, id);
+    const schedule = props.schedule ?? 'cron(0 3 * * ? *)';
+    const maxAgeDays = props.maxAgeDays ?? 60;
+    const clusters = props.clusters ?? [];
+    validate(props, schedule, maxAgeDays, clusters);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: `/aws/lambda/${props.functionName}`,
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      removalPolicy,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${props.functionName}: reads and deletes images of one repository`,
+    });
+    this.logGroup.grantWrite(this.role);
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'CleanOneRepository',
+        actions: ['ecr:BatchDeleteImage', 'ecr:BatchGetImage', 'ecr:DescribeImages'],
+        resources: [props.repository.repositoryArn],
+      }),
+    );
+    if (clusters.length > 0) this.grantEcsReads(clusters);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      functionName: props.functionName,
+      description: `Deletes images of ${props.repository.repositoryName} older than ${maxAgeDays} days unless protected (docs/images.md)`,
+      entry: ENTRY,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      // DescribeImages pages of 1000 and deletions of 100 per call: minutes only for huge repositories.
+      timeout: Duration.minutes(5),
+      role: this.role,
+      logGroup: this.logGroup,
+      // A scheduled run that failed is reported by the alarm; the next run retries by itself.
+      retryAttempts: 0,
+      environment: {
+        REPOSITORY_NAME: props.repository.repositoryName,
+        MAX_AGE_DAYS: String(maxAgeDays),
+        PROTECTED_TAG_PATTERNS: protectedTagPatterns(props.protectedTags ?? ['latest', '*-latest']).join(','),
+        DRY_RUN: String(props.dryRun ?? false),
+        ECS_CLUSTERS: JSON.stringify(
+          clusters.map((c) => ({ environment: c.environment, cluster: c.clusterName })),
+        ),
+        METRIC_NAMESPACE: IMAGE_CLEANUP_METRIC_NAMESPACE,
+        // Stack traces point at the TypeScript source (the bundle is minified).
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        // The SDK clients ship in the bundle: the function runs the versions its tests ran.
+        externalModules: [],
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+
+    this.rule = new events.Rule(this, 'Schedule', {
+      description: `Runs ${props.functionName} (${schedule}, UTC)`,
+      schedule: events.Schedule.expression(schedule),
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 2 })],
+    });
+
+    // CloudWatch can publish to an encrypted topic only with a customer managed key it may use.
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: `Encrypts the alarm topic of ${props.functionName}`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.topic = new sns.Topic(this, 'AlarmTopic', {
+      topicName: `${props.functionName}-alarms`,
+      displayName: `${props.functionName} alarms`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    for (const email of props.alarmEmails ?? []) {
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+    this.alarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmName: `${props.functionName}-errors`,
+      alarmDescription:
+        'An image-cleanup run failed (partial deletion, ECS lookup, configuration or timeout): nothing is ' +
+        'deleted silently. The run\'s "image-cleanup.summary" log line says why. Runbook: docs/images.md#when-the-cleanup-fails',
+      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarm.addAlarmAction(new actions.SnsAction(this.topic));
+  }
+
+  private grantEcsReads(clusters: readonly CleanupCluster[]) {
+    const arns = (partition: string) => {
+      const base = `arn:${partition}:ecs:${Stack.of(this).region}:${Stack.of(this).account}`;
+      return {
+        clusters: clusters.map((c) => `${base}:cluster/${c.clusterName}`),
+        services: clusters.map((c) => `${base}:service/${c.clusterName}/*`),
+        tasks: clusters.map((c) => `${base}:task/${c.clusterName}/*`),
+      };
+    };
+    const real = arns(Aws.PARTITION);
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListServicesAndTasksOfTheClusters',
+        actions: ['ecs:ListServices', 'ecs:ListTasks'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'ecs:cluster': real.clusters } },
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeServicesOfTheClusters',
+        actions: ['ecs:DescribeServices'],
+        resources: real.services,
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeTasksOfTheClusters',
+        actions: ['ecs:DescribeTasks'],
+        resources: real.tasks,
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeTaskDefinitions',
+        actions: ['ecs:DescribeTaskDefinition'],
+        resources: ['*'],
+      }),
+    );
+
+    const printed = arns('<AWS::Partition>');
+    for (const arn of [...printed.services, ...printed.tasks]) {
+      acknowledge(
+        this.role,
+        `AwsSolutions-IAM5[Resource::${arn}]`,
+        'Services and tasks of one cluster of this app: their ids are generated at deploy and run time, and the actions only read.',
+      );
+    }
+    acknowledge(
+      this.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'ecs:ListServices and ecs:ListTasks take no resource ARN (they are conditioned on the clusters with ecs:cluster); ecs:DescribeTaskDefinition supports no resource-level permissions.',
+    );
+  }
+}
+
+function validate(
+  props: ImageCleanupProps,
+  schedule: string,
+  maxAgeDays: number,
+  clusters: CleanupCluster[],
+) {
+  const errors: string[] = [];
+  if (!SCHEDULE.test(schedule)) {
+    errors.push(
+      `schedule: got "${schedule}"; use an EventBridge expression such as rate(1 day) or cron(0 3 * * ? *)`,
+    );
+  }
+  if (!Number.isInteger(maxAgeDays) || maxAgeDays < 1 || maxAgeDays > 3650) {
+    errors.push(`maxAgeDays: got ${maxAgeDays}; allowed a whole number of days from 1 to 3650`);
+  }
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(props.functionName)) {
+    errors.push(`functionName: got "${props.functionName}"; use 1-64 letters, digits, - and _`);
+  }
+  for (const c of clusters) {
+    if (!/^[A-Za-z0-9_-]{1,255}$/.test(c.clusterName)) {
+      errors.push(`clusters: got cluster name "${c.clusterName}"; use letters, digits, - and _`);
+    }
+  }
+  for (const email of props.alarmEmails ?? []) {
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+      errors.push(`alarmEmails: got "${email}"; expected an email address`);
+  }
+  if (errors.length > 0) throw new Error(`ImageCleanup: ${errors.join('; ')}`);
+}

@@ -1,0 +1,20 @@
+export {
+  type CleanupCluster,
+  IMAGE_CLEANUP_METRIC_NAMESPACE,
+  ImageCleanup,
+  type ImageCleanupProps,
+} from './image-cleanup.ts';
+export {
+  CLAIM_COUNT,
+  ImageRepository,
+  type ImageRepositoryProps,
+  UNTAGGED_EXPIRY_DAYS,
+} from './image-repository.ts';
+export {
+  imageCleanupFunctionName,
+  MUTABLE_TAG_PATTERNS,
+  protectedTagPatterns,
+  RELEASE_TAG_PATTERNS,
+  registryStackName,
+  releaseTag,
+} from './tags.ts';

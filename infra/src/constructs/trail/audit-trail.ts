@@ -1,0 +1,171 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { acknowledge } from '../../policy/index.ts';
+
+export interface AuditTrailProps {
+  /** Trail name, e.g. `slipway-audit`. */
+  readonly trailName: string;
+  /**
+   * Days to keep trail log files in S3 (and the bucket's access logs).
+   * @default 365
+   */
+  readonly retentionDays?: number;
+  /**
+   * Days to keep the trail's copy in CloudWatch Logs.
+   * @default 90
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * What happens to the key, buckets and log group when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * One CloudTrail trail for the whole account (seed 001): every region, global service events,
+ * log file validation, encrypted with a customer managed KMS key (rotated yearly), delivered to an
+ * S3 bucket that is private, TLS-only, versioned, expires objects after `retentionDays` and logs
+ * its own access to a second bucket, and to CloudWatch Logs for queries and metric filters.
+ */
+export class AuditTrail extends Construct {
+  readonly trail: cloudtrail.Trail;
+  readonly bucket: s3.Bucket;
+  readonly accessLogsBucket: s3.Bucket;
+  readonly key: kms.Key;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: AuditTrailProps) {
+    super(scope, id);
+    const retentionDays = props.retentionDays ?? 365;
+    const logRetentionDays = props.logRetentionDays ?? 90;
+    for (const [key, value] of [
+      ['retentionDays', retentionDays],
+      ['logRetentionDays', logRetentionDays],
+    ] as const) {
+      if (!(Number.isInteger(value) && value >= 1))
+        throw new Error(`AuditTrail: ${key} must be a whole number of days ≥ 1, got ${value}`);
+    }
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const stack = Stack.of(this);
+    const trailArn = stack.formatArn({
+      service: 'cloudtrail',
+      resource: 'trail',
+      resourceName: props.trailName,
+    });
+
+    this.key = new kms.Key(this, 'Key', {
+      description: `Encrypts the ${props.trailName} CloudTrail logs`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    // CloudTrail encrypts log files for this trail only (AWS CloudTrail KMS key policy guidance).
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailEncrypt',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceArn': trailArn },
+          StringLike: {
+            'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${stack.partition}:cloudtrail:*:${stack.account}:trail/*`,
+          },
+        },
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailDescribeKey',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:DescribeKey'],
+        resources: ['*'],
+      }),
+    );
+    // CloudWatch Logs encrypts the trail's log group with the same key.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogsEncrypt',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      // S3 server access logging delivers only to buckets with S3-managed encryption.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [
+        { expiration: Duration.days(retentionDays), noncurrentVersionExpiration: Duration.days(30) },
+      ],
+      removalPolicy,
+    });
+    acknowledge(
+      this.accessLogsBucket,
+      'AwsSolutions-S1',
+      'This bucket receives the trail bucket’s server access logs; logging access to the log bucket itself would recurse.',
+    );
+
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'trail-bucket/',
+      lifecycleRules: [
+        {
+          expiration: Duration.days(retentionDays),
+          noncurrentVersionExpiration: Duration.days(30),
+          // Older than 90 days is read rarely: Infrequent Access halves the storage price.
+          transitions:
+            retentionDays > 120
+              ? [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(90) }]
+              : undefined,
+        },
+      ],
+      removalPolicy,
+    });
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/${props.trailName}/cloudtrail`,
+      retention: logRetentionDays,
+      encryptionKey: this.key,
+      removalPolicy,
+    });
+
+    this.trail = new cloudtrail.Trail(this, 'Trail', {
+      trailName: props.trailName,
+      bucket: this.bucket,
+      encryptionKey: this.key,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableFileValidation: true,
+      sendToCloudWatchLogs: true,
+      cloudWatchLogGroup: this.logGroup,
+      managementEvents: cloudtrail.ReadWriteType.ALL,
+    });
+  }
+}

@@ -1,0 +1,169 @@
+/*
+ * WAF on the load balancer, per environment of the shipped config and for variants:
+ *   - staging and prod (waf.enabled): one regional web ACL on the ALB with the Amazon IP
+ *     reputation list, the core rule set (body size rule only counting) and known bad inputs, then
+ *     a per-IP rate limit of 2000 requests per 5 minutes; logs to `aws-waf-logs-<app>-<env>` with
+ *     retention and the authorization and cookie headers redacted
+ *   - dev and test: no web ACL at all
+ *   - the rate limit and log retention come from config
+ *   - the ALB access logs of protected prod go to an encrypted, private, TLS-only, versioned
+ *     bucket with a lifecycle; unprotected environments have none
+ *   - invalid props fail naming the prop
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { configVariant, type Synthesized, shippedConfig, synth } from '../../testing/synth.ts';
+import { WebAcl } from './web-acl.ts';
+
+// Synthesizing the whole app takes seconds, far longer on a loaded 2-core machine: a generous hook limit.
+const SYNTH_TIMEOUT_MS = 120_000;
+
+let synthesized: Synthesized;
+beforeAll(async () => {
+  synthesized = synth(await shippedConfig());
+}, SYNTH_TIMEOUT_MS);
+
+const service = (env: string, s: Synthesized = synthesized) => {
+  const stack = s.stacks[env]?.service;
+  if (!stack) throw new Error(`no service stack for ${env}`);
+  return Template.fromStack(stack);
+};
+
+describe.each(['staging', 'prod'])('%s WAF', (env) => {
+  it('runs the managed rule groups, then a per-IP rate limit of 2000 per 5 minutes', () => {
+    service(env).hasResourceProperties('AWS::WAFv2::WebACL', {
+      Name: `slipway-${env}`,
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        Match.objectLike({
+          Name: 'AWSManagedRulesAmazonIpReputationList',
+          Priority: 0,
+          OverrideAction: { None: {} },
+          Statement: {
+            ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' },
+          },
+        }),
+        Match.objectLike({
+          Name: 'AWSManagedRulesCommonRuleSet',
+          Priority: 1,
+          Statement: {
+            ManagedRuleGroupStatement: {
+              VendorName: 'AWS',
+              Name: 'AWSManagedRulesCommonRuleSet',
+              RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }],
+            },
+          },
+        }),
+        Match.objectLike({ Name: 'AWSManagedRulesKnownBadInputsRuleSet', Priority: 2 }),
+        Match.objectLike({
+          Name: 'RateLimitPerIp',
+          Priority: 3,
+          Action: { Block: {} },
+          Statement: {
+            RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP', EvaluationWindowSec: 300 },
+          },
+        }),
+      ],
+    });
+  });
+
+  it('protects the load balancer', () => {
+    service(env).hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: { Ref: Match.stringLikeRegexp('^LoadBalancer') },
+      WebACLArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WafWebAcl'), 'Arn'] },
+    });
+  });
+
+  it('logs to aws-waf-logs-<app>-<env> with retention, redacting credentials', () => {
+    const t = service(env);
+    t.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: `aws-waf-logs-slipway-${env}`,
+      RetentionInDays: 30,
+    });
+    const e = synthesized.stacks[env]?.environment;
+    t.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      // Without the `:*` suffix LogGroup.logGroupArn carries: WAF rejects that form.
+      LogDestinationConfigs: [
+        `arn:aws:logs:${e?.region}:${e?.account}:log-group:aws-waf-logs-slipway-${env}`,
+      ],
+      RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
+    });
+  });
+});
+
+describe.each(['dev', 'test'])('%s WAF', (env) => {
+  it('has no web ACL (waf.enabled is false unless protected)', () => {
+    service(env).resourceCountIs('AWS::WAFv2::WebACL', 0);
+    service(env).resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+  });
+});
+
+describe('WAF settings from config', () => {
+  it(
+    'takes the rate limit and log retention from config, and can be turned on for dev',
+    async () => {
+      const s = synth(
+        await configVariant((c) => {
+          (c.environments.dev as { waf?: unknown }).waf = {
+            enabled: true,
+            rateLimitPer5Minutes: 500,
+            logRetentionDays: 7,
+          };
+        }),
+        { environments: ['dev'] },
+      );
+      const t = service('dev', s);
+      t.hasResourceProperties('AWS::WAFv2::WebACL', {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 500 }) } }),
+        ]),
+      });
+      t.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: 'aws-waf-logs-slipway-dev',
+        RetentionInDays: 7,
+      });
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+
+  it('rejects a rate limit WAF does not accept, naming the prop', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
+    const alb = elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(stack, 'Alb', {
+      loadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/x/123',
+      securityGroupId: 'sg-1',
+    });
+    expect(() => new WebAcl(stack, 'Waf', { name: 'x', loadBalancer: alb, rateLimitPer5Minutes: 5 })).toThrow(
+      /rateLimitPer5Minutes must be a whole number from 10 to 2000000000, got 5/,
+    );
+    expect(() => new WebAcl(stack, 'Waf2', { name: 'bad name', loadBalancer: alb })).toThrow(/name must be/);
+  });
+});
+
+describe('ALB access logs', () => {
+  it('go to an encrypted, private, TLS-only, versioned bucket with a lifecycle in protected prod', () => {
+    const t = service('prod');
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90, Status: 'Enabled' })] },
+    });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.enabled', Value: 'true' }]),
+    });
+  });
+
+  it('are off in unprotected environments', () => {
+    service('dev').resourceCountIs('AWS::S3::Bucket', 0);
+  });
+});

@@ -1,0 +1,10 @@
+export {
+  type AccountHome,
+  accountHomes,
+  buildApp,
+  cdkContext,
+  type EnvironmentStacks,
+  type SlipwayAppOptions,
+} from './app.ts';
+export { type Layer, PARAMETERS, parameterName, stackName } from './names.ts';
+export { acknowledge, applyPolicies } from './policy/index.ts';

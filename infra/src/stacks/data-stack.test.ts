@@ -1,0 +1,120 @@
+/*
+ * Data layer, per environment of the shipped config:
+ *   - PostgreSQL 18 in the isolated subnets, encrypted gp3, TLS forced by the parameter group
+ *   - prod: Multi-AZ, deletion protection, 14 days of backups, snapshot on removal, rotation
+ *   - dev: single-AZ, no deletion protection, 1 day of backups, deleted on removal, no rotation
+ *   - credentials generated in Secrets Manager; the security group starts with no ingress
+ *   - endpoint, secret ARN, security group and instance id published in SSM
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ENVIRONMENTS, type Synthesized, shippedConfig, synth, templatesOf } from '../testing/synth.ts';
+
+let synthesized: Synthesized;
+beforeAll(async () => {
+  synthesized = synth(await shippedConfig());
+});
+
+function data(env: string) {
+  const template = templatesOf(synthesized, env).data;
+  if (!template) throw new Error(`${env} has no data stack`);
+  return template;
+}
+
+describe.each(ENVIRONMENTS)('%s database', (env) => {
+  it('runs PostgreSQL 18 on encrypted gp3 storage, not publicly accessible', () => {
+    data(env).hasResourceProperties('AWS::RDS::DBInstance', {
+      Engine: 'postgres',
+      EngineVersion: '18',
+      StorageEncrypted: true,
+      StorageType: 'gp3',
+      PubliclyAccessible: false,
+      AutoMinorVersionUpgrade: true,
+    });
+  });
+
+  it('forces TLS through the parameter group', () => {
+    data(env).hasResourceProperties('AWS::RDS::DBParameterGroup', {
+      Family: 'postgres18',
+      Parameters: Match.objectLike({ 'rds.force_ssl': '1' }),
+    });
+  });
+
+  it('places the instance in the isolated subnets', () => {
+    data(env).hasResourceProperties('AWS::RDS::DBSubnetGroup', {
+      SubnetIds: [
+        { Ref: Match.stringLikeRegexp('isolatedsubnet0id') },
+        { Ref: Match.stringLikeRegexp('isolatedsubnet1id') },
+      ],
+    });
+  });
+
+  it('generates the master credentials in Secrets Manager', () => {
+    data(env).hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({
+        GenerateStringKey: 'password',
+        SecretStringTemplate: '{"username":"app_admin"}',
+      }),
+    });
+  });
+
+  it('admits nobody but the rotation function in the data layer (the service layer adds its own rule)', () => {
+    data(env).hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('PostgreSQL'),
+      SecurityGroupIngress: Match.absent(),
+    });
+    const ingress = Object.values(data(env).findResources('AWS::EC2::SecurityGroupIngress')).map(
+      (r) => (r as { Properties: { SourceSecurityGroupId: unknown; FromPort: unknown } }).Properties,
+    );
+    const rotates = synthesized.stacks[env]?.environment.database?.rotationDays !== false;
+    expect(
+      ingress.map((i) => [JSON.stringify(i.SourceSecurityGroupId).includes('Rotation'), i.FromPort]),
+    ).toEqual(
+      rotates
+        ? [[true, { 'Fn::GetAtt': [expect.stringMatching(/^DatabaseInstance/), 'Endpoint.Port'] }]]
+        : [],
+    );
+  });
+
+  it('publishes the endpoint, secret, security group and instance id in SSM', () => {
+    const names = Object.values(data(env).findResources('AWS::SSM::Parameter')).map(
+      (p) => (p as { Properties: { Name: string } }).Properties.Name,
+    );
+    expect(names.sort()).toEqual(
+      ['db-endpoint', 'db-instance-id', 'db-port', 'db-secret-arn', 'db-security-group-id'].map(
+        (k) => `/slipway/${env}/data/${k}`,
+      ),
+    );
+  });
+});
+
+describe('protection differs by environment', () => {
+  it('prod is Multi-AZ, deletion-protected, keeps 14 days of backups and snapshots on removal', () => {
+    data('prod').hasResource('AWS::RDS::DBInstance', {
+      DeletionPolicy: 'Snapshot',
+      UpdateReplacePolicy: 'Snapshot',
+      Properties: Match.objectLike({ MultiAZ: true, DeletionProtection: true, BackupRetentionPeriod: 14 }),
+    });
+  });
+
+  it('prod rotates the master password every 30 days', () => {
+    data('prod').hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
+  });
+
+  it('dev is single-AZ, unprotected, keeps 1 day of backups and is deleted on removal', () => {
+    data('dev').hasResource('AWS::RDS::DBInstance', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ MultiAZ: false, DeletionProtection: false, BackupRetentionPeriod: 1 }),
+    });
+    data('dev').resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+  });
+
+  it('staging keeps 7 days of backups on a t4g.micro', () => {
+    data('staging').hasResourceProperties('AWS::RDS::DBInstance', {
+      DBInstanceClass: 'db.t4g.micro',
+      BackupRetentionPeriod: 7,
+    });
+  });
+});

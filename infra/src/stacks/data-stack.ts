@@ -1,0 +1,58 @@
+import type { ResolvedEnvironment } from '@slipway/config';
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { PostgresDatabase } from '../constructs/database/postgres-database.ts';
+import { ImportedNetwork } from '../constructs/network/imported-network.ts';
+import { writeParameter } from '../constructs/parameters/index.ts';
+import { PARAMETERS } from '../names.ts';
+
+export interface DataStackProps extends StackProps {
+  /** The environment, with every default applied; it must have a database. */
+  readonly environment: ResolvedEnvironment;
+}
+
+/** The data layer: the environment's PostgreSQL. Reads the network from SSM, publishes its endpoint there. */
+export class DataStack extends Stack {
+  readonly database: PostgresDatabase;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const env = props.environment;
+    const db = env.database;
+    if (!db) throw new Error(`DataStack: environment "${env.name}" has no database (app.database is false)`);
+    const network = new ImportedNetwork(this, 'Network', env, {
+      subnets: db.rotationDays ? ['isolated', 'workload'] : ['isolated'],
+    });
+
+    this.database = new PostgresDatabase(this, 'Database', {
+      vpc: network.vpc,
+      workloadSubnets: network.workloadSubnets,
+      databaseName: db.name,
+      engineVersion: db.engineVersion,
+      instanceClass: db.instanceClass,
+      multiAz: db.multiAz,
+      backupRetentionDays: db.backupRetentionDays,
+      deletionProtection: db.deletionProtection,
+      snapshotOnRemoval: db.snapshotOnRemoval,
+      allocatedStorageGiB: db.allocatedStorageGiB,
+      maxAllocatedStorageGiB: db.maxAllocatedStorageGiB,
+      rotationDays: db.rotationDays,
+      logRetentionDays: env.service.logRetentionDays,
+    });
+    const instance = this.database.instance;
+    const secret = instance.secret;
+    if (!secret) throw new Error('DataStack: the database instance has no generated secret');
+
+    const write = (key: string, value: string, description: string) =>
+      writeParameter(this, env, key, value, description);
+    write(PARAMETERS.dbEndpoint, instance.dbInstanceEndpointAddress, 'PostgreSQL endpoint address');
+    write(PARAMETERS.dbPort, instance.dbInstanceEndpointPort, 'PostgreSQL port');
+    write(PARAMETERS.dbSecretArn, secret.secretArn, 'ARN of the Secrets Manager secret with the credentials');
+    write(
+      PARAMETERS.dbSecurityGroupId,
+      this.database.securityGroup.securityGroupId,
+      'Database security group id',
+    );
+    write(PARAMETERS.dbInstanceId, instance.instanceIdentifier, 'RDS instance identifier');
+  }
+}

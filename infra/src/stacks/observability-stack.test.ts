@@ -1,0 +1,517 @@
+/*
+ * Observability layer, per environment of the shipped config and for variants of it:
+ *   - a stack `<app>-<env>-observability` that deploys after the service stack
+ *   - the alarm topic: KMS-encrypted with a rotated key CloudWatch may use, TLS-only, email
+ *     subscribers from config (prod: oncall@example.com; dev: none); its ARN written to SSM
+ *   - the alarm pack: every alarm in protected prod, the minimum four in dev/test/staging;
+ *     thresholds from config; names from monitoringName; every alarm notifies the topic on ALARM and OK
+ *   - one CloudWatch dashboard `<app>-<env>-service` with an alarm status widget
+ *   - Grafana (dev, staging, prod; off in test): grafana/grafana pinned, exactly one task replaced
+ *     stop-first, Spot in dev and on-demand in prod, 0.25 vCPU / 0.5 GB by default, read-only root,
+ *     EFS volume over TLS with IAM through an access point as uid 472, admin password from Secrets
+ *     Manager, Cloud Map name `grafana`, no load balancer route without allowed CIDRs
+ *   - with allowed CIDRs: a listener rule at priority 10 for /grafana/* limited to those CIDRs, a
+ *     target group health-checking /grafana/api/health, the ALB admitted on port 3000
+ *   - the EFS file system: encrypted, automatic backups, IA after 7 days, TLS-only policy, NFS only
+ *     from the tool tasks
+ *   - pgAdmin: absent by default; when enabled, a one-task service with its own access point, a
+ *     server entry for the environment's database, ingress to the database on 5432
+ *   - an environment without Grafana and pgAdmin has no ECS service, file system or task role
+ */
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { configVariant, ENVIRONMENTS, type Synthesized, shippedConfig, synth } from '../testing/synth.ts';
+
+// Synthesizing the whole app takes seconds, far longer on a loaded 2-core machine: a generous hook limit.
+const SYNTH_TIMEOUT_MS = 120_000;
+
+let synthesized: Synthesized;
+beforeAll(async () => {
+  synthesized = synth(await shippedConfig());
+}, SYNTH_TIMEOUT_MS);
+
+const observability = (env: string, s: Synthesized = synthesized) => {
+  const stack = s.stacks[env]?.observability;
+  if (!stack) throw new Error(`no observability stack for ${env}`);
+  return Template.fromStack(stack);
+};
+
+const alarmNames = (t: Template) =>
+  Object.values(t.findResources('AWS::CloudWatch::Alarm'))
+    .map((r) => (r as { Properties: { AlarmName: string } }).Properties.AlarmName)
+    .sort();
+
+describe.each(ENVIRONMENTS)('%s observability', (env) => {
+  it('is its own stack deployed after the service stack', () => {
+    const stacks = synthesized.stacks[env];
+    expect(stacks?.observability.stackName).toBe(`slipway-${env}-observability`);
+    expect(stacks?.observability.dependencies.map((d) => d.stackName)).toContain(`slipway-${env}-service`);
+  });
+
+  it('sends alarms to a KMS-encrypted, TLS-only topic whose ARN is in SSM', () => {
+    const t = observability(env);
+    t.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: `slipway-${env}-alarms`,
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlarmsTopicKey'), 'Arn'] },
+    });
+    t.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      }),
+    });
+    t.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      }),
+    });
+    t.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: `/slipway/${env}/service/alarm-topic-arn`,
+      Value: { Ref: Match.stringLikeRegexp('^AlarmsTopic') },
+    });
+  });
+
+  it('subscribes exactly the configured alarm emails', () => {
+    const t = observability(env);
+    const emails = synthesized.stacks[env]?.environment.alarms.email ?? [];
+    t.resourceCountIs('AWS::SNS::Subscription', emails.length);
+    for (const email of emails)
+      t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: email });
+  });
+
+  it('notifies the topic on ALARM and on OK from every alarm', () => {
+    const t = observability(env);
+    for (const alarm of Object.values(t.findResources('AWS::CloudWatch::Alarm'))) {
+      const p = (
+        alarm as { Properties: { AlarmActions: unknown[]; OKActions: unknown[]; AlarmDescription: string } }
+      ).Properties;
+      expect(p.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
+      expect(p.OKActions).toEqual(p.AlarmActions);
+      expect(p.AlarmDescription).toMatch(/Runbook: docs\/observability\.md#[a-z0-9]+$/);
+    }
+  });
+
+  it('has one CloudWatch dashboard named by monitoringName, with an alarm status widget', () => {
+    const t = observability(env);
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    t.hasResourceProperties('AWS::CloudWatch::Dashboard', {
+      DashboardName: `slipway-${env}-service`,
+      DashboardBody: Match.objectLike({
+        'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('"type":"alarm"')])]),
+      }),
+    });
+  });
+});
+
+describe('alarm pack thresholds', () => {
+  it('gives protected prod every alarm', () => {
+    expect(alarmNames(observability('prod'))).toEqual(
+      [
+        'cpu-high',
+        'db-connections-high',
+        'db-cpu-high',
+        'db-storage-low',
+        'http5xx',
+        'latency-p99',
+        'memory-high',
+        'tasks-below-desired',
+        'unhealthy-hosts',
+      ].map((n) => `slipway-prod-alarm-${n}`),
+    );
+  });
+
+  it.each(['dev', 'test', 'staging'])('gives %s only the minimum alarms (it stays cheap)', (env) => {
+    expect(alarmNames(observability(env))).toEqual(
+      ['db-storage-low', 'http5xx', 'tasks-below-desired', 'unhealthy-hosts'].map(
+        (n) => `slipway-${env}-alarm-${n}`,
+      ),
+    );
+  });
+
+  it('alarms when more than 5 % of requests fail over 5 minutes, from the 5xx and request counts', () => {
+    observability('prod').hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'slipway-prod-alarm-http5xx',
+      Threshold: 5,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(requests > 0, 100 * errors / requests, 0)', ReturnData: true }),
+        Match.objectLike({
+          Id: 'errors',
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({ MetricName: 'HTTPCode_Target_5XX_Count' }),
+            Period: 300,
+            Stat: 'Sum',
+          }),
+        }),
+      ]),
+    });
+  });
+
+  it('alarms on p99 latency in seconds and on free storage in bytes', () => {
+    const t = observability('prod');
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'slipway-prod-alarm-latency-p99',
+      Threshold: 1.5,
+      Metrics: [
+        Match.objectLike({
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({ MetricName: 'TargetResponseTime' }),
+            Stat: 'p99',
+          }),
+        }),
+      ],
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'slipway-prod-alarm-db-storage-low',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 2 * 1024 ** 3,
+      Metrics: [
+        Match.objectLike({
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({ MetricName: 'FreeStorageSpace' }),
+            Stat: 'Minimum',
+          }),
+        }),
+      ],
+    });
+  });
+
+  it('alarms when running tasks stay below desired for the configured minutes', () => {
+    observability('prod').hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'slipway-prod-alarm-tasks-below-desired',
+      EvaluationPeriods: 10,
+      DatapointsToAlarm: 10,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'desired - running' })]),
+    });
+  });
+
+  it(
+    'takes thresholds from config and leaves out an alarm set to false',
+    async () => {
+      const s = synth(
+        await configVariant((c) => {
+          const dev = c.environments.dev as { alarms?: unknown };
+          dev.alarms = { rules: { cpuHigh: { percent: 60 }, http5xx: false } };
+        }),
+        { environments: ['dev'] },
+      );
+      const t = observability('dev', s);
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'slipway-dev-alarm-cpu-high',
+        Threshold: 60,
+      });
+      expect(alarmNames(t)).not.toContain('slipway-dev-alarm-http5xx');
+    },
+    SYNTH_TIMEOUT_MS,
+  );
+});
+
+describe.each(['dev', 'staging', 'prod'])('%s Grafana', (env) => {
+  const grafanaService = () =>
+    Object.values(observability(env).findResources('AWS::ECS::Service')).find((r) =>
+      JSON.stringify(r).includes('Grafana'),
+    ) as { Properties: Record<string, unknown> } | undefined;
+
+  it('runs the pinned official image, read-only, as its own user, 0.25 vCPU / 0.5 GB', () => {
+    observability(env).hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Cpu: '256',
+      Memory: '512',
+      ContainerDefinitions: [
+        Match.objectLike({
+          Name: 'grafana',
+          Image: 'grafana/grafana:12.2.1',
+          ReadonlyRootFilesystem: true,
+          User: '472:0',
+          MountPoints: [{ ContainerPath: '/var/lib/grafana', SourceVolume: 'data', ReadOnly: false }],
+          HealthCheck: Match.objectLike({
+            Command: ['CMD-SHELL', Match.stringLikeRegexp('/grafana/api/health')],
+          }),
+          Secrets: [
+            {
+              Name: 'GF_SECURITY_ADMIN_PASSWORD',
+              ValueFrom: { Ref: Match.stringLikeRegexp('^GrafanaAdminPassword') },
+            },
+          ],
+        }),
+      ],
+    });
+  });
+
+  it('runs exactly one task and stops it before starting its replacement (one SQLite writer)', () => {
+    expect(grafanaService()?.Properties).toEqual(
+      expect.objectContaining({
+        DesiredCount: 1,
+        DeploymentConfiguration: expect.objectContaining({ MinimumHealthyPercent: 0, MaximumPercent: 100 }),
+        EnableExecuteCommand: true,
+      }),
+    );
+    observability(env).resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+  });
+
+  it('uses Spot unless the environment is protected', () => {
+    const provider = synthesized.stacks[env]?.environment.protected ? 'FARGATE' : 'FARGATE_SPOT';
+    expect(grafanaService()?.Properties.CapacityProviderStrategy).toEqual([
+      { CapacityProvider: provider, Weight: 1 },
+    ]);
+  });
+
+  it('mounts its EFS access point over TLS with IAM authorization', () => {
+    const t = observability(env);
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Volumes: [
+        {
+          Name: 'data',
+          EFSVolumeConfiguration: {
+            FilesystemId: { Ref: Match.stringLikeRegexp('^ToolFilesFileSystem') },
+            TransitEncryption: 'ENABLED',
+            AuthorizationConfig: {
+              AccessPointId: { Ref: Match.stringLikeRegexp('GrafanaAccessPoint') },
+              IAM: 'ENABLED',
+            },
+          },
+        },
+      ],
+    });
+    t.hasResourceProperties('AWS::EFS::AccessPoint', {
+      RootDirectory: {
+        Path: '/grafana',
+        CreationInfo: { OwnerUid: '472', OwnerGid: '0', Permissions: '750' },
+      },
+      PosixUser: { Uid: '472', Gid: '0' },
+    });
+  });
+
+  it('registers as grafana in the environment namespace', () => {
+    observability(env).hasResourceProperties('AWS::ServiceDiscovery::Service', {
+      Name: 'grafana',
+      NamespaceId: { Ref: Match.stringLikeRegexp('namespaceid') },
+      DnsConfig: Match.objectLike({ DnsRecords: [{ TTL: 10, Type: 'A' }] }),
+    });
+  });
+
+  it('has no load balancer route without allowed CIDRs', () => {
+    const t = observability(env);
+    t.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
+    t.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 0);
+  });
+
+  it('keeps its state on an encrypted, backed-up EFS file system that moves cold files to IA and refuses non-TLS clients', () => {
+    const t = observability(env);
+    t.hasResourceProperties('AWS::EFS::FileSystem', {
+      Encrypted: true,
+      BackupPolicy: { Status: 'ENABLED' },
+      LifecyclePolicies: [
+        { TransitionToIA: 'AFTER_7_DAYS' },
+        { TransitionToPrimaryStorageClass: 'AFTER_1_ACCESS' },
+      ],
+      FileSystemPolicy: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      }),
+    });
+    const nfs = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress'))
+      .map((r) => (r as { Properties: Record<string, unknown> }).Properties)
+      .filter((p) => p.FromPort === 2049);
+    expect(nfs).toEqual([
+      expect.objectContaining({
+        ToPort: 2049,
+        SourceSecurityGroupId: {
+          'Fn::GetAtt': [expect.stringMatching(/^GrafanaSecurityGroup/), 'GroupId'],
+        },
+      }),
+    ]);
+  });
+
+  it('reads CloudWatch with its task role and denies mounting any other access point', () => {
+    observability(env).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+            Condition: { StringNotEquals: { 'elasticfilesystem:AccessPointArn': Match.anyValue() } },
+          }),
+          Match.objectLike({ Sid: 'CloudWatchRead', Action: Match.arrayWith(['cloudwatch:GetMetricData']) }),
+        ]),
+      }),
+    });
+  });
+
+  it('generates the admin password in Secrets Manager under a findable name', () => {
+    observability(env).hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: `slipway-${env}/grafana/admin-password`,
+      GenerateSecretString: { PasswordLength: 32, ExcludePunctuation: true },
+    });
+  });
+
+  it('has no pgAdmin by default', () => {
+    const t = observability(env);
+    expect(JSON.stringify(t.findResources('AWS::ECS::TaskDefinition'))).not.toContain('pgadmin4');
+    t.resourceCountIs('AWS::ECS::Service', 1);
+  });
+});
+
+describe('Grafana behind the load balancer (allowed CIDRs configured)', () => {
+  let t: Template;
+  beforeAll(async () => {
+    const s = synth(
+      await configVariant((c) => {
+        (c.environments.prod as { grafana?: unknown }).grafana = { allowedCidrs: ['203.0.113.0/24'] };
+      }),
+      { environments: ['prod'] },
+    );
+    t = observability('prod', s);
+  }, SYNTH_TIMEOUT_MS);
+
+  it('routes /grafana/* from the allowed CIDRs only, below the app catch-all', () => {
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 10,
+      ListenerArn: { Ref: Match.stringLikeRegexp('listenerarn') },
+      Conditions: [
+        { Field: 'path-pattern', PathPatternConfig: { Values: ['/grafana/*'] } },
+        { Field: 'source-ip', SourceIpConfig: { Values: ['203.0.113.0/24'] } },
+      ],
+    });
+  });
+
+  it('health-checks /grafana/api/health and serves from the /grafana/ sub-path of the service URL', () => {
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: '/grafana/api/health',
+      Port: 3000,
+      TargetType: 'ip',
+    });
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Environment: Match.arrayWith([
+            {
+              Name: 'GF_SERVER_ROOT_URL',
+              Value: { 'Fn::Join': ['', [{ Ref: Match.stringLikeRegexp('serviceurl') }, '/grafana/']] },
+            },
+            { Name: 'GF_SERVER_SERVE_FROM_SUB_PATH', Value: 'true' },
+          ]),
+        }),
+      ],
+    });
+  });
+
+  it('lets the load balancer reach Grafana on 3000, and nothing else new', () => {
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 3000,
+      ToPort: 3000,
+      SourceSecurityGroupId: { Ref: Match.stringLikeRegexp('loadbalancersecuritygroupid') },
+    });
+    t.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: { Ref: Match.stringLikeRegexp('loadbalancersecuritygroupid') },
+      FromPort: 3000,
+      ToPort: 3000,
+    });
+  });
+});
+
+describe('pgAdmin when enabled', () => {
+  let t: Template;
+  beforeAll(async () => {
+    const s = synth(
+      await configVariant((c) => {
+        (c.environments.staging as { pgadmin?: unknown }).pgadmin = {
+          enabled: true,
+          allowedCidrs: ['198.51.100.7/32'],
+        };
+      }),
+      { environments: ['staging'] },
+    );
+    t = observability('staging', s);
+  }, SYNTH_TIMEOUT_MS);
+
+  it('runs the pinned official image as one task with its own access point and login secret', () => {
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Name: 'pgadmin',
+          Image: 'dpage/pgadmin4:9.8',
+          User: '5050:0',
+          Secrets: [
+            {
+              Name: 'PGADMIN_DEFAULT_PASSWORD',
+              ValueFrom: { Ref: Match.stringLikeRegexp('^PgAdminLoginPassword') },
+            },
+          ],
+          Environment: Match.arrayWith([
+            { Name: 'PGADMIN_DEFAULT_EMAIL', Value: 'admin@slipway.internal' },
+            { Name: 'SCRIPT_NAME', Value: '/pgadmin' },
+          ]),
+        }),
+      ],
+    });
+    t.hasResourceProperties('AWS::EFS::AccessPoint', { PosixUser: { Uid: '5050', Gid: '0' } });
+    t.resourceCountIs('AWS::ECS::Service', 2);
+    t.hasResourceProperties('AWS::ServiceDiscovery::Service', { Name: 'pgadmin' });
+  });
+
+  it("preconfigures a server entry for the environment's database, TLS required", () => {
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Name: 'pgadmin',
+          Environment: Match.arrayWith([
+            {
+              Name: 'SLIPWAY_SERVERS_JSON',
+              Value: {
+                'Fn::Join': [
+                  '',
+                  [
+                    Match.stringLikeRegexp('"Name":"slipway-staging".*"Host":"$'),
+                    { Ref: Match.stringLikeRegexp('dbendpoint') },
+                    Match.stringLikeRegexp(
+                      '"Port":5432,"MaintenanceDB":"app","Username":"app_admin","SSLMode":"require"',
+                    ),
+                  ],
+                ],
+              },
+            },
+          ]),
+        }),
+      ],
+    });
+  });
+
+  it('opens the database to pgAdmin on 5432 and routes /pgadmin/* from the allowed CIDR', () => {
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { Ref: Match.stringLikeRegexp('dbsecuritygroupid') },
+      FromPort: 5432,
+      SourceSecurityGroupId: {
+        'Fn::GetAtt': [Match.stringLikeRegexp('^PgAdminSecurityGroup'), 'GroupId'],
+      },
+    });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 20,
+      Conditions: [
+        { Field: 'path-pattern', PathPatternConfig: { Values: ['/pgadmin/*'] } },
+        { Field: 'source-ip', SourceIpConfig: { Values: ['198.51.100.7/32'] } },
+      ],
+    });
+  });
+});
+
+describe('an environment without Grafana or pgAdmin (test)', () => {
+  it('has only the dashboard, alarms and topic: no service, file system or task role', () => {
+    const t = observability('test');
+    t.resourceCountIs('AWS::ECS::Service', 0);
+    t.resourceCountIs('AWS::EFS::FileSystem', 0);
+    t.resourceCountIs('AWS::IAM::Role', 0);
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});

@@ -1,0 +1,185 @@
+import type { ResolvedEnvironment } from '@slipway/config';
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import type { Construct } from 'constructs';
+import { ToolFileSystem } from '../constructs/efs/index.ts';
+import { GrafanaService, type ToolRoute } from '../constructs/grafana/index.ts';
+import {
+  AlarmPack,
+  type MonitoredResources,
+  monitoringName,
+  ServiceDashboard,
+} from '../constructs/monitoring/index.ts';
+import { ImportedNetwork } from '../constructs/network/imported-network.ts';
+import { readParameter, writeParameter } from '../constructs/parameters/index.ts';
+import { PgAdminService } from '../constructs/pgadmin/index.ts';
+import { PARAMETERS } from '../names.ts';
+
+export interface ObservabilityStackProps extends StackProps {
+  /** The environment, with every default applied. */
+  readonly environment: ResolvedEnvironment;
+}
+
+// Listener rule priorities on the production listener: below the app's catch-all (1000).
+export const TOOL_RULE_PRIORITIES = { grafana: 10, pgadmin: 20 } as const;
+
+/**
+ * The observability layer of one environment: the CloudWatch dashboard, the alarm pack and its
+ * SNS topic, Grafana and (when enabled) pgAdmin on the environment's cluster with their state on
+ * EFS. Everything it watches or joins comes from the SSM parameters the network, data and service
+ * layers wrote, so it deploys after them and can be replaced without touching them.
+ */
+export class ObservabilityStack extends Stack {
+  readonly alarms: AlarmPack;
+  readonly dashboard: ServiceDashboard;
+  readonly grafana: GrafanaService | undefined;
+  readonly pgadmin: PgAdminService | undefined;
+  /** The dimension values the dashboards and alarms use (tokens resolved from SSM). */
+  readonly resources: MonitoredResources;
+
+  constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
+    super(scope, id, props);
+    const env = props.environment;
+    const read = (key: string) => readParameter(this, env, key);
+    this.resources = {
+      loadBalancer: read(PARAMETERS.loadBalancerFullName),
+      blueTargetGroup: read(PARAMETERS.blueTargetGroupFullName),
+      greenTargetGroup: read(PARAMETERS.greenTargetGroupFullName),
+      cluster: read(PARAMETERS.clusterName),
+      service: read(PARAMETERS.serviceName),
+      dbInstance: env.database ? read(PARAMETERS.dbInstanceId) : undefined,
+    };
+    const removalPolicy = env.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    const { email, ...rules } = env.alarms;
+    this.alarms = new AlarmPack(this, 'Alarms', {
+      prefix: env.prefix,
+      resources: this.resources,
+      rules,
+      emails: email,
+      keyRemovalPolicy: removalPolicy,
+    });
+    writeParameter(this, env, PARAMETERS.alarmTopicArn, this.alarms.topic.topicArn, 'Alarm topic ARN');
+
+    this.dashboard = new ServiceDashboard(this, 'Dashboard', {
+      dashboardName: monitoringName(env.prefix, 'dashboard', 'service'),
+      resources: this.resources,
+      alarms: this.alarms.all,
+    });
+
+    const pgadminOn = env.pgadmin.enabled && env.database !== undefined;
+    if (!env.grafana.enabled && !pgadminOn) return;
+
+    const network = new ImportedNetwork(this, 'Network', env, { subnets: ['workload'] });
+    const cluster = ecs.Cluster.fromClusterAttributes(this, 'Cluster', {
+      clusterName: this.resources.cluster,
+      vpc: network.vpc,
+    });
+    const files = new ToolFileSystem(this, 'ToolFiles', {
+      vpc: network.vpc,
+      subnets: network.workloadSubnets,
+      removalPolicy,
+    });
+    const common = {
+      cluster,
+      subnets: network.workloadSubnets,
+      assignPublicIp: network.assignPublicIp,
+      fileSystem: files,
+      removalPolicy,
+      logRetentionDays: env.service.logRetentionDays,
+      namespace: this.importNamespace(env),
+    };
+
+    let listener: { listener: elbv2.IApplicationListener; securityGroup: ec2.ISecurityGroup } | undefined;
+    const route = (
+      tool: keyof typeof TOOL_RULE_PRIORITIES,
+      allowedCidrs: string[],
+    ): ToolRoute | undefined => {
+      if (allowedCidrs.length === 0) return undefined;
+      listener ??= this.importListener(env);
+      return {
+        listener: listener.listener,
+        loadBalancerSecurityGroup: listener.securityGroup,
+        priority: TOOL_RULE_PRIORITIES[tool],
+        allowedCidrs,
+      };
+    };
+
+    if (env.grafana.enabled) {
+      const grafanaRoute = route('grafana', env.grafana.allowedCidrs);
+      this.grafana = new GrafanaService(this, 'Grafana', {
+        ...common,
+        version: env.grafana.version,
+        cpu: env.grafana.cpu,
+        memoryMiB: env.grafana.memoryMiB,
+        capacity: env.grafana.capacity,
+        region: env.region,
+        resources: this.resources,
+        logGroupPrefixes: [`/${env.app.name}/${env.name}/`],
+        logGroupName: `/${env.app.name}/${env.name}/grafana`,
+        adminSecretName: `${env.prefix}/grafana/admin-password`,
+        route: grafanaRoute,
+        publicUrl: grafanaRoute ? read(PARAMETERS.url) : undefined,
+      });
+    }
+
+    if (pgadminOn && env.database) {
+      this.pgadmin = new PgAdminService(this, 'PgAdmin', {
+        ...common,
+        version: env.pgadmin.version,
+        cpu: env.pgadmin.cpu,
+        memoryMiB: env.pgadmin.memoryMiB,
+        email: env.pgadmin.email,
+        serverName: env.prefix,
+        database: {
+          host: read(PARAMETERS.dbEndpoint),
+          databaseName: env.database.name,
+          username: 'app_admin',
+          securityGroup: ec2.SecurityGroup.fromSecurityGroupId(
+            this,
+            'DatabaseSecurityGroup',
+            read(PARAMETERS.dbSecurityGroupId),
+            { allowAllOutbound: false, mutable: true },
+          ),
+        },
+        logGroupName: `/${env.app.name}/${env.name}/pgadmin`,
+        loginSecretName: `${env.prefix}/pgadmin/login-password`,
+        route: route('pgadmin', env.pgadmin.allowedCidrs),
+      });
+    }
+  }
+
+  /**
+   * The environment's Cloud Map namespace, from its id alone: registering a service needs no more,
+   * and reading the ARN parameter too would leave an unused template parameter.
+   */
+  private importNamespace(env: ResolvedEnvironment) {
+    const namespaceId = readParameter(this, env, PARAMETERS.namespaceId);
+    return servicediscovery.PrivateDnsNamespace.fromPrivateDnsNamespaceAttributes(this, 'Namespace', {
+      namespaceId,
+      namespaceName: `${env.name}.internal`,
+      namespaceArn: this.formatArn({
+        service: 'servicediscovery',
+        resource: 'namespace',
+        resourceName: namespaceId,
+      }),
+    });
+  }
+
+  private importListener(env: ResolvedEnvironment) {
+    const securityGroup = ec2.SecurityGroup.fromSecurityGroupId(
+      this,
+      'LoadBalancerSecurityGroup',
+      readParameter(this, env, PARAMETERS.loadBalancerSecurityGroupId),
+      { allowAllOutbound: false, mutable: true },
+    );
+    const listener = elbv2.ApplicationListener.fromApplicationListenerAttributes(this, 'Listener', {
+      listenerArn: readParameter(this, env, PARAMETERS.listenerArn),
+      securityGroup,
+    });
+    return { listener, securityGroup };
+  }
+}

@@ -1,0 +1,319 @@
+/*
+ * Service layer, per environment of the shipped config:
+ *   - cluster with Container Insights; Fargate capacity per config (dev Spot, prod on-demand base 1 + Spot)
+ *   - tasks in private subnets without public IP; read-only root filesystem with a writable /tmp
+ *   - database credentials only as ECS secrets; no secret-looking names among plain variables
+ *   - security groups: ALB 80 from the internet; tasks only from the ALB on the container port;
+ *     the database admits the task security group on 5432
+ *   - fast target group health checks, 30 s deregistration, circuit breaker with rollback, 100/200
+ *   - autoscaling on CPU 70 % and memory 80 % (plus request count when configured)
+ *   - the image tag comes from SSM at deploy time; with the bootstrap tag the service runs 0 tasks
+ *   - HTTPS with an HTTP redirect when a domain and certificate are configured
+ */
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  configVariant,
+  ENVIRONMENTS,
+  type Synthesized,
+  shippedConfig,
+  synth,
+  templatesOf,
+} from '../testing/synth.ts';
+
+let synthesized: Synthesized;
+beforeAll(async () => {
+  synthesized = synth(await shippedConfig());
+});
+
+const service = (env: string) => templatesOf(synthesized, env).service;
+
+type ContainerDefinition = {
+  Environment: { Name: string; Value: unknown }[];
+  Secrets: { Name: string; ValueFrom: unknown }[];
+  Image: unknown;
+};
+
+function container(env: string): ContainerDefinition {
+  const [task] = Object.values(service(env).findResources('AWS::ECS::TaskDefinition')) as {
+    Properties: { ContainerDefinitions: ContainerDefinition[] };
+  }[];
+  const def = task?.Properties.ContainerDefinitions[0];
+  if (!def) throw new Error('no container definition');
+  return def;
+}
+
+describe.each(ENVIRONMENTS)('%s service', (env) => {
+  it('runs on a cluster with Container Insights', () => {
+    service(env).hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterName: `slipway-${env}`,
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+    });
+  });
+
+  it('places tasks in the private subnets without a public IP', () => {
+    service(env).hasResourceProperties('AWS::ECS::Service', {
+      NetworkConfiguration: {
+        AwsvpcConfiguration: Match.objectLike({
+          AssignPublicIp: 'DISABLED',
+          Subnets: [
+            { Ref: Match.stringLikeRegexp('privatesubnet0id') },
+            { Ref: Match.stringLikeRegexp('privatesubnet1id') },
+          ],
+        }),
+      },
+    });
+  });
+
+  it('deploys with circuit breaker rollback, 100 % minimum healthy and 200 % maximum', () => {
+    service(env).hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+        MinimumHealthyPercent: 100,
+        MaximumPercent: 200,
+      }),
+      HealthCheckGracePeriodSeconds: 30,
+      EnableExecuteCommand: true,
+    });
+  });
+
+  it('injects the database credentials as ECS secrets from the RDS secret', () => {
+    const secrets = Object.fromEntries(
+      container(env).Secrets.map((s) => [s.Name, JSON.stringify(s.ValueFrom)]),
+    );
+    expect(Object.keys(secrets).sort()).toEqual(['DB_HOST', 'DB_NAME', 'DB_PASSWORD', 'DB_PORT', 'DB_USER']);
+    expect(secrets.DB_PASSWORD).toMatch(/dbsecretarn.*:password::/);
+    expect(secrets.DB_USER).toMatch(/dbsecretarn.*:username::/);
+  });
+
+  it('has no secret-looking names among the plain environment variables', () => {
+    const names = container(env).Environment.map((e) => e.Name);
+    expect(names.filter((n) => /PASSWORD|SECRET|TOKEN|KEY|CREDENTIAL/.test(n))).toEqual([]);
+    expect(names).toEqual(
+      expect.arrayContaining(['APP_ENV', 'PORT', 'GIT_SHA', 'DB_SSL', 'SHUTDOWN_TIMEOUT_MS']),
+    );
+  });
+
+  it('runs the container with a read-only root filesystem, a writable /tmp and a stop timeout above the drain', () => {
+    service(env).hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          ReadonlyRootFilesystem: true,
+          MountPoints: [{ ContainerPath: '/tmp', ReadOnly: false, SourceVolume: 'tmp' }],
+          StopTimeout: 15,
+          LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }),
+        }),
+      ],
+      Volumes: [{ Name: 'tmp' }],
+    });
+  });
+
+  it('keeps container logs for the configured number of days', () => {
+    const days = synthesized.stacks[env]?.environment.service.logRetentionDays;
+    service(env).hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: `/slipway/${env}/service`,
+      RetentionInDays: days,
+    });
+  });
+
+  it('opens the load balancer on port 80 to the internet only', () => {
+    service(env).hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('Public load balancer'),
+      SecurityGroupIngress: [Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 })],
+    });
+  });
+
+  it('admits task traffic only from the load balancer security group on the container port', () => {
+    const ingress = Object.values(service(env).findResources('AWS::EC2::SecurityGroupIngress'))
+      .map((r) => (r as { Properties: Record<string, unknown> }).Properties)
+      .filter((p) => JSON.stringify(p.GroupId).includes('WebSecurityGroup'));
+    expect(ingress).toEqual([
+      expect.objectContaining({
+        FromPort: 3000,
+        ToPort: 3000,
+        SourceSecurityGroupId: {
+          'Fn::GetAtt': [expect.stringMatching(/^LoadBalancerSecurityGroup/), 'GroupId'],
+        },
+      }),
+    ]);
+    service(env).hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('Service tasks'),
+      SecurityGroupIngress: Match.absent(),
+    });
+  });
+
+  it('lets the database admit the task security group on 5432, and nothing else from this layer', () => {
+    const toDatabase = Object.values(service(env).findResources('AWS::EC2::SecurityGroupIngress'))
+      .map((r) => (r as { Properties: Record<string, unknown> }).Properties)
+      .filter((p) => JSON.stringify(p.GroupId).includes('dbsecuritygroupid'));
+    expect(toDatabase).toEqual([
+      expect.objectContaining({
+        FromPort: 5432,
+        ToPort: 5432,
+        SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^WebSecurityGroup/), 'GroupId'] },
+      }),
+    ]);
+  });
+
+  it('checks target health fast: every 10 s, 2 checks either way, 30 s deregistration delay', () => {
+    service(env).hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: '/health',
+      HealthCheckIntervalSeconds: 10,
+      HealthyThresholdCount: 2,
+      UnhealthyThresholdCount: 2,
+      TargetType: 'ip',
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
+    });
+  });
+
+  it('scales on CPU 70 % and memory 80 % between the configured bounds', () => {
+    const s = synthesized.stacks[env]?.environment.service;
+    service(env).hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: { 'Fn::If': ['HasImage', s?.minTasks, 0] },
+      MaxCapacity: { 'Fn::If': ['HasImage', s?.maxTasks, 0] },
+    });
+    for (const [metric, value] of [
+      ['ECSServiceAverageCPUUtilization', 70],
+      ['ECSServiceAverageMemoryUtilization', 80],
+    ] as const) {
+      service(env).hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+          PredefinedMetricSpecification: { PredefinedMetricType: metric },
+          TargetValue: value,
+        }),
+      });
+    }
+  });
+
+  it('takes the image tag from the release parameter at deploy time', () => {
+    const image = JSON.stringify(container(env).Image);
+    expect(image).toContain('.dkr.ecr.us-east-1.');
+    expect(image).toContain('/slipway:');
+    expect(image).toMatch(/SsmParameterValueslipway.*releaseimagetag/);
+    const parameters = service(env).toJSON().Parameters as Record<string, { Type: string; Default: string }>;
+    expect(Object.values(parameters)).toContainEqual({
+      Type: 'AWS::SSM::Parameter::Value<String>',
+      Default: `/slipway/${env}/release/image-tag`,
+    });
+  });
+
+  it('runs no tasks while the release parameter still holds the bootstrap tag', () => {
+    const template = service(env).toJSON();
+    expect(template.Conditions.HasImage).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: expect.stringMatching(/releaseimagetag/) }, 'bootstrap'] }],
+    });
+    service(env).hasResourceProperties('AWS::ECS::Service', {
+      DesiredCount: { 'Fn::If': ['HasImage', synthesized.stacks[env]?.environment.service.minTasks, 0] },
+    });
+  });
+
+  it('publishes cluster, service, load balancer and URL in SSM', () => {
+    const names = Object.values(service(env).findResources('AWS::SSM::Parameter')).map(
+      (p) => (p as { Properties: { Name: string } }).Properties.Name,
+    );
+    expect(names).toEqual(
+      expect.arrayContaining(
+        ['cluster-name', 'service-name', 'load-balancer-full-name', 'listener-arn', 'url'].map(
+          (k) => `/slipway/${env}/service/${k}`,
+        ),
+      ),
+    );
+  });
+});
+
+describe('capacity per environment', () => {
+  it('dev runs on Fargate Spot only', () => {
+    service('dev').hasResourceProperties('AWS::ECS::Service', {
+      CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }],
+    });
+  });
+
+  it('prod keeps one on-demand task as a base and spreads the rest over Spot', () => {
+    service('prod').hasResourceProperties('AWS::ECS::Service', {
+      CapacityProviderStrategy: [
+        { CapacityProvider: 'FARGATE', Base: 1, Weight: 1 },
+        { CapacityProvider: 'FARGATE_SPOT', Weight: 1 },
+      ],
+    });
+  });
+
+  it('prod tasks get 1 vCPU and 2 GiB, dev tasks 0.25 vCPU and 512 MiB', () => {
+    service('prod').hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '1024', Memory: '2048' });
+    service('dev').hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: '256', Memory: '512' });
+  });
+
+  it('prod protects its load balancer from deletion', () => {
+    service('prod').hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+    });
+  });
+});
+
+describe('configuration variants', () => {
+  it('serves HTTPS with the configured certificate and redirects HTTP', async () => {
+    const config = await configVariant((c) => {
+      const dev = c.environments.dev;
+      if (dev)
+        dev.domain = {
+          name: 'dev.example.com',
+          certificateArn:
+            'arn:aws:acm:us-east-1:111111111111:certificate/0b1c2d3e-1111-2222-3333-444455556666',
+        };
+    });
+    const template = Template.fromStack(
+      synth(config, { environments: ['dev'] }).stacks.dev?.service as never,
+    );
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      Certificates: [{ CertificateArn: Match.stringLikeRegexp('certificate/0b1c2d3e') }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      DefaultActions: [
+        Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS' }) }),
+      ],
+    });
+  });
+
+  it('adds request-count scaling when configured', async () => {
+    const config = await configVariant((c) => {
+      const dev = c.environments.dev;
+      if (dev) dev.service = { ...dev.service, scaleOnRequestsPerTarget: 500 };
+    });
+    const template = Template.fromStack(
+      synth(config, { environments: ['dev'] }).stacks.dev?.service as never,
+    );
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+        PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }),
+        TargetValue: 500,
+      }),
+    });
+  });
+
+  it('injects app secrets from Secrets Manager fields and SSM parameters as ECS secrets', async () => {
+    const config = await configVariant((c) => {
+      c.app.secrets = {
+        STRIPE_KEY: { secretsManager: 'prod/stripe', field: 'apiKey' },
+        SIGNING_SALT: { ssmParameter: '/slipway/shared/signing-salt' },
+      };
+    });
+    const template = Template.fromStack(
+      synth(config, { environments: ['dev'] }).stacks.dev?.service as never,
+    );
+    const [task] = Object.values(template.findResources('AWS::ECS::TaskDefinition')) as {
+      Properties: { ContainerDefinitions: ContainerDefinition[] };
+    }[];
+    const secrets = task?.Properties.ContainerDefinitions[0]?.Secrets.map((s) => [
+      s.Name,
+      JSON.stringify(s.ValueFrom),
+    ]);
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        ['STRIPE_KEY', expect.stringMatching(/secret:prod\/stripe:apiKey::/)],
+        ['SIGNING_SALT', expect.stringMatching(/parameter\/slipway\/shared\/signing-salt/)],
+      ]),
+    );
+  });
+});

@@ -1,0 +1,251 @@
+import type { AppConfig, ResolvedEnvironment, ResolvedRegistry } from '@slipway/config';
+import { capacityProviderStrategy } from '@slipway/config';
+import { CfnCondition, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import { DeploymentSafety } from '../constructs/deployment/deployment-safety.ts';
+import { ImportedNetwork } from '../constructs/network/imported-network.ts';
+import { readParameter, writeParameter } from '../constructs/parameters/index.ts';
+import { BOOTSTRAP_IMAGE_TAG } from '../constructs/release/image-tag-parameter.ts';
+import { PublicLoadBalancer } from '../constructs/service/public-load-balancer.ts';
+import { WebService } from '../constructs/service/web-service.ts';
+import { WebAcl } from '../constructs/waf/index.ts';
+import { PARAMETERS, parameterName } from '../names.ts';
+
+export interface ServiceStackProps extends StackProps {
+  /** The environment, with every default applied. */
+  readonly environment: ResolvedEnvironment;
+  /** Where the app's image repository lives. */
+  readonly registry: ResolvedRegistry;
+}
+
+/**
+ * The service layer: ECS cluster, public load balancer and the Fargate service. The network and
+ * the database come from SSM; the running image tag too, resolved by CloudFormation at deploy
+ * time, so an infrastructure-only deploy keeps whatever image `slipway deploy` last released.
+ */
+export class ServiceStack extends Stack {
+  readonly cluster: ecs.Cluster;
+  readonly loadBalancer: PublicLoadBalancer;
+  readonly web: WebService;
+  /** True while the environment has a released image (false on the first deploy of an empty account). */
+  readonly hasImage: CfnCondition | undefined;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const env = props.environment;
+    const app = env.app;
+    const network = new ImportedNetwork(this, 'Network', env, { subnets: ['public', 'workload'] });
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: network.vpc,
+      clusterName: env.prefix,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      enableFargateCapacityProviders: true,
+      executeCommandConfiguration: { logging: ecs.ExecuteCommandLogging.DEFAULT },
+    });
+
+    const nativeDeploy = env.deploy.strategy !== 'rolling';
+    this.loadBalancer = new PublicLoadBalancer(this, 'LoadBalancer', {
+      vpc: network.vpc,
+      certificateArn: env.domain?.certificateArn,
+      deletionProtection: env.protected,
+      accessLogs: env.accessLogs,
+      testListenerPort: nativeDeploy ? env.deploy.testListenerPort : undefined,
+    });
+    for (const cidr of nativeDeploy ? env.deploy.testListenerCidrs : []) {
+      this.loadBalancer.securityGroup.addIngressRule(
+        ec2.Peer.ipv4(cidr),
+        ec2.Port.tcp(env.deploy.testListenerPort),
+        `Test listener from ${cidr}`,
+      );
+    }
+
+    const { image, tag, hasImage } = this.resolveImage(env, app, props.registry);
+    this.hasImage = hasImage;
+
+    const secrets: Record<string, ecs.Secret> = {};
+    const environment: Record<string, string> = {
+      ...app.environment,
+      APP_ENV: env.name,
+      AWS_REGION: this.region,
+      // The tag is the commit sha the pipeline built; /info reports it and smoke tests compare it.
+      GIT_SHA: tag,
+    };
+    if (env.database) {
+      const dbSecret = secretsmanager.Secret.fromSecretCompleteArn(
+        this,
+        'DatabaseSecret',
+        readParameter(this, env, PARAMETERS.dbSecretArn),
+      );
+      // Discrete variables from the RDS secret's JSON fields: never plain values in the task definition.
+      for (const [variable, field] of [
+        ['DB_HOST', 'host'],
+        ['DB_PORT', 'port'],
+        ['DB_NAME', 'dbname'],
+        ['DB_USER', 'username'],
+        ['DB_PASSWORD', 'password'],
+      ] as const) {
+        secrets[variable] = ecs.Secret.fromSecretsManager(dbSecret, field);
+      }
+      environment.DB_SSL = 'require';
+      // Rolling deployments have no lifecycle hooks: the tasks migrate at start (an advisory lock
+      // makes concurrent starts apply each migration once). Other strategies migrate in a hook.
+      environment.MIGRATE_ON_START = String(env.deploy.migrate && !nativeDeploy);
+    }
+    for (const [variable, ref] of Object.entries(app.secrets)) {
+      secrets[variable] = this.appSecret(variable, ref);
+    }
+
+    this.web = new WebService(this, 'Web', {
+      cluster: this.cluster,
+      subnets: network.workloadSubnets,
+      assignPublicIp: network.assignPublicIp,
+      image,
+      port: app.port,
+      healthPath: app.healthPath,
+      cpu: env.service.cpu,
+      memoryMiB: env.service.memoryMiB,
+      environment,
+      secrets,
+      minTasks: env.service.minTasks,
+      maxTasks: env.service.maxTasks,
+      capacity: capacityProviderStrategy(env.service.capacity),
+      scaleOnCpuPercent: env.service.scaleOnCpuPercent,
+      scaleOnMemoryPercent: env.service.scaleOnMemoryPercent,
+      scaleOnRequestsPerTarget: env.service.scaleOnRequestsPerTarget,
+      productionListener: this.loadBalancer.productionListener,
+      testListener: this.loadBalancer.testListener,
+      deregistrationDelaySeconds: env.service.deregistrationDelaySeconds,
+      shutdownSeconds: app.shutdownSeconds,
+      logRetentionDays: env.service.logRetentionDays,
+      logRemovalPolicy: env.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      logGroupName: `/${app.name}/${env.name}/service`,
+      deployment: {
+        strategy: env.deploy.strategy,
+        stepPercent: env.deploy.stepPercent,
+        stepBakeMinutes: env.deploy.stepBakeMinutes,
+        bakeMinutes: env.deploy.bakeMinutes,
+      },
+      runWhen: hasImage,
+      discovery: { namespace: network.namespace, name: 'app' },
+    });
+
+    new DeploymentSafety(this, 'Deployment', {
+      web: this.web,
+      loadBalancer: this.loadBalancer,
+      subnets: network.workloadSubnets,
+      assignPublicIp: network.assignPublicIp,
+      // Rolling deployments have no lifecycle hooks: their tasks migrate at start (MIGRATE_ON_START).
+      migrate: nativeDeploy && env.deploy.migrate ? { command: app.migrateCommand } : undefined,
+      smoke: nativeDeploy && env.deploy.smokeTest ? { readyPath: app.readyPath } : undefined,
+      rollbackOn5xxPercent: env.deploy.rollbackOn5xxPercent,
+      rollbackOnP99Milliseconds: env.deploy.rollbackOnP99Milliseconds,
+      alarmPrefix: env.prefix,
+    });
+
+    if (env.database) {
+      const dbSecurityGroup = ec2.SecurityGroup.fromSecurityGroupId(
+        this,
+        'DatabaseSecurityGroup',
+        readParameter(this, env, PARAMETERS.dbSecurityGroupId),
+        { allowAllOutbound: false, mutable: true },
+      );
+      this.web.allowTo(dbSecurityGroup, 5432, 'Service tasks to PostgreSQL');
+    }
+
+    const write = (key: string, value: string, description: string) =>
+      writeParameter(this, env, key, value, description);
+    const lb = this.loadBalancer.loadBalancer;
+    write(PARAMETERS.clusterName, this.cluster.clusterName, 'ECS cluster name');
+    write(PARAMETERS.serviceName, this.web.service.serviceName, 'ECS service name');
+    write(PARAMETERS.serviceArn, this.web.service.serviceArn, 'ECS service ARN');
+    write(PARAMETERS.loadBalancerArn, lb.loadBalancerArn, 'Load balancer ARN');
+    write(PARAMETERS.loadBalancerDns, lb.loadBalancerDnsName, 'Load balancer DNS name');
+    write(
+      PARAMETERS.loadBalancerFullName,
+      lb.loadBalancerFullName,
+      'Load balancer full name (metrics dimension)',
+    );
+    write(
+      PARAMETERS.listenerArn,
+      this.loadBalancer.productionListener.listenerArn,
+      'Production listener ARN',
+    );
+    write(
+      PARAMETERS.loadBalancerSecurityGroupId,
+      this.loadBalancer.securityGroup.securityGroupId,
+      'ALB security group',
+    );
+    write(
+      PARAMETERS.serviceSecurityGroupId,
+      this.web.securityGroup.securityGroupId,
+      'Service security group',
+    );
+    write(PARAMETERS.logGroupName, this.web.logGroup.logGroupName, 'Service log group');
+    write(PARAMETERS.url, this.loadBalancer.url(env.domain?.name), 'URL of the service');
+    // Metrics dimensions for the observability layer's dashboards and alarms.
+    write(
+      PARAMETERS.blueTargetGroupFullName,
+      this.web.blueTargetGroup.targetGroupFullName,
+      'Blue target group full name (metrics dimension)',
+    );
+    write(
+      PARAMETERS.greenTargetGroupFullName,
+      this.web.greenTargetGroup.targetGroupFullName,
+      'Green target group full name (metrics dimension)',
+    );
+
+    if (env.waf.enabled) {
+      new WebAcl(this, 'Waf', {
+        name: env.prefix,
+        loadBalancer: lb,
+        rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes,
+        logRetentionDays: env.waf.logRetentionDays,
+        logRemovalPolicy: env.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      });
+    }
+  }
+
+  /**
+   * The container image: built images come from the registry at the tag the deployer released
+   * (an SSM parameter, resolved at deploy time); an external image is used as configured.
+   */
+  private resolveImage(env: ResolvedEnvironment, app: AppConfig, registry: ResolvedRegistry) {
+    if ('uri' in app.image) {
+      const uri = app.image.uri;
+      return {
+        image: ecs.ContainerImage.fromRegistry(uri),
+        tag: uri.split(/[:@]/).pop() ?? uri,
+        hasImage: undefined,
+      };
+    }
+    const repository = ecr.Repository.fromRepositoryArn(
+      this,
+      'Repository',
+      `arn:${this.partition}:ecr:${registry.region}:${registry.account}:repository/${registry.repositoryName}`,
+    );
+    const tag = ssm.StringParameter.valueForStringParameter(this, parameterName(env, PARAMETERS.imageTag));
+    const hasImage = new CfnCondition(this, 'HasImage', {
+      expression: Fn.conditionNot(Fn.conditionEquals(tag, BOOTSTRAP_IMAGE_TAG)),
+    });
+    return { image: ecs.ContainerImage.fromEcrRepository(repository, tag), tag, hasImage };
+  }
+
+  private appSecret(variable: string, ref: AppConfig['secrets'][string]): ecs.Secret {
+    if ('ssmParameter' in ref) {
+      const parameter = ssm.StringParameter.fromSecureStringParameterAttributes(this, `Secret-${variable}`, {
+        parameterName: ref.ssmParameter,
+      });
+      return ecs.Secret.fromSsmParameter(parameter);
+    }
+    const secret = ref.secretsManager.startsWith('arn:')
+      ? secretsmanager.Secret.fromSecretCompleteArn(this, `Secret-${variable}`, ref.secretsManager)
+      : secretsmanager.Secret.fromSecretNameV2(this, `Secret-${variable}`, ref.secretsManager);
+    return ecs.Secret.fromSecretsManager(secret, ref.field);
+  }
+}
