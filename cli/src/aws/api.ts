@@ -1,0 +1,171 @@
+import type { Template } from '../synth/template.ts';
+
+/**
+ * The small interfaces behind which every AWS call of the CLI sits. `sdk.ts` implements them
+ * with the AWS SDK v3 (the only code that talks to AWS, with `toolkit.ts` for CloudFormation
+ * deployments); tests use fakes or moto_server.
+ */
+
+export interface StackSummary {
+  readonly name: string;
+  readonly status: string;
+  readonly reason?: string;
+  readonly updatedAt?: Date;
+}
+
+export interface StackEvent {
+  readonly time: Date;
+  readonly logicalId: string;
+  readonly type: string;
+  readonly status: string;
+  readonly reason?: string;
+}
+
+export interface CloudFormationApi {
+  /** The stack, or undefined when it does not exist. */
+  describeStack(name: string): Promise<StackSummary | undefined>;
+  /** The deployed template, or undefined when the stack does not exist. */
+  getTemplate(name: string): Promise<Template | undefined>;
+  /** Most recent events first. */
+  stackEvents(name: string, limit: number): Promise<StackEvent[]>;
+}
+
+export interface SsmApi {
+  /** A parameter's value, or undefined when it does not exist. */
+  get(name: string): Promise<string | undefined>;
+  /** Creates or overwrites a String parameter. */
+  put(name: string, value: string): Promise<void>;
+}
+
+export interface ImageDetail {
+  readonly digest: string;
+  readonly tags: string[];
+  readonly pushedAt?: Date;
+  readonly sizeBytes?: number;
+}
+
+export interface EcrApi {
+  /** Images carrying any of `tags` (all images when omitted); a missing tag is simply absent. */
+  describeImages(repository: string, tags?: string[]): Promise<ImageDetail[]>;
+  /** The manifest of an image by tag or digest (`sha256:...`), or undefined. */
+  getManifest(
+    repository: string,
+    ref: { tag: string } | { digest: string },
+  ): Promise<{ manifest: string; mediaType?: string } | undefined>;
+  /** Points `tag` at the image with this manifest (a mutable tag moves). */
+  putTag(repository: string, tag: string, manifest: string, mediaType?: string): Promise<void>;
+}
+
+export interface EcsDeployment {
+  readonly id: string;
+  readonly status: string;
+  readonly rolloutState?: string;
+  readonly taskDefinition?: string;
+  readonly desired: number;
+  readonly running: number;
+  readonly pending: number;
+  readonly createdAt?: Date;
+}
+
+export interface EcsServiceState {
+  readonly name: string;
+  readonly status: string;
+  readonly desired: number;
+  readonly running: number;
+  readonly pending: number;
+  readonly taskDefinition?: string;
+  readonly deployments: EcsDeployment[];
+  /** Target groups the service registers with (production first). */
+  readonly targetGroupArns: string[];
+  readonly events: { time: Date; message: string }[];
+}
+
+export interface EcsApi {
+  describeService(cluster: string, service: string): Promise<EcsServiceState | undefined>;
+  /** ARNs of the service's running tasks. */
+  runningTasks(cluster: string, service: string): Promise<string[]>;
+  /** Container images of a task definition, by container name. */
+  taskDefinitionImages(taskDefinition: string): Promise<Record<string, string>>;
+  /** Whether an AWS-managed capacity provider (FARGATE_SPOT) is offered in the region. */
+  capacityProviderAvailable(name: string): Promise<boolean>;
+  /** Starts an ECS Exec session; returns what session-manager-plugin needs. */
+  executeCommand(input: {
+    cluster: string;
+    task: string;
+    container?: string;
+    command: string;
+  }): Promise<{ session: { sessionId: string; streamUrl: string; tokenValue: string }; target: string }>;
+}
+
+export interface TargetHealth {
+  readonly id: string;
+  readonly port?: number;
+  readonly state: string;
+  readonly reason?: string;
+}
+
+export interface Elbv2Api {
+  targetHealth(targetGroupArn: string): Promise<TargetHealth[]>;
+}
+
+export interface LogEvent {
+  readonly time: Date;
+  readonly stream: string;
+  readonly message: string;
+}
+
+export interface LogsApi {
+  /** Events of a log group from `startTime` on, one page at a time. */
+  events(
+    group: string,
+    options: { startTime: number; nextToken?: string },
+  ): Promise<{ events: LogEvent[]; nextToken?: string }>;
+}
+
+export interface Identity {
+  readonly account: string;
+  readonly arn: string;
+}
+
+export interface TemporaryCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}
+
+export interface StsApi {
+  identity(): Promise<Identity>;
+  assumeRole(roleArn: string, sessionName: string): Promise<TemporaryCredentials>;
+}
+
+export interface CertificateInfo {
+  readonly status: string;
+  readonly notAfter?: Date;
+  readonly domains: string[];
+}
+
+/** Account prerequisites `doctor` checks. */
+export interface AccountApi {
+  /** Elastic IP addresses: the account limit in the region and how many are allocated. */
+  elasticIps(): Promise<{ limit: number; allocated: number }>;
+  /** Whether an IAM role exists (service-linked roles are roles too). */
+  roleExists(name: string): Promise<boolean>;
+  certificate(arn: string): Promise<CertificateInfo | undefined>;
+}
+
+/** Every API of one account and region. */
+export interface AwsApis {
+  readonly region: string;
+  readonly cloudFormation: CloudFormationApi;
+  readonly ssm: SsmApi;
+  readonly ecr: EcrApi;
+  readonly ecs: EcsApi;
+  readonly elbv2: Elbv2Api;
+  readonly logs: LogsApi;
+  readonly sts: StsApi;
+  readonly account: AccountApi;
+}
+
+/** Builds the APIs for a region, optionally with explicit credentials (an assumed role). */
+export type AwsFactory = (region: string, credentials?: TemporaryCredentials) => AwsApis;

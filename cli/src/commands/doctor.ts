@@ -1,0 +1,227 @@
+import { spawnSync } from 'node:child_process';
+import { resolveEnvironment, type SlipwayConfig } from '@slipway/config';
+import type { AwsFactory } from '../aws/api.ts';
+import { sdkFactory } from '../aws/sdk.ts';
+import { paths } from '../context.ts';
+import { deployStacks } from '../deploy/deploy.ts';
+import { resolveEnvironmentName } from '../environments.ts';
+import { CliError, EXIT, type ExitCode } from '../errors.ts';
+import type { Io } from '../io.ts';
+import { awsError } from '../online.ts';
+import { cfnLintVersion } from '../policy/checks.ts';
+import { type Synthesized, synthesize } from '../synth/synthesize.ts';
+import { resourcesOf } from '../synth/template.ts';
+
+export interface Check {
+  readonly name: string;
+  /** `ok`, `warn` (works, but read the fix), `fail` (blocks a deploy), `skip` (could not be checked). */
+  readonly result: 'ok' | 'warn' | 'fail' | 'skip';
+  readonly detail: string;
+  readonly fix?: string;
+}
+
+export interface DoctorDeps {
+  readonly factory: AwsFactory;
+  readonly synth: (config: SlipwayConfig, env: string) => Synthesized;
+  readonly nodeVersion: string;
+  readonly cfnLint: () => string | undefined;
+  readonly sessionManagerPlugin: () => boolean;
+}
+
+export const realDoctorDeps: DoctorDeps = {
+  factory: sdkFactory,
+  synth: (config, env) => synthesize(config, { environments: [env], outdir: paths.assembly }),
+  nodeVersion: process.versions.node,
+  cfnLint: cfnLintVersion,
+  sessionManagerPlugin: () =>
+    spawnSync('session-manager-plugin', ['--version'], { stdio: 'ignore' }).status === 0,
+};
+
+/** The bootstrap version the synthesized templates require (their `BootstrapVersion` rule). */
+const MIN_BOOTSTRAP_VERSION = 6;
+
+/** Service-linked roles the stacks rely on; AWS creates most on first use, ECS's first use can race. */
+const SERVICE_LINKED_ROLES: readonly [string, string][] = [
+  ['AWSServiceRoleForECS', 'ecs.amazonaws.com'],
+  ['AWSServiceRoleForElasticLoadBalancing', 'elasticloadbalancing.amazonaws.com'],
+  ['AWSServiceRoleForRDS', 'rds.amazonaws.com'],
+  ['AWSServiceRoleForApplicationAutoScaling_ECSService', 'ecs.application-autoscaling.amazonaws.com'],
+];
+
+/** Local prerequisites: they need no AWS account. */
+export function localChecks(
+  deps: Pick<DoctorDeps, 'nodeVersion' | 'cfnLint' | 'sessionManagerPlugin'>,
+): Check[] {
+  const [major = 0, minor = 0] = deps.nodeVersion.split('.').map(Number);
+  const nodeOk = major > 20 || (major === 20 && minor >= 11);
+  const lint = deps.cfnLint();
+  return [
+    {
+      name: 'Node.js',
+      result: nodeOk ? 'ok' : 'fail',
+      detail: `v${deps.nodeVersion} (needs >= 20.11)`,
+      fix: nodeOk ? undefined : 'install Node.js 20.11 or later (nvm install 20)',
+    },
+    {
+      name: 'cfn-lint',
+      result: lint ? 'ok' : 'warn',
+      detail: lint ?? 'not found: `slipway plan` runs without it and says so',
+      fix: lint ? undefined : 'pip install cfn-lint',
+    },
+    {
+      name: 'session-manager-plugin',
+      result: deps.sessionManagerPlugin() ? 'ok' : 'warn',
+      detail: deps.sessionManagerPlugin() ? 'installed' : 'not found: only `slipway exec` needs it',
+      fix: deps.sessionManagerPlugin()
+        ? undefined
+        : 'https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html',
+    },
+  ];
+}
+
+/** Account prerequisites of one environment (credentials needed). */
+export async function accountChecks(config: SlipwayConfig, name: string, deps: DoctorDeps): Promise<Check[]> {
+  const input = config.environments[name];
+  if (!input)
+    return [{ name: 'environment', result: 'skip', detail: `${name} is a preview: checked with its base` }];
+  const env = resolveEnvironment(name, input, config);
+  const where = `account ${env.account} (${env.region})`;
+  const aws = deps.factory(env.region);
+  const checks: Check[] = [];
+  try {
+    const id = await aws.sts.identity();
+    if (id.account !== env.account) {
+      return [
+        {
+          name: 'credentials',
+          result: 'fail',
+          detail: `for account ${id.account}, but ${name} lives in ${env.account}`,
+          fix: `use a profile or role of account ${env.account}`,
+        },
+      ];
+    }
+    checks.push({ name: 'credentials', result: 'ok', detail: id.arn });
+  } catch (error) {
+    const e = awsError(error, 'doctor', name, where);
+    return [{ name: 'credentials', result: 'fail', detail: e.message, fix: e.next }];
+  }
+  const guard = async (check: string, fn: () => Promise<Check>) => {
+    try {
+      checks.push(await fn());
+    } catch (error) {
+      const e = awsError(error, 'doctor', name, where);
+      checks.push({ name: check, result: 'skip', detail: e.message });
+    }
+  };
+  await guard('CDK bootstrap', async () => {
+    const version = await aws.ssm.get('/cdk-bootstrap/hnb659fds/version');
+    const ok = version !== undefined && Number(version) >= MIN_BOOTSTRAP_VERSION;
+    return {
+      name: 'CDK bootstrap',
+      result: ok ? 'ok' : 'fail',
+      detail: version ? `version ${version} in ${where}` : `not bootstrapped in ${where}`,
+      fix: ok
+        ? undefined
+        : `npx cdk bootstrap aws://${env.account}/${env.region} (once per account and region)`,
+    };
+  });
+  const stacks = deployStacks(deps.synth(config, name), name).filter((s) => s.environment === name);
+  const planned = stacks.reduce((n, s) => n + resourcesOf(s.template, 'AWS::EC2::EIP').length, 0);
+  await guard('Elastic IP quota', async () => {
+    const networkDeployed = await aws.cloudFormation.describeStack(stacks[0]?.stackName ?? '');
+    const { limit, allocated } = await aws.account.elasticIps();
+    const needed = networkDeployed ? 0 : planned;
+    const ok = allocated + needed <= limit;
+    return {
+      name: 'Elastic IP quota',
+      result: ok ? 'ok' : 'fail',
+      detail: `${allocated} of ${limit} allocated; ${name} plans ${planned} (NAT gateways)${networkDeployed ? ', already deployed' : ''}`,
+      fix: ok
+        ? undefined
+        : 'release unused Elastic IPs or request a higher "EC2-VPC Elastic IPs" quota in Service Quotas',
+    };
+  });
+  for (const [role, service] of SERVICE_LINKED_ROLES) {
+    await guard(`service-linked role ${role}`, async () => {
+      const exists = await aws.account.roleExists(role);
+      return {
+        name: `service-linked role ${role}`,
+        result: exists ? 'ok' : 'warn',
+        detail: exists
+          ? 'present'
+          : 'missing: AWS creates it on first use, but a first ECS deploy can fail while it propagates',
+        fix: exists ? undefined : `aws iam create-service-linked-role --aws-service-name ${service}`,
+      };
+    });
+  }
+  const usesSpot = env.service.capacity !== 'on-demand' || env.grafana.capacity === 'spot';
+  if (usesSpot) {
+    await guard('Fargate Spot', async () => {
+      const ok = await aws.ecs.capacityProviderAvailable('FARGATE_SPOT');
+      return {
+        name: 'Fargate Spot',
+        result: ok ? 'ok' : 'fail',
+        detail: ok ? `offered in ${env.region}` : `not offered in ${env.region}, but ${name} uses it`,
+        fix: ok ? undefined : `set environments.${name}.service.capacity: 'on-demand'`,
+      };
+    });
+  }
+  if (env.domain) {
+    const domain = env.domain;
+    await guard('certificate', async () => {
+      const cert = await aws.account.certificate(domain.certificateArn);
+      const days = cert?.notAfter
+        ? Math.floor((cert.notAfter.getTime() - Date.now()) / 86_400_000)
+        : undefined;
+      const covers = cert?.domains.some(
+        (d) =>
+          d === domain.name ||
+          (d.startsWith('*.') &&
+            domain.name.endsWith(d.slice(1)) &&
+            domain.name.split('.').length === d.split('.').length),
+      );
+      const ok = cert?.status === 'ISSUED' && covers === true && (days === undefined || days > 14);
+      return {
+        name: 'certificate',
+        result: ok ? 'ok' : 'fail',
+        detail: cert
+          ? `${cert.status}, ${covers ? 'covers' : 'does NOT cover'} ${domain.name}${days !== undefined ? `, expires in ${days} days` : ''}`
+          : `${domain.certificateArn} not found in ${env.region}`,
+        fix: ok ? undefined : `request or validate an ACM certificate for ${domain.name} in ${env.region}`,
+      };
+    });
+  }
+  return checks;
+}
+
+const MARK = { ok: '✓', warn: '!', fail: '✗', skip: '-' } as const;
+
+/** `slipway doctor [<env>]` */
+export async function doctorCommand(
+  config: SlipwayConfig | undefined,
+  envArg: string | undefined,
+  io: Io,
+  deps: DoctorDeps = realDoctorDeps,
+): Promise<ExitCode> {
+  const checks = localChecks(deps);
+  if (config && envArg) {
+    const { name } = resolveEnvironmentName(config, envArg, 'doctor');
+    io.progress.start(`Checking the account prerequisites of ${name}`);
+    checks.push(...(await accountChecks(config, name, deps)));
+    io.progress.stop();
+  }
+  for (const c of checks) {
+    io.out(`${MARK[c.result]} ${c.name}: ${c.detail}${c.fix ? `\n    fix: ${c.fix}` : ''}\n`);
+  }
+  const failed = checks.filter((c) => c.result === 'fail');
+  if (failed.length > 0) {
+    throw new CliError(
+      'SW218',
+      `${failed.length} check(s) failed: ${failed.map((c) => c.name).join(', ')}`,
+      `fix them, then slipway doctor${envArg ? ` ${envArg}` : ''}`,
+    );
+  }
+  if (!envArg)
+    io.out('Offline checks only. With credentials, `slipway doctor <env>` checks the account too.\n');
+  return EXIT.ok;
+}

@@ -1,0 +1,64 @@
+import { resolveRegistry, type SlipwayConfig } from '@slipway/config';
+import { type DeployDeps, deployEnvironment } from '../deploy/deploy.ts';
+import { findImage, recentImages, registryApis, rollbackTag, SHA_TAG } from '../deploy/release.ts';
+import { CliError, EXIT, type ExitCode } from '../errors.ts';
+import { table } from '../format.ts';
+import type { Io } from '../io.ts';
+import { call, onlineTarget } from '../online.ts';
+import { defaultDeployDeps } from './deploy.ts';
+
+/**
+ * `slipway rollback <env> [--to <sha>]`: the target is `--to`, else the commit tag of the image
+ * `rollback-<env>` points at; then the normal deploy path. No target: the recent images are
+ * listed and the command exits 1 (SW214).
+ */
+export async function rollbackCommand(
+  config: SlipwayConfig,
+  env: string,
+  options: { to?: string },
+  io: Io,
+  deps: DeployDeps = defaultDeployDeps(io),
+): Promise<ExitCode> {
+  const target = await onlineTarget(config, env, 'rollback', deps.factory);
+  const registry = resolveRegistry(config);
+  const where = `registry account ${registry.account} (${registry.region})`;
+  const name = target.env.name;
+  const apis = await call(
+    () => registryApis(registry, target.identity, deps.factory, target.aws),
+    'rollback',
+    name,
+    where,
+  );
+  let tag = options.to;
+  if (tag && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) {
+    throw new CliError('SW203', `--to ${tag} is not a valid image tag`, `slipway rollback ${name}`);
+  }
+  if (!tag) {
+    const image = await call(
+      () => findImage(apis.ecr, registry.repositoryName, rollbackTag(name)),
+      'rollback',
+      name,
+      where,
+    );
+    tag = image?.tags.find((t) => SHA_TAG.test(t));
+  }
+  if (!tag) {
+    const recent = await call(() => recentImages(apis.ecr, registry.repositoryName), 'rollback', name, where);
+    io.err(
+      `No rollback-${name} image in ${registry.repositoryName}. Recent images:\n${table([
+        ['pushed', 'tags'],
+        ...recent.map((i) => [i.pushedAt?.toISOString() ?? '-', i.tags.join(', ')]),
+      ])}\n`,
+    );
+    const first = recent[0]?.tags.find((t) => SHA_TAG.test(t));
+    throw new CliError(
+      'SW214',
+      `no rollback target for ${name} (rollback-${name} is set from the second successful deploy on)`,
+      `slipway rollback ${name} --to ${first ?? '<sha>'}`,
+    );
+  }
+  io.progress.info(`Rolling ${name} back to ${registry.repositoryName}:${tag}`);
+  const outcome = await deployEnvironment(config, { env: name, image: tag, command: 'rollback' }, deps);
+  io.out(`Rolled ${name} back to ${tag}.\nURL: ${outcome.url ?? '(not published yet)'}\n`);
+  return EXIT.ok;
+}

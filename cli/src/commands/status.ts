@@ -1,0 +1,175 @@
+import type { SlipwayConfig } from '@slipway/config';
+import { PARAMETERS, parameterName } from '@slipway/infra';
+import type { AwsFactory, EcsServiceState, StackEvent, StackSummary, TargetHealth } from '../aws/api.ts';
+import { sdkFactory } from '../aws/sdk.ts';
+import { paths } from '../context.ts';
+import { deployStacks } from '../deploy/deploy.ts';
+import { EXIT, type ExitCode } from '../errors.ts';
+import { indent, table } from '../format.ts';
+import type { Io } from '../io.ts';
+import { call, onlineTarget } from '../online.ts';
+import { type Synthesized, synthesize } from '../synth/synthesize.ts';
+
+export interface EnvironmentStatus {
+  readonly version: 1;
+  readonly environment: string;
+  readonly stacks: { name: string; status: string; reason?: string; updatedAt?: string }[];
+  /** The release parameter: the image tag CloudFormation deploys. */
+  readonly releaseTag?: string;
+  readonly url?: string;
+  readonly service?: {
+    readonly cluster: string;
+    readonly name: string;
+    readonly running: number;
+    readonly desired: number;
+    readonly pending: number;
+    /** Image tag (commit sha) of the running task definition. */
+    readonly image?: string;
+    readonly deploymentsInProgress: number;
+    readonly deployments: EcsServiceState['deployments'];
+    readonly targets: { targetGroup: string; targets: TargetHealth[] }[];
+    readonly events: { time: string; message: string }[];
+  };
+  readonly stackEvents: (Omit<StackEvent, 'time'> & { time: string; stack: string })[];
+}
+
+/** `slipway status <env> [--json]` */
+export async function statusCommand(
+  config: SlipwayConfig,
+  envArg: string,
+  options: { json?: boolean },
+  io: Io,
+  deps: { factory: AwsFactory; synth: (c: SlipwayConfig, env: string) => Synthesized } = {
+    factory: sdkFactory,
+    synth: (c, env) => synthesize(c, { environments: [env], outdir: paths.assembly }),
+  },
+): Promise<ExitCode> {
+  const target = await onlineTarget(config, envArg, 'status', deps.factory);
+  const { env, aws, where } = target;
+  const name = env.name;
+  io.progress.start(`Reading the state of ${name}`);
+  const stacks = deployStacks(deps.synth(config, name), name).filter((s) => s.environment === name);
+  const summaries = await Promise.all(
+    stacks.map(async (s) => ({
+      name: s.stackName,
+      summary: await call(() => aws.cloudFormation.describeStack(s.stackName), 'status', name, where),
+    })),
+  );
+  const get = (key: string) => call(() => aws.ssm.get(parameterName(env, key)), 'status', name, where);
+  const [releaseTag, url, cluster, serviceName] = await Promise.all([
+    get(PARAMETERS.imageTag),
+    get(PARAMETERS.url),
+    get(PARAMETERS.clusterName),
+    get(PARAMETERS.serviceName),
+  ]);
+  let service: EnvironmentStatus['service'];
+  if (cluster && serviceName) {
+    const state = await call(() => aws.ecs.describeService(cluster, serviceName), 'status', name, where);
+    if (state) {
+      const images = state.taskDefinition
+        ? await call(
+            () => aws.ecs.taskDefinitionImages(state.taskDefinition as string),
+            'status',
+            name,
+            where,
+          )
+        : {};
+      const image = Object.values(images)[0];
+      const targets = await Promise.all(
+        state.targetGroupArns.map(async (tg) => ({
+          targetGroup: tg.split(':').pop() ?? tg,
+          targets: await call(() => aws.elbv2.targetHealth(tg), 'status', name, where),
+        })),
+      );
+      service = {
+        cluster,
+        name: serviceName,
+        running: state.running,
+        desired: state.desired,
+        pending: state.pending,
+        image: image?.split(':').pop(),
+        deploymentsInProgress: state.deployments.filter((d) => d.rolloutState === 'IN_PROGRESS').length,
+        deployments: state.deployments,
+        targets,
+        events: state.events.slice(0, 5).map((e) => ({ time: e.time.toISOString(), message: e.message })),
+      };
+    }
+  }
+  const existing = summaries.filter((s) => s.summary !== undefined);
+  const stackEvents = (
+    await Promise.all(
+      existing.map(async (s) =>
+        (
+          await call(() => aws.cloudFormation.stackEvents(s.name, 3), 'status', name, where)
+        ).map((e) => ({
+          ...e,
+          time: e.time.toISOString(),
+          stack: s.name,
+        })),
+      ),
+    )
+  ).flat();
+  const status: EnvironmentStatus = {
+    version: 1,
+    environment: name,
+    stacks: summaries.map(({ name: stack, summary }) => toStack(stack, summary)),
+    releaseTag,
+    url,
+    service,
+    stackEvents,
+  };
+  io.progress.succeed(`State of ${name} read`);
+  io.out(options.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
+  return EXIT.ok;
+}
+
+function toStack(name: string, s: StackSummary | undefined) {
+  return s
+    ? { name, status: s.status, reason: s.reason, updatedAt: s.updatedAt?.toISOString() }
+    : { name, status: 'NOT_DEPLOYED' };
+}
+
+export function renderStatus(s: EnvironmentStatus): string {
+  const lines = [
+    `${s.environment}: release ${s.releaseTag ?? '(none)'}${s.url ? `, ${s.url}` : ''}`,
+    '',
+    'Stacks:',
+    indent(table(s.stacks.map((x) => [x.name, x.status, x.updatedAt ?? '', x.reason ?? '']))),
+  ];
+  if (s.service) {
+    const sv = s.service;
+    lines.push(
+      '',
+      `Service ${sv.name}: ${sv.running}/${sv.desired} running${sv.pending ? `, ${sv.pending} pending` : ''}, image ${sv.image ?? '?'}, ${sv.deploymentsInProgress} deployment(s) in progress`,
+      indent(
+        table(
+          sv.deployments.map((d) => [
+            d.status,
+            d.rolloutState ?? '',
+            `${d.running}/${d.desired}`,
+            d.taskDefinition?.split('/').pop() ?? '',
+          ]),
+        ),
+      ),
+      'Targets:',
+      ...sv.targets.map((t) =>
+        indent(
+          `${t.targetGroup}: ${t.targets.map((x) => `${x.id}:${x.port ?? ''} ${x.state}${x.reason ? ` (${x.reason})` : ''}`).join(', ') || 'no targets'}`,
+        ),
+      ),
+      'Last service events:',
+      ...sv.events.map((e) => indent(`${e.time} ${e.message}`)),
+    );
+  } else {
+    lines.push('', 'Service: not deployed yet');
+  }
+  if (s.stackEvents.length > 0) {
+    lines.push(
+      'Last stack events:',
+      ...s.stackEvents.map((e) =>
+        indent(`${e.time} ${e.stack} ${e.logicalId} ${e.status}${e.reason ? ` ${e.reason}` : ''}`),
+      ),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,75 @@
+import type { ResolvedRegistry } from '@slipway/config';
+import type { AwsApis, AwsFactory, EcrApi, Identity, ImageDetail } from '../aws/api.ts';
+
+/** Mutable tags that record releases in the registry (the image-cleanup function keeps them). */
+export const deployedTag = (env: string) => `deployed-${env}`;
+export const rollbackTag = (env: string) => `rollback-${env}`;
+
+/** Tags that name a commit (the app pipeline tags every image with its commit sha). */
+export const SHA_TAG = /^[0-9a-f]{7,40}$/;
+
+/**
+ * The registry's APIs. The registry may live in another account: then, if
+ * `SLIPWAY_REGISTRY_ROLE_ARN` is set, that role is assumed; otherwise the caller's own
+ * credentials are used (cross-account repository policies may allow them).
+ */
+export async function registryApis(
+  registry: ResolvedRegistry,
+  identity: Identity,
+  factory: AwsFactory,
+  callerApis: AwsApis,
+  roleArn = process.env.SLIPWAY_REGISTRY_ROLE_ARN,
+): Promise<AwsApis> {
+  if (registry.account !== identity.account && roleArn) {
+    const credentials = await callerApis.sts.assumeRole(roleArn, 'slipway-release');
+    return factory(registry.region, credentials);
+  }
+  return registry.region === callerApis.region ? callerApis : factory(registry.region);
+}
+
+/** The image carrying `tag`, or undefined. */
+export async function findImage(
+  ecr: EcrApi,
+  repository: string,
+  tag: string,
+): Promise<ImageDetail | undefined> {
+  return (await ecr.describeImages(repository, [tag])).find((i) => i.tags.includes(tag));
+}
+
+/**
+ * Records a successful release: `rollback-<env>` moves to the image `deployed-<env>` pointed at,
+ * then `deployed-<env>` moves to the new image. Returns what moved, for the output.
+ */
+export async function recordRelease(
+  ecr: EcrApi,
+  repository: string,
+  env: string,
+  tag: string,
+): Promise<{ deployed: string; rollback?: string }> {
+  const [previous, next] = await Promise.all([
+    findImage(ecr, repository, deployedTag(env)),
+    findImage(ecr, repository, tag),
+  ]);
+  if (!next) throw new Error(`image ${repository}:${tag} disappeared from the registry`);
+  let rollback: string | undefined;
+  if (previous && previous.digest !== next.digest) {
+    const manifest = await ecr.getManifest(repository, { digest: previous.digest });
+    if (manifest) {
+      await ecr.putTag(repository, rollbackTag(env), manifest.manifest, manifest.mediaType);
+      rollback = previous.tags.find((t) => SHA_TAG.test(t)) ?? previous.digest;
+    }
+  }
+  const manifest = await ecr.getManifest(repository, { tag });
+  if (!manifest) throw new Error(`no manifest for ${repository}:${tag}`);
+  await ecr.putTag(repository, deployedTag(env), manifest.manifest, manifest.mediaType);
+  return { deployed: tag, rollback };
+}
+
+/** Recent commit-tagged images, newest first (for "no rollback target" and `status`). */
+export async function recentImages(ecr: EcrApi, repository: string, limit = 10): Promise<ImageDetail[]> {
+  const all = await ecr.describeImages(repository);
+  return all
+    .filter((i) => i.tags.some((t) => SHA_TAG.test(t)))
+    .sort((a, b) => (b.pushedAt?.getTime() ?? 0) - (a.pushedAt?.getTime() ?? 0))
+    .slice(0, limit);
+}

@@ -1,0 +1,62 @@
+/*
+ * Environment name resolution (one function, previews plug in here):
+ *   - a key of `environments` resolves as configured
+ *   - a near miss fails with SW201, exit 2, the closest name and the next command
+ *   - `pr-<number>` is refused while the config has no `previews`, accepted once it has
+ *   - a name with no close match lists the valid ones
+ */
+import type { SlipwayConfig } from '@slipway/config';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { shippedConfig } from '../../infra/src/testing/synth.ts';
+import { resolveEnvironmentName } from './environments.ts';
+import { CliError } from './errors.ts';
+
+let config: SlipwayConfig;
+beforeAll(async () => {
+  config = await shippedConfig();
+});
+
+function failure(fn: () => unknown): CliError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof CliError) return e;
+    throw e;
+  }
+  throw new Error('expected a CliError');
+}
+
+describe('resolveEnvironmentName', () => {
+  it('resolves a configured environment', () => {
+    expect(resolveEnvironmentName(config, 'staging', 'plan')).toEqual({
+      name: 'staging',
+      kind: 'configured',
+    });
+  });
+
+  it('suggests the closest environment for a near miss', () => {
+    const e = failure(() => resolveEnvironmentName(config, 'dve', 'plan'));
+    expect(e.code).toBe('SW201');
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toContain('did you mean "dev"?');
+    expect(e.next).toBe('slipway plan dev');
+  });
+
+  it('lists the valid names when nothing is close', () => {
+    const e = failure(() => resolveEnvironmentName(config, 'qa-eu-west', 'status'));
+    expect(e.message).toContain('defines dev, test, staging, prod');
+    expect(e.message).not.toContain('did you mean');
+  });
+
+  it('refuses a preview name while previews are off', () => {
+    const e = failure(() => resolveEnvironmentName(config, 'pr-12', 'plan'));
+    expect(e.code).toBe('SW201');
+    expect(e.message).toContain('does not enable previews');
+  });
+
+  it('accepts a preview name once the config enables previews', () => {
+    const withPreviews = { ...config, previews: { enabled: true, base: 'dev' } } as SlipwayConfig;
+    expect(resolveEnvironmentName(withPreviews, 'pr-12', 'plan')).toEqual({ name: 'pr-12', kind: 'preview' });
+    expect(() => resolveEnvironmentName(withPreviews, 'pr-0', 'plan')).toThrow(CliError);
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * The CLI error catalog. Every error `slipway` prints is one line: the code, what happened, and
+ * the next command to run. `docs/reference/errors.md` (section "CLI") lists each code with how to
+ * solve it; `errors.test.ts` keeps the two in sync.
+ *
+ * Exit codes: 0 success; 1 the operation failed (a policy finding, a failed deploy, a failed
+ * doctor check); 2 usage (unknown environment, command or flag, bad value, invalid config);
+ * 3 missing AWS credentials or access; 4 refused by a guard (deployment in progress, traffic
+ * reset, protected environment, unconfirmed destroy).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, credentials: 3, refused: 4 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export const CLI_ERRORS = {
+  SW201: {
+    title: 'unknown environment',
+    exit: EXIT.usage,
+    solve:
+      'Use an environment defined under `environments` in slipway.config.ts (or `pr-<number>` when previews are enabled); the message names the closest one.',
+  },
+  SW202: {
+    title: 'unknown command or flag',
+    exit: EXIT.usage,
+    solve: 'Use a command or flag that `slipway --help` lists; the message names the closest one.',
+  },
+  SW203: {
+    title: 'invalid or missing argument',
+    exit: EXIT.usage,
+    solve:
+      'Give the argument or option a value in the format the message shows (e.g. `slipway plan dev`, `--since 10m`, `--image <tag>`).',
+  },
+  SW204: {
+    title: 'invalid configuration',
+    exit: EXIT.usage,
+    solve: 'Fix the keys listed above the error in slipway.config.ts (each has its own SW1xx code).',
+  },
+  SW205: {
+    title: 'policy check failed',
+    exit: EXIT.failed,
+    solve:
+      'Fix the findings `slipway plan` lists (cdk-nag, CloudFormation validation, cfn-lint), or acknowledge a cdk-nag finding with a reason on the narrowest construct.',
+  },
+  SW206: {
+    title: 'AWS credentials missing',
+    exit: EXIT.credentials,
+    solve:
+      'Provide credentials for the account the message names (AWS_PROFILE, SSO login, or the pipeline role via OIDC); offline commands (`plan`, `doctor` without an environment) need none.',
+  },
+  SW207: {
+    title: 'AWS access denied',
+    exit: EXIT.credentials,
+    solve: 'Use a role that has the permissions the message names (the CI deploy role has them).',
+  },
+  SW208: {
+    title: 'deployment already in progress',
+    exit: EXIT.refused,
+    solve: 'Wait for the running deployment to finish (`slipway status <env>`), then run the command again.',
+  },
+  SW209: {
+    title: 'deploy would reset production traffic',
+    exit: EXIT.refused,
+    solve:
+      'The production listener rule or its target groups would change, which can send traffic back to the old tasks (aws/aws-cdk#36649). Review `slipway diff <env>`; if intended, deploy with `--allow-traffic-reset` in a quiet period.',
+  },
+  SW210: {
+    title: 'image not in the registry',
+    exit: EXIT.failed,
+    solve:
+      'Push the image first (the app pipeline tags every build with its commit sha), or pick a tag that exists.',
+  },
+  SW211: {
+    title: 'deploy failed',
+    exit: EXIT.failed,
+    solve:
+      'Read the failed stack events printed above; the release parameter was restored, so the next deploy starts from the previous image.',
+  },
+  SW212: {
+    title: 'protected environment',
+    exit: EXIT.refused,
+    solve: 'Destroying a protected environment needs `--allow-protected` as well as the confirmation.',
+  },
+  SW213: {
+    title: 'destroy not confirmed',
+    exit: EXIT.refused,
+    solve:
+      'Type the environment name when asked, or pass `--yes` in automation (a non-interactive run needs it).',
+  },
+  SW214: {
+    title: 'no rollback target',
+    exit: EXIT.failed,
+    solve:
+      'No `rollback-<env>` tag exists yet (it is set by the second successful deploy); pick one of the listed images with `--to <sha>`.',
+  },
+  SW215: {
+    title: 'environment not deployed',
+    exit: EXIT.failed,
+    solve:
+      'Deploy the environment first (`slipway deploy <env>`); the command reads what the deploy wrote to SSM.',
+  },
+  SW216: {
+    title: 'no running task',
+    exit: EXIT.failed,
+    solve: 'The service runs no task (it runs none until an image is deployed); deploy an image first.',
+  },
+  SW217: {
+    title: 'session-manager-plugin missing',
+    exit: EXIT.failed,
+    solve:
+      'Install the AWS Session Manager plugin (needed by ECS Exec): https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html',
+  },
+  SW218: {
+    title: 'doctor found a problem',
+    exit: EXIT.failed,
+    solve: 'Fix the checks marked ✗ above; each line says what to do.',
+  },
+  SW219: {
+    title: 'registry record not updated',
+    exit: EXIT.ok,
+    solve:
+      'A warning: the deploy succeeded but the `deployed-<env>`/`rollback-<env>` tags were not moved. Give the deployer ecr:BatchGetImage and ecr:PutImage in the registry (or set SLIPWAY_REGISTRY_ROLE_ARN to a role that has them).',
+  },
+  SW220: {
+    title: 'AWS call failed',
+    exit: EXIT.failed,
+    solve:
+      'Read the AWS error in the message; run `slipway doctor <env>` to check the account prerequisites.',
+  },
+} as const;
+
+export type CliErrorCode = keyof typeof CLI_ERRORS;
+
+/** An error the CLI prints as one line and turns into its exit code. */
+export class CliError extends Error {
+  readonly exitCode: ExitCode;
+  constructor(
+    readonly code: CliErrorCode,
+    message: string,
+    /** The next command to run, printed after the message. */
+    readonly next?: string,
+  ) {
+    super(message);
+    this.name = 'CliError';
+    this.exitCode = CLI_ERRORS[code].exit;
+  }
+}
+
+/** `error SW201: unknown environment "dve" (did you mean "dev"?). Next: slipway plan dev` */
+export function formatCliError(error: CliError): string {
+  const kind = error.exitCode === EXIT.ok ? 'warning' : 'error';
+  return `${kind} ${error.code}: ${error.message}${error.next ? `. Next: ${error.next}` : ''}`;
+}

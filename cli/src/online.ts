@@ -1,0 +1,120 @@
+import { type ResolvedEnvironment, resolveEnvironment, type SlipwayConfig } from '@slipway/config';
+import { PARAMETERS, parameterName } from '@slipway/infra';
+import type { AwsApis, AwsFactory, Identity } from './aws/api.ts';
+import { resolveEnvironmentName } from './environments.ts';
+import { CliError } from './errors.ts';
+
+/** What each online command needs, for the one-line "missing credentials" message. */
+export const ACCESS: Readonly<Record<string, string>> = {
+  diff: 'read access (cloudformation:GetTemplate, DescribeStacks): the CI plan role has it',
+  deploy:
+    'the deploy role (CloudFormation via the CDK bootstrap roles, ssm:PutParameter on the release parameter, ecr:DescribeImages)',
+  rollback: 'the deploy role (as for deploy) and ecr:DescribeImages in the registry',
+  destroy: 'the deploy role (CloudFormation delete via the CDK bootstrap roles)',
+  status:
+    'read access (cloudformation:DescribeStacks, ssm:GetParameter, ecs:DescribeServices, elasticloadbalancing:DescribeTargetHealth)',
+  logs: 'logs:FilterLogEvents on the service log group and ssm:GetParameter',
+  exec: 'ecs:ExecuteCommand, ecs:ListTasks, ecs:DescribeTasks and ssm:GetParameter',
+  doctor:
+    'read access (ssm:GetParameter, ec2:DescribeAccountAttributes, iam:GetRole, acm:DescribeCertificate)',
+};
+
+const CREDENTIAL_ERRORS = [
+  'CredentialsProviderError',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'TokenRefreshRequired',
+];
+
+/** An SDK error as the CLI's one-line error: credentials (SW206), access (SW207), or other (SW220). */
+export function awsError(error: unknown, command: string, env: string, where: string): CliError {
+  if (error instanceof CliError) return error;
+  const name = (error as { name?: string })?.name ?? '';
+  const message = ((error as Error)?.message ?? String(error)).split('\n')[0] ?? '';
+  if (CREDENTIAL_ERRORS.includes(name) || /Could not load credentials|credential/i.test(message)) {
+    return new CliError(
+      'SW206',
+      `\`slipway ${command} ${env}\` needs AWS credentials for ${where} with ${ACCESS[command] ?? 'access to the environment'}; none usable were found (${name || message})`,
+      `aws sso login (or export AWS_PROFILE), then slipway ${command} ${env}`,
+    );
+  }
+  if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${message}`)) {
+    return new CliError(
+      'SW207',
+      `\`slipway ${command} ${env}\` was denied in ${where}: ${message}. It needs ${ACCESS[command] ?? 'access to the environment'}`,
+      `slipway doctor ${env}`,
+    );
+  }
+  return new CliError('SW220', `${where}: ${name ? `${name}: ` : ''}${message}`, `slipway doctor ${env}`);
+}
+
+/** Runs an AWS call, turning failures into one-line CLI errors. */
+export async function call<T>(fn: () => Promise<T>, command: string, env: string, where: string): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw awsError(error, command, env, where);
+  }
+}
+
+export interface OnlineTarget {
+  readonly env: ResolvedEnvironment;
+  readonly aws: AwsApis;
+  readonly identity: Identity;
+  /** `account 111111111111 (us-east-1)` */
+  readonly where: string;
+}
+
+/**
+ * Resolves the environment and checks the credentials reach its account before anything else
+ * happens: missing credentials → SW206, credentials of another account → SW207. One line each.
+ */
+export async function onlineTarget(
+  config: SlipwayConfig,
+  envArg: string,
+  command: string,
+  factory: AwsFactory,
+): Promise<OnlineTarget> {
+  const { name } = resolveEnvironmentName(config, envArg, command);
+  const input = config.environments[name];
+  if (!input) {
+    throw new CliError(
+      'SW201',
+      `preview environment ${name} is not supported by this command yet`,
+      `slipway plan ${name}`,
+    );
+  }
+  const env = resolveEnvironment(name, input, config);
+  const where = `account ${env.account} (${env.region})`;
+  const aws = factory(env.region);
+  const identity = await call(() => aws.sts.identity(), command, name, where);
+  if (identity.account !== env.account) {
+    throw new CliError(
+      'SW207',
+      `the credentials are for account ${identity.account} (${identity.arn}), but ${name} lives in account ${env.account}`,
+      `use a profile or role of account ${env.account}, then slipway ${command} ${name}`,
+    );
+  }
+  return { env, aws, identity, where };
+}
+
+/** The ECS cluster and service of an environment, from what the service stack wrote to SSM. */
+export async function serviceNames(target: OnlineTarget, command: string) {
+  const { env, aws } = target;
+  const [cluster, service] = await Promise.all([
+    call(() => aws.ssm.get(parameterName(env, PARAMETERS.clusterName)), command, env.name, target.where),
+    call(() => aws.ssm.get(parameterName(env, PARAMETERS.serviceName)), command, env.name, target.where),
+  ]);
+  if (!cluster || !service) {
+    throw new CliError(
+      'SW215',
+      `${env.name} has no service yet (${parameterName(env, PARAMETERS.serviceName)} not found in ${target.where})`,
+      `slipway deploy ${env.name}`,
+    );
+  }
+  return { cluster, service };
+}

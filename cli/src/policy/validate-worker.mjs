@@ -1,0 +1,15 @@
+// Runs CDK's built-in CloudFormation validation (the plugin `@aws-cdk/core:validateAgainstDefaultRules`
+// enables during synth) on already synthesized templates, off the main thread so the progress
+// display keeps moving and cfn-lint runs beside it. Plain JavaScript: a worker does not go
+// through the TypeScript loader. Input: { stackTemplates: [{ stackConstructPath, templatePath,
+// accountId, region }] }; output: { violations } as the plugin reports them.
+import { parentPort, workerData } from 'node:worker_threads';
+import { CloudFormationValidatePlugin } from 'aws-cdk-lib';
+
+const plugin = new CloudFormationValidatePlugin();
+try {
+  const report = plugin.validate({ stackTemplates: workerData.stackTemplates });
+  parentPort.postMessage({ ok: true, violations: report.violations });
+} catch (error) {
+  parentPort.postMessage({ ok: false, error: String(error?.stack ?? error) });
+}

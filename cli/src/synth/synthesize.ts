@@ -1,0 +1,133 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SlipwayConfig } from '@slipway/config';
+import { applyPolicies, buildApp } from '@slipway/infra';
+import { Stack } from 'aws-cdk-lib';
+import type { Template } from './template.ts';
+
+/** One synthesized stack, as the CLI needs it. */
+export interface StackInfo {
+  readonly stackName: string;
+  /** The environment the stack belongs to; undefined for account-level stacks (registry, audit, CI access). */
+  readonly environment: string | undefined;
+  readonly account: string;
+  readonly region: string;
+  readonly template: Template;
+  /** Absolute path of the template file in the cloud assembly. */
+  readonly templatePath: string;
+  /** Construct path of the stack (for the built-in validator's report). */
+  readonly constructPath: string;
+  /** Names of the stacks this one depends on (deployed before it). */
+  readonly dependencies: string[];
+  readonly terminationProtection: boolean;
+}
+
+export interface Synthesized {
+  /** The cloud assembly directory (what `cdk deploy` and toolkit-lib read). */
+  readonly outdir: string;
+  /** Every stack, in dependency order (a stack comes after the stacks it depends on). */
+  readonly stacks: StackInfo[];
+  /** The environments that were synthesized, in config order. */
+  readonly environments: string[];
+  /** Wall-clock time of the synthesis, in milliseconds. */
+  readonly durationMs: number;
+}
+
+export interface SynthesizeOptions {
+  /** Environments to build. @default every environment of the config */
+  readonly environments?: string[];
+  /** Assembly directory; replaced if it exists. @default a new temporary directory */
+  readonly outdir?: string;
+}
+
+/**
+ * Synthesizes the CDK app in process (`buildApp` + `applyPolicies` from @slipway/infra), exactly
+ * as `infra/bin/app.ts` does, with cdk-nag running as a validation plugin. CDK's built-in
+ * CloudFormation validation is switched off here because the CLI runs it separately on the
+ * templates (in a worker, beside cfn-lint, with a cache); cdk-nag findings land in the
+ * assembly's `validation-report.json` instead of failing the synth, so `plan` can list them.
+ */
+export function synthesize(config: SlipwayConfig, options: SynthesizeOptions = {}): Synthesized {
+  const started = performance.now();
+  const outdir = options.outdir ?? mkdtempSync(join(tmpdir(), 'slipway-plan-'));
+  if (options.outdir) {
+    rmSync(outdir, { recursive: true, force: true });
+    mkdirSync(outdir, { recursive: true });
+  }
+  const previous = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = 'false';
+  try {
+    const built = buildApp(config, {
+      environments: options.environments,
+      appProps: { outdir, context: { '@aws-cdk/core:failSynthOnValidationErrors': false } },
+    });
+    applyPolicies(built.app);
+    const assembly = built.app.synth();
+    const owner = new Map<Stack, string>();
+    for (const [env, layers] of Object.entries(built.stacks)) {
+      for (const value of Object.values(layers)) if (Stack.isStack(value)) owner.set(value, env);
+    }
+    const all = [...owner.keys(), ...built.accountStacks];
+    const infos = all.map((stack): StackInfo => {
+      const artifact = assembly.getStackArtifact(stack.artifactId);
+      return {
+        stackName: artifact.stackName,
+        environment: owner.get(stack),
+        account: artifact.environment.account,
+        region: artifact.environment.region,
+        template: artifact.template as Template,
+        templatePath: join(outdir, artifact.templateFile),
+        constructPath: stack.node.path,
+        dependencies: stack.dependencies.map((d) => d.stackName),
+        terminationProtection: stack.terminationProtection === true,
+      };
+    });
+    return {
+      outdir,
+      stacks: dependencyOrder(infos),
+      environments: Object.keys(built.stacks),
+      durationMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    if (previous === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = previous;
+  }
+}
+
+/**
+ * Orders stacks so each comes after its dependencies (stable: ties keep their input order).
+ * The deploy order is taken from here, never from a hard-coded list of layers.
+ */
+export function dependencyOrder<T extends { stackName: string; dependencies: readonly string[] }>(
+  stacks: readonly T[],
+): T[] {
+  const byName = new Map(stacks.map((s) => [s.stackName, s]));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const out: T[] = [];
+  const visit = (stack: T) => {
+    if (done.has(stack.stackName)) return;
+    if (visiting.has(stack.stackName)) throw new Error(`stack dependency cycle through ${stack.stackName}`);
+    visiting.add(stack.stackName);
+    for (const dep of stack.dependencies) {
+      const d = byName.get(dep);
+      if (d) visit(d);
+    }
+    visiting.delete(stack.stackName);
+    done.add(stack.stackName);
+    out.push(stack);
+  };
+  for (const s of stacks) visit(s);
+  return out;
+}
+
+/** The stacks of one environment, in dependency order. */
+export function stacksOf(synthesized: Synthesized, environment: string): StackInfo[] {
+  return synthesized.stacks.filter((s) => s.environment === environment);
+}
+
+/** Account-level stacks (shared by the environments of one account), in dependency order. */
+export function accountLevelStacks(synthesized: Synthesized): StackInfo[] {
+  return synthesized.stacks.filter((s) => s.environment === undefined);
+}

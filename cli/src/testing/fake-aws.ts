@@ -1,0 +1,203 @@
+import type {
+  AwsApis,
+  AwsFactory,
+  EcsServiceState,
+  ImageDetail,
+  LogEvent,
+  StackSummary,
+  TargetHealth,
+} from '../aws/api.ts';
+import type { Template } from '../synth/template.ts';
+
+/**
+ * An in-memory AWS for the CLI's tests: one state shared by every region, a call log, and
+ * switches for the failures the commands must handle. Anything not set up behaves like an empty
+ * account (no stacks, no parameters, no images).
+ */
+export interface FakeState {
+  identity: { account: string; arn: string } | 'no-credentials';
+  stacks: Map<string, StackSummary & { template?: Template }>;
+  parameters: Map<string, string>;
+  /** repository → images (tags are unique across images, as ECR enforces). */
+  images: Map<string, { digest: string; tags: string[]; pushedAt?: Date; manifest: string }[]>;
+  services: Map<string, EcsServiceState>;
+  taskImages: Map<string, Record<string, string>>;
+  targets: Map<string, TargetHealth[]>;
+  logs: Map<string, LogEvent[]>;
+  /** Calls made, as `service.method args` strings. */
+  calls: string[];
+  /** Make ECR writes fail (registry access missing). */
+  ecrWriteDenied: boolean;
+}
+
+export function fakeState(account = '111111111111'): FakeState {
+  return {
+    identity: { account, arn: `arn:aws:sts::${account}:assumed-role/deployer/test` },
+    stacks: new Map(),
+    parameters: new Map(),
+    images: new Map(),
+    services: new Map(),
+    taskImages: new Map(),
+    targets: new Map(),
+    logs: new Map(),
+    calls: [],
+    ecrWriteDenied: false,
+  };
+}
+
+export function addImage(
+  state: FakeState,
+  repository: string,
+  digest: string,
+  tags: string[],
+  pushedAt = new Date(),
+) {
+  const list = state.images.get(repository) ?? [];
+  for (const i of list) if (i.digest !== digest) i.tags = i.tags.filter((t) => !tags.includes(t));
+  const existing = list.find((i) => i.digest === digest);
+  if (existing) existing.tags = [...new Set([...existing.tags, ...tags])];
+  else list.push({ digest, tags: [...tags], pushedAt, manifest: `{"manifest":"${digest}"}` });
+  state.images.set(repository, list);
+}
+
+export function fakeAws(state: FakeState): AwsFactory {
+  return (region: string): AwsApis => {
+    const log = (call: string) => state.calls.push(`${call} @${region}`);
+    const credentials = () => {
+      if (state.identity === 'no-credentials') {
+        const e = new Error('Could not load credentials from any providers');
+        e.name = 'CredentialsProviderError';
+        throw e;
+      }
+      return state.identity;
+    };
+    return {
+      region,
+      cloudFormation: {
+        async describeStack(name) {
+          credentials();
+          log(`cloudformation.describeStack ${name}`);
+          const s = state.stacks.get(name);
+          return s ? { name: s.name, status: s.status, reason: s.reason, updatedAt: s.updatedAt } : undefined;
+        },
+        async getTemplate(name) {
+          credentials();
+          log(`cloudformation.getTemplate ${name}`);
+          return state.stacks.get(name)?.template;
+        },
+        async stackEvents(name) {
+          log(`cloudformation.stackEvents ${name}`);
+          return [];
+        },
+      },
+      ssm: {
+        async get(name) {
+          credentials();
+          log(`ssm.get ${name}`);
+          return state.parameters.get(name);
+        },
+        async put(name, value) {
+          credentials();
+          log(`ssm.put ${name}=${value}`);
+          state.parameters.set(name, value);
+        },
+      },
+      ecr: {
+        async describeImages(repository, tags) {
+          log(`ecr.describeImages ${repository} ${tags?.join(',') ?? '*'}`);
+          const list = state.images.get(repository) ?? [];
+          return list
+            .filter((i) => !tags || i.tags.some((t) => tags.includes(t)))
+            .map(({ digest, tags: t, pushedAt }) => ({ digest, tags: [...t], pushedAt }));
+        },
+        async getManifest(repository, ref) {
+          log(`ecr.getManifest ${repository} ${'tag' in ref ? ref.tag : ref.digest}`);
+          const list = state.images.get(repository) ?? [];
+          const img = list.find((i) => ('tag' in ref ? i.tags.includes(ref.tag) : i.digest === ref.digest));
+          return img ? { manifest: img.manifest } : undefined;
+        },
+        async putTag(repository, tag, manifest) {
+          log(`ecr.putTag ${repository} ${tag}`);
+          if (state.ecrWriteDenied) {
+            const e = new Error('User is not authorized to perform: ecr:PutImage');
+            e.name = 'AccessDeniedException';
+            throw e;
+          }
+          const list = state.images.get(repository) ?? [];
+          const img = list.find((i) => i.manifest === manifest);
+          if (!img) throw new Error('manifest not found');
+          addImage(state, repository, img.digest, [...img.tags, tag], img.pushedAt);
+        },
+      },
+      ecs: {
+        async describeService(cluster, service) {
+          log(`ecs.describeService ${cluster}/${service}`);
+          return state.services.get(`${cluster}/${service}`);
+        },
+        async runningTasks(cluster, service) {
+          log(`ecs.runningTasks ${cluster}/${service}`);
+          const s = state.services.get(`${cluster}/${service}`);
+          return Array.from(
+            { length: s?.running ?? 0 },
+            (_, i) => `arn:aws:ecs:${region}:1:task/${cluster}/task${i}`,
+          );
+        },
+        async taskDefinitionImages(td) {
+          log(`ecs.taskDefinitionImages ${td}`);
+          return state.taskImages.get(td) ?? {};
+        },
+        async capacityProviderAvailable(name) {
+          log(`ecs.capacityProviderAvailable ${name}`);
+          return true;
+        },
+        async executeCommand(input) {
+          log(`ecs.executeCommand ${input.task} ${input.command}`);
+          return {
+            session: { sessionId: 's-1', streamUrl: 'wss://example', tokenValue: 'token' },
+            target: `ecs:${input.cluster}_${input.task.split('/').pop()}_runtime`,
+          };
+        },
+      },
+      elbv2: {
+        async targetHealth(tg) {
+          log(`elbv2.targetHealth ${tg}`);
+          return state.targets.get(tg) ?? [];
+        },
+      },
+      logs: {
+        async events(group, { startTime }) {
+          log(`logs.events ${group} ${startTime}`);
+          return { events: (state.logs.get(group) ?? []).filter((e) => e.time.getTime() >= startTime) };
+        },
+      },
+      sts: {
+        async identity() {
+          log('sts.identity');
+          return credentials();
+        },
+        async assumeRole(roleArn) {
+          log(`sts.assumeRole ${roleArn}`);
+          return { accessKeyId: 'AKIA', secretAccessKey: 'secret', sessionToken: 'token' };
+        },
+      },
+      account: {
+        async elasticIps() {
+          log('account.elasticIps');
+          return { limit: 5, allocated: 4 };
+        },
+        async roleExists(name) {
+          log(`account.roleExists ${name}`);
+          return name !== 'AWSServiceRoleForECS';
+        },
+        async certificate() {
+          return undefined;
+        },
+      },
+    };
+  };
+}
+
+/** A factory that fails the test if any AWS call is made (guards that must run offline). */
+export const noAws: AwsFactory = () => {
+  throw new Error('an AWS call was made, but this path must not call AWS');
+};
