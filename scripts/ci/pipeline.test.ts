@@ -1,0 +1,154 @@
+/*
+ * The pipeline context computed from slipway.config.ts:
+ *   - shipped config: dev from branch dev; staging then prod from main; test manual only
+ *   - role ARNs from the one naming function; registry-role only where the registry is elsewhere
+ *   - moving tags: latest from main, dev-latest from dev, none from other branches
+ *   - promotion: an environment follows the one it promotes from; a promotion across branches fails
+ *   - GitHub Environment variables checked against the config, naming the variable and the fix
+ */
+import { describe, expect, it } from 'vitest';
+import { configVariant, shippedConfig } from '../../infra/src/testing/synth.ts';
+import {
+  deployOrder,
+  destroyRefusals,
+  environmentMismatches,
+  movingTag,
+  pipelineContext,
+} from './pipeline.ts';
+
+describe('pipeline context of the shipped config', () => {
+  it('deploys dev from the dev branch and staging then prod from main; test only by hand', async () => {
+    const context = pipelineContext(await shippedConfig());
+    expect(deployOrder(context, 'dev').map((e) => e.name)).toEqual(['dev']);
+    expect(deployOrder(context, 'main').map((e) => e.name)).toEqual(['staging', 'prod']);
+    expect(deployOrder(context, 'feature/x')).toEqual([]);
+    expect(context.environments.find((e) => e.name === 'test')?.branch).toBeNull();
+  });
+
+  it('requires approval for prod only, and prod takes the image staging ran', async () => {
+    const context = pipelineContext(await shippedConfig());
+    expect(context.environments.filter((e) => e.approval).map((e) => e.name)).toEqual(['prod']);
+    expect(context.environments.find((e) => e.name === 'prod')?.promoteFrom).toBe('staging');
+  });
+
+  it('names the CI roles per account and the registry in dev account', async () => {
+    const context = pipelineContext(await shippedConfig());
+    const prod = context.environments.find((e) => e.name === 'prod');
+    expect(prod?.deployRoleArn).toBe('arn:aws:iam::333333333333:role/slipway-ci-deploy');
+    expect(prod?.planRoleArn).toBe('arn:aws:iam::333333333333:role/slipway-ci-plan');
+    expect(prod?.registryRoleArn).toBe('arn:aws:iam::111111111111:role/slipway-ci-push');
+    expect(context.environments.find((e) => e.name === 'dev')?.registryRoleArn).toBe('');
+    expect(context.registry).toMatchObject({
+      uri: '111111111111.dkr.ecr.us-east-1.amazonaws.com/slipway',
+      pushRoleArn: 'arn:aws:iam::111111111111:role/slipway-ci-push',
+    });
+    expect(prod?.urlParameter).toBe('/slipway/prod/service/url');
+  });
+
+  it('tags main builds latest and dev builds dev-latest (seed 002), other branches nothing', async () => {
+    const context = pipelineContext(await shippedConfig());
+    expect(movingTag(context, 'main')).toBe('latest');
+    expect(movingTag(context, 'dev')).toBe('dev-latest');
+    expect(movingTag(context, 'feature/x')).toBe('');
+  });
+});
+
+describe('promotion order', () => {
+  it('puts an environment after the one it promotes from, whatever the config order', async () => {
+    const config = await configVariant((c) => {
+      const { prod, ...rest } = c.environments;
+      c.environments = { ...(prod ? { prod } : {}), ...rest };
+    });
+    expect(deployOrder(pipelineContext(config), 'main').map((e) => e.name)).toEqual(['staging', 'prod']);
+  });
+
+  it('refuses a promotion from an environment on another branch', async () => {
+    const config = await configVariant((c) => {
+      if (c.environments.staging) c.environments.staging.branch = 'release';
+    });
+    expect(() => deployOrder(pipelineContext(config), 'main')).toThrow(
+      /environments.prod.promoteFrom: "staging" is not deployed from branch "main"/,
+    );
+  });
+});
+
+describe('GitHub Environment variables', () => {
+  const good = {
+    AWS_ACCOUNT_ID: '333333333333',
+    AWS_REGION: 'af-south-1',
+    AWS_ROLE_ARN: 'arn:aws:iam::333333333333:role/slipway-ci-deploy',
+  };
+
+  it('accepts variables that match the config', async () => {
+    expect(environmentMismatches(pipelineContext(await shippedConfig()), 'prod', good)).toEqual([]);
+  });
+
+  it('names a missing variable and the value to set', async () => {
+    const problems = environmentMismatches(pipelineContext(await shippedConfig()), 'prod', {
+      ...good,
+      AWS_REGION: undefined,
+    });
+    expect(problems).toEqual([
+      'variable AWS_REGION is not set on GitHub Environment "prod"; set it to af-south-1',
+    ]);
+  });
+
+  it("rejects staging's role on the prod environment", async () => {
+    const problems = environmentMismatches(pipelineContext(await shippedConfig()), 'prod', {
+      ...good,
+      AWS_ACCOUNT_ID: '222222222222',
+      AWS_ROLE_ARN: 'arn:aws:iam::222222222222:role/slipway-ci-deploy',
+    });
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/AWS_ACCOUNT_ID is "222222222222", but slipway.config.ts says 333333333333/);
+  });
+
+  it('checks the preview environment against the environment previews share (dev)', async () => {
+    const context = pipelineContext(await shippedConfig());
+    expect(
+      environmentMismatches(context, 'preview', {
+        AWS_ACCOUNT_ID: '111111111111',
+        AWS_REGION: 'us-east-1',
+        AWS_ROLE_ARN: 'arn:aws:iam::111111111111:role/slipway-ci-deploy',
+      }),
+    ).toEqual([]);
+  });
+
+  it('rejects an unknown environment', async () => {
+    expect(environmentMismatches(pipelineContext(await shippedConfig()), 'qa', good)[0]).toMatch(
+      /"qa" is not an environment of slipway.config.ts \(dev, test, staging, prod\)/,
+    );
+  });
+});
+
+describe('destroy guard', () => {
+  it('refuses when the confirmation is not the environment name', async () => {
+    const context = pipelineContext(await shippedConfig());
+    expect(destroyRefusals(context, { environment: 'dev', confirm: 'yes', allowProtected: false })).toEqual([
+      'confirmation "yes" does not equal the environment name "dev"',
+    ]);
+  });
+
+  it('refuses a protected environment without allow-protected, even when confirmed', async () => {
+    const context = pipelineContext(await shippedConfig());
+    expect(
+      destroyRefusals(context, { environment: 'prod', confirm: 'prod', allowProtected: false })[0],
+    ).toMatch(/"prod" is protected: tick allow-protected/);
+    expect(destroyRefusals(context, { environment: 'prod', confirm: 'prod', allowProtected: true })).toEqual(
+      [],
+    );
+  });
+
+  it('allows a confirmed unprotected environment', async () => {
+    const context = pipelineContext(await shippedConfig());
+    expect(
+      destroyRefusals(context, { environment: 'staging', confirm: 'staging', allowProtected: false }),
+    ).toEqual([]);
+  });
+
+  it('knows what the app pipeline builds', async () => {
+    const context = pipelineContext(await shippedConfig());
+    expect(context.image).toEqual({ context: '.', dockerfile: 'app/Dockerfile' });
+    expect(context.readyPath).toBe('/ready');
+  });
+});
