@@ -17,6 +17,9 @@ export default defineConfig({
   },
 
   github: { owner: 'example-org', repository: 'slipway' },
+  // A pull request labelled `preview` deploys pr-<number> into dev's account and network (the
+  // preview workflow), with the cheapest settings and no RDS; it is destroyed when the PR closes.
+  previews: { from: 'dev' },
 
   environments: {
     // Everything cheap: Fargate Spot, one small task, a NAT instance, single-AZ t4g.micro.

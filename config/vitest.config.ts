@@ -4,6 +4,9 @@ export default defineProject({
   test: {
     name: 'config',
     include: ['**/*.test.ts'],
+    // Hang guards, not performance limits: a loaded 2-core machine is slow.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     exclude: ['**/node_modules/**', '**/cdk.out/**', '**/dist/**'],
   },
 });

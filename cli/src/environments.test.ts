@@ -49,13 +49,13 @@ describe('resolveEnvironmentName', () => {
   });
 
   it('refuses a preview name while previews are off', () => {
-    const e = failure(() => resolveEnvironmentName(config, 'pr-12', 'plan'));
+    const e = failure(() => resolveEnvironmentName({ ...config, previews: undefined }, 'pr-12', 'plan'));
     expect(e.code).toBe('SW201');
     expect(e.message).toContain('does not enable previews');
   });
 
   it('accepts a preview name once the config enables previews', () => {
-    const withPreviews = { ...config, previews: { enabled: true, base: 'dev' } } as SlipwayConfig;
+    const withPreviews = { ...config, previews: { from: 'dev' } } as SlipwayConfig;
     expect(resolveEnvironmentName(withPreviews, 'pr-12', 'plan')).toEqual({ name: 'pr-12', kind: 'preview' });
     expect(() => resolveEnvironmentName(withPreviews, 'pr-0', 'plan')).toThrow(CliError);
   });

@@ -1,8 +1,5 @@
-import { closest, type SlipwayConfig } from '@slipway/config';
+import { closest, isPreviewName, type SlipwayConfig } from '@slipway/config';
 import { CliError } from './errors.ts';
-
-/** Pull-request preview environments: `pr-<number>`. */
-export const PREVIEW_NAME = /^pr-([1-9]\d{0,6})$/;
 
 export interface EnvironmentName {
   readonly name: string;
@@ -10,12 +7,9 @@ export interface EnvironmentName {
   readonly kind: 'configured' | 'preview';
 }
 
-/** Whether the config turns pull-request previews on (the `previews` key, when the schema has it). */
+/** Whether the config turns pull-request previews on (`previews: { from: <env> }`). */
 export function previewsEnabled(config: SlipwayConfig): boolean {
-  const previews = (config as { previews?: unknown }).previews;
-  if (previews === undefined || previews === false || previews === null) return false;
-  if (typeof previews === 'object' && (previews as { enabled?: unknown }).enabled === false) return false;
-  return true;
+  return config.previews !== undefined;
 }
 
 /**
@@ -30,7 +24,7 @@ export function resolveEnvironmentName(
 ): EnvironmentName {
   const configured = Object.keys(config.environments);
   if (configured.includes(name)) return { name, kind: 'configured' };
-  if (PREVIEW_NAME.test(name)) {
+  if (isPreviewName(name)) {
     if (previewsEnabled(config)) return { name, kind: 'preview' };
     throw new CliError(
       'SW201',

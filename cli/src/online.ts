@@ -1,4 +1,4 @@
-import { type ResolvedEnvironment, resolveEnvironment, type SlipwayConfig } from '@slipway/config';
+import { type ResolvedEnvironment, resolveEnvironmentByName, type SlipwayConfig } from '@slipway/config';
 import { PARAMETERS, parameterName } from '@slipway/infra';
 import type { AwsApis, AwsFactory, Identity } from './aws/api.ts';
 import { resolveEnvironmentName } from './environments.ts';
@@ -80,15 +80,7 @@ export async function onlineTarget(
   factory: AwsFactory,
 ): Promise<OnlineTarget> {
   const { name } = resolveEnvironmentName(config, envArg, command);
-  const input = config.environments[name];
-  if (!input) {
-    throw new CliError(
-      'SW201',
-      `preview environment ${name} is not supported by this command yet`,
-      `slipway plan ${name}`,
-    );
-  }
-  const env = resolveEnvironment(name, input, config);
+  const env = resolveEnvironmentByName(name, config);
   const where = `account ${env.account} (${env.region})`;
   const aws = factory(env.region);
   const identity = await call(() => aws.sts.identity(), command, name, where);

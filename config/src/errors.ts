@@ -71,6 +71,10 @@ export const CONFIG_ERRORS = {
     title: 'smoke test without outbound access',
     solve: 'Give the environment a NAT mode (instance is the cheapest), or turn deploy.smokeTest off.',
   },
+  SW126: {
+    title: 'previews from an unknown environment',
+    solve: 'Set previews.from to one of the environments in slipway.config.ts (usually dev).',
+  },
 } as const;
 
 export type ConfigErrorCode = keyof typeof CONFIG_ERRORS;

@@ -439,6 +439,16 @@ export const auditSchema = z.strictObject({
   logRetentionDays: z.number().int().min(1).default(90),
 });
 
+export const previewsSchema = z.strictObject({
+  /**
+   * The environment pull-request previews (`pr-<number>`) are derived from: they deploy into its
+   * account and region and share its network (VPC, NAT, Cloud Map namespace), with the cheapest
+   * settings (one 0.25 vCPU / 0.5 GB Spot task, rolling deploys, no RDS: the service runs on its
+   * embedded in-memory database, no Grafana, no WAF).
+   */
+  from: environmentName,
+});
+
 export const configSchema = z.strictObject({
   app: appSchema,
   /** Deployment targets by name; the order is the promotion order. */
@@ -446,6 +456,8 @@ export const configSchema = z.strictObject({
   registry: registrySchema.prefault({}),
   github: githubSchema.optional(),
   audit: auditSchema.prefault({}),
+  /** Pull-request previews (the `preview` workflow). @default off */
+  previews: previewsSchema.optional(),
 });
 
 export { deployStrategy, FARGATE_CPU_UNITS, natMode };

@@ -56,6 +56,8 @@ const RESERVED_VARIABLES = new Set([
   'SHUTDOWN_TIMEOUT_MS',
   'MIGRATE_ON_START',
   'AWS_REGION',
+  'DB_EMBEDDED',
+  'DB_EMBEDDED_DIR',
 ]);
 const SECRET_LOOKING = /(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL)/;
 
@@ -227,6 +229,16 @@ function semanticErrors(config: SlipwayConfig, declared: string[], appValid: boo
         ),
       );
     }
+  }
+
+  if (config.previews && !declared.includes(config.previews.from)) {
+    errors.push(
+      err(
+        'previews.from',
+        'SW126',
+        `got "${config.previews.from}"; expected one of the environments: ${declared.join(', ')}`,
+      ),
+    );
   }
 
   errors.push(...overlappingCidrs(config));

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import {
   availabilityZones,
+  isEnvironmentName,
+  isPreviewName,
   REGIONS,
   type Region,
   type ResolvedEnvironment,
-  resolveEnvironment,
+  resolveEnvironmentByName,
   resolveRegistry,
   type SlipwayConfig,
 } from '@slipway/config';
@@ -43,16 +45,19 @@ export interface SlipwayAppOptions {
 
 export interface EnvironmentStacks {
   readonly environment: ResolvedEnvironment;
-  readonly network: NetworkStack;
+  /** Absent for a pull-request preview, which uses its base environment's network. */
+  readonly network: NetworkStack | undefined;
   readonly data: DataStack | undefined;
   readonly service: ServiceStack;
-  readonly observability: ObservabilityStack;
+  /** Absent for a pull-request preview. */
+  readonly observability: ObservabilityStack | undefined;
 }
 
 /**
  * Builds the CDK app for a validated config: per environment, the network, data and service
  * layers as separate stacks (`<app>-<env>-<layer>`), ordered by dependencies only (values flow
- * through SSM, never through stack exports).
+ * through SSM, never through stack exports). A pull-request preview (`pr-<number>`, when
+ * `previews` is on) is only asked for by name and gets a service stack alone.
  */
 export function buildApp(config: SlipwayConfig, options: SlipwayAppOptions = {}) {
   const app = new App({
@@ -62,8 +67,10 @@ export function buildApp(config: SlipwayConfig, options: SlipwayAppOptions = {})
   const names = Object.keys(config.environments);
   const selected = options.environments ?? names;
   for (const name of selected) {
-    if (!names.includes(name)) {
-      throw new Error(`unknown environment "${name}"; slipway.config.ts defines: ${names.join(', ')}`);
+    if (!isEnvironmentName(name, config)) {
+      throw new Error(
+        `unknown environment "${name}"; slipway.config.ts defines: ${names.join(', ')}${config.previews ? ' (and pr-<number> previews)' : ''}`,
+      );
     }
   }
   const registry = resolveRegistry(config);
@@ -71,13 +78,25 @@ export function buildApp(config: SlipwayConfig, options: SlipwayAppOptions = {})
   const stacks: Record<string, EnvironmentStacks> = {};
 
   for (const name of selected) {
-    const env = resolveEnvironment(
-      name,
-      config.environments[name] as SlipwayConfig['environments'][string],
-      config,
-    );
+    const env = resolveEnvironmentByName(name, config);
     const awsEnv = { account: env.account, region: env.region };
     const common = { env: awsEnv, environment: env, terminationProtection: env.protected };
+    if (isPreviewName(name) && !(name in config.environments)) {
+      const service = new ServiceStack(app, stackName(env, 'service'), {
+        ...common,
+        registry,
+        description: `Slipway ${env.prefix}: pull-request preview (ECS Fargate Spot, ALB; ${config.previews?.from}'s network)`,
+      });
+      Tags.of(service).add('slipway:environment', name, { excludeResourceTypes: UNTAGGABLE_FOR_CFN_LINT });
+      stacks[name] = {
+        environment: env,
+        network: undefined,
+        data: undefined,
+        service,
+        observability: undefined,
+      };
+      continue;
+    }
 
     const network = new NetworkStack(app, stackName(env, 'network'), {
       ...common,
@@ -122,7 +141,7 @@ export function buildApp(config: SlipwayConfig, options: SlipwayAppOptions = {})
       service.addStackDependency(registryStack, 'pulls the app image from the registry');
     }
   }
-  accountStacks.push(...addCiAccessStacks(app, config, accounts, registry));
+  accountStacks.push(...addCiAccessStacks(app, config, accounts, registry, config.previews?.from));
   for (const home of config.audit.cloudTrail ? accounts : []) {
     accountStacks.push(
       new AuditStack(app, accountStackName(config.app.name, home.account, 'audit'), {

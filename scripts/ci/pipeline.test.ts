@@ -114,6 +114,12 @@ describe('GitHub Environment variables', () => {
     ).toEqual([]);
   });
 
+  it('rejects preview jobs when the config has no previews', async () => {
+    const config = await shippedConfig();
+    const context = pipelineContext({ ...config, previews: undefined });
+    expect(environmentMismatches(context, 'pr-7', good)[0]).toMatch(/"pr-7" is not an environment/);
+  });
+
   it('rejects an unknown environment', async () => {
     expect(environmentMismatches(pipelineContext(await shippedConfig()), 'qa', good)[0]).toMatch(
       /"qa" is not an environment of slipway.config.ts \(dev, test, staging, prod\)/,

@@ -9,7 +9,7 @@
  * their branches, promotion order and approvals are the ones computed here from the config.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig, resolveRegistry, type SlipwayConfig } from '@slipway/config';
+import { isPreviewName, loadConfig, resolveRegistry, type SlipwayConfig } from '@slipway/config';
 import { ciRoleArn, PREVIEW_GITHUB_ENVIRONMENT } from '../../infra/src/constructs/ci-access/names.ts';
 import { PARAMETERS } from '../../infra/src/names.ts';
 import { isMain, run, setOutput } from './actions.ts';
@@ -38,6 +38,8 @@ export interface PipelineEnvironment {
 
 export interface PipelineContext {
   readonly app: string;
+  /** The environment pull-request previews derive from (`previews.from`), or null when previews are off. */
+  readonly previewsFrom: string | null;
   /** What the app pipeline builds: the Dockerfile and context, or null when the config runs a prebuilt image (`image.uri`). */
   readonly image: { readonly context: string; readonly dockerfile: string } | null;
   /** The readiness path the deploy verification calls. */
@@ -91,6 +93,7 @@ export function pipelineContext(config: SlipwayConfig): PipelineContext {
       pushRoleArn: ciRoleArn(registry.account, app, 'push'),
     },
     environments,
+    previewsFrom: config.previews?.from ?? null,
   };
 }
 
@@ -155,10 +158,11 @@ export function environmentMismatches(
   vars: { AWS_ACCOUNT_ID?: string; AWS_REGION?: string; AWS_ROLE_ARN?: string },
 ): string[] {
   const env = context.environments.find((e) => e.name === environment);
-  const previewBase = context.environments[0];
+  // Previews deploy into the account and region of `previews.from` (a preview job's variables say so).
+  const previewBase = context.environments.find((e) => e.name === context.previewsFrom);
   const expected =
     env ??
-    (environment === PREVIEW_GITHUB_ENVIRONMENT || /^pr-\d+$/.test(environment) ? previewBase : undefined);
+    (environment === PREVIEW_GITHUB_ENVIRONMENT || isPreviewName(environment) ? previewBase : undefined);
   if (!expected) {
     return [
       `"${environment}" is not an environment of slipway.config.ts (${context.environments.map((e) => e.name).join(', ')})`,

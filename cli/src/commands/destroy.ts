@@ -1,4 +1,4 @@
-import { resolveEnvironment, resolveRegistry, type SlipwayConfig } from '@slipway/config';
+import { resolveEnvironmentByName, resolveRegistry, type SlipwayConfig } from '@slipway/config';
 import type { DeployDeps } from '../deploy/deploy.ts';
 import { inProgress } from '../deploy/guards.ts';
 import { resolveEnvironmentName } from '../environments.ts';
@@ -48,14 +48,7 @@ export async function destroyCommand(
   deps: DeployDeps = defaultDeployDeps(io),
 ): Promise<ExitCode> {
   const { name } = resolveEnvironmentName(config, envArg, 'destroy');
-  const input = config.environments[name];
-  if (!input)
-    throw new CliError(
-      'SW201',
-      `preview environment ${name} cannot be destroyed from here yet`,
-      `slipway plan ${name}`,
-    );
-  const env = resolveEnvironment(name, input, config);
+  const env = resolveEnvironmentByName(name, config);
   if (env.protected && !options.allowProtected) {
     throw new CliError(
       'SW212',

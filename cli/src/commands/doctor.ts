@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { resolveEnvironment, type SlipwayConfig } from '@slipway/config';
+import { resolveEnvironmentByName, type SlipwayConfig } from '@slipway/config';
 import type { AwsFactory } from '../aws/api.ts';
 import { sdkFactory } from '../aws/sdk.ts';
 import { paths } from '../context.ts';
@@ -81,10 +81,7 @@ export function localChecks(
 
 /** Account prerequisites of one environment (credentials needed). */
 export async function accountChecks(config: SlipwayConfig, name: string, deps: DoctorDeps): Promise<Check[]> {
-  const input = config.environments[name];
-  if (!input)
-    return [{ name: 'environment', result: 'skip', detail: `${name} is a preview: checked with its base` }];
-  const env = resolveEnvironment(name, input, config);
+  const env = resolveEnvironmentByName(name, config);
   const where = `account ${env.account} (${env.region})`;
   const aws = deps.factory(env.region);
   const checks: Check[] = [];

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { resolveEnvironment, type SlipwayConfig } from '@slipway/config';
+import { resolveEnvironmentByName, type SlipwayConfig } from '@slipway/config';
 import { paths } from '../context.ts';
 import { type CostEstimate, estimateCost } from '../cost/model.ts';
 import { type DeployTimeModel, deployTimeModels, formatDuration } from '../deploy-time/model.ts';
@@ -121,7 +121,7 @@ export async function plan(
   const outDir = options.out ?? paths.generated;
   mkdirSync(outDir, { recursive: true });
   const environments = names.map((name): EnvironmentPlan => {
-    const resolved = resolveEnvironment(name, config.environments[name] as never, config);
+    const resolved = resolveEnvironmentByName(name, config);
     const stacks = stacksOf(synthesized, name);
     const file = join(outDir, `${name}.md`);
     writeFileSync(file, diagramDocument(name, stacks, { parameterPath: resolved.parameterPath }));

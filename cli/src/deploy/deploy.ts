@@ -1,4 +1,4 @@
-import { resolveRegistry, type SlipwayConfig } from '@slipway/config';
+import { isPreviewName, resolveRegistry, type SlipwayConfig } from '@slipway/config';
 import { PARAMETERS, parameterName } from '@slipway/infra';
 import type { AwsApis, AwsFactory } from '../aws/api.ts';
 import type { Deployer } from '../aws/toolkit.ts';
@@ -35,11 +35,17 @@ export interface DeployOutcome {
   readonly registryRecorded: boolean;
 }
 
-/** The stacks `deploy <env>` deploys: the environment's and its account's shared ones, in dependency order. */
+/**
+ * The stacks `deploy <env>` deploys: the environment's and its account's shared ones, in
+ * dependency order. A pull-request preview deploys its own stack only: the shared ones belong to
+ * its base environment's pipeline, and the preview's role may touch `<app>-pr-*` stacks alone.
+ */
 export function deployStacks(synthesized: Synthesized, environment: string): StackInfo[] {
   const own = stacksOf(synthesized, environment);
   const account = own[0]?.account;
-  const shared = accountLevelStacks(synthesized).filter((s) => s.account === account);
+  const shared = isPreviewName(environment)
+    ? []
+    : accountLevelStacks(synthesized).filter((s) => s.account === account);
   const names = new Set([...own, ...shared].map((s) => s.stackName));
   return synthesized.stacks.filter((s) => names.has(s.stackName));
 }

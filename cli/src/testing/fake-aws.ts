@@ -2,7 +2,6 @@ import type {
   AwsApis,
   AwsFactory,
   EcsServiceState,
-  ImageDetail,
   LogEvent,
   StackSummary,
   TargetHealth,

@@ -25,12 +25,18 @@ import { ENVIRONMENTS, type Synthesized, shippedConfig, synth } from '../testing
 import { acknowledge, applyPolicies } from './index.ts';
 
 const LINT_REGIONS = ['us-east-1', 'af-south-1', 'eu-north-1'];
+const GROUPS = [...ENVIRONMENTS, 'pr-12'];
 const CFN_LINT_CONFIG = fileURLToPath(new URL('../../.cfnlintrc.yaml', import.meta.url));
 
 let synthesized: Synthesized;
 beforeAll(async () => {
-  synthesized = synth(await shippedConfig(), { validation: true, policies: true });
-}, 120_000);
+  // Every configured environment plus a pull-request preview (its own, smaller service stack).
+  synthesized = synth(await shippedConfig(), {
+    validation: true,
+    policies: true,
+    environments: [...GROUPS],
+  });
+});
 
 describe('policy checks on every environment', () => {
   it('leaves no unacknowledged cdk-nag or CloudFormation validation finding', () => {
@@ -68,11 +74,11 @@ describe('policy checks on every environment', () => {
   });
 
   // One test per environment, plus one for the account-level stacks (registry, audit, CI access).
-  it.each([...ENVIRONMENTS, 'account-level'])(
+  it.each([...GROUPS, 'account-level'])(
     'cfn-lint finds nothing in the %s templates, in their region and in us-east-1, af-south-1 and eu-north-1',
     (group) => {
       if (!requireTool('cfn-lint', cfnLintAvailable(), CFN_LINT_INSTALL)) return;
-      const envPrefixes = ENVIRONMENTS.map((e) => `slipway-${e}-`);
+      const envPrefixes = GROUPS.map((e) => `slipway-${e}-`);
       const artifacts = synthesized.assembly.stacks.filter((a) =>
         group === 'account-level'
           ? !envPrefixes.some((p) => a.stackName.startsWith(p))

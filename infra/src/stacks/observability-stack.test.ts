@@ -44,8 +44,8 @@ const alarmNames = (t: Template) =>
 describe.each(ENVIRONMENTS)('%s observability', (env) => {
   it('is its own stack deployed after the service stack', () => {
     const stacks = synthesized.stacks[env];
-    expect(stacks?.observability.stackName).toBe(`slipway-${env}-observability`);
-    expect(stacks?.observability.dependencies.map((d) => d.stackName)).toContain(`slipway-${env}-service`);
+    expect(stacks?.observability?.stackName).toBe(`slipway-${env}-observability`);
+    expect(stacks?.observability?.dependencies.map((d) => d.stackName)).toContain(`slipway-${env}-service`);
   });
 
   it('sends alarms to a KMS-encrypted, TLS-only topic whose ARN is in SSM', () => {

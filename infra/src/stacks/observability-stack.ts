@@ -157,10 +157,14 @@ export class ObservabilityStack extends Stack {
    * and reading the ARN parameter too would leave an unused template parameter.
    */
   private importNamespace(env: ResolvedEnvironment) {
-    const namespaceId = readParameter(this, env, PARAMETERS.namespaceId);
+    const namespaceId = readParameter(
+      this,
+      { parameterPath: env.network.parameterPath },
+      PARAMETERS.namespaceId,
+    );
     return servicediscovery.PrivateDnsNamespace.fromPrivateDnsNamespaceAttributes(this, 'Namespace', {
       namespaceId,
-      namespaceName: `${env.name}.internal`,
+      namespaceName: env.network.namespaceName,
       namespaceArn: this.formatArn({
         service: 'servicediscovery',
         resource: 'namespace',

@@ -96,6 +96,10 @@ export class ServiceStack extends Stack {
       // Rolling deployments have no lifecycle hooks: the tasks migrate at start (an advisory lock
       // makes concurrent starts apply each migration once). Other strategies migrate in a hook.
       environment.MIGRATE_ON_START = String(env.deploy.migrate && !nativeDeploy);
+    } else {
+      // No RDS (app.database false, or a pull-request preview): the service's embedded PostgreSQL,
+      // in memory, since a task's disk is gone when the task is.
+      environment.DB_EMBEDDED = 'memory';
     }
     for (const [variable, ref] of Object.entries(app.secrets)) {
       secrets[variable] = this.appSecret(variable, ref);
@@ -132,7 +136,7 @@ export class ServiceStack extends Stack {
         bakeMinutes: env.deploy.bakeMinutes,
       },
       runWhen: hasImage,
-      discovery: { namespace: network.namespace, name: 'app' },
+      discovery: { namespace: network.namespace, name: env.service.discoveryName },
     });
 
     new DeploymentSafety(this, 'Deployment', {

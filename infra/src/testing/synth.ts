@@ -77,10 +77,15 @@ export function templatesOf(synthesized: Synthesized, environment: string) {
   const stacks = synthesized.stacks[environment];
   if (!stacks) throw new Error(`environment ${environment} was not synthesized`);
   return {
-    network: Template.fromStack(stacks.network),
+    network: Template.fromStack(present(stacks.network, `${environment}'s network stack`)),
     data: stacks.data ? Template.fromStack(stacks.data) : undefined,
     service: Template.fromStack(stacks.service),
   };
+}
+
+function present<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} was not synthesized (a pull-request preview has none)`);
+  return value;
 }
 
 export const ENVIRONMENTS = ['dev', 'test', 'staging', 'prod'] as const;

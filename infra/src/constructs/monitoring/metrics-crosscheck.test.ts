@@ -262,6 +262,7 @@ beforeAll(async () => {
 function layers(env: string) {
   const stacks = synthesized.stacks[env];
   if (!stacks) throw new Error(`environment ${env} was not synthesized`);
+  if (!stacks.observability) throw new Error(`environment ${env} has no observability stack`);
   const observability = T.fromStack(stacks.observability);
   const producers = [stacks.network, stacks.data, stacks.service]
     .filter((s) => s !== undefined)

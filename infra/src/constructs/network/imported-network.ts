@@ -31,16 +31,18 @@ export class ImportedNetwork extends Construct {
   constructor(scope: Construct, id: string, env: ResolvedEnvironment, options: ImportedNetworkOptions) {
     super(scope, id);
     this.env = env;
+    // A preview reads its base environment's network: network.parameterPath, not its own path.
+    const net = { parameterPath: env.network.parameterPath };
     const hasPrivate = env.network.nat !== 'none';
     const workloadKind: SubnetKind = hasPrivate ? 'private' : 'public';
     const kinds = new Set(options.subnets.map((k) => (k === 'workload' ? workloadKind : k)));
     const ids = (kind: SubnetKind) =>
       kinds.has(kind)
-        ? env.network.availabilityZones.map((_, i) => readParameter(this, env, PARAMETERS.subnetId(kind, i)))
+        ? env.network.availabilityZones.map((_, i) => readParameter(this, net, PARAMETERS.subnetId(kind, i)))
         : undefined;
 
     this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
-      vpcId: readParameter(this, env, PARAMETERS.vpcId),
+      vpcId: readParameter(this, net, PARAMETERS.vpcId),
       availabilityZones: env.network.availabilityZones,
       publicSubnetIds: ids('public'),
       privateSubnetIds: ids('private'),
@@ -56,16 +58,20 @@ export class ImportedNetwork extends Construct {
     };
   }
 
-  /** The environment's Cloud Map namespace (`<env>.internal`), read from SSM on first use. */
+  /** The network's Cloud Map namespace (`<env>.internal`), read from SSM on first use. */
   get namespace(): servicediscovery.IPrivateDnsNamespace {
     if (!this.cachedNamespace) {
-      const namespaceId = readParameter(this, this.env, PARAMETERS.namespaceId);
+      const namespaceId = readParameter(
+        this,
+        { parameterPath: this.env.network.parameterPath },
+        PARAMETERS.namespaceId,
+      );
       this.cachedNamespace = servicediscovery.PrivateDnsNamespace.fromPrivateDnsNamespaceAttributes(
         this,
         'Namespace',
         {
           namespaceId,
-          namespaceName: `${this.env.name}.internal`,
+          namespaceName: this.env.network.namespaceName,
           // Derived rather than read: an SSM read nobody references is a template finding.
           namespaceArn: Stack.of(this).formatArn({
             service: 'servicediscovery',
