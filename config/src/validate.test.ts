@@ -210,6 +210,22 @@ describe('validateConfig', () => {
     ).toEqual(['environments.prod.promoteFrom [SW116]']);
   });
 
+  it('rejects previews derived from an environment that does not exist', () => {
+    expect(
+      errorsOf((c) => {
+        c.previews = { from: 'development' };
+      }),
+    ).toEqual(['previews.from [SW126]']);
+  });
+
+  it('reserves the embedded-database variables (previews set DB_EMBEDDED themselves)', () => {
+    expect(
+      errorsOf((c) => {
+        c.app.environment = { DB_EMBEDDED: 'file' };
+      }),
+    ).toEqual(['app.environment.DB_EMBEDDED [SW119]']);
+  });
+
   it('rejects a certificate from another region', () => {
     expect(
       errorsOf((c) => {
