@@ -36,6 +36,11 @@ export default defineConfig({
         deletionProtection: false,
       },
       deploy: { strategy: 'rolling' },
+      // Office hours: nobody uses dev at night or at weekends, so its tasks scale to zero and its
+      // database and NAT instance stop outside them (about 30% of the month running). The load
+      // balancer stays, answering 503 while the tasks sleep; a deploy outside hours wakes dev
+      // first. Set the time zone to your team's. See docs/infrastructure.md, "Office hours".
+      uptime: { days: 'MON-FRI', start: '08:00', stop: '18:00', timezone: 'Europe/London' },
     },
 
     // Like dev, in its own VPC: for QA and pull-request previews.

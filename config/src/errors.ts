@@ -75,6 +75,16 @@ export const CONFIG_ERRORS = {
     title: 'previews from an unknown environment',
     solve: 'Set previews.from to one of the environments in slipway.config.ts (usually dev).',
   },
+  SW127: {
+    title: 'protected environment with an uptime schedule',
+    solve:
+      'Remove uptime from the protected environment (production runs around the clock), or explain why in waivers.uptime (at least 10 characters).',
+  },
+  SW128: {
+    title: 'uptime window reversed or too short',
+    solve:
+      'Make uptime.stop at least an hour after uptime.start on the same day; a window across midnight is not supported.',
+  },
 } as const;
 
 export type ConfigErrorCode = keyof typeof CONFIG_ERRORS;

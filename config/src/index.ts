@@ -26,6 +26,7 @@ export {
   resolveRegistry,
   spotShare,
 } from './resolve.ts';
+export { WEEKDAYS } from './schema.ts';
 export type {
   AppConfig,
   EnvironmentConfig,
@@ -33,4 +34,12 @@ export type {
   SlipwayConfig,
   SlipwayConfigInput,
 } from './types.ts';
+export {
+  checkTimeZone,
+  expandDays,
+  formatDays,
+  knownTimeZones,
+  minutesOfDay,
+  type Weekday,
+} from './uptime.ts';
 export { cidrsOverlap, closest, type ValidationResult, validateConfig } from './validate.ts';

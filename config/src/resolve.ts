@@ -198,6 +198,8 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       logRetentionDays: env.waf.logRetentionDays,
     },
     accessLogs: env.accessLogs ?? d.accessLogs,
+    /** Office hours; undefined: always on. */
+    uptime: env.uptime,
     grafana: {
       ...env.grafana,
       capacity: env.grafana.capacity ?? d.toolCapacity,

@@ -200,6 +200,52 @@ export const deploySchema = z.strictObject({
   smokeTest: z.boolean().default(true),
 });
 
+const WEEKDAY = '(SUN|MON|TUE|WED|THU|FRI|SAT)';
+/** Day-of-week order of AWS cron expressions (1 = SUN ... 7 = SAT). */
+export const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a 24-hour time HH:MM such as 08:00');
+
+/**
+ * Office hours: when an environment runs its tasks, database and NAT instance. Outside them the
+ * ECS services scale to zero and the RDS instance and the NAT instance are stopped; the load
+ * balancer, storage and everything else stay (docs/infrastructure.md, "Office hours").
+ */
+export const uptimeSchema = z.strictObject({
+  /**
+   * Days it runs, as in a cron day-of-week field: ranges in SUN..SAT order and lists, e.g.
+   * `MON-FRI`, `MON,WED,FRI`, `SUN,TUE-SAT`.
+   * @default 'MON-FRI'
+   */
+  days: z
+    .string()
+    .regex(
+      new RegExp(`^${WEEKDAY}(-${WEEKDAY})?(,${WEEKDAY}(-${WEEKDAY})?)*$`),
+      'days such as MON-FRI or MON,WED,FRI (SUN MON TUE WED THU FRI SAT)',
+    )
+    .refine(
+      (value) =>
+        value.split(',').every((part) => {
+          const [from, to = from] = part.split('-') as [
+            (typeof WEEKDAYS)[number],
+            (typeof WEEKDAYS)[number]?,
+          ];
+          return WEEKDAYS.indexOf(from) <= WEEKDAYS.indexOf(to);
+        }),
+      'ranges in SUN..SAT order, e.g. MON-FRI; split a range across the weekend, e.g. SUN,FRI-SAT',
+    )
+    .default('MON-FRI'),
+  /**
+   * Local time the service is up from, 24-hour `HH:MM`. The database and the NAT instance start
+   * 10 minutes earlier so the tasks find them running.
+   * @default '08:00'
+   */
+  start: clockTime.default('08:00'),
+  /** Local time the service scales to zero, `HH:MM`, at least an hour after `start` on the same day. @default '18:00' */
+  stop: clockTime.default('18:00'),
+  /** IANA time zone of `start` and `stop`, e.g. `Europe/London`; daylight saving time is followed. @default 'UTC' */
+  timezone: z.string().min(1).default('UTC'),
+});
+
 export const environmentSchema = z.strictObject({
   /** 12-digit AWS account id of this environment (placeholders in the example must be replaced). */
   account: accountId,
@@ -216,6 +262,8 @@ export const environmentSchema = z.strictObject({
     .strictObject({
       /** Why this protected environment may run its database without deletion protection. */
       deletionProtection: z.string().min(10).optional(),
+      /** Why this protected environment may stop outside `uptime` hours. */
+      uptime: z.string().min(10).optional(),
     })
     .default({}),
   /** Git branch whose pushes deploy here (app and infra pipelines). @default none (manual deploys only) */
@@ -318,6 +366,14 @@ export const environmentSchema = z.strictObject({
       logRetentionDays: z.number().int().min(1).default(30),
     })
     .prefault({}),
+  /**
+   * Office hours: run the tasks, the database and the NAT instance only on these days and hours
+   * (about a third of the month for MON-FRI 08:00-18:00), e.g.
+   * `{ days: 'MON-FRI', start: '08:00', stop: '18:00', timezone: 'Europe/London' }`.
+   * A protected environment needs `waivers.uptime` to have one.
+   * @default always on (no schedule)
+   */
+  uptime: uptimeSchema.optional(),
   /** Write ALB access logs to an encrypted bucket. @default true if protected */
   accessLogs: z.boolean().optional(),
   /** Grafana on Fargate with EFS, reading CloudWatch. */

@@ -170,6 +170,139 @@ describe('validateConfig', () => {
     ).toContain('environments.prod.waivers.deletionProtection [SW104]');
   });
 
+  describe('uptime (office hours)', () => {
+    const officeHours = { days: 'MON-FRI', start: '08:00', stop: '18:00', timezone: 'Europe/London' };
+
+    it('accepts an office-hours schedule and fills in the defaults', () => {
+      expect(
+        errorsOf((c) => {
+          env(c, 'dev').uptime = officeHours;
+        }),
+      ).toEqual([]);
+      const config = structuredClone(base());
+      env(config, 'dev').uptime = {};
+      const result = validateConfig(config);
+      expect(result.ok && result.config.environments.dev?.uptime).toEqual({
+        days: 'MON-FRI',
+        start: '08:00',
+        stop: '18:00',
+        timezone: 'UTC',
+      });
+    });
+
+    it('leaves an environment without uptime always on', () => {
+      const result = validateConfig(base());
+      expect(result.ok && result.config.environments.dev?.uptime).toBeUndefined();
+    });
+
+    it('rejects a time that is not HH:MM, naming the format', () => {
+      expect(
+        messagesOf((c) => {
+          env(c, 'dev').uptime = { ...officeHours, start: '8am' };
+        }),
+      ).toEqual([
+        'environments.dev.uptime.start: got "8am"; expected a 24-hour time HH:MM such as 08:00 [SW105]',
+      ]);
+      expect(
+        errorsOf((c) => {
+          env(c, 'dev').uptime = { ...officeHours, stop: '24:00' };
+        }),
+      ).toEqual(['environments.dev.uptime.stop [SW105]']);
+    });
+
+    it('rejects a stop before the start, or a window shorter than an hour', () => {
+      expect(
+        messagesOf((c) => {
+          env(c, 'dev').uptime = { ...officeHours, start: '18:00', stop: '08:00' };
+        }),
+      ).toEqual([
+        'environments.dev.uptime.stop: got start 18:00, stop 08:00; stop must be at least 60 minutes after start on the same day (windows across midnight are not supported) [SW128]',
+      ]);
+      expect(
+        errorsOf((c) => {
+          env(c, 'dev').uptime = { ...officeHours, start: '08:00', stop: '08:59' };
+        }),
+      ).toEqual(['environments.dev.uptime.stop [SW128]']);
+      expect(
+        errorsOf((c) => {
+          env(c, 'dev').uptime = { ...officeHours, start: '08:00', stop: '09:00' };
+        }),
+      ).toEqual([]);
+    });
+
+    it('rejects an unknown time zone and suggests the nearest IANA name', () => {
+      expect(
+        messagesOf((c) => {
+          env(c, 'dev').uptime = { ...officeHours, timezone: 'Europe/Londn' };
+        }),
+      ).toEqual([
+        'environments.dev.uptime.timezone: got "Europe/Londn"; expected an IANA time zone such as Europe/London, America/New_York or UTC; did you mean "Europe/London"? [SW103]',
+      ]);
+      expect(
+        messagesOf((c) => {
+          env(c, 'dev').uptime = { ...officeHours, timezone: 'europe/london' };
+        })[0],
+      ).toContain('did you mean "Europe/London"?');
+      expect(
+        errorsOf((c) => {
+          env(c, 'dev').uptime = { ...officeHours, timezone: 'CET+1' };
+        }),
+      ).toEqual(['environments.dev.uptime.timezone [SW103]']);
+    });
+
+    it('rejects days that are not a cron day-of-week field, or a range across the weekend', () => {
+      expect(
+        messagesOf((c) => {
+          env(c, 'dev').uptime = { ...officeHours, days: 'Monday-Friday' };
+        }),
+      ).toEqual([
+        'environments.dev.uptime.days: got "Monday-Friday"; expected days such as MON-FRI or MON,WED,FRI (SUN MON TUE WED THU FRI SAT) [SW105]',
+      ]);
+      expect(
+        messagesOf((c) => {
+          env(c, 'dev').uptime = { ...officeHours, days: 'FRI-MON' };
+        }),
+      ).toEqual([
+        'environments.dev.uptime.days: got "FRI-MON"; expected ranges in SUN..SAT order, e.g. MON-FRI; split a range across the weekend, e.g. SUN,FRI-SAT [SW105]',
+      ]);
+      expect(
+        errorsOf((c) => {
+          env(c, 'dev').uptime = { ...officeHours, days: 'SUN,TUE-SAT' };
+        }),
+      ).toEqual([]);
+    });
+
+    it('refuses a schedule in a protected environment unless waived with a reason', () => {
+      expect(
+        messagesOf((c) => {
+          env(c, 'prod').uptime = officeHours;
+        }),
+      ).toEqual([
+        'environments.prod.uptime: a protected environment runs around the clock; remove uptime, or give a reason in waivers.uptime [SW127]',
+      ]);
+      expect(
+        errorsOf((c) => {
+          env(c, 'prod').uptime = officeHours;
+          env(c, 'prod').waivers = { uptime: 'internal tool, used by the office only' };
+        }),
+      ).toEqual([]);
+      expect(
+        errorsOf((c) => {
+          env(c, 'prod').uptime = officeHours;
+          env(c, 'prod').waivers = { uptime: 'ok' };
+        }),
+      ).toContain('environments.prod.waivers.uptime [SW104]');
+    });
+
+    it('rejects an unknown uptime key and suggests the nearest', () => {
+      expect(
+        messagesOf((c) => {
+          env(c, 'dev').uptime = { ...officeHours, timeZone: 'UTC' };
+        }),
+      ).toContain('environments.dev.uptime.timeZone: unknown key; did you mean "timezone"? [SW101]');
+    });
+  });
+
   it('rejects a malformed account id', () => {
     expect(
       errorsOf((c) => {

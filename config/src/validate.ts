@@ -5,6 +5,7 @@ import { maxAzCount, type Region } from './regions.ts';
 import { resolveEnvironment } from './resolve.ts';
 import { appSchema, configSchema, environmentSchema } from './schema.ts';
 import type { EnvironmentConfig, SlipwayConfig } from './types.ts';
+import { checkTimeZone, knownTimeZones, minutesOfDay } from './uptime.ts';
 
 export type ValidationResult = { ok: true; config: SlipwayConfig } | { ok: false; errors: ConfigError[] };
 
@@ -219,6 +220,7 @@ function semanticErrors(config: SlipwayConfig, declared: string[], appValid: boo
         );
     }
 
+    if (env.uptime) errors.push(...uptimeErrors(env, at));
     errors.push(...deployErrors(r.deploy, at));
     if (r.deploy.strategy !== 'rolling' && r.deploy.smokeTest && r.network.nat === 'none') {
       errors.push(
@@ -242,6 +244,44 @@ function semanticErrors(config: SlipwayConfig, declared: string[], appValid: boo
   }
 
   errors.push(...overlappingCidrs(config));
+  return errors;
+}
+
+/** Shortest office-hours window: RDS needs minutes to start and to stop, and refuses to stop while starting. */
+const MIN_UPTIME_MINUTES = 60;
+
+function uptimeErrors(env: EnvironmentConfig, at: (key: string) => string): ConfigError[] {
+  const errors: ConfigError[] = [];
+  const uptime = env.uptime;
+  if (!uptime) return errors;
+  if (env.protected && !env.waivers.uptime)
+    errors.push(
+      err(
+        at('uptime'),
+        'SW127',
+        'a protected environment runs around the clock; remove uptime, or give a reason in waivers.uptime',
+      ),
+    );
+  const minutes = minutesOfDay(uptime.stop) - minutesOfDay(uptime.start);
+  if (minutes < MIN_UPTIME_MINUTES)
+    errors.push(
+      err(
+        at('uptime.stop'),
+        'SW128',
+        `got start ${uptime.start}, stop ${uptime.stop}; stop must be at least ${MIN_UPTIME_MINUTES} minutes after start on the same day (windows across midnight are not supported)`,
+      ),
+    );
+  const zone = checkTimeZone(uptime.timezone);
+  if (!zone.ok) {
+    const near = zone.suggestion ?? closest(uptime.timezone, knownTimeZones());
+    errors.push(
+      err(
+        at('uptime.timezone'),
+        'SW103',
+        `got ${show(uptime.timezone)}; expected an IANA time zone such as Europe/London, America/New_York or UTC${near ? `; did you mean "${near}"?` : ''}`,
+      ),
+    );
+  }
   return errors;
 }
 
