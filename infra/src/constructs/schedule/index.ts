@@ -1,0 +1,7 @@
+export {
+  cronAt,
+  OfficeHours,
+  type OfficeHoursCron,
+  type OfficeHoursProps,
+  type ScheduledService,
+} from './office-hours.ts';
