@@ -71,6 +71,12 @@ export const envSchema = Type.Object({
   DB_NAME: text(/^\S{1,63}$/, 'a database name (1-63 characters, no spaces)', 'postgres'),
   DB_USER: text(/^\S{1,63}$/, 'a user name (1-63 characters, no spaces)', 'postgres'),
   DB_PASSWORD: Type.Optional(Type.String({ maxLength: 1024, description: 'at most 1024 characters' })),
+  DB_SECRET_ARN: Type.Optional(
+    text(
+      /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+      'a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)',
+    ),
+  ),
   DB_SSL: oneOf(['disable', 'require'], 'disable'),
   DB_SCHEMA: text(
     /^[a-z_][a-z0-9_]{0,62}$/,
@@ -131,6 +137,8 @@ export type DatabaseTarget =
       readonly database: string;
       readonly user: string;
       readonly password?: string;
+      /** Secret to re-read the password from when it rotates (DB_SECRET_ARN). */
+      readonly secretArn?: string;
       readonly ssl: 'disable' | 'require';
     }
   | { readonly kind: 'embedded'; readonly mode: 'file' | 'memory'; readonly dataDir: string };
@@ -226,6 +234,11 @@ export function loadConfig(
     );
   }
   const hasServer = e.DATABASE_URL !== undefined || e.DB_HOST !== undefined;
+  if (!hasServer && e.DB_SECRET_ARN !== undefined) {
+    problems.push(
+      'DB_SECRET_ARN: got an ARN; expected a database server whose password it holds (set DB_HOST or DATABASE_URL, or unset DB_SECRET_ARN)',
+    );
+  }
   if (!hasServer && e.DB_SSL === 'require') {
     problems.push(
       'DB_SSL: got "require"; expected a database server to connect to (set DB_HOST or DATABASE_URL)',
@@ -247,6 +260,7 @@ export function loadConfig(
         database: e.DB_NAME,
         user: e.DB_USER,
         ...(e.DB_PASSWORD === undefined ? {} : { password: e.DB_PASSWORD }),
+        ...(e.DB_SECRET_ARN === undefined ? {} : { secretArn: e.DB_SECRET_ARN }),
         ssl: e.DB_SSL,
       }
     : { kind: 'embedded', mode: e.DB_EMBEDDED, dataDir: e.DB_EMBEDDED_DIR };

@@ -10,6 +10,7 @@ import {
 } from './db/connection.ts';
 import { type EmbeddedDatabase, startEmbedded } from './db/embedded.ts';
 import { listMigrations, type MigrateLogger, migrate } from './db/migrate.ts';
+import { secretPassword } from './db/secret-password.ts';
 
 export interface OpenedDatabase {
   readonly target: ConnectionTarget;
@@ -26,8 +27,19 @@ export async function openDatabase(
 ): Promise<OpenedDatabase> {
   const server = serverTarget(config);
   if (server) {
-    logger.info({ database: describeTarget(server), schema: config.dbSchema }, 'using database server');
-    return { target: server, embedded: undefined, close: async () => {} };
+    const secretArn = config.database.kind === 'server' ? config.database.secretArn : undefined;
+    logger.info(
+      { database: describeTarget(server), schema: config.dbSchema, rotatingSecret: secretArn !== undefined },
+      'using database server',
+    );
+    if (secretArn === undefined) return { target: server, embedded: undefined, close: async () => {} };
+    const password = secretPassword({
+      secretArn,
+      ...(typeof server.password === 'string' ? { initial: server.password } : {}),
+      onError: (err) =>
+        logger.warn({ err }, 'could not re-read the database secret; keeping the last password'),
+    });
+    return { target: { ...server, password }, embedded: undefined, close: async () => {} };
   }
   const db = config.database;
   if (db.kind !== 'embedded') throw new Error('unreachable: no server and not embedded');

@@ -9,7 +9,8 @@ export interface ConnectionTarget {
   readonly port?: number;
   readonly database?: string;
   readonly user?: string;
-  readonly password?: string;
+  /** A fixed password, or a function asked at each login (a rotating secret: ./secret-password.ts). */
+  readonly password?: string | (() => Promise<string>);
   /** `require`: TLS with the server certificate verified against the Amazon RDS CA bundle. */
   readonly ssl: 'disable' | 'require';
 }

@@ -86,12 +86,31 @@ describe.each(ENVIRONMENTS)('%s service', (env) => {
     expect(secrets.DB_USER).toMatch(/dbsecretarn.*:username::/);
   });
 
-  it('has no secret-looking names among the plain environment variables', () => {
+  it('has no secret-looking names among the plain environment variables (an ARN is not a secret)', () => {
     const names = container(env).Environment.map((e) => e.Name);
-    expect(names.filter((n) => /PASSWORD|SECRET|TOKEN|KEY|CREDENTIAL/.test(n))).toEqual([]);
+    expect(
+      names.filter((n) => /PASSWORD|SECRET|TOKEN|KEY|CREDENTIAL/.test(n) && !n.endsWith('_ARN')),
+    ).toEqual([]);
     expect(names).toEqual(
       expect.arrayContaining(['APP_ENV', 'PORT', 'GIT_SHA', 'DB_SSL', 'SHUTDOWN_TIMEOUT_MS']),
     );
+  });
+
+  it("gives the task the RDS secret's ARN and read access to it, for password rotation", () => {
+    const variable = container(env).Environment.find((e) => e.Name === 'DB_SECRET_ARN');
+    expect(JSON.stringify(variable?.Value)).toMatch(/dbsecretarn/i);
+    const template = service(env);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+            Resource: Match.objectLike({ Ref: Match.stringLikeRegexp('dbsecretarn') }),
+          }),
+        ]),
+      },
+      Roles: Match.arrayWith([{ Ref: Match.stringLikeRegexp('TaskRole') }]),
+    });
   });
 
   it('runs the container with a read-only root filesystem, a writable /tmp and a stop timeout above the drain', () => {

@@ -13,6 +13,7 @@ import { readParameter, writeParameter } from '../constructs/parameters/index.ts
 import { BOOTSTRAP_IMAGE_TAG } from '../constructs/release/image-tag-parameter.ts';
 import { PublicLoadBalancer } from '../constructs/service/public-load-balancer.ts';
 import { WebService } from '../constructs/service/web-service.ts';
+import { OfficeHours } from '../constructs/schedule/index.ts';
 import { WebAcl } from '../constructs/waf/index.ts';
 import { PARAMETERS, parameterName } from '../names.ts';
 
@@ -76,8 +77,9 @@ export class ServiceStack extends Stack {
       // The tag is the commit sha the pipeline built; /info reports it and smoke tests compare it.
       GIT_SHA: tag,
     };
+    let dbSecret: secretsmanager.ISecret | undefined;
     if (env.database) {
-      const dbSecret = secretsmanager.Secret.fromSecretCompleteArn(
+      dbSecret = secretsmanager.Secret.fromSecretCompleteArn(
         this,
         'DatabaseSecret',
         readParameter(this, env, PARAMETERS.dbSecretArn),
@@ -93,6 +95,9 @@ export class ServiceStack extends Stack {
         secrets[variable] = ecs.Secret.fromSecretsManager(dbSecret, field);
       }
       environment.DB_SSL = 'require';
+      // Not the secret, its ARN: with rotation on, the service re-reads the password at new logins
+      // (app/src/db/secret-password.ts) instead of failing until the task is replaced.
+      environment.DB_SECRET_ARN = dbSecret.secretArn;
       // Rolling deployments have no lifecycle hooks: the tasks migrate at start (an advisory lock
       // makes concurrent starts apply each migration once). Other strategies migrate in a hook.
       environment.MIGRATE_ON_START = String(env.deploy.migrate && !nativeDeploy);
@@ -138,6 +143,7 @@ export class ServiceStack extends Stack {
       runWhen: hasImage,
       discovery: { namespace: network.namespace, name: env.service.discoveryName },
     });
+    dbSecret?.grantRead(this.web.taskDefinition.taskRole);
 
     new DeploymentSafety(this, 'Deployment', {
       web: this.web,
@@ -211,6 +217,24 @@ export class ServiceStack extends Stack {
         rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes,
         logRetentionDays: env.waf.logRetentionDays,
         logRemovalPolicy: env.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      });
+    }
+
+    // Office hours: zero tasks outside them, the configured bounds inside (still zero before the
+    // first image). The load balancer stays and answers 503 meanwhile.
+    if (env.uptime) {
+      new OfficeHours(this, 'OfficeHours', {
+        ...env.uptime,
+        label: env.prefix,
+        services: [
+          {
+            name: 'Web',
+            scaling: this.web.scaling,
+            minTasks: env.service.minTasks,
+            maxTasks: env.service.maxTasks,
+            runWhen: hasImage,
+          },
+        ],
       });
     }
   }
