@@ -187,11 +187,17 @@ export const deploySchema = z.strictObject({
   /** Minutes all traffic runs on the new tasks (alarms watched) before the old ones stop. @default 0 unless protected, then 15 */
   bakeMinutes: minutes(1440).optional(),
   /** Port of the test listener that reaches the new tasks before production traffic does. @default 9000 */
-  testListenerPort: z.number().int().min(1).max(65535).default(9000),
+  testListenerPort: z
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .refine((port) => port !== 80 && port !== 443, 'a port other than 80 and 443 (the production listener)')
+    .default(9000),
   /** Extra CIDRs allowed to call the test listener (the smoke-test function always is). @default none */
   testListenerCidrs: z.array(cidr).default([]),
   /** Roll back when the new revision's 5xx share exceeds this percent. @default 5 */
-  rollbackOn5xxPercent: percent.default(5),
+  rollbackOn5xxPercent: z.number().gt(0).max(100).default(5),
   /** Roll back when the new revision's p99 latency exceeds this many ms. @default 2000 */
   rollbackOnP99Milliseconds: z.number().int().min(1).default(2000),
   /** Run `app.migrateCommand` as a one-off task before new tasks take traffic. @default true when the app has a database */

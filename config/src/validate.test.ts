@@ -343,6 +343,16 @@ describe('validateConfig', () => {
     ).toEqual(['environments.prod.promoteFrom [SW116]']);
   });
 
+  it('rejects a test listener on the production ports and a 0 % rollback threshold', () => {
+    const messages = messagesOf((c) => {
+      env(c, 'prod').deploy = { testListenerPort: 443, rollbackOn5xxPercent: 0 };
+    });
+    expect(messages).toEqual([
+      'environments.prod.deploy.testListenerPort: got 443; expected a port other than 80 and 443 (the production listener) [SW105]',
+      'environments.prod.deploy.rollbackOn5xxPercent: got 0; expected more than 0 [SW104]',
+    ]);
+  });
+
   it('rejects previews derived from an environment that does not exist', () => {
     expect(
       errorsOf((c) => {

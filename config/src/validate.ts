@@ -398,7 +398,11 @@ function fromIssue(issue: Issue, root: z.ZodType, prefix: (string | number)[]): 
     }
     case 'too_small':
     case 'too_big': {
-      const bound = issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+      const exclusive = issue.inclusive === false;
+      const bound =
+        issue.code === 'too_small'
+          ? `${exclusive ? 'more than' : 'at least'} ${issue.minimum}`
+          : `${exclusive ? 'less than' : 'at most'} ${issue.maximum}`;
       const what =
         issue.origin === 'string'
           ? `${bound} characters`
