@@ -30,6 +30,8 @@ export const PARAMETERS = {
   namespaceId: 'network/namespace-id',
   namespaceName: 'network/namespace-name',
   namespaceArn: 'network/namespace-arn',
+  /** The NAT instance (`nat: 'instance'` only): `slipway deploy` starts it outside office hours. */
+  natInstanceId: 'network/nat-instance-id',
   /** The running image tag. Owned by the deployer (`slipway deploy`); CloudFormation only reads it. */
   imageTag: 'release/image-tag',
   dbEndpoint: 'data/db-endpoint',

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { PostgresDatabase } from '../constructs/database/postgres-database.ts';
 import { ImportedNetwork } from '../constructs/network/imported-network.ts';
 import { writeParameter } from '../constructs/parameters/index.ts';
+import { OfficeHours } from '../constructs/schedule/index.ts';
 import { PARAMETERS } from '../names.ts';
 
 export interface DataStackProps extends StackProps {
@@ -54,5 +55,11 @@ export class DataStack extends Stack {
       'Database security group id',
     );
     write(PARAMETERS.dbInstanceId, instance.instanceIdentifier, 'RDS instance identifier');
+
+    // Office hours: the instance stops outside them (its storage stays, and is billed). RDS starts
+    // a stopped instance by itself after seven days; any weekly schedule starts it sooner.
+    if (env.uptime) {
+      new OfficeHours(this, 'OfficeHours', { ...env.uptime, databases: [instance], label: env.prefix });
+    }
   }
 }

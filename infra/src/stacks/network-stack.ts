@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { SlipwayVpc } from '../constructs/network/slipway-vpc.ts';
 import { writeParameter } from '../constructs/parameters/index.ts';
 import { ImageTagParameter } from '../constructs/release/image-tag-parameter.ts';
+import { OfficeHours } from '../constructs/schedule/index.ts';
 import { PARAMETERS, parameterName, type SubnetKind } from '../names.ts';
 
 export interface NetworkStackProps extends StackProps {
@@ -64,5 +65,18 @@ export class NetworkStack extends Stack {
     write(PARAMETERS.namespaceId, this.namespace.namespaceId, 'Cloud Map namespace id');
     write(PARAMETERS.namespaceName, this.namespace.namespaceName, 'Cloud Map namespace name');
     write(PARAMETERS.namespaceArn, this.namespace.namespaceArn, 'Cloud Map namespace ARN');
+    const [natInstance] = this.network.natInstances;
+    if (natInstance) write(PARAMETERS.natInstanceId, natInstance.instanceId, 'NAT instance id');
+
+    // Office hours: the NAT instance stops outside them. Its public IPv4 address is auto-assigned
+    // (not an Elastic IP), so it is released while stopped and billed only while running; the
+    // private subnets' route to the instance is a blackhole meanwhile, which nothing needs then.
+    if (env.uptime && this.network.natInstances.length > 0) {
+      new OfficeHours(this, 'OfficeHours', {
+        ...env.uptime,
+        instances: this.network.natInstances,
+        label: env.prefix,
+      });
+    }
   }
 }

@@ -256,7 +256,21 @@ describe.each(['dev', 'staging', 'prod'])('%s Grafana', (env) => {
         EnableExecuteCommand: true,
       }),
     );
-    observability(env).resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 0);
+    // Office hours (dev) give Grafana a scalable target for its schedule: never room for a second task.
+    const targets = Object.values(
+      observability(env).findResources('AWS::ApplicationAutoScaling::ScalableTarget'),
+    ) as {
+      Properties: {
+        MaxCapacity: number;
+        ScheduledActions?: { ScalableTargetAction: { MaxCapacity: number } }[];
+      };
+    }[];
+    for (const target of targets) {
+      expect(target.Properties.MaxCapacity).toBe(1);
+      for (const action of target.Properties.ScheduledActions ?? [])
+        expect(action.ScalableTargetAction.MaxCapacity).toBeLessThanOrEqual(1);
+    }
+    expect(targets.length).toBe(synthesized.stacks[env]?.environment.uptime ? 1 : 0);
   });
 
   it('uses Spot unless the environment is protected', () => {

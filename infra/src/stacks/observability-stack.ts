@@ -16,6 +16,7 @@ import {
 import { ImportedNetwork } from '../constructs/network/imported-network.ts';
 import { readParameter, writeParameter } from '../constructs/parameters/index.ts';
 import { PgAdminService } from '../constructs/pgadmin/index.ts';
+import { OfficeHours, type ScheduledService } from '../constructs/schedule/index.ts';
 import { PARAMETERS } from '../names.ts';
 
 export interface ObservabilityStackProps extends StackProps {
@@ -149,6 +150,28 @@ export class ObservabilityStack extends Stack {
         loginSecretName: `${env.prefix}/pgadmin/login-password`,
         route: route('pgadmin', env.pgadmin.allowedCidrs),
       });
+    }
+
+    // Office hours: the tools' single tasks stop with the service. Each gets a scalable target
+    // (one task at most, so SQLite keeps one writer) for the scheduled actions to act on.
+    if (env.uptime) {
+      const tools = [
+        { name: 'Grafana', tool: this.grafana?.tool },
+        { name: 'PgAdmin', tool: this.pgadmin?.tool },
+      ];
+      const services: ScheduledService[] = tools.flatMap(({ name, tool }) =>
+        tool
+          ? [
+              {
+                name,
+                scaling: tool.service.autoScaleTaskCount({ minCapacity: 1, maxCapacity: 1 }),
+                minTasks: 1,
+                maxTasks: 1,
+              },
+            ]
+          : [],
+      );
+      new OfficeHours(this, 'OfficeHours', { ...env.uptime, services, label: env.prefix });
     }
   }
 

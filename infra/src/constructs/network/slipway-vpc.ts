@@ -59,6 +59,8 @@ export class SlipwayVpc extends Construct {
   /** Subnets where workloads (tasks, functions) run: private, or public with `nat: 'none'`. */
   readonly workloadSubnetType: ec2.SubnetType;
   readonly flowLogGroup: logs.LogGroup;
+  /** The NAT instances (`nat: 'instance'`), empty in the other modes. */
+  readonly natInstances: ec2.Instance[];
 
   constructor(scope: Construct, id: string, props: SlipwayVpcProps) {
     super(scope, id);
@@ -139,6 +141,8 @@ export class SlipwayVpc extends Construct {
     });
 
     this.isolateDatabaseSubnets(props.databasePort ?? 5432);
+    this.natInstances =
+      natGatewayProvider instanceof ec2.NatInstanceProviderV2 ? natGatewayProvider.gatewayInstances : [];
     if (natGatewayProvider instanceof ec2.NatInstanceProviderV2) this.hardenNatInstances(natGatewayProvider);
   }
 
