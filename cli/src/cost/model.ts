@@ -10,6 +10,7 @@ import {
   stringOf,
   type Template,
 } from '../synth/template.ts';
+import { hoursOf, instanceUptime, scalableTargetOf, serviceUptime, type Uptime } from './schedule.ts';
 
 /**
  * Usage the templates cannot tell: named, stated in the output, overridable. Chosen for a small
@@ -144,6 +145,8 @@ const NO_CHARGE: Readonly<Record<string, string>> = {
   'AWS::CDK::Metadata': 'not a resource',
   'AWS::CloudFormation::CustomResource': 'deploy-time Lambda invocation',
   'AWS::CloudFormation::WaitConditionHandle': 'free',
+  'AWS::Scheduler::Schedule':
+    'office hours: about 22 invocations a month each, at $1.00 per million invocations: under a cent',
 };
 
 function noCharge(type: string): string | undefined {
@@ -172,13 +175,23 @@ function hourly(ctx: Context, count: number, price: number) {
   };
 }
 
+/** Every price table bills 730 hours a month (365 × 24 / 12). */
+const HOURS_PER_MONTH = 730;
+
+/** `, office hours: 222.7 h of 730` for a scheduled resource, nothing for an always-on one. */
+function officeHours(uptime: Uptime | undefined): string {
+  return uptime ? `, office hours: ${hoursOf(uptime, HOURS_PER_MONTH)}` : '';
+}
+
+/** Hours as the detail column writes them: `730 h`, or `222.7 h (MON-FRI 07:50-18:05 Europe/London)`. */
+function hoursDetail(uptime: Uptime | undefined): string {
+  return uptime ? `${round(uptime.hours, 1)} h (${uptime.window})` : `${HOURS_PER_MONTH} h`;
+}
+
 /** Steady-state task count of an ECS service: its desired count, or its autoscaling minimum. */
 export function steadyTasks(service: NamedResource, template: Template): number {
   const desired = numberOf(service.Properties?.DesiredCount) ?? 1;
-  const target = resourcesOf(template, 'AWS::ApplicationAutoScaling::ScalableTarget').find((t) =>
-    referencesIn(t.Properties?.ResourceId).has(service.logicalId),
-  );
-  const min = numberOf(target?.Properties?.MinCapacity);
+  const min = numberOf(scalableTargetOf(service, template)?.Properties?.MinCapacity);
   return Math.max(desired, min ?? 0);
 }
 
@@ -223,7 +236,9 @@ export function ecsServices(template: Template) {
       const assoc = resourcesOf(template, 'AWS::ECS::ClusterCapacityProviderAssociations')[0];
       strategy = assoc?.Properties?.DefaultCapacityProviderStrategy;
     }
-    const tasks = steadyTasks(service, template);
+    // Office hours (scheduled actions on the scalable target): the tasks inside them, for their hours.
+    const uptime = serviceUptime(service, template, HOURS_PER_MONTH);
+    const tasks = uptime ? uptime.level : steadyTasks(service, template);
     const capacity = strategyCapacity(strategy, service.Properties?.LaunchType);
     const platform = (taskDef?.Properties?.RuntimePlatform ?? {}) as { CpuArchitecture?: string };
     return {
@@ -231,6 +246,9 @@ export function ecsServices(template: Template) {
       name: serviceName(service),
       taskDefinition: taskDef,
       tasks,
+      /** Hours a month the tasks run: 730, or the office hours. */
+      hours: uptime ? uptime.hours : HOURS_PER_MONTH,
+      uptime,
       cpuUnits: numberOf(taskDef?.Properties?.Cpu) ?? 256,
       memoryMiB: numberOf(taskDef?.Properties?.Memory) ?? 512,
       architecture: (platform.CpuArchitecture === 'ARM64' ? 'ARM64' : 'X86_64') as 'X86_64' | 'ARM64',
@@ -253,11 +271,11 @@ const fargate: Pricer = (services, ctx) => {
     const perTaskHour =
       vcpu * prices.fargateVcpuHour[s.architecture] + gb * prices.fargateGbHour[s.architecture];
     const blend = 1 - s.spotShare + s.spotShare * prices.fargateSpotFactor;
-    const monthly = s.tasks * perTaskHour * blend * ctx.prices.hoursPerMonth;
+    const monthly = s.tasks * perTaskHour * blend * s.hours;
     ctx.add({
-      item: `Fargate ${s.name}: ${s.tasks} task${s.tasks === 1 ? '' : 's'} × ${vcpu} vCPU / ${gb} GB ${s.architecture === 'ARM64' ? 'ARM' : 'x86'}, ${Math.round(s.spotShare * 100)}% Spot`,
+      item: `Fargate ${s.name}: ${s.tasks} task${s.tasks === 1 ? '' : 's'} × ${vcpu} vCPU / ${gb} GB ${s.architecture === 'ARM64' ? 'ARM' : 'x86'}, ${Math.round(s.spotShare * 100)}% Spot${officeHours(s.uptime)}`,
       resourceType: 'AWS::ECS::Service',
-      detail: `${s.tasks} × 730 h × (${vcpu} × ${usd(prices.fargateVcpuHour[s.architecture])} + ${gb} × ${usd(prices.fargateGbHour[s.architecture])})${s.spotShare > 0 ? ` × (${round(1 - s.spotShare, 3)} + ${round(s.spotShare, 3)} × Spot ${prices.fargateSpotFactor})` : ''}`,
+      detail: `${s.tasks} × ${hoursDetail(s.uptime)} × (${vcpu} × ${usd(prices.fargateVcpuHour[s.architecture])} + ${gb} × ${usd(prices.fargateGbHour[s.architecture])})${s.spotShare > 0 ? ` × (${round(1 - s.spotShare, 3)} + ${round(s.spotShare, 3)} × Spot ${prices.fargateSpotFactor})` : ''}`,
       monthly,
       estimatedPrice:
         isEstimate(ctx.prices, 'fargateVcpuHour') ||
@@ -299,10 +317,14 @@ const ec2Instance: Pricer = (instances, ctx) => {
       ctx.unpriced(`AWS::EC2::Instance (${type})`);
       continue;
     }
+    // Office hours: a stopped instance bills no instance hours (its volume is billed all the same).
+    const uptime = instanceUptime(i, ctx.stack.template, HOURS_PER_MONTH);
     ctx.add({
-      item: `${isNat ? 'NAT instance' : 'EC2 instance'} ${type}`,
+      item: `${isNat ? 'NAT instance' : 'EC2 instance'} ${type}${officeHours(uptime)}`,
       resourceType: 'AWS::EC2::Instance',
-      ...hourly(ctx, 1, price),
+      ...(uptime
+        ? { monthly: price * uptime.hours, detail: `1 × ${hoursDetail(uptime)} × ${usd(price)}/h` }
+        : hourly(ctx, 1, price)),
       estimatedPrice: isEstimate(ctx.prices, `ec2Hour.${type}`),
     });
     const volumes = (i.Properties?.BlockDeviceMappings ?? []) as { Ebs?: { VolumeSize?: unknown } }[];
@@ -342,35 +364,39 @@ const loadBalancer: Pricer = (lbs, ctx) => {
   }
 };
 
-/** Public IPv4 addresses: ALB nodes (one per subnet), Elastic IPs, instances and tasks with public IPs. */
-export function publicIpv4Count(template: Template): { count: number; parts: string[] } {
+/**
+ * Public IPv4 addresses: ALB nodes (one per subnet), Elastic IPs, instances and tasks with public
+ * IPs, with the address-hours they are billed for. Elastic IPs and ALB nodes are billed all month;
+ * an instance's auto-assigned address and a task's are released while it is stopped, so under
+ * office hours they are billed for the running hours only.
+ */
+export function publicIpv4Count(template: Template): { count: number; parts: string[]; hours: number[] } {
   const parts: string[] = [];
-  let count = 0;
+  const hours: number[] = [];
+  const add = (n: number, what: string, h = HOURS_PER_MONTH) => {
+    parts.push(what);
+    for (let i = 0; i < n; i++) hours.push(h);
+  };
   for (const lb of resourcesOf(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer')) {
     if (lb.Properties?.Scheme === 'internal') continue;
     const subnets = (lb.Properties?.Subnets ?? lb.Properties?.SubnetMappings ?? []) as unknown[];
-    count += subnets.length;
-    parts.push(`${subnets.length} ALB node${subnets.length === 1 ? '' : 's'}`);
+    add(subnets.length, `${subnets.length} ALB node${subnets.length === 1 ? '' : 's'}`);
   }
   const eips = resourcesOf(template, 'AWS::EC2::EIP').length;
-  if (eips) {
-    count += eips;
-    parts.push(`${eips} Elastic IP${eips === 1 ? '' : 's'}`);
-  }
+  if (eips) add(eips, `${eips} Elastic IP${eips === 1 ? '' : 's'}`);
   for (const i of resourcesOf(template, 'AWS::EC2::Instance')) {
     const nics = (i.Properties?.NetworkInterfaces ?? []) as { AssociatePublicIpAddress?: unknown }[];
     if (nics.some((n) => n.AssociatePublicIpAddress === true || n.AssociatePublicIpAddress === 'true')) {
-      count += 1;
-      parts.push('1 instance');
+      const uptime = instanceUptime(i, template, HOURS_PER_MONTH);
+      add(1, `1 instance${officeHours(uptime)}`, uptime?.hours);
     }
   }
   for (const s of ecsServices(template)) {
     if (s.publicIp && s.tasks > 0) {
-      count += s.tasks;
-      parts.push(`${s.tasks} public task IP${s.tasks === 1 ? '' : 's'}`);
+      add(s.tasks, `${s.tasks} public task IP${s.tasks === 1 ? '' : 's'}${officeHours(s.uptime)}`, s.hours);
     }
   }
-  return { count, parts };
+  return { count: hours.length, parts, hours };
 }
 
 const rdsInstance: Pricer = (instances, ctx) => {
@@ -385,11 +411,13 @@ const rdsInstance: Pricer = (instances, ctx) => {
       ctx.unpriced(`AWS::RDS::DBInstance (${engine} ${cls})`);
       continue;
     }
+    // Office hours: a stopped instance bills no instance hours; its storage (next line) is billed all month.
+    const uptime = instanceUptime(db, ctx.stack.template, HOURS_PER_MONTH);
     ctx.add({
-      item: `RDS PostgreSQL ${cls}${multiAz ? ' Multi-AZ' : ' single-AZ'}`,
+      item: `RDS PostgreSQL ${cls}${multiAz ? ' Multi-AZ' : ' single-AZ'}${officeHours(uptime)}`,
       resourceType: 'AWS::RDS::DBInstance',
-      detail: `730 h × ${usd(price)}/h${multiAz ? ` × ${factor} (Multi-AZ)` : ''}`,
-      monthly: price * factor * ctx.prices.hoursPerMonth,
+      detail: `${hoursDetail(uptime)} × ${usd(price)}/h${multiAz ? ` × ${factor} (Multi-AZ)` : ''}`,
+      monthly: price * factor * (uptime ? uptime.hours : ctx.prices.hoursPerMonth),
       estimatedPrice: isEstimate(ctx.prices, `rdsPostgresHour.${cls}`),
     });
     const gb = numberOf(db.Properties?.AllocatedStorage) ?? 20;
@@ -425,10 +453,18 @@ function logIngestion(group: NamedResource, ctx: Context): { gib: number; source
     resourcesOf(template, type).filter((r) => referencesIn(r.Properties).has(group.logicalId));
   const taskDefs = usedBy('AWS::ECS::TaskDefinition').map((t) => t.logicalId);
   if (taskDefs.length > 0) {
-    const tasks = ecsServices(template)
-      .filter((s) => taskDefs.includes(referencedId(s.service.Properties?.TaskDefinition) ?? ''))
-      .reduce((n, s) => n + s.tasks, 0);
-    return { gib: tasks * a.logGiBPerTaskMonth, source: `${tasks} task${tasks === 1 ? '' : 's'}` };
+    const services = ecsServices(template).filter((s) =>
+      taskDefs.includes(referencedId(s.service.Properties?.TaskDefinition) ?? ''),
+    );
+    const tasks = services.reduce((n, s) => n + s.tasks, 0);
+    // Tasks log while they run: under office hours, for their share of the month.
+    const taskMonths = services.reduce((n, s) => n + (s.tasks * s.hours) / HOURS_PER_MONTH, 0);
+    const share =
+      tasks > 0 && taskMonths < tasks ? ` (${Math.round((taskMonths / tasks) * 100)}% of the month)` : '';
+    return {
+      gib: round(taskMonths * a.logGiBPerTaskMonth, 3),
+      source: `${tasks} task${tasks === 1 ? '' : 's'}${share}`,
+    };
   }
   if (usedBy('AWS::EC2::FlowLog').length > 0) return { gib: a.flowLogGiBMonth, source: 'VPC flow logs' };
   if (name.startsWith('aws-waf-logs-')) return { gib: a.wafLogGiBMonth, source: 'WAF logs' };
@@ -556,6 +592,13 @@ const PRICERS: Readonly<Record<string, Pricer>> = {
     'cloudWatchAlarmMonth',
     'AWS::CloudWatch::Alarm',
   ),
+  // Dashboards are charged at the list price. AWS's always-free tier covers 3 dashboards (of up to
+  // 50 metrics each) a month, but per bill, not per account: under consolidated billing (AWS
+  // Organizations, which Slipway's one-account-per-stage layout implies) AWS treats every account
+  // of the organization as one account for billing, so dev's, test's, staging's and prod's
+  // dashboards (and any other workload's) share those three. Which dashboards end up free depends
+  // on the whole bill, which the templates of one environment cannot see; counting dev's as free
+  // because its account holds only two would understate a bill that has four.
   'AWS::CloudWatch::Dashboard': perUnitMonthly(
     (n) => `CloudWatch dashboard${n === 1 ? '' : 's'} (${n})`,
     'cloudWatchDashboardMonth',
@@ -652,10 +695,22 @@ export function estimateCost(
     }
     const ips = publicIpv4Count(stack.template);
     if (ips.count > 0) {
+      const price = prices.prices.publicIpv4Hour;
+      const partial = ips.hours.filter((h) => h !== HOURS_PER_MONTH);
       ctx.add({
         item: `Public IPv4 addresses (${ips.count}: ${ips.parts.join(', ')})`,
         resourceType: 'AWS::EC2::EIP',
-        ...hourly(ctx, ips.count, prices.prices.publicIpv4Hour),
+        ...(partial.length === 0
+          ? hourly(ctx, ips.count, price)
+          : {
+              monthly: ips.hours.reduce((n, h) => n + h, 0) * price,
+              detail: `(${[
+                ...(ips.count > partial.length
+                  ? [`${ips.count - partial.length} × ${HOURS_PER_MONTH} h`]
+                  : []),
+                ...partial.map((h) => `1 × ${round(h, 1)} h`),
+              ].join(' + ')}) × ${usd(price)}/h`,
+            }),
         estimatedPrice: false,
       });
     }
