@@ -7,12 +7,30 @@
  *   - raising the bake time by 5 min raises the model by exactly 300 s
  *   - ECS defaults (300 s drain, 30 s × 5 checks, 30 s stop) are slower than the tuned settings
  *   - rolling deploys that cannot start every new task at once take one wave per batch
+ *   - the migrate hook is modeled only where the template registers it (staging, prod; not the
+ *     rolling dev/test): provision + pull + start + migration, rounded up to the hook's callback
+ *     delay, plus one hook call; the smoke hook stays one hook call
+ *   - turning migrations off in the config removes exactly that phase from the total
+ *   - the image pull is cross-region where the template's ECR host region differs from the stack's
+ *     (staging, prod: us-east-1 → af-south-1) and same-region in dev; moving the registry to
+ *     af-south-1 in the config makes staging's pull (service and migrate task) same-region again
+ *   - a Docker Hub image (Grafana) counts as outside the region
+ *   - the callback delay default matches the migrate hook's own
  */
 import { describe, expect, it } from 'vitest';
+import { MIGRATE_HOOK_DEFAULTS } from '../../../infra/functions/migrate-hook/config.ts';
 import { stacksOf } from '../synth/synthesize.ts';
 import { attributes, resourcesOf } from '../synth/template.ts';
 import { shippedAssembly, variantAssembly } from '../testing/fixtures.ts';
-import { type DeploySettings, deployTimeModels, modelDeployTime } from './model.ts';
+import {
+  DEFAULT_DEPLOY_TIME_ASSUMPTIONS,
+  type DeploySettings,
+  deployTimeModels,
+  imageRegistry,
+  imageText,
+  MIGRATE_HOOK_CALLBACK_DELAY_SECONDS,
+  modelDeployTime,
+} from './model.ts';
 
 async function webModel(env: string, synthesized?: Awaited<ReturnType<typeof shippedAssembly>>) {
   const s = synthesized ?? (await shippedAssembly());
@@ -100,5 +118,118 @@ describe('the deploy-time model', () => {
     const twoWaves = modelDeployTime('web', base);
     const oneWave = modelDeployTime('web', { ...base, maximumPercent: 200 });
     expect(twoWaves.totalSeconds).toBe(oneWave.totalSeconds * 2);
+  });
+
+  it('models the migrate hook as a one-off task where the template registers it', async () => {
+    const a = DEFAULT_DEPLOY_TIME_ASSUMPTIONS;
+    for (const env of ['staging', 'prod']) {
+      const { web } = await webModel(env);
+      expect(web.settings.lifecycleHooks, env).toBe(2);
+      expect(web.settings.migrateHook, env).toEqual({ callBackDelaySeconds: 15 });
+      const task =
+        a.provisionSeconds + a.crossRegionImagePullSeconds + a.containerStartSeconds + a.migrationSeconds;
+      expect(phase(web, 'migrate hook'), env).toBe(Math.ceil(task / 15) * 15 + a.hookSeconds);
+      // The migrate task needs at least what a new service task needs before it listens.
+      expect(phase(web, 'migrate hook'), env).toBeGreaterThan(
+        (phase(web, 'provision') ?? 0) +
+          (phase(web, 'image pull') ?? 0) +
+          (phase(web, 'container start') ?? 0),
+      );
+      expect(phase(web, 'lifecycle hooks'), env).toBe(a.hookSeconds);
+      expect(web.phases[0]?.name, env).toBe('migrate hook');
+    }
+    for (const env of ['dev', 'test']) {
+      const { web } = await webModel(env);
+      expect(web.settings.migrateHook, env).toBeUndefined();
+      expect(phase(web, 'migrate hook'), env).toBeUndefined();
+      expect(phase(web, 'lifecycle hooks'), env).toBeUndefined();
+    }
+  });
+
+  it('drops exactly the migrate hook phase when migrations are turned off', async () => {
+    const { web: before } = await webModel('staging');
+    const { synthesized } = await variantAssembly(
+      (c) => {
+        const staging = c.environments.staging as { deploy: Record<string, unknown> };
+        staging.deploy.migrate = false;
+      },
+      ['staging'],
+    );
+    const { web: after } = await webModel('staging', synthesized);
+    expect(after.settings.migrateHook).toBeUndefined();
+    expect(after.settings.lifecycleHooks).toBe(before.settings.lifecycleHooks - 1);
+    expect(before.totalSeconds - after.totalSeconds).toBe(phase(before, 'migrate hook'));
+  });
+
+  it('pulls cross-region where the image registry is in another region than the stack', async () => {
+    const a = DEFAULT_DEPLOY_TIME_ASSUMPTIONS;
+    expect(a.crossRegionImagePullSeconds).toBeGreaterThan(a.imagePullSeconds);
+    for (const env of ['staging', 'prod']) {
+      const { web } = await webModel(env);
+      expect(web.settings.crossRegionPull, env).toBe(true);
+      expect(web.settings.imageSource, env).toBe('ECR us-east-1 → af-south-1 (cross-region)');
+      expect(phase(web, 'image pull'), env).toBe(a.crossRegionImagePullSeconds);
+    }
+    const { web: dev } = await webModel('dev');
+    expect(dev.settings.crossRegionPull).toBe(false);
+    expect(phase(dev, 'image pull')).toBe(a.imagePullSeconds);
+  });
+
+  it('moves staging back to a same-region pull when the registry moves to af-south-1', async () => {
+    const { web: before } = await webModel('staging');
+    const { synthesized } = await variantAssembly(
+      (c) => {
+        c.registry = { ...c.registry, account: '222222222222', region: 'af-south-1' };
+      },
+      ['staging'],
+    );
+    const { web: after } = await webModel('staging', synthesized);
+    const a = DEFAULT_DEPLOY_TIME_ASSUMPTIONS;
+    expect(after.settings.crossRegionPull).toBe(false);
+    expect(phase(after, 'image pull')).toBe(a.imagePullSeconds);
+    const saved = a.crossRegionImagePullSeconds - a.imagePullSeconds;
+    // The service's tasks pull once more cheaply; so does the migrate task (then rounded to the callback delay).
+    const migrateTask = (pull: number) =>
+      Math.ceil((a.provisionSeconds + pull + a.containerStartSeconds + a.migrationSeconds) / 15) * 15;
+    expect(before.totalSeconds - after.totalSeconds).toBe(
+      saved + migrateTask(a.crossRegionImagePullSeconds) - migrateTask(a.imagePullSeconds),
+    );
+  });
+
+  it('counts a Docker Hub image as pulled from outside the region', async () => {
+    const s = await shippedAssembly();
+    const grafana = deployTimeModels(stacksOf(s, 'dev')).find((m) => !m.settings.loadBalanced);
+    expect(grafana?.settings.imageSource).toBe('docker.io, outside AWS → us-east-1');
+    expect(phase(grafana ?? { phases: [] }, 'image pull')).toBe(
+      DEFAULT_DEPLOY_TIME_ASSUMPTIONS.crossRegionImagePullSeconds,
+    );
+  });
+
+  it('reads registries from image references', () => {
+    const uri = {
+      'Fn::Join': [
+        '',
+        ['111111111111.dkr.ecr.us-east-1.', { Ref: 'AWS::URLSuffix' }, '/slipway:', { Ref: 'Tag' }],
+      ],
+    };
+    expect(imageText(uri)).toBe('111111111111.dkr.ecr.us-east-1.amazonaws.com/slipway:*');
+    expect(imageRegistry(imageText(uri) ?? '')).toEqual({ kind: 'ecr', region: 'us-east-1' });
+    const sameStack = {
+      'Fn::Join': ['', ['1.dkr.ecr.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/app:1']],
+    };
+    expect(imageRegistry(imageText(sameStack, 'eu-north-1') ?? '')).toEqual({
+      kind: 'ecr',
+      region: 'eu-north-1',
+    });
+    expect(imageRegistry('grafana/grafana:12.2.1')).toEqual({ kind: 'registry', host: 'docker.io' });
+    expect(imageRegistry('public.ecr.aws/nginx/nginx:1')).toEqual({
+      kind: 'registry',
+      host: 'public.ecr.aws',
+    });
+    expect(imageRegistry(imageText({ Ref: 'Image' }) ?? '')).toBeUndefined();
+  });
+
+  it("uses the migrate hook's own default callback delay", () => {
+    expect(MIGRATE_HOOK_CALLBACK_DELAY_SECONDS).toBe(MIGRATE_HOOK_DEFAULTS.callBackDelaySeconds);
   });
 });
