@@ -13,6 +13,7 @@
  *   password; the machines' PostgreSQL trusts local logins and never asks)
  * - config: DB_SECRET_ARN must be an ARN and needs a server
  */
+// cspell:ignore SFATAL Mpassword
 
 import { type AddressInfo, createServer } from 'node:net';
 import {

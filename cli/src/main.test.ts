@@ -8,6 +8,7 @@
  *   - `--help` → exit 0
  *   - an online command without credentials → exit 3, one SW206 line naming the command and the access
  */
+// cspell:ignore prdo plna imgae
 import { describe, expect, it } from 'vitest';
 import { captureIo } from './io.ts';
 import { COMMANDS, main } from './main.ts';

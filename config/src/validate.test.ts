@@ -4,6 +4,7 @@
  * (key path + code) that names it. Also: all errors of several sections arrive in one report,
  * and the shipped slipway.config.ts is valid.
  */
+// cspell:ignore Londn
 import { describe, expect, it } from 'vitest';
 import shipped from '../../slipway.config.ts';
 import { ConfigValidationError, formatConfigError } from './errors.ts';

@@ -13,6 +13,7 @@
  *     CloudFormation never re-applies weights over the ones ECS set
  *   - container turnover: stop timeout above the service's drain, 30 s grace and deregistration
  */
+// cspell:ignore Deploymentblue Deploymentgreen slipwayprodservice
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { configVariant, type Synthesized, shippedConfig, synth, templatesOf } from '../../testing/synth.ts';
