@@ -11,7 +11,9 @@
  *   - every prod job runs in the `prod` GitHub Environment (its required reviewers are the gate)
  *   - destroy: manual only; confirmation and allow-protected guards; choices = the config's environments
  *   - `run:` blocks call only things that exist: npm scripts, tsx scripts and their subcommands,
- *     `slipway` verbs of the CLI, `cdk` commands; local `uses:` paths exist
+ *     `slipway` verbs of the CLI, and no `cdk` command; local `uses:` paths exist
+ *   - drift: the issue opens only on real drift (drift.ts exit 2), closes only when clean (exit 0);
+ *     any other exit fails the job without touching it
  *   - the branch → environment mapping of app.yml and infra.yml matches slipway.config.ts
  *     (branch, promoteFrom order, approval)
  */
@@ -21,6 +23,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shippedConfig } from '../../infra/src/testing/synth.ts';
+import { EXIT } from '../../scripts/ci/drift.ts';
 import {
   deployOrder,
   PIPELINE_COMMANDS,
@@ -431,18 +434,47 @@ describe('run: blocks call only what exists', () => {
     );
   }
 
-  it('calls only cdk commands of the pinned aws-cdk CLI', () => {
-    const used = lines.flatMap(({ l }) => [...l.matchAll(/npx cdk (\w+)/g)].map((m) => m[1]));
-    expect(used).toEqual(['drift']);
-    const cdkPackage = JSON.parse(readFileSync(join(ROOT, 'infra/package.json'), 'utf8')) as {
-      devDependencies: Record<string, string>;
-    };
-    expect(cdkPackage.devDependencies['aws-cdk']).toBe('2.1148.1'); // the first CLI with `cdk drift` we verified
+  it('calls no cdk command: drift detection is scripts/ci/drift.ts, deploys go through slipway', () => {
+    const used = lines.flatMap(({ where, l }) =>
+      [...l.matchAll(/npx cdk (\w+)/g)].map((m) => `${where}: ${m[1]}`),
+    );
+    expect(used).toEqual([]);
+  });
+});
+
+describe('drift: an issue only for real drift, never "clean" on an error', () => {
+  const job = workflow('drift.yml').jobs.drift as Job;
+  const steps = job.steps ?? [];
+  const detect = steps.find((s) => s.id === 'drift');
+  const when = (fragment: string) => steps.filter((s) => (s.run ?? '').includes(fragment)).map((s) => s.if);
+
+  it('runs scripts/ci/drift.ts for the matrix environment and records its exit status', () => {
+    expect(detect?.run).toContain(
+      'npx tsx scripts/ci/drift.ts --environment "$ENVIRONMENT" --report "$RUNNER_TEMP/drift.txt" || status=$?',
+    );
+    expect(detect?.run).toContain('echo "status=$status" >> "$GITHUB_OUTPUT"');
+    expect(detect?.if).toBeUndefined();
   });
 
-  it('runs cdk from infra/ (where cdk.json is)', () => {
-    const drift = allSteps().find((s) => /npx cdk drift/.test(s.step.run ?? ''));
-    expect(drift?.step['working-directory']).toBe('infra');
+  it("branches on drift.ts's exit statuses: 2 opens the issue, 0 closes it, anything else fails", () => {
+    expect([EXIT.clean, EXIT.drifted]).toEqual([0, 2]);
+    expect(when('--status drifted')).toEqual([`steps.drift.outputs.status == '${EXIT.drifted}'`]);
+    expect(when('--status clean')).toEqual([`steps.drift.outputs.status == '${EXIT.clean}'`]);
+    const failing = steps.filter((s) => /^\s*exit 1\s*$/m.test(s.run ?? ''));
+    expect(failing.map((s) => s.if).sort()).toEqual(
+      [
+        `steps.drift.outputs.status != '${EXIT.clean}' && steps.drift.outputs.status != '${EXIT.drifted}'`,
+        `steps.drift.outputs.status == '${EXIT.drifted}'`,
+      ].sort(),
+    );
+  });
+
+  it('keeps the read-only plan role, a timeout and one run per environment', () => {
+    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' });
+    const assume = steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    expect(assume?.with?.['role-to-assume']).toBe(gha('matrix.planRoleArn'));
+    expect(job['timeout-minutes']).toBeLessThanOrEqual(30);
+    expect(job.concurrency).toEqual({ group: `drift-${gha('matrix.name')}`, 'cancel-in-progress': true });
   });
 });
 

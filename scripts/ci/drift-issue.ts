@@ -1,6 +1,7 @@
 /*
- * The drift workflow's issue: opened (or updated) when `cdk drift` finds drift in an environment,
- * closed when a later run finds none.
+ * The drift workflow's issue: opened (or updated) when scripts/ci/drift.ts finds real drift in an
+ * environment (exit 2), closed when a later run is clean (exit 0). A run that could not check every
+ * stack (exit 1) touches neither: it concludes nothing, and the workflow fails on it instead.
  *
  *   npx tsx scripts/ci/drift-issue.ts --environment prod --status drifted --report drift.txt
  *   npx tsx scripts/ci/drift-issue.ts --environment prod --status clean
@@ -23,6 +24,8 @@ export function driftIssue(environment: string, report: string, runUrl: string |
       runUrl ? `Run: ${runUrl}` : '',
       '',
       'Either bring the change into the code (and deploy), or revert it in the account, then re-run the drift workflow.',
+      'Differences AWS makes on purpose (listener rule weights, task counts, office-hours bounds) are listed under',
+      '"Expected differences" with their reason; they are not why this issue is open (docs/pipelines.md, "Drift detection").',
       '',
       '```',
       clipped || '(no output)',
