@@ -125,6 +125,12 @@ export const CLI_ERRORS = {
     solve:
       'Read the AWS error in the message; run `slipway doctor <env>` to check the account prerequisites.',
   },
+  SW221: {
+    title: 'environment did not wake',
+    exit: EXIT.failed,
+    solve:
+      'Outside its office hours (`uptime`) a deploy first starts the NAT instance and the database; one did not come up in time. Check it in `slipway status <env>` or the RDS/EC2 console events, then deploy again.',
+  },
 } as const;
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;

@@ -154,6 +154,29 @@ export interface AccountApi {
   certificate(arn: string): Promise<CertificateInfo | undefined>;
 }
 
+/** An ECS service's Application Auto Scaling target, with its scheduled actions (office hours). */
+export interface ScalableTargetState {
+  /** `service/<cluster>/<service>` */
+  readonly resourceId: string;
+  readonly min: number;
+  readonly max: number;
+  readonly scheduledActions: { readonly name: string; readonly min?: number; readonly max?: number }[];
+}
+
+/** What `slipway deploy` needs to wake an environment that sleeps outside its office hours. */
+export interface OfficeHoursApi {
+  /** An RDS instance's status (`available`, `stopped`, `starting`, ...), or undefined when it does not exist. */
+  databaseStatus(id: string): Promise<string | undefined>;
+  startDatabase(id: string): Promise<void>;
+  /** An EC2 instance's state (`running`, `stopped`, `pending`, ...), or undefined when it does not exist. */
+  instanceState(id: string): Promise<string | undefined>;
+  startInstance(id: string): Promise<void>;
+  /** The ECS scalable targets whose resource id starts with `resourceIdPrefix` (`service/<cluster>/`). */
+  scalableTargets(resourceIdPrefix: string): Promise<ScalableTargetState[]>;
+  /** Sets an ECS service's autoscaling bounds (the service scales into them at once). */
+  setCapacity(resourceId: string, min: number, max: number): Promise<void>;
+}
+
 /** Every API of one account and region. */
 export interface AwsApis {
   readonly region: string;
@@ -165,6 +188,7 @@ export interface AwsApis {
   readonly logs: LogsApi;
   readonly sts: StsApi;
   readonly account: AccountApi;
+  readonly officeHours: OfficeHoursApi;
 }
 
 /** Builds the APIs for a region, optionally with explicit credentials (an assumed role). */

@@ -1,12 +1,24 @@
 import { ACMClient, DescribeCertificateCommand } from '@aws-sdk/client-acm';
 import {
+  ApplicationAutoScalingClient,
+  DescribeScalableTargetsCommand,
+  DescribeScheduledActionsCommand,
+  RegisterScalableTargetCommand,
+} from '@aws-sdk/client-application-auto-scaling';
+import {
   CloudFormationClient,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeAccountAttributesCommand, DescribeAddressesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeAccountAttributesCommand,
+  DescribeAddressesCommand,
+  DescribeInstancesCommand,
+  EC2Client,
+  StartInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import {
   BatchGetImageCommand,
   DescribeImagesCommand,
@@ -29,10 +41,11 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { DescribeDBInstancesCommand, RDSClient, StartDBInstanceCommand } from '@aws-sdk/client-rds';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Template } from '../synth/template.ts';
-import type { AwsApis, AwsFactory, ImageDetail, TemporaryCredentials } from './api.ts';
+import type { AwsApis, AwsFactory, ImageDetail, ScalableTargetState, TemporaryCredentials } from './api.ts';
 
 const errorName = (e: unknown) => (e as { name?: string })?.name ?? '';
 const isNotFound = (e: unknown, ...names: string[]) =>
@@ -63,6 +76,8 @@ export const sdkFactory: AwsFactory = (region: string, credentials?: TemporaryCr
   const ec2 = new EC2Client(config);
   const iam = new IAMClient(config);
   const acm = new ACMClient(config);
+  const rds = new RDSClient(config);
+  const autoscaling = new ApplicationAutoScalingClient(config);
 
   return {
     region,
@@ -331,6 +346,70 @@ export const sdkFactory: AwsFactory = (region: string, credentials?: TemporaryCr
           if (errorName(e) === 'ResourceNotFoundException') return undefined;
           throw e;
         }
+      },
+    },
+    officeHours: {
+      async databaseStatus(id) {
+        try {
+          const out = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
+          return out.DBInstances?.[0]?.DBInstanceStatus;
+        } catch (e) {
+          if (errorName(e) === 'DBInstanceNotFoundFault') return undefined;
+          throw e;
+        }
+      },
+      async startDatabase(id) {
+        await rds.send(new StartDBInstanceCommand({ DBInstanceIdentifier: id }));
+      },
+      async instanceState(id) {
+        try {
+          const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
+          return out.Reservations?.[0]?.Instances?.[0]?.State?.Name;
+        } catch (e) {
+          if (errorName(e) === 'InvalidInstanceID.NotFound') return undefined;
+          throw e;
+        }
+      },
+      async startInstance(id) {
+        await ec2.send(new StartInstancesCommand({ InstanceIds: [id] }));
+      },
+      async scalableTargets(resourceIdPrefix) {
+        const targets: ScalableTargetState[] = [];
+        let token: string | undefined;
+        do {
+          const out = await autoscaling.send(
+            new DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs', NextToken: token }),
+          );
+          for (const t of out.ScalableTargets ?? []) {
+            if (!t.ResourceId?.startsWith(resourceIdPrefix)) continue;
+            const actions = await autoscaling.send(
+              new DescribeScheduledActionsCommand({ ServiceNamespace: 'ecs', ResourceId: t.ResourceId }),
+            );
+            targets.push({
+              resourceId: t.ResourceId,
+              min: t.MinCapacity ?? 0,
+              max: t.MaxCapacity ?? 0,
+              scheduledActions: (actions.ScheduledActions ?? []).map((a) => ({
+                name: a.ScheduledActionName ?? '',
+                min: a.ScalableTargetAction?.MinCapacity,
+                max: a.ScalableTargetAction?.MaxCapacity,
+              })),
+            });
+          }
+          token = out.NextToken;
+        } while (token);
+        return targets;
+      },
+      async setCapacity(resourceId, min, max) {
+        await autoscaling.send(
+          new RegisterScalableTargetCommand({
+            ServiceNamespace: 'ecs',
+            ResourceId: resourceId,
+            ScalableDimension: 'ecs:service:DesiredCount',
+            MinCapacity: min,
+            MaxCapacity: max,
+          }),
+        );
       },
     },
   };

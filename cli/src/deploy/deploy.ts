@@ -9,6 +9,7 @@ import { nagFindings } from '../policy/checks.ts';
 import { accountLevelStacks, type StackInfo, type Synthesized, stacksOf } from '../synth/synthesize.ts';
 import { inProgress, trafficChanges } from './guards.ts';
 import { findImage, recordRelease, registryApis } from './release.ts';
+import { wakeEnvironment } from './wake.ts';
 
 /** Everything `deploy` touches from outside, injectable for tests. */
 export interface DeployDeps {
@@ -16,6 +17,8 @@ export interface DeployDeps {
   readonly synth: (config: SlipwayConfig, environment: string) => Synthesized;
   readonly deployer: (assemblyDir: string) => Deployer;
   readonly io: Io;
+  /** Waits between polls while an environment wakes (tests pass one that returns at once). @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface DeployRequest {
@@ -170,6 +173,20 @@ export async function deployEnvironment(
     previousImage = await call(() => target.aws.ssm.get(imageParameter), command, name, target.where);
     await call(() => target.aws.ssm.put(imageParameter, tag), command, name, target.where);
     io.progress.succeed(`Release parameter ${imageParameter}: ${previousImage ?? '(none)'} → ${tag}`);
+  }
+
+  // Outside office hours the NAT instance and the database are stopped and the services held at
+  // zero: start them first, or the new tasks could not pull, migrate or pass the checks.
+  if (env.uptime) {
+    io.progress.start(
+      `Checking ${name}'s office hours (${env.uptime.days} ${env.uptime.start}-${env.uptime.stop} ${env.uptime.timezone})`,
+    );
+    const { woken } = await wakeEnvironment(env, target.aws, io, { command, sleep: deps.sleep });
+    io.progress.succeed(
+      woken.length > 0
+        ? `Woke ${name} outside its office hours: ${woken.join(', ')} (it sleeps again at the next scheduled stop)`
+        : `${name} is awake`,
+    );
   }
 
   io.progress.start(`Deploying ${stacks.map((s) => s.stackName).join(' → ')}`);

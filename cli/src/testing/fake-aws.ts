@@ -3,6 +3,7 @@ import type {
   AwsFactory,
   EcsServiceState,
   LogEvent,
+  ScalableTargetState,
   StackSummary,
   TargetHealth,
 } from '../aws/api.ts';
@@ -27,6 +28,12 @@ export interface FakeState {
   calls: string[];
   /** Make ECR writes fail (registry access missing). */
   ecrWriteDenied: boolean;
+  /** RDS instances by id → status; a started one reads `starting` once, then `available`. */
+  databases: Map<string, string>;
+  /** EC2 instances by id → state; a started one reads `pending` once, then `running`. */
+  instances: Map<string, string>;
+  /** ECS scalable targets by resource id. */
+  scalableTargets: Map<string, ScalableTargetState>;
 }
 
 export function fakeState(account = '111111111111'): FakeState {
@@ -41,6 +48,9 @@ export function fakeState(account = '111111111111'): FakeState {
     logs: new Map(),
     calls: [],
     ecrWriteDenied: false,
+    databases: new Map(),
+    instances: new Map(),
+    scalableTargets: new Map(),
   };
 }
 
@@ -190,6 +200,45 @@ export function fakeAws(state: FakeState): AwsFactory {
         },
         async certificate() {
           return undefined;
+        },
+      },
+      officeHours: {
+        async databaseStatus(id) {
+          log(`rds.describe ${id}`);
+          const status = state.databases.get(id);
+          // A starting instance becomes available by the next look, a stopping one stopped.
+          if (status === 'starting') state.databases.set(id, 'available');
+          if (status === 'stopping') state.databases.set(id, 'stopped');
+          return status;
+        },
+        async startDatabase(id) {
+          log(`rds.start ${id}`);
+          if (state.databases.get(id) !== 'stopped') {
+            const e = new Error(`DB instance ${id} is not in stopped state`);
+            e.name = 'InvalidDBInstanceStateFault';
+            throw e;
+          }
+          state.databases.set(id, 'starting');
+        },
+        async instanceState(id) {
+          log(`ec2.describe ${id}`);
+          const s = state.instances.get(id);
+          if (s === 'pending') state.instances.set(id, 'running');
+          if (s === 'stopping') state.instances.set(id, 'stopped');
+          return s;
+        },
+        async startInstance(id) {
+          log(`ec2.start ${id}`);
+          state.instances.set(id, 'pending');
+        },
+        async scalableTargets(prefix) {
+          log(`autoscaling.describe ${prefix}`);
+          return [...state.scalableTargets.values()].filter((t) => t.resourceId.startsWith(prefix));
+        },
+        async setCapacity(resourceId, min, max) {
+          log(`autoscaling.register ${resourceId} ${min}-${max}`);
+          const t = state.scalableTargets.get(resourceId);
+          if (t) state.scalableTargets.set(resourceId, { ...t, min, max });
         },
       },
     };

@@ -11,6 +11,8 @@
  *     deploy roles (and no one else) may assume it, and they hold sts:AssumeRole on it
  *   - no wildcard principal, no wildcard or StringLike subject anywhere
  *   - previews: the `preview` GitHub Environment may deploy, scoped to <app>-pr-* resources
+ *   - office hours: where an environment has `uptime` (dev), the deploy role may wake it (start its
+ *     NAT instance and database by stack-name tag, scale its and its previews' services); elsewhere not
  *   - invalid props fail with the prop named
  */
 import { App, Stack } from 'aws-cdk-lib';
@@ -173,6 +175,47 @@ describe('CI access stacks of the shipped config', () => {
     ).toEqual([]);
     const writes = all.filter((a) => /:(Create|Update|Delete|Put|Run|Start|Stop)/.test(a)).sort();
     expect(writes).toEqual(['ssm:PutParameter']);
+  });
+
+  it("lets dev's deploy role wake dev outside office hours, and nothing else", () => {
+    const statements = policyStatements(ciTemplate('111111111111'), 'slipway-ci-deploy');
+    const sid = (id: string) => statements.find((x) => x.Sid === id);
+    const instances = sid('WakeOfficeHoursInstances');
+    expect(instances?.Action).toEqual(['ec2:StartInstances', 'rds:StartDBInstance']);
+    // dev has uptime, test (same account) does not: only dev's network and data stacks qualify.
+    expect(instances?.Condition).toEqual({
+      StringEquals: {
+        'aws:ResourceTag/aws:cloudformation:stack-name': ['slipway-dev-network', 'slipway-dev-data'],
+      },
+    });
+    const scale = JSON.stringify(sid('ScaleOfficeHoursServices')?.Resource);
+    expect(scale).toContain(':service/slipway-dev/*');
+    expect(scale).toContain(':service/slipway-pr-*/*'); // previews inherit dev's office hours
+    expect(scale).not.toContain('slipway-test');
+    expect(sid('WakeOfficeHoursServices')?.Condition).toEqual({
+      StringEquals: {
+        'application-autoscaling:service-namespace': 'ecs',
+        'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
+      },
+    });
+    const writes = actions(statements).filter((a) =>
+      /:(Create|Update|Delete|Put|Run|Start|Stop|Register)/.test(a),
+    );
+    expect(writes.sort()).toEqual([
+      'application-autoscaling:RegisterScalableTarget',
+      'ec2:StartInstances',
+      'ecr:PutImage', // the registry account: the deploy role moves the deployed-/rollback- tags
+      'ecs:UpdateService',
+      'rds:StartDBInstance',
+      'ssm:PutParameter',
+    ]);
+    for (const account of ['222222222222', '333333333333']) {
+      const sids = policyStatements(ciTemplate(account), 'slipway-ci-deploy').map((x) => x.Sid ?? '');
+      expect(
+        sids.filter((x) => x.includes('OfficeHours')),
+        account,
+      ).toEqual([]);
+    }
   });
 
   it('writes only the release parameters of its environments', () => {

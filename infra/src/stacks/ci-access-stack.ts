@@ -19,6 +19,8 @@ export interface CiAccessStackProps extends StackProps {
   readonly push?: { branches: string[]; deployAccounts: string[]; preview: boolean };
   /** Region of pull-request previews in this account, if they are deployed here. */
   readonly previewRegion?: string;
+  /** Previews inherit office hours from their base environment. */
+  readonly previewUptime?: boolean;
 }
 
 /**
@@ -38,6 +40,7 @@ export class CiAccessStack extends Stack {
       environments: props.environments,
       planBranches: props.planBranches,
       previewRegion: props.previewRegion,
+      previewUptime: props.previewUptime,
       registry: {
         account: props.registry.account,
         region: props.registry.region,
@@ -91,10 +94,11 @@ export function addCiAccessStacks(
         github,
         environments: all
           .filter(([, e]) => e.account === home.account)
-          .map(([name, e]) => ({ name, region: e.region })),
+          .map(([name, e]) => ({ name, region: e.region, uptime: e.uptime !== undefined })),
         planBranches: branches,
         registry,
         previewRegion: base?.account === home.account ? base.region : undefined,
+        previewUptime: base?.account === home.account && base.uptime !== undefined,
         push:
           home.account === registry.account
             ? {

@@ -20,6 +20,12 @@ export interface CiAccessEnvironment {
   readonly name: string;
   /** Region the environment is deployed to (its CDK bootstrap roles live there). */
   readonly region: string;
+  /**
+   * The environment sleeps outside office hours (`uptime`): the deploy role may then start its
+   * NAT instance and database and scale its services up, as `slipway deploy` does before deploying.
+   * @default false
+   */
+  readonly uptime?: boolean;
 }
 
 /** Where the image repository lives (possibly another account). */
@@ -72,6 +78,12 @@ export interface CiAccessProps {
    * @default no previews in this account
    */
   readonly previewRegion?: string;
+  /**
+   * Pull-request previews inherit office hours from their base environment: the deploy role may
+   * scale their services up outside them.
+   * @default false
+   */
+  readonly previewUptime?: boolean;
   /** The image repository: the deploy role tags images there after a deploy. */
   readonly registry: CiAccessRegistry;
   /**
@@ -175,7 +187,12 @@ export class CiAccess extends Construct {
       });
       const targets = environments.map((e) => ({ prefix: `${props.appName}-${e.name}`, ...e }));
       if (props.previewRegion) {
-        targets.push({ name: 'pr-*', prefix: `${props.appName}-pr-*`, region: props.previewRegion });
+        targets.push({
+          name: 'pr-*',
+          prefix: `${props.appName}-pr-*`,
+          region: props.previewRegion,
+          uptime: props.previewUptime,
+        });
       }
       this.grantDeploy(this.deployRole, regions, targets, props);
     }
@@ -299,7 +316,7 @@ export class CiAccess extends Construct {
   private grantDeploy(
     role: iam.Role,
     regions: string[],
-    targets: { name: string; prefix: string; region: string }[],
+    targets: { name: string; prefix: string; region: string; uptime?: boolean }[],
     props: CiAccessProps,
   ) {
     const app = this.appName;
@@ -420,6 +437,8 @@ export class CiAccess extends Construct {
       );
     }
 
+    const wakeWildcards = this.grantWake(role, targets);
+
     const printed = scoped('<AWS::Partition>');
     const wildcards = [
       ...printed.readParameters,
@@ -432,6 +451,7 @@ export class CiAccess extends Construct {
       ...printed.logs,
       ...printed.parameterPaths.filter((a) => a.includes('*')),
       ...printed.clusters.filter((a) => a.includes('*')),
+      ...wakeWildcards,
     ];
     for (const arn of unique(wildcards)) {
       acknowledge(
@@ -443,8 +463,91 @@ export class CiAccess extends Construct {
     acknowledge(
       role,
       'AwsSolutions-IAM5[Resource::*]',
-      'DescribeTaskDefinition, the load balancer describes and ListTasks (conditioned on the cluster) have no resource-level permissions.',
+      'DescribeTaskDefinition, the load balancer describes, ListTasks (conditioned on the cluster) and, for office hours, DescribeInstances, the Application Auto Scaling describes and RegisterScalableTarget (conditioned on ECS desired count) have no resource-level permissions.',
     );
+  }
+
+  /**
+   * Office hours: `slipway deploy` wakes an environment that sleeps (starts its NAT instance and
+   * database, sets its services' autoscaling bounds) before deploying. The instances are scoped by
+   * the stack-name tag CloudFormation puts on them, since their ids are generated; the services by
+   * name; Application Auto Scaling has no resource-level permissions on RegisterScalableTarget but
+   * checks the caller's ecs:UpdateService on the service it scales. Returns the wildcard ARNs (as
+   * cdk-nag prints them) for the acknowledgement.
+   */
+  private grantWake(
+    role: iam.Role,
+    targets: { name: string; prefix: string; region: string; uptime?: boolean }[],
+  ) {
+    const sleepy = targets.filter((t) => t.uptime);
+    if (sleepy.length === 0) return [];
+    const owned = sleepy.filter((t) => !t.prefix.includes('*')); // previews own no network or database
+    const regions = unique(owned.map((t) => t.region));
+    const instances = (partition?: string) =>
+      regions.flatMap((r) => [
+        this.arn('rds', r, 'db:*', partition),
+        this.arn('ec2', r, 'instance/*', partition),
+      ]);
+    const services = (partition?: string) =>
+      sleepy.map((t) => this.arn('ecs', t.region, `service/${t.prefix}/*`, partition));
+    if (owned.length > 0) {
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'WakeOfficeHoursInstances',
+          actions: ['rds:StartDBInstance', 'ec2:StartInstances'],
+          resources: instances(),
+          conditions: {
+            StringEquals: {
+              'aws:ResourceTag/aws:cloudformation:stack-name': owned.flatMap((t) => [
+                `${t.prefix}-network`,
+                `${t.prefix}-data`,
+              ]),
+            },
+          },
+        }),
+      );
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadOfficeHoursDatabases',
+          actions: ['rds:DescribeDBInstances'],
+          resources: regions.map((r) => this.arn('rds', r, 'db:*')),
+        }),
+      );
+    }
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeOfficeHoursState',
+        actions: [
+          'ec2:DescribeInstances',
+          'application-autoscaling:DescribeScalableTargets',
+          'application-autoscaling:DescribeScheduledActions',
+        ],
+        resources: ['*'],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WakeOfficeHoursServices',
+        actions: ['application-autoscaling:RegisterScalableTarget'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: {
+            'application-autoscaling:service-namespace': 'ecs',
+            'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
+          },
+        },
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ScaleOfficeHoursServices',
+        actions: ['ecs:UpdateService'],
+        resources: services(),
+      }),
+    );
+    return owned.length > 0
+      ? [...instances('<AWS::Partition>'), ...services('<AWS::Partition>')]
+      : services('<AWS::Partition>');
   }
 
   private tagImagesStatement(registry: CiAccessRegistry) {
