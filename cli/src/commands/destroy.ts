@@ -1,11 +1,12 @@
 import { resolveEnvironmentByName, resolveRegistry, type SlipwayConfig } from '@slipway/config';
+import { type ProtectionApi, type ProtectionFactory, sdkProtection } from '../aws/protection.ts';
 import type { DeployDeps } from '../deploy/deploy.ts';
 import { inProgress } from '../deploy/guards.ts';
 import { resolveEnvironmentName } from '../environments.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import { table } from '../format.ts';
 import type { Io } from '../io.ts';
-import { call, onlineTarget } from '../online.ts';
+import { awsError, call, onlineTarget } from '../online.ts';
 import type { StackInfo } from '../synth/synthesize.ts';
 import { stacksOf } from '../synth/synthesize.ts';
 import { constructPath, resourcesOf, shortName } from '../synth/template.ts';
@@ -35,17 +36,87 @@ export function retainedResources(stacks: readonly StackInfo[]): Retained[] {
   );
 }
 
+/** What `destroy` needs beyond `deploy`: the calls that switch protection off. */
+export interface DestroyDeps extends DeployDeps {
+  /** @default the AWS SDK */
+  readonly protection?: ProtectionFactory;
+}
+
+/** One protection `destroy` found on, in AWS. */
+export type Protection =
+  | { readonly kind: 'stack'; readonly stack: string; readonly region: string }
+  | { readonly kind: 'database'; readonly id: string; readonly stack: string; readonly region: string };
+
+/** The calls that switch a protection off, for an access-denied message. */
+const NEEDS = {
+  stack: 'cloudformation:UpdateTerminationProtection on the stack',
+  database: 'rds:ModifyDBInstance and rds:DescribeDBInstances on the instance',
+} as const;
+
+const protectionText = (p: Protection) =>
+  p.kind === 'stack'
+    ? `termination protection on stack ${p.stack}`
+    : `deletion protection on RDS instance ${p.id} (stack ${p.stack})`;
+
+/** The command that switches a protection back on. */
+export function reenableCommand(p: Protection): string {
+  return p.kind === 'stack'
+    ? `aws cloudformation update-termination-protection --enable-termination-protection --stack-name ${p.stack} --region ${p.region}`
+    : `aws rds modify-db-instance --db-instance-identifier ${p.id} --deletion-protection --apply-immediately --region ${p.region}`;
+}
+
+/** What was switched off, and how to switch it back on, for a failure after the first change. */
+function changedReport(changed: readonly Protection[], after: string): string {
+  if (changed.length === 0) return '';
+  return (
+    `Switched off before the failure, and still off where the resource still exists:\n${changed.map((p) => `  - ${protectionText(p)}`).join('\n')}\n` +
+    `${after}To switch them back on:\n${changed.map((p) => `  ${reenableCommand(p)}`).join('\n')}\n`
+  );
+}
+
+/**
+ * The protections that would stop the deletion, read from AWS: termination protection on the
+ * environment's deployed stacks, and deletion protection on the RDS instances of its stacks whose
+ * template has one (the data stack).
+ */
+async function protectionsOn(
+  stacks: readonly StackInfo[],
+  deployed: readonly boolean[],
+  protection: (region: string) => ProtectionApi,
+): Promise<Protection[]> {
+  const onStacks: Protection[] = [];
+  const onDatabases: Protection[] = [];
+  for (const [i, s] of stacks.entries()) {
+    if (!deployed[i]) continue;
+    const api = protection(s.region);
+    if (await api.terminationProtection(s.stackName))
+      onStacks.push({ kind: 'stack', stack: s.stackName, region: s.region });
+    if (resourcesOf(s.template, 'AWS::RDS::DBInstance').length === 0) continue;
+    for (const id of await api.stackResourceIds(s.stackName, 'AWS::RDS::DBInstance')) {
+      if ((await api.database(id))?.deletionProtection)
+        onDatabases.push({ kind: 'database', id, stack: s.stackName, region: s.region });
+    }
+  }
+  // The stacks first, then the databases: the order the progress lines and a failure report follow.
+  return [...onStacks, ...onDatabases];
+}
+
 /**
  * `slipway destroy <env> [--yes] [--allow-protected]`. The guards run before any AWS call: a
  * protected environment needs --allow-protected; the environment name must be typed back (or
  * --yes given; a non-interactive run without --yes is refused). What will be kept is listed first.
+ * Then, online: no stack may be busy, and whatever protection is on in AWS (termination protection
+ * on a stack, deletion protection on the database) is switched off, one progress line each, only
+ * with --allow-protected; without it the run stops before changing anything. Only then are the
+ * stacks deleted (the database's final snapshot, DeletionPolicy Snapshot, is still taken). A
+ * failure after a protection was switched off names what was changed and how to switch it back.
  */
 export async function destroyCommand(
   config: SlipwayConfig,
   envArg: string,
   options: { yes?: boolean; allowProtected?: boolean },
   io: Io,
-  deps: DeployDeps = defaultDeployDeps(io),
+  deps: DestroyDeps = defaultDeployDeps(io),
 ): Promise<ExitCode> {
   const { name } = resolveEnvironmentName(config, envArg, 'destroy');
   const env = resolveEnvironmentByName(name, config);
@@ -116,14 +187,61 @@ export async function destroyCommand(
   if (busy.length > 0) {
     throw new CliError('SW208', `${name} is busy: ${busy.join('; ')}`, `slipway status ${name}`);
   }
+
+  const protectionApi = deps.protection ?? sdkProtection();
+  const found = await call(
+    () =>
+      protectionsOn(
+        stacks,
+        deployed.map((d) => d !== undefined),
+        (region) => protectionApi(region),
+      ),
+    'destroy',
+    name,
+    target.where,
+  );
+  if (found.length > 0 && !options.allowProtected) {
+    throw new CliError(
+      'SW212',
+      `${name} has protection on in AWS that would stop the deletion midway (${found.map(protectionText).join('; ')}); nothing was changed or deleted`,
+      `slipway destroy ${name} --allow-protected`,
+    );
+  }
+  const changed: Protection[] = [];
+  for (const p of found) {
+    const api = protectionApi(p.region);
+    io.progress.start(`Switching off ${protectionText(p)}`);
+    try {
+      if (p.kind === 'stack') await api.setTerminationProtection(p.stack, false);
+      else await api.setDeletionProtection(p.id, false);
+    } catch (error) {
+      io.progress.fail(`Could not switch off ${protectionText(p)}`);
+      const e = awsError(error, 'destroy', name, target.where);
+      const reason = ((error as Error)?.message ?? String(error)).split('\n')[0];
+      io.err(changedReport(changed, 'Nothing was deleted. '));
+      throw new CliError(
+        e.code,
+        `switching off ${protectionText(p)} in ${target.where} failed (it needs ${NEEDS[p.kind]}): ${reason}; nothing was deleted${changed.length > 0 ? `, ${changed.length} protection(s) already off (listed above)` : ''}`,
+        e.next,
+      );
+    }
+    changed.push(p);
+    const snapshot =
+      p.kind === 'database' && retained.some((r) => r.stack === p.stack && r.policy === 'Snapshot')
+        ? '; CloudFormation still takes its final snapshot (DeletionPolicy Snapshot)'
+        : '';
+    io.progress.succeed(`Switched off ${protectionText(p)}${snapshot}`);
+  }
+
   io.progress.start(`Destroying ${name}`);
   try {
     await deps.deployer(synthesized.outdir).destroy(stacks.map((s) => s.constructPath));
   } catch (error) {
     io.progress.fail(`Destroy of ${name} failed`);
+    io.err(changedReport(changed, ''));
     throw new CliError(
       'SW211',
-      `destroy of ${name} failed: ${(error as Error).message.split('\n')[0]}`,
+      `destroy of ${name} failed: ${(error as Error).message.split('\n')[0]}${changed.length > 0 ? `; ${changed.length} protection(s) were switched off first (listed above)` : ''}`,
       `slipway status ${name}`,
     );
   }
