@@ -1,5 +1,5 @@
 import type { ResolvedEnvironment } from '@slipway/config';
-import { PARAMETERS, parameterName } from '@slipway/infra';
+import { OFFICE_HOURS_ACTIONS, PARAMETERS, parameterName } from '@slipway/infra';
 import type { AwsApis } from '../aws/api.ts';
 import { CliError } from '../errors.ts';
 import type { Io } from '../io.ts';
@@ -37,9 +37,6 @@ const waited = (ms: number) =>
   ms < 120_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Suffix of the scheduled action that scales a service up at the start of office hours. */
-export const START_ACTION_SUFFIX = 'OfficeHoursStart';
 
 /**
  * Starts whatever of the environment is asleep and waits for it. A no-op for an environment
@@ -119,7 +116,7 @@ export async function wakeEnvironment(
   // The services last: their tasks need the NAT instance and the database running.
   if (cluster) {
     for (const target of await aws$(() => api.scalableTargets(`service/${cluster}/`))) {
-      const start = target.scheduledActions.find((a) => a.name.endsWith(START_ACTION_SUFFIX));
+      const start = target.scheduledActions.find((a) => a.name.endsWith(OFFICE_HOURS_ACTIONS.start));
       const min = Math.max(target.min, start?.min ?? 0);
       const max = Math.max(target.max, start?.max ?? 0, min);
       if (!start || (min === target.min && max === target.max)) continue;

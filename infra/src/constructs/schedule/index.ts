@@ -1,5 +1,6 @@
 export {
   cronAt,
+  OFFICE_HOURS_ACTIONS,
   OfficeHours,
   type OfficeHoursCron,
   type OfficeHoursProps,

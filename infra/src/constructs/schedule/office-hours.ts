@@ -80,6 +80,12 @@ export interface OfficeHoursCron {
   readonly weekDay: string;
 }
 
+/**
+ * Scheduled actions are named `<service name>` + these: `slipway deploy` finds a sleeping
+ * service's office-hours bounds by the start action's name.
+ */
+export const OFFICE_HOURS_ACTIONS = { start: 'OfficeHoursStart', stop: 'OfficeHoursStop' } as const;
+
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const DAY_FIELD =
   /^(SUN|MON|TUE|WED|THU|FRI|SAT)(-(SUN|MON|TUE|WED|THU|FRI|SAT))?(,(SUN|MON|TUE|WED|THU|FRI|SAT)(-(SUN|MON|TUE|WED|THU|FRI|SAT))?)*$/;
@@ -241,13 +247,13 @@ export class OfficeHours extends Construct {
   private scheduleService(service: ScheduledService, timeZone: TimeZone) {
     const inside = (n: number) =>
       service.runWhen ? Token.asNumber(Fn.conditionIf(service.runWhen.logicalId, n, 0)) : n;
-    service.scaling.scaleOnSchedule(`${service.name}OfficeHoursStart`, {
+    service.scaling.scaleOnSchedule(`${service.name}${OFFICE_HOURS_ACTIONS.start}`, {
       schedule: appscaling.Schedule.cron(this.crons.servicesUp),
       minCapacity: inside(service.minTasks),
       maxCapacity: inside(service.maxTasks),
       timeZone,
     });
-    service.scaling.scaleOnSchedule(`${service.name}OfficeHoursStop`, {
+    service.scaling.scaleOnSchedule(`${service.name}${OFFICE_HOURS_ACTIONS.stop}`, {
       schedule: appscaling.Schedule.cron(this.crons.servicesDown),
       minCapacity: 0,
       maxCapacity: 0,
