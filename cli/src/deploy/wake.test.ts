@@ -6,9 +6,10 @@
  *   - a database still stopping (the deploy came right after the stop) is waited for, then started
  *   - a database that never comes up → SW221 naming it, after the configured wait
  *   - an environment without uptime, or not deployed yet, is not touched
+ *   - a pull-request preview wakes its base's NAT instance (it has no database) and its own services
  *   - `slipway deploy dev` wakes dev before CloudFormation runs, and says so
  */
-import { resolveEnvironment, type SlipwayConfig } from '@slipway/config';
+import { resolveEnvironment, resolvePreview, type SlipwayConfig } from '@slipway/config';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ScalableTargetState } from '../aws/api.ts';
 import { deployCommand } from '../commands/deploy.ts';
@@ -135,6 +136,20 @@ describe('waking an environment before a deploy', () => {
     expect(await wakeEnvironment(dev(), fakeAws(state)('us-east-1'), captureIo().io, options)).toEqual({
       woken: [],
     });
+  });
+
+  it("wakes a preview's base NAT instance and the preview's own services", async () => {
+    asleep();
+    state.parameters.set('/slipway/pr-7/service/cluster-name', 'slipway-pr-7');
+    state.scalableTargets.set('service/slipway-pr-7/pr-7', {
+      ...target('pr-7', 0, 0, [1, 1]),
+      resourceId: 'service/slipway-pr-7/pr-7',
+    });
+    const preview = resolvePreview('pr-7', config);
+    const { woken } = await wakeEnvironment(preview, fakeAws(state)('us-east-1'), captureIo().io, options);
+    expect(woken).toEqual([`NAT instance ${NAT}`, 'service pr-7']);
+    expect(state.databases.get(DB)).toBe('stopped'); // dev's database is not the preview's
+    expect(state.scalableTargets.get('service/slipway-dev/web')).toMatchObject({ min: 0, max: 0 });
   });
 
   it('makes `slipway deploy dev` wake dev before CloudFormation deploys anything', async () => {
