@@ -47,7 +47,7 @@ describe('slipway', () => {
     const r = await run('plan', 'prdo');
     expect(r.code).toBe(2);
     expect(r.err.trim()).toBe(
-      'error SW201: unknown environment "prdo"; slipway.config.ts defines dev, test, staging, prod (did you mean "prod"?). Next: slipway plan prod',
+      'error SW201: unknown environment "prdo"; slipway.config.ts defines dev, test, staging, prod (and pr-<number> previews) (did you mean "prod"?). Next: slipway plan prod',
     );
   });
 

@@ -142,7 +142,8 @@ describe('CI access stacks of the shipped config', () => {
   });
 
   it.each([
-    ['111111111111', ['dev', 'test']],
+    // dev's account also hosts the pull-request previews (previews.from: dev): the `preview` GitHub Environment.
+    ['111111111111', ['dev', 'test', 'preview']],
     ['222222222222', ['staging']],
     ['333333333333', ['prod']],
   ])('pins the deploy role of %s to the GitHub Environments of its environments', (account, envs) => {
@@ -246,7 +247,11 @@ describe('CI access stacks of the shipped config', () => {
 
   it('lets the deploy branches push, and the other accounts deploy roles (only) assume the push role', () => {
     const push = role(ciTemplate('111111111111'), 'slipway-ci-push');
-    expect(subjects(push)).toEqual([`${REPO}:ref:refs/heads/dev`, `${REPO}:ref:refs/heads/main`]);
+    expect(subjects(push)).toEqual([
+      `${REPO}:ref:refs/heads/dev`,
+      `${REPO}:ref:refs/heads/main`,
+      `${REPO}:environment:preview`,
+    ]);
     const crossAccount = push.Properties.AssumeRolePolicyDocument.Statement.filter(
       (s) => s.Action === 'sts:AssumeRole',
     );
@@ -305,6 +310,7 @@ describe('CI access stacks of the shipped config', () => {
     expect(subjects(role(ciTemplate('111111111111', dev), 'slipway-ci-deploy'))).toEqual([
       `${REPO}:environment:dev`,
       `${REPO}:environment:test`,
+      `${REPO}:environment:preview`,
     ]);
   }, 60_000);
 });
