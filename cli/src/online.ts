@@ -10,7 +10,8 @@ export const ACCESS: Readonly<Record<string, string>> = {
   deploy:
     'the deploy role (CloudFormation via the CDK bootstrap roles, ssm:PutParameter on the release parameter, ecr:DescribeImages)',
   rollback: 'the deploy role (as for deploy) and ecr:DescribeImages in the registry',
-  destroy: 'the deploy role (CloudFormation delete via the CDK bootstrap roles)',
+  destroy:
+    'the deploy role (CloudFormation delete via the CDK bootstrap roles; with --allow-protected also cloudformation:UpdateTerminationProtection and rds:ModifyDBInstance)',
   status:
     'read access (cloudformation:DescribeStacks, ssm:GetParameter, ecs:DescribeServices, elasticloadbalancing:DescribeTargetHealth)',
   logs: 'logs:FilterLogEvents on the service log group and ssm:GetParameter',

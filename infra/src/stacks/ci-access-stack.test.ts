@@ -171,11 +171,29 @@ describe('CI access stacks of the shipped config', () => {
   it('holds no broad rights on the deploy role: no CloudFormation or IAM writes, no "*" action', () => {
     const all = actions(policyStatements(ciTemplate('333333333333'), 'slipway-ci-deploy'));
     expect(all).not.toContain('*');
+    // The one CloudFormation write: switching termination protection off before a guarded destroy.
     expect(
       all.filter((a) => /^(iam|cloudformation):(Create|Update|Delete|Put|Pass|Execute)/.test(a)),
-    ).toEqual([]);
-    const writes = all.filter((a) => /:(Create|Update|Delete|Put|Run|Start|Stop)/.test(a)).sort();
-    expect(writes).toEqual(['ssm:PutParameter']);
+    ).toEqual(['cloudformation:UpdateTerminationProtection']);
+    const writes = all.filter((a) => /:(Create|Update|Delete|Put|Run|Start|Stop|Modify)/.test(a)).sort();
+    expect(writes).toEqual([
+      'cloudformation:UpdateTerminationProtection',
+      'rds:ModifyDBInstance',
+      'ssm:PutParameter',
+    ]);
+  });
+
+  it("lets prod's deploy role unprotect only prod's stacks and database, for destroy --allow-protected", () => {
+    const statements = policyStatements(ciTemplate('333333333333'), 'slipway-ci-deploy');
+    const sid = (id: string) => statements.find((x) => x.Sid === id);
+    expect(JSON.stringify(sid('UnprotectEnvironmentStacksForDestroy')?.Resource)).toMatch(
+      /:stack\/slipway-prod-\*\/\*/,
+    );
+    const database = sid('UnprotectEnvironmentDatabaseForDestroy');
+    expect(database?.Action).toEqual(['rds:DescribeDBInstances', 'rds:ModifyDBInstance']);
+    expect(database?.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/aws:cloudformation:stack-name': ['slipway-prod-data'] },
+    });
   });
 
   it("lets dev's deploy role wake dev outside office hours, and nothing else", () => {
@@ -204,6 +222,7 @@ describe('CI access stacks of the shipped config', () => {
     );
     expect(writes.sort()).toEqual([
       'application-autoscaling:RegisterScalableTarget',
+      'cloudformation:UpdateTerminationProtection', // destroy --allow-protected (UnprotectEnvironment*)
       'ec2:StartInstances',
       'ecr:PutImage', // the registry account: the deploy role moves the deployed-/rollback- tags
       'ecs:UpdateService',

@@ -438,6 +438,7 @@ export class CiAccess extends Construct {
     }
 
     const wakeWildcards = this.grantWake(role, targets);
+    const unprotectWildcards = this.grantUnprotect(role, targets, r.stacks);
 
     const printed = scoped('<AWS::Partition>');
     const wildcards = [
@@ -452,6 +453,7 @@ export class CiAccess extends Construct {
       ...printed.parameterPaths.filter((a) => a.includes('*')),
       ...printed.clusters.filter((a) => a.includes('*')),
       ...wakeWildcards,
+      ...unprotectWildcards,
     ];
     for (const arn of unique(wildcards)) {
       acknowledge(
@@ -465,6 +467,44 @@ export class CiAccess extends Construct {
       'AwsSolutions-IAM5[Resource::*]',
       'DescribeTaskDefinition, the load balancer describes, ListTasks (conditioned on the cluster) and, for office hours, DescribeInstances, the Application Auto Scaling describes and RegisterScalableTarget (conditioned on ECS desired count) have no resource-level permissions.',
     );
+  }
+
+  /**
+   * `slipway destroy <env> --allow-protected` (the destroy workflow, behind its approval) switches
+   * off termination protection on the environment's stacks and deletion protection on its
+   * database before deleting them. Both are scoped to the environment: the stacks by name prefix,
+   * the database by the tag CloudFormation puts on it (its data stack). Previews own neither.
+   * @returns the wildcard ARNs (as cdk-nag prints them) for the acknowledgement.
+   */
+  private grantUnprotect(
+    role: iam.Role,
+    targets: { name: string; prefix: string; region: string }[],
+    stacks: string[],
+  ) {
+    const owned = targets.filter((t) => !t.prefix.includes('*'));
+    if (owned.length === 0) return [];
+    const regions = unique(owned.map((t) => t.region));
+    const databases = (partition?: string) => regions.map((r) => this.arn('rds', r, 'db:*', partition));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'UnprotectEnvironmentStacksForDestroy',
+        actions: ['cloudformation:UpdateTerminationProtection'],
+        resources: stacks.filter((arn) => !arn.includes('-pr-*')),
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'UnprotectEnvironmentDatabaseForDestroy',
+        actions: ['rds:ModifyDBInstance', 'rds:DescribeDBInstances'],
+        resources: databases(),
+        conditions: {
+          StringEquals: {
+            'aws:ResourceTag/aws:cloudformation:stack-name': owned.map((t) => `${t.prefix}-data`),
+          },
+        },
+      }),
+    );
+    return databases('<AWS::Partition>');
   }
 
   /**
