@@ -135,6 +135,9 @@ const NO_CHARGE: Readonly<Record<string, string>> = {
   'AWS::RDS::DBSubnetGroup': 'free',
   'AWS::SecretsManager::SecretTargetAttachment': 'free',
   'AWS::SecretsManager::RotationSchedule': 'rotation Lambda: inside the free tier',
+  'AWS::SecretsManager::ResourcePolicy': 'free',
+  'AWS::Serverless::Application':
+    'the rotation function (AWS Serverless Application Repository): a few invocations a month, inside the Lambda free tier',
   'AWS::EFS::MountTarget': 'free',
   'AWS::EFS::AccessPoint': 'free',
   'AWS::WAFv2::WebACLAssociation': 'free',
