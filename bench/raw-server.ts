@@ -1,11 +1,16 @@
 /**
  * The benchmark's baseline: a bare `node:http` server answering the same JSON as the service for
  * `GET /health` and `GET /api/items/:id` (same query, same pool size), with none of the framework
- * (no routing library, validation, schemas, hooks, request ids or logging).
+ * (no routing library, validation, schemas, hooks, request ids or logging). `GET /ready` answers 200
+ * after one `SELECT 1`, so its start-up (spawn to the first `/ready` 200) is the floor for the
+ * service's: Node's boot, pg's first connection and one query.
  *
- * Usage: node --import tsx bench/raw-server.ts <port> <database url> <schema>
+ * bench/service.ts bundles this file with esbuild and runs the bundle with plain `node`, like the
+ * service's production bundle.
+ *
+ * Usage: node raw-server.mjs <port> <database url> <schema>
  */
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import pg from 'pg';
 
 const [port = '0', connectionString, schema = 'public'] = process.argv.slice(2);
@@ -13,7 +18,7 @@ const pool = new pg.Pool({ connectionString, max: 10 });
 const health = JSON.stringify({ status: 'ok' });
 const ITEM = /^\/api\/items\/([0-9a-fA-F-]{36})$/;
 
-function send(res: import('node:http').ServerResponse, status: number, body: string) {
+function send(res: ServerResponse, status: number, body: string) {
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
@@ -23,6 +28,13 @@ function send(res: import('node:http').ServerResponse, status: number, body: str
 
 const server = createServer((req, res) => {
   if (req.url === '/health') return send(res, 200, health);
+  if (req.url === '/ready') {
+    pool
+      .query('SELECT 1')
+      .then(() => send(res, 200, '{"status":"ready"}'))
+      .catch(() => send(res, 503, '{"status":"not_ready"}'));
+    return;
+  }
   const id = ITEM.exec(req.url ?? '')?.[1];
   if (!id) return send(res, 404, '{"error":"not found"}');
   pool
@@ -53,5 +65,6 @@ server.keepAliveTimeout = 72_000;
 server.listen(Number(port), '127.0.0.1', () => process.stdout.write('listening\n'));
 process.on('SIGTERM', () => {
   server.close();
+  server.closeAllConnections();
   void pool.end().then(() => process.exit(0));
 });
