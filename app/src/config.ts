@@ -13,7 +13,7 @@ import pkg from '../package.json' with { type: 'json' };
  * sentence shown to the operator when a value is rejected: `PORT: got "abc"; expected an integer 1-65535`.
  *
  * Why not zod (used by config/): it would be a second validation library in the service's bundle,
- * and importing it cost ~20% of the start-up time budget (docs/performance.md).
+ * and importing it cost ~20% of the start-up time budget when measured during development.
  */
 
 /** The app package folder (`app/` in the repo, `/app` in the image): this file is one level below it, in `src/` or `dist/`. */

@@ -93,6 +93,22 @@ describe('request logs', () => {
     expect(logs.raw.join('\n')).not.toContain(SECRET);
   });
 
+  it('redacts secret fields in arrays and top-level child bindings, without changing the logged object', async () => {
+    const logs = new LogCapture();
+    const { app } = await buildTestApp(db, { logs, env: { LOG_LEVEL: 'info' } });
+    const logged = { targets: [{ host: 'db', password: SECRET }], plain: { ok: true } };
+    app.log.info(logged, 'array');
+    app.log.child({ token: SECRET }).info('child');
+    const lines = logs.lines.filter((l) => ['array', 'child'].includes(String(l.msg)));
+    expect(lines[0]).toMatchObject({
+      targets: [{ host: 'db', password: '[Redacted]' }],
+      plain: { ok: true },
+    });
+    expect(lines[1]).toMatchObject({ token: '[Redacted]' });
+    expect(logged.targets[0]?.password).toBe(SECRET);
+    expect(logs.raw.join('\n')).not.toContain(SECRET);
+  });
+
   it('never logs the password of DATABASE_URL when starting', async () => {
     const logs = new LogCapture();
     const url = new URL(TEST_DATABASE_URL);
