@@ -11,9 +11,9 @@ import { DeploymentSafety } from '../constructs/deployment/deployment-safety.ts'
 import { ImportedNetwork } from '../constructs/network/imported-network.ts';
 import { readParameter, writeParameter } from '../constructs/parameters/index.ts';
 import { BOOTSTRAP_IMAGE_TAG } from '../constructs/release/image-tag-parameter.ts';
+import { OfficeHours } from '../constructs/schedule/index.ts';
 import { PublicLoadBalancer } from '../constructs/service/public-load-balancer.ts';
 import { WebService } from '../constructs/service/web-service.ts';
-import { OfficeHours } from '../constructs/schedule/index.ts';
 import { WebAcl } from '../constructs/waf/index.ts';
 import { PARAMETERS, parameterName } from '../names.ts';
 
