@@ -36,6 +36,9 @@ export default defineConfig({
         deletionProtection: false,
       },
       deploy: { strategy: 'rolling' },
+      // Grafana (kept) shows the same metrics from the same catalog: dev skips the $3 CloudWatch
+      // dashboard, part of keeping dev under $40 a month (docs/cost.md).
+      dashboard: false,
       // Office hours: nobody uses dev at night or at weekends, so its tasks scale to zero and its
       // database and NAT instance stop outside them (about 30% of the month running). The load
       // balancer stays, answering 503 while the tasks sleep; a deploy outside hours wakes dev

@@ -85,6 +85,11 @@ export const CONFIG_ERRORS = {
     solve:
       'Make uptime.stop at least an hour after uptime.start on the same day; a window across midnight is not supported.',
   },
+  SW129: {
+    title: 'nowhere to look',
+    solve:
+      'Keep the CloudWatch dashboard (dashboard: true) or Grafana (grafana.enabled: true) in every environment.',
+  },
 } as const;
 
 export type ConfigErrorCode = keyof typeof CONFIG_ERRORS;

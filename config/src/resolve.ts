@@ -200,6 +200,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
     accessLogs: env.accessLogs ?? d.accessLogs,
     /** Office hours; undefined: always on. */
     uptime: env.uptime,
+    dashboard: env.dashboard,
     grafana: {
       ...env.grafana,
       capacity: env.grafana.capacity ?? d.toolCapacity,

@@ -382,6 +382,11 @@ export const environmentSchema = z.strictObject({
   uptime: uptimeSchema.optional(),
   /** Write ALB access logs to an encrypted bucket. @default true if protected */
   accessLogs: z.boolean().optional(),
+  /**
+   * The environment's CloudWatch dashboard ($3 a month). Grafana shows the same metrics from the
+   * same catalog, so an environment that keeps Grafana may drop it to save money. @default true
+   */
+  dashboard: z.boolean().default(true),
   /** Grafana on Fargate with EFS, reading CloudWatch. */
   grafana: z
     .strictObject({

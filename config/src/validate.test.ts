@@ -354,6 +354,20 @@ describe('validateConfig', () => {
     ]);
   });
 
+  it('rejects an environment with neither the CloudWatch dashboard nor Grafana', () => {
+    expect(
+      errorsOf((c) => {
+        env(c, 'dev').dashboard = false;
+        env(c, 'dev').grafana = { enabled: false };
+      }),
+    ).toEqual(['environments.dev.dashboard [SW129]']);
+    expect(
+      errorsOf((c) => {
+        env(c, 'dev').dashboard = false;
+      }),
+    ).toEqual([]);
+  });
+
   it('rejects previews derived from an environment that does not exist', () => {
     expect(
       errorsOf((c) => {

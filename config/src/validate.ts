@@ -221,6 +221,15 @@ function semanticErrors(config: SlipwayConfig, declared: string[], appValid: boo
     }
 
     if (env.uptime) errors.push(...uptimeErrors(env, at));
+    if (!r.dashboard && !r.grafana.enabled)
+      errors.push(
+        err(
+          at('dashboard'),
+          'SW129',
+          'got false with grafana.enabled false: the environment would have no dashboard at all; keep one of them',
+        ),
+      );
+
     errors.push(...deployErrors(r.deploy, at));
     if (r.deploy.strategy !== 'rolling' && r.deploy.smokeTest && r.network.nat === 'none') {
       errors.push(

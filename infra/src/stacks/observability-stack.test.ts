@@ -98,8 +98,15 @@ describe.each(ENVIRONMENTS)('%s observability', (env) => {
     }
   });
 
-  it('has one CloudWatch dashboard named by monitoringName, with an alarm status widget', () => {
+  it('has one CloudWatch dashboard named by monitoringName, with an alarm status widget (unless dashboard: false)', () => {
     const t = observability(env);
+    if (synthesized.stacks[env]?.environment.dashboard === false) {
+      // dev (shipped config): Grafana shows the same metrics; the $3 dashboard is off.
+      expect(env).toBe('dev');
+      t.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+      t.resourceCountIs('AWS::ECS::Service', 1);
+      return;
+    }
     t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     t.hasResourceProperties('AWS::CloudWatch::Dashboard', {
       DashboardName: `slipway-${env}-service`,

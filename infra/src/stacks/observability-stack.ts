@@ -35,7 +35,8 @@ export const TOOL_RULE_PRIORITIES = { grafana: 10, pgadmin: 20 } as const;
  */
 export class ObservabilityStack extends Stack {
   readonly alarms: AlarmPack;
-  readonly dashboard: ServiceDashboard;
+  /** Absent where the config turns it off (`dashboard: false`; Grafana shows the same metrics). */
+  readonly dashboard: ServiceDashboard | undefined;
   readonly grafana: GrafanaService | undefined;
   readonly pgadmin: PgAdminService | undefined;
   /** The dimension values the dashboards and alarms use (tokens resolved from SSM). */
@@ -65,11 +66,13 @@ export class ObservabilityStack extends Stack {
     });
     writeParameter(this, env, PARAMETERS.alarmTopicArn, this.alarms.topic.topicArn, 'Alarm topic ARN');
 
-    this.dashboard = new ServiceDashboard(this, 'Dashboard', {
-      dashboardName: monitoringName(env.prefix, 'dashboard', 'service'),
-      resources: this.resources,
-      alarms: this.alarms.all,
-    });
+    this.dashboard = env.dashboard
+      ? new ServiceDashboard(this, 'Dashboard', {
+          dashboardName: monitoringName(env.prefix, 'dashboard', 'service'),
+          resources: this.resources,
+          alarms: this.alarms.all,
+        })
+      : undefined;
 
     const pgadminOn = env.pgadmin.enabled && env.database !== undefined;
     if (!env.grafana.enabled && !pgadminOn) return;
