@@ -16,12 +16,13 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultConfigPath, loadConfig, resolveEnvironment, type SlipwayConfig } from '@slipway/config';
+import { type AccountPlan, accountPlans } from '../src/commands/plan.ts';
 import { paths } from '../src/context.ts';
 import { type CostEstimate, type CostLine, estimateCost } from '../src/cost/model.ts';
 import { REFERENCE_COMPONENTS, referenceArchitectureCost } from '../src/cost/reference.ts';
 import { money } from '../src/format.ts';
 import { priceTable } from '../src/pricing/index.ts';
-import { accountLevelStacks, type StackInfo, stacksOf, synthesize } from '../src/synth/synthesize.ts';
+import { stacksOf, synthesize } from '../src/synth/synthesize.ts';
 
 const START = '<!-- cost:start -->';
 const END = '<!-- cost:end -->';
@@ -37,13 +38,7 @@ interface EnvironmentCost {
   readonly cost: CostEstimate;
 }
 
-interface AccountCost {
-  readonly account: string;
-  readonly region: string;
-  readonly stacks: string[];
-  readonly environments: string[];
-  readonly cost: CostEstimate;
-}
+type AccountCost = AccountPlan;
 
 /** The same stack groups and `estimateCost` calls as `plan` (cli/src/commands/plan.ts). */
 function costs(config: SlipwayConfig): { environments: EnvironmentCost[]; accounts: AccountCost[] } {
@@ -60,21 +55,7 @@ function costs(config: SlipwayConfig): { environments: EnvironmentCost[]; accoun
         cost: estimateCost(stacks, { region: resolved.region }),
       };
     });
-    const byAccount = new Map<string, StackInfo[]>();
-    for (const s of accountLevelStacks(synthesized))
-      byAccount.set(s.account, [...(byAccount.get(s.account) ?? []), s]);
-    const accounts = [...byAccount].map(
-      ([account, stacks]): AccountCost => ({
-        account,
-        region: stacks[0]?.region ?? '',
-        stacks: stacks.map((s) => s.stackName),
-        environments: Object.entries(config.environments)
-          .filter(([, e]) => e.account === account)
-          .map(([n]) => n),
-        cost: estimateCost(stacks, { region: stacks[0]?.region }),
-      }),
-    );
-    return { environments, accounts };
+    return { environments, accounts: accountPlans(synthesized, config) };
   } finally {
     rmSync(synthesized.outdir, { recursive: true, force: true });
   }

@@ -10,7 +10,13 @@ import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import { indent, money, table } from '../format.ts';
 import type { Io } from '../io.ts';
 import { type PolicyResult, runPolicyChecks } from '../policy/checks.ts';
-import { accountLevelStacks, type StackInfo, stacksOf, synthesize } from '../synth/synthesize.ts';
+import {
+  accountLevelStacks,
+  type StackInfo,
+  type Synthesized,
+  stacksOf,
+  synthesize,
+} from '../synth/synthesize.ts';
 
 export interface PlanOptions {
   readonly all?: boolean;
@@ -45,6 +51,22 @@ export interface AccountPlan {
   readonly stacks: string[];
   readonly environments: string[];
   readonly cost: CostEstimate;
+}
+
+/** The account-level stacks (registry, audit, CI access) grouped by account, each group priced. */
+export function accountPlans(synthesized: Synthesized, config: SlipwayConfig): AccountPlan[] {
+  const byAccount = new Map<string, StackInfo[]>();
+  for (const s of accountLevelStacks(synthesized))
+    byAccount.set(s.account, [...(byAccount.get(s.account) ?? []), s]);
+  return [...byAccount].map(([account, stacks]) => ({
+    account,
+    region: stacks[0]?.region ?? '',
+    stacks: stacks.map((s) => s.stackName),
+    environments: Object.entries(config.environments)
+      .filter(([, e]) => e.account === account)
+      .map(([n]) => n),
+    cost: estimateCost(stacks, { region: stacks[0]?.region }),
+  }));
 }
 
 export interface PlanResult {
@@ -137,20 +159,7 @@ export async function plan(
       diagram: relative(paths.root, file),
     };
   });
-  const byAccount = new Map<string, StackInfo[]>();
-  for (const s of accountLevelStacks(synthesized))
-    byAccount.set(s.account, [...(byAccount.get(s.account) ?? []), s]);
-  const accounts = [...byAccount].map(
-    ([account, stacks]): AccountPlan => ({
-      account,
-      region: stacks[0]?.region ?? '',
-      stacks: stacks.map((s) => s.stackName),
-      environments: Object.entries(config.environments)
-        .filter(([, e]) => e.account === account)
-        .map(([n]) => n),
-      cost: estimateCost(stacks, { region: stacks[0]?.region }),
-    }),
-  );
+  const accounts = accountPlans(synthesized, config);
 
   const result: PlanResult = {
     version: 1,
