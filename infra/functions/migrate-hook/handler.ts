@@ -20,6 +20,7 @@ import {
   failed,
   type HookDetails,
   type HookResponse,
+  hookLogFields,
   inProgress,
   isRollbackInvocation,
   type LifecycleHookEvent,
@@ -168,12 +169,7 @@ export function createHandler(deps: MigrateHookDeps): (event: unknown) => Promis
     const parsed = parseLifecycleHookEvent(rawEvent);
     if (!parsed.ok) return finish(failed(), { reason: parsed.problem });
     const event = parsed.value;
-    const base: LogFields = {
-      lifecycleStage: event.lifecycleStage,
-      executionId: event.executionId,
-      deployment: event.resourceArn,
-      targetServiceRevisionArn: event.targetServiceRevisionArn,
-    };
+    const base: LogFields = hookLogFields(event);
     if (isRollbackInvocation(event)) {
       return finish(succeeded(), {
         ...base,

@@ -112,6 +112,16 @@ export function isRollbackInvocation(event: LifecycleHookEvent): boolean {
   return Object.entries(w).some(([arn, weight]) => arn !== event.targetServiceRevisionArn && weight > 0);
 }
 
+/** The fields every hook's log line carries to identify the invocation. */
+export function hookLogFields(event: LifecycleHookEvent): Record<string, unknown> {
+  return {
+    lifecycleStage: event.lifecycleStage,
+    executionId: event.executionId,
+    deployment: event.resourceArn,
+    targetServiceRevisionArn: event.targetServiceRevisionArn,
+  };
+}
+
 function describe(value: unknown): string {
   if (value === undefined) return 'missing';
   if (value === null) return 'null';

@@ -17,6 +17,7 @@
 import {
   failed,
   type HookResponse,
+  hookLogFields,
   type InvocationContext,
   inProgress,
   isRollbackInvocation,
@@ -90,12 +91,7 @@ export function createHandler(
     const parsed = parseLifecycleHookEvent(rawEvent);
     if (!parsed.ok) return finish(failed(), { reason: parsed.problem });
     const event = parsed.value;
-    const base: LogFields = {
-      lifecycleStage: event.lifecycleStage,
-      executionId: event.executionId,
-      deployment: event.resourceArn,
-      targetServiceRevisionArn: event.targetServiceRevisionArn,
-    };
+    const base: LogFields = hookLogFields(event);
     if (isRollbackInvocation(event)) {
       return finish(succeeded(), { ...base, reason: 'deployment is rolling back; nothing to smoke-test' });
     }
