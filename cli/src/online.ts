@@ -1,8 +1,11 @@
 import { type ResolvedEnvironment, resolveEnvironmentByName, type SlipwayConfig } from '@slipway/config';
 import { PARAMETERS, parameterName } from '@slipway/infra';
 import type { AwsApis, AwsFactory, Identity } from './aws/api.ts';
+import { sdkFactory } from './aws/sdk.ts';
+import { paths } from './context.ts';
 import { resolveEnvironmentName } from './environments.ts';
 import { CliError } from './errors.ts';
+import { type Synthesized, synthesize } from './synth/synthesize.ts';
 
 /** What each online command needs, for the one-line "missing credentials" message. */
 export const ACCESS: Readonly<Record<string, string>> = {
@@ -61,6 +64,17 @@ export async function call<T>(fn: () => Promise<T>, command: string, env: string
     throw awsError(error, command, env, where);
   }
 }
+
+/** What the read-only online commands (diff, status) depend on; tests pass fakes. */
+export interface ReadDeps {
+  readonly factory: AwsFactory;
+  readonly synth: (c: SlipwayConfig, env: string) => Synthesized;
+}
+
+export const defaultReadDeps: ReadDeps = {
+  factory: sdkFactory,
+  synth: (c, env) => synthesize(c, { environments: [env], outdir: paths.assembly }),
+};
 
 export interface OnlineTarget {
   readonly env: ResolvedEnvironment;

@@ -1,15 +1,11 @@
 import { Writable } from 'node:stream';
 import { formatDifferences, fullDiff } from '@aws-cdk/cloudformation-diff';
 import type { SlipwayConfig } from '@slipway/config';
-import type { AwsFactory } from '../aws/api.ts';
-import { sdkFactory } from '../aws/sdk.ts';
-import { paths } from '../context.ts';
 import { deployStacks } from '../deploy/deploy.ts';
 import { type TrafficChange, trafficChanges } from '../deploy/guards.ts';
 import { EXIT, type ExitCode } from '../errors.ts';
 import type { Io } from '../io.ts';
-import { call, onlineTarget } from '../online.ts';
-import { type Synthesized, synthesize } from '../synth/synthesize.ts';
+import { call, defaultReadDeps, onlineTarget, type ReadDeps } from '../online.ts';
 
 export interface StackDiff {
   readonly stack: string;
@@ -27,10 +23,7 @@ export async function diff(
   envArg: string,
   options: { json?: boolean },
   io: Io,
-  deps: { factory: AwsFactory; synth: (c: SlipwayConfig, env: string) => Synthesized } = {
-    factory: sdkFactory,
-    synth: (c, env) => synthesize(c, { environments: [env], outdir: paths.assembly }),
-  },
+  deps: ReadDeps = defaultReadDeps,
 ): Promise<ExitCode> {
   const target = await onlineTarget(config, envArg, 'diff', deps.factory);
   const name = target.env.name;

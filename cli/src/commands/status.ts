@@ -1,14 +1,11 @@
 import type { SlipwayConfig } from '@slipway/config';
 import { PARAMETERS, parameterName } from '@slipway/infra';
-import type { AwsFactory, EcsServiceState, StackEvent, StackSummary, TargetHealth } from '../aws/api.ts';
-import { sdkFactory } from '../aws/sdk.ts';
-import { paths } from '../context.ts';
+import type { EcsServiceState, StackEvent, StackSummary, TargetHealth } from '../aws/api.ts';
 import { deployStacks } from '../deploy/deploy.ts';
 import { EXIT, type ExitCode } from '../errors.ts';
 import { indent, table } from '../format.ts';
 import type { Io } from '../io.ts';
-import { call, onlineTarget } from '../online.ts';
-import { type Synthesized, synthesize } from '../synth/synthesize.ts';
+import { call, defaultReadDeps, onlineTarget, type ReadDeps } from '../online.ts';
 
 export interface EnvironmentStatus {
   readonly version: 1;
@@ -39,10 +36,7 @@ export async function statusCommand(
   envArg: string,
   options: { json?: boolean },
   io: Io,
-  deps: { factory: AwsFactory; synth: (c: SlipwayConfig, env: string) => Synthesized } = {
-    factory: sdkFactory,
-    synth: (c, env) => synthesize(c, { environments: [env], outdir: paths.assembly }),
-  },
+  deps: ReadDeps = defaultReadDeps,
 ): Promise<ExitCode> {
   const target = await onlineTarget(config, envArg, 'status', deps.factory);
   const { env, aws, where } = target;
