@@ -1,5 +1,5 @@
 /**
- * docs/service.md stays in sync with the code (STYLE habit 11).
+ * docs/service.md stays in sync with the code: a catalog a user reads must not lie.
  *
  * Scenarios and expected outcomes:
  * - the error-code table lists exactly the codes of src/errors.ts, with the same status, message and

@@ -161,7 +161,7 @@ function render(
   out.push(
     '### Reference architecture',
     '',
-    'What the design documents describe (seeds 000 and 001), priced by the same model and price table (`cli/src/cost/reference.ts`):',
+    'The reference layout many teams start from (described below), priced by the same model and price table (`cli/src/cost/reference.ts`):',
     '',
     ...REFERENCE_COMPONENTS.map((c) => `- ${c}`),
     '',
