@@ -43,7 +43,7 @@ export default defineConfig({
       // database and NAT instance stop outside them (about 30% of the month running). The load
       // balancer stays, answering 503 while the tasks sleep; a deploy outside hours wakes dev
       // first. Set the time zone to your team's. See docs/infrastructure.md, "Office hours".
-      uptime: { days: 'MON-FRI', start: '08:00', stop: '18:00', timezone: 'Europe/London' },
+      officeHours: { days: 'MON-FRI', start: '08:00', stop: '18:00', timezone: 'Europe/London' },
     },
 
     // Like dev, in its own VPC: for QA and pull-request previews.

@@ -199,7 +199,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
     },
     accessLogs: env.accessLogs ?? d.accessLogs,
     /** Office hours; undefined: always on. */
-    uptime: env.uptime,
+    officeHours: env.officeHours,
     dashboard: env.dashboard,
     grafana: {
       ...env.grafana,
@@ -215,78 +215,6 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
 }
 
 export type ResolvedEnvironment = ReturnType<typeof resolveEnvironment>;
-
-/** Pull-request preview environments are named `pr-<number>`. */
-export const PREVIEW_NAME = /^pr-([1-9]\d{0,6})$/;
-
-export function isPreviewName(name: string): boolean {
-  return PREVIEW_NAME.test(name);
-}
-
-/**
- * A pull-request preview `pr-<number>`, derived from `previews.from`: the base's account, region
- * and network (its VPC, NAT and Cloud Map namespace, read from the base's SSM parameters), and the
- * cheapest settings. No RDS (the service runs on its embedded in-memory database), no Grafana,
- * pgAdmin, WAF or access logs, one Spot task, rolling deploys without hooks.
- */
-export function resolvePreview(name: string, config: SlipwayConfig): ResolvedEnvironment {
-  if (!isPreviewName(name)) throw new Error(`resolvePreview: "${name}" is not a pr-<number> name`);
-  const baseName = config.previews?.from;
-  const base = baseName === undefined ? undefined : config.environments[baseName];
-  if (baseName === undefined || base === undefined) {
-    throw new Error(`resolvePreview: ${name} needs previews.from naming an environment of slipway.config.ts`);
-  }
-  const derived: EnvironmentConfig = {
-    ...base,
-    protected: false,
-    branch: undefined,
-    promoteFrom: undefined,
-    approval: false,
-    domain: undefined,
-    service: {
-      ...base.service,
-      cpu: 256,
-      memoryMiB: 512,
-      minTasks: 1,
-      maxTasks: 1,
-      capacity: 'spot',
-      logRetentionDays: 3,
-    },
-    deploy: { ...base.deploy, strategy: 'rolling', migrate: false, smokeTest: false, bakeMinutes: 0 },
-    alarms: {
-      ...base.alarms,
-      rules: Object.fromEntries(Object.keys(ALARM_DEFAULTS).map((k) => [k, false])),
-    },
-    waf: { ...base.waf, enabled: false },
-    accessLogs: false,
-    grafana: { ...base.grafana, enabled: false },
-    pgadmin: { ...base.pgadmin, enabled: false },
-  };
-  const resolved = resolveEnvironment(name, derived, { ...config, app: { ...config.app, database: false } });
-  const baseResolved = resolveEnvironment(baseName, base, config);
-  return {
-    ...resolved,
-    network: {
-      ...baseResolved.network,
-    },
-    service: { ...resolved.service, discoveryName: name },
-  };
-}
-
-/** The names `slipway` and the CDK app accept: the configured environments, and previews when on. */
-export function isEnvironmentName(name: string, config: SlipwayConfig): boolean {
-  return name in config.environments || (config.previews !== undefined && isPreviewName(name));
-}
-
-/** Any environment by name: a configured one, or a `pr-<number>` preview when previews are on. */
-export function resolveEnvironmentByName(name: string, config: SlipwayConfig): ResolvedEnvironment {
-  const env = config.environments[name];
-  if (env) return resolveEnvironment(name, env, config);
-  if (config.previews && isPreviewName(name)) return resolvePreview(name, config);
-  throw new Error(
-    `unknown environment "${name}"; slipway.config.ts defines: ${Object.keys(config.environments).join(', ')}`,
-  );
-}
 
 /** Where the image repository lives: explicit, or the first environment's account and region. */
 export function resolveRegistry(config: SlipwayConfig) {

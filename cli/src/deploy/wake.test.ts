@@ -5,11 +5,12 @@
  *   - an awake dev: nothing is started, nothing rescaled
  *   - a database still stopping (the deploy came right after the stop) is waited for, then started
  *   - a database that never comes up → SW221 naming it, after the configured wait
- *   - an environment without uptime, or not deployed yet, is not touched
+ *   - an environment without office hours, or not deployed yet, is not touched
  *   - a pull-request preview wakes its base's NAT instance (it has no database) and its own services
  *   - `slipway deploy dev` wakes dev before CloudFormation runs, and says so
  */
-import { resolveEnvironment, resolvePreview, type SlipwayConfig } from '@slipway/config';
+import { resolveEnvironment, type SlipwayConfig } from '@slipway/config';
+import { resolveTarget } from '@slipway/config/contract';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ScalableTargetState } from '../aws/api.ts';
 import { deployCommand } from '../commands/deploy.ts';
@@ -145,7 +146,7 @@ describe('waking an environment before a deploy', () => {
       ...target('pr-7', 0, 0, [1, 1]),
       resourceId: 'service/slipway-pr-7/pr-7',
     });
-    const preview = resolvePreview('pr-7', config);
+    const preview = resolveTarget(config, 'pr-7').environment;
     const { woken } = await wakeEnvironment(preview, fakeAws(state)('us-east-1'), captureIo().io, options);
     expect(woken).toEqual([`NAT instance ${NAT}`, 'service pr-7']);
     expect(state.databases.get(DB)).toBe('stopped'); // dev's database is not the preview's

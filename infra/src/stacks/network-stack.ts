@@ -1,4 +1,5 @@
 import type { ResolvedEnvironment } from '@slipway/config';
+import { PARAMETERS, parameterName, type SubnetKind } from '@slipway/config/contract';
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import type { Construct } from 'constructs';
@@ -6,7 +7,6 @@ import { SlipwayVpc } from '../constructs/network/slipway-vpc.ts';
 import { writeParameter } from '../constructs/parameters/index.ts';
 import { ImageTagParameter } from '../constructs/release/image-tag-parameter.ts';
 import { OfficeHours } from '../constructs/schedule/index.ts';
-import { PARAMETERS, parameterName, type SubnetKind } from '../names.ts';
 
 export interface NetworkStackProps extends StackProps {
   /** The environment, with every default applied. */
@@ -71,9 +71,9 @@ export class NetworkStack extends Stack {
     // Office hours: the NAT instance stops outside them. Its public IPv4 address is auto-assigned
     // (not an Elastic IP), so it is released while stopped and billed only while running; the
     // private subnets' route to the instance is a blackhole meanwhile, which nothing needs then.
-    if (env.uptime && this.network.natInstances.length > 0) {
+    if (env.officeHours && this.network.natInstances.length > 0) {
       new OfficeHours(this, 'OfficeHours', {
-        ...env.uptime,
+        ...env.officeHours,
         instances: this.network.natInstances,
         label: env.prefix,
       });

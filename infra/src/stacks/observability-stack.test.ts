@@ -277,7 +277,7 @@ describe.each(['dev', 'staging', 'prod'])('%s Grafana', (env) => {
       for (const action of target.Properties.ScheduledActions ?? [])
         expect(action.ScalableTargetAction.MaxCapacity).toBeLessThanOrEqual(1);
     }
-    expect(targets.length).toBe(synthesized.stacks[env]?.environment.uptime ? 1 : 0);
+    expect(targets.length).toBe(synthesized.stacks[env]?.environment.officeHours ? 1 : 0);
   });
 
   it('uses Spot unless the environment is protected', () => {
