@@ -1,6 +1,6 @@
 import { defineConfig } from '@slipway/config';
 
-// The one file you edit. Every key is documented where it is defined (config/src/schema.ts,
+// The one file you edit. Every key is documented where it is defined (config/src/schema/,
 // hover it in your editor) and in docs/reference/config.md; `slipway plan <env>` shows what an
 // environment costs. Account ids below are placeholders: replace them with your own.
 export default defineConfig({

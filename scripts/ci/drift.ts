@@ -153,7 +153,7 @@ export const EXPECTED_DRIFT: readonly ExpectedDrift[] = [
     path: /^\/(MinCapacity|MaxCapacity)$/,
     differenceTypes: ['NOT_EQUAL'],
     reason:
-      "The office-hours schedule (infra/src/constructs/schedule/) is the target's own scheduled actions: " +
+      "The office-hours schedule (infra/src/constructs/office-hours/) is the target's own scheduled actions: " +
       'at the start and the end of office hours Application Auto Scaling sets MinCapacity and MaxCapacity ' +
       'to the values of the action that ran',
     condition: "one of the target's scheduled actions (in its template) sets this bound to the live value",

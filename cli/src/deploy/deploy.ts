@@ -8,8 +8,8 @@ import { call, onlineTarget } from '../online.ts';
 import { nagFindings } from '../policy/checks.ts';
 import { accountLevelStacks, type StackInfo, type Synthesized, stacksOf } from '../synth/synthesize.ts';
 import { inProgress, trafficChanges } from './guards.ts';
+import { startOfficeHoursEarly } from './office-hours.ts';
 import { findImage, recordRelease, registryApis } from './release.ts';
-import { wakeEnvironment } from './wake.ts';
 
 /** Everything `deploy` touches from outside, injectable for tests. */
 export interface DeployDeps {
@@ -180,11 +180,11 @@ export async function deployEnvironment(
     io.progress.start(
       `Checking ${name}'s office hours (${env.officeHours.days} ${env.officeHours.start}-${env.officeHours.stop} ${env.officeHours.timezone})`,
     );
-    const { woken } = await wakeEnvironment(env, target.aws, io, { command, sleep: deps.sleep });
+    const { woken } = await startOfficeHoursEarly(env, target.aws, io, { command, sleep: deps.sleep });
     io.progress.succeed(
       woken.length > 0
-        ? `Woke ${name} outside its office hours: ${woken.join(', ')} (it sleeps again at the next scheduled stop)`
-        : `${name} is awake`,
+        ? `Started ${name}'s office hours early: ${woken.join(', ')} (they end at the next scheduled stop)`
+        : `${name} is running (inside its office hours, or started by hand)`,
     );
   }
 

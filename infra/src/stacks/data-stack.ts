@@ -4,8 +4,8 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { PostgresDatabase } from '../constructs/database/postgres-database.ts';
 import { ImportedNetwork } from '../constructs/network/imported-network.ts';
+import { OfficeHours } from '../constructs/office-hours/index.ts';
 import { writeParameter } from '../constructs/parameters/index.ts';
-import { OfficeHours } from '../constructs/schedule/index.ts';
 
 export interface DataStackProps extends StackProps {
   /** The environment, with every default applied; it must have a database. */

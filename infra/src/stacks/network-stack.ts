@@ -4,9 +4,9 @@ import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import type { Construct } from 'constructs';
 import { SlipwayVpc } from '../constructs/network/slipway-vpc.ts';
+import { OfficeHours } from '../constructs/office-hours/index.ts';
 import { writeParameter } from '../constructs/parameters/index.ts';
 import { ImageTagParameter } from '../constructs/release/image-tag-parameter.ts';
-import { OfficeHours } from '../constructs/schedule/index.ts';
 
 export interface NetworkStackProps extends StackProps {
   /** The environment, with every default applied. */

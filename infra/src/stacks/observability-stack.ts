@@ -15,9 +15,9 @@ import {
   ServiceDashboard,
 } from '../constructs/monitoring/index.ts';
 import { ImportedNetwork } from '../constructs/network/imported-network.ts';
+import { OfficeHours, type ScheduledService } from '../constructs/office-hours/index.ts';
 import { readParameter, writeParameter } from '../constructs/parameters/index.ts';
 import { PgAdminService } from '../constructs/pgadmin/index.ts';
-import { OfficeHours, type ScheduledService } from '../constructs/schedule/index.ts';
 
 export interface ObservabilityStackProps extends StackProps {
   /** The environment, with every default applied. */

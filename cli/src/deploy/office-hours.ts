@@ -18,7 +18,7 @@ import { call } from '../online.ts';
  * hand; nothing is put back to sleep by the deploy.
  */
 
-export interface WakeOptions {
+export interface OfficeHoursStartOptions {
   readonly command: string;
   /** Waits between polls (injectable for tests). @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -28,7 +28,7 @@ export interface WakeOptions {
   readonly timeoutMs?: number;
 }
 
-export interface WakeResult {
+export interface OfficeHoursStartResult {
   /** What was asleep and has been started, e.g. `database app-dev-db`. */
   readonly woken: string[];
 }
@@ -42,12 +42,12 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Starts whatever of the environment is asleep and waits for it. A no-op for an environment
  * without `officeHours`, or before its first deploy (nothing to wake: the parameters are missing).
  */
-export async function wakeEnvironment(
+export async function startOfficeHoursEarly(
   env: ResolvedEnvironment,
   aws: AwsApis,
   io: Io,
-  options: WakeOptions,
-): Promise<WakeResult> {
+  options: OfficeHoursStartOptions,
+): Promise<OfficeHoursStartResult> {
   if (!env.officeHours) return { woken: [] };
   const sleep = options.sleep ?? defaultSleep;
   const pollMs = options.pollMs ?? 15_000;
