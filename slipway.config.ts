@@ -85,7 +85,7 @@ export default defineConfig({
       waf: { enabled: true },
     },
 
-    // Production (seed 002: af-south-1): an on-demand base task plus Spot, a NAT gateway per zone,
+    // Production (in af-south-1): an on-demand base task plus Spot, a NAT gateway per zone,
     // Multi-AZ PostgreSQL with deletion protection, 10% canary deploys behind an approval.
     prod: {
       account: '333333333333',

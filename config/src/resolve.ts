@@ -100,13 +100,27 @@ export function spotShare(capacity: Capacity, tasks: number): number {
   return (rest * capacity.mixed.spotWeight) / (capacity.mixed.spotWeight + 1) / tasks;
 }
 
-/** One environment with every default applied: what constructs receive. They never test the name. */
-export function resolveEnvironment(name: string, env: EnvironmentConfig, config: SlipwayConfig) {
-  const d = env.protected ? DEFAULTS.protected : DEFAULTS.standard;
-  const app: AppConfig = config.app;
-  const minTasks = env.service.minTasks ?? d.minTasks;
-  const hasDatabase = app.database !== false;
-  const strategy = env.deploy.strategy ?? d.strategy;
+type Defaults = (typeof DEFAULTS)[keyof typeof DEFAULTS];
+
+/** The database settings of an app that has one. */
+function resolveDatabase(app: AppConfig, env: EnvironmentConfig, d: Defaults) {
+  return {
+    name: app.database === false ? 'app' : app.database.name,
+    engineVersion: app.database === false ? '18' : app.database.engineVersion,
+    instanceClass: env.database.instanceClass ?? d.instanceClass,
+    multiAz: env.database.multiAz ?? d.multiAz,
+    backupRetentionDays: env.database.backupRetentionDays ?? d.backupRetentionDays,
+    deletionProtection: env.database.deletionProtection ?? d.deletionProtection,
+    allocatedStorageGiB: env.database.allocatedStorageGiB,
+    maxAllocatedStorageGiB: env.database.maxAllocatedStorageGiB,
+    rotationDays: env.database.rotationDays ?? d.rotationDays,
+    /** Protected environments snapshot the instance when it is removed; others delete it. */
+    snapshotOnRemoval: env.protected,
+  };
+}
+
+/** Each alarm's threshold, or false when it is off (explicitly, or by the environment's defaults). */
+function resolveAlarms(env: EnvironmentConfig, hasDatabase: boolean) {
   const rules = env.alarms.rules;
   const alarm = <K extends AlarmName>(key: K) => {
     const value = rules[key];
@@ -114,6 +128,27 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
     if (value === undefined && !env.protected && !MINIMUM_ALARMS.includes(key)) return false as const;
     return (value ?? ALARM_DEFAULTS[key]) as (typeof ALARM_DEFAULTS)[K];
   };
+  return {
+    email: env.alarms.email,
+    http5xx: alarm('http5xx'),
+    latencyP99: alarm('latencyP99'),
+    unhealthyHosts: alarm('unhealthyHosts'),
+    cpuHigh: alarm('cpuHigh'),
+    memoryHigh: alarm('memoryHigh'),
+    tasksBelowDesired: alarm('tasksBelowDesired'),
+    dbCpuHigh: hasDatabase ? alarm('dbCpuHigh') : false,
+    dbStorageLow: hasDatabase ? alarm('dbStorageLow') : false,
+    dbConnectionsHigh: hasDatabase ? alarm('dbConnectionsHigh') : false,
+  };
+}
+
+/** One environment with every default applied: what constructs receive. They never test the name. */
+export function resolveEnvironment(name: string, env: EnvironmentConfig, config: SlipwayConfig) {
+  const d = env.protected ? DEFAULTS.protected : DEFAULTS.standard;
+  const app: AppConfig = config.app;
+  const minTasks = env.service.minTasks ?? d.minTasks;
+  const hasDatabase = app.database !== false;
+  const strategy = env.deploy.strategy ?? d.strategy;
   return {
     name,
     app,
@@ -152,21 +187,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       /** The service's name in the Cloud Map namespace (`app.<env>.internal`). */
       discoveryName: 'app',
     },
-    database: hasDatabase
-      ? {
-          name: app.database === false ? 'app' : app.database.name,
-          engineVersion: app.database === false ? '18' : app.database.engineVersion,
-          instanceClass: env.database.instanceClass ?? d.instanceClass,
-          multiAz: env.database.multiAz ?? d.multiAz,
-          backupRetentionDays: env.database.backupRetentionDays ?? d.backupRetentionDays,
-          deletionProtection: env.database.deletionProtection ?? d.deletionProtection,
-          allocatedStorageGiB: env.database.allocatedStorageGiB,
-          maxAllocatedStorageGiB: env.database.maxAllocatedStorageGiB,
-          rotationDays: env.database.rotationDays ?? d.rotationDays,
-          /** Protected environments snapshot the instance when it is removed; others delete it. */
-          snapshotOnRemoval: env.protected,
-        }
-      : undefined,
+    database: hasDatabase ? resolveDatabase(app, env, d) : undefined,
     domain: env.domain,
     deploy: {
       strategy,
@@ -180,18 +201,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       migrate: env.deploy.migrate ?? hasDatabase,
       smokeTest: env.deploy.smokeTest,
     },
-    alarms: {
-      email: env.alarms.email,
-      http5xx: alarm('http5xx'),
-      latencyP99: alarm('latencyP99'),
-      unhealthyHosts: alarm('unhealthyHosts'),
-      cpuHigh: alarm('cpuHigh'),
-      memoryHigh: alarm('memoryHigh'),
-      tasksBelowDesired: alarm('tasksBelowDesired'),
-      dbCpuHigh: hasDatabase ? alarm('dbCpuHigh') : false,
-      dbStorageLow: hasDatabase ? alarm('dbStorageLow') : false,
-      dbConnectionsHigh: hasDatabase ? alarm('dbConnectionsHigh') : false,
-    },
+    alarms: resolveAlarms(env, hasDatabase),
     waf: {
       enabled: env.waf.enabled ?? d.waf,
       rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes,

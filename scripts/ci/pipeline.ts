@@ -128,7 +128,7 @@ export function deployOrder(context: PipelineContext, branch: string): PipelineE
   return ordered;
 }
 
-/** The moving tag a build of `branch` gets (seed 002): `latest` from main, `<branch>-latest` from other deploy branches. */
+/** The moving tag a build of `branch` gets: `latest` from main, `<branch>-latest` from other deploy branches. */
 export function movingTag(context: PipelineContext, branch: string): string {
   if (!context.environments.some((e) => e.branch === branch)) return '';
   return branch === 'main' ? 'latest' : `${branch.replace(/[^A-Za-z0-9_.-]/g, '-')}-latest`;
@@ -136,7 +136,7 @@ export function movingTag(context: PipelineContext, branch: string): string {
 
 /**
  * Why `destroy` must not run (empty when it may): the confirmation must equal the environment
- * name, and a protected environment also needs `allow-protected` (seed 000/001).
+ * name, and a protected environment also needs `allow-protected` (deleting production must take two deliberate steps).
  */
 export function destroyRefusals(
   context: PipelineContext,

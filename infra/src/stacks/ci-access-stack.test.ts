@@ -1,5 +1,5 @@
 /*
- * CI access (issue #8), over the shipped config (dev+test in 111111111111, staging in
+ * CI access, over the shipped config (dev+test in 111111111111, staging in
  * 222222222222, prod in 333333333333, registry in dev's account) and variants:
  *   - one stack per account, in the account's home region, named <app>-ci-access; none without `github`
  *   - the GitHub OIDC provider (issuer, audience sts.amazonaws.com), or an imported one

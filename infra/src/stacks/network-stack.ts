@@ -14,7 +14,7 @@ export interface NetworkStackProps extends StackProps {
 }
 
 /**
- * The core layer (seed 002): VPC, subnets, NAT, flow logs, the private DNS namespace, and the
+ * The core layer: VPC, subnets, NAT, flow logs, the private DNS namespace, and the
  * environment's release parameter. Changes rarely; every later layer reads it through SSM.
  */
 export class NetworkStack extends Stack {
@@ -34,7 +34,7 @@ export class NetworkStack extends Stack {
     });
     const vpc = this.network.vpc;
 
-    // Services resolve each other as <name>.<env>.internal (seed 002: private hosted zones).
+    // Services resolve each other as <name>.<env>.internal (a private namespace: no public DNS).
     this.namespace = new servicediscovery.PrivateDnsNamespace(this, 'Namespace', {
       name: `${env.name}.internal`,
       vpc,
