@@ -37,4 +37,4 @@ export {
   registryStackName,
   stackName,
 } from './stacks.ts';
-export { resolveTarget, type Target, TargetError, type TargetKind } from './target.ts';
+export { PREVIEW_NAME_GLOB, resolveTarget, type Target, TargetError, type TargetKind } from './target.ts';

@@ -13,6 +13,12 @@ import { type Layer, stackName } from './stacks.ts';
 /** Pull-request preview environments are named `pr-<number>`. */
 const PREVIEW_NAME = /^pr-([1-9]\d{0,6})$/;
 
+/**
+ * The environment-name glob that matches every preview, e.g. for IAM resource patterns: a
+ * preview's resources are named `<app>-pr-<number>-…`, so `<app>-pr-*` covers all of them.
+ */
+export const PREVIEW_NAME_GLOB = 'pr-*';
+
 export type TargetKind = 'environment' | 'preview';
 
 export interface Target {

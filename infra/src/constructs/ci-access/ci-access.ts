@@ -8,6 +8,7 @@ import {
   type GitHubRepository,
   githubSubject,
   PREVIEW_GITHUB_ENVIRONMENT,
+  PREVIEW_NAME_GLOB,
 } from '@slipway/config/contract';
 import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -188,8 +189,8 @@ export class CiAccess extends Construct {
       const targets = environments.map((e) => ({ prefix: `${props.appName}-${e.name}`, ...e }));
       if (props.previewRegion) {
         targets.push({
-          name: 'pr-*',
-          prefix: `${props.appName}-pr-*`,
+          name: PREVIEW_NAME_GLOB,
+          prefix: `${props.appName}-${PREVIEW_NAME_GLOB}`,
           region: props.previewRegion,
           officeHours: props.previewOfficeHours,
         });
@@ -489,7 +490,7 @@ export class CiAccess extends Construct {
       new iam.PolicyStatement({
         sid: 'UnprotectEnvironmentStacksForDestroy',
         actions: ['cloudformation:UpdateTerminationProtection'],
-        resources: stacks.filter((arn) => !arn.includes('-pr-*')),
+        resources: stacks.filter((arn) => !arn.includes(`-${PREVIEW_NAME_GLOB}`)),
       }),
     );
     role.addToPolicy(
