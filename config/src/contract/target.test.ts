@@ -1,3 +1,4 @@
+// cspell:ignore stagign
 /*
  * resolveTarget: the one resolution of an environment or preview name.
  *   - a configured environment resolves with its stacks per layer (no data stack without a database)
