@@ -1,4 +1,3 @@
-// cspell:ignore stagign
 /*
  * resolveTarget: the one resolution of an environment or preview name.
  *   - a configured environment resolves with its stacks per layer (no data stack without a database)
@@ -6,6 +5,7 @@
  *   - a configured environment named like a preview stays an environment
  *   - pr-<number> while previews are off, and any other name, throw TargetError with the reason
  */
+// cspell:ignore stagign
 import { describe, expect, it } from 'vitest';
 import shipped from '../../../slipway.config.ts';
 import { parseConfig } from '../load.ts';
