@@ -1,6 +1,6 @@
 import { defineConfig } from '@slipway/config';
 
-// The one file you edit. Every key is documented where it is defined (config/src/schema.ts,
+// The one file you edit. Every key is documented where it is defined (config/src/schema/,
 // hover it in your editor) and in docs/reference/config.md; `slipway plan <env>` shows what an
 // environment costs. Account ids below are placeholders: replace them with your own.
 export default defineConfig({
@@ -43,7 +43,7 @@ export default defineConfig({
       // database and NAT instance stop outside them (about 30% of the month running). The load
       // balancer stays, answering 503 while the tasks sleep; a deploy outside hours wakes dev
       // first. Set the time zone to your team's. See docs/infrastructure.md, "Office hours".
-      uptime: { days: 'MON-FRI', start: '08:00', stop: '18:00', timezone: 'Europe/London' },
+      officeHours: { days: 'MON-FRI', start: '08:00', stop: '18:00', timezone: 'Europe/London' },
     },
 
     // Like dev, in its own VPC: for QA and pull-request previews.
@@ -85,7 +85,7 @@ export default defineConfig({
       waf: { enabled: true },
     },
 
-    // Production (seed 002: af-south-1): an on-demand base task plus Spot, a NAT gateway per zone,
+    // Production (in af-south-1): an on-demand base task plus Spot, a NAT gateway per zone,
     // Multi-AZ PostgreSQL with deletion protection, 10% canary deploys behind an approval.
     prod: {
       account: '333333333333',

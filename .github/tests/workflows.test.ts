@@ -21,6 +21,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { PREVIEW_GITHUB_ENVIRONMENT, resolveTarget } from '@slipway/config/contract';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shippedConfig } from '../../infra/src/testing/synth.ts';
 import { EXIT } from '../../scripts/ci/drift.ts';
@@ -67,7 +68,7 @@ const PINS: Record<string, { sha: string; version: string }> = {
   'aquasecurity/trivy-action': { sha: 'ed142fd0673e97e23eac54620cfb913e5ce36c25', version: 'v0.36.0' },
 };
 
-/** The CLI surface decided for `slipway` (issue #8): the fallback while the CLI is not in the tree. */
+/** The CLI surface decided for `slipway`: the fallback while the CLI is not in the tree. */
 const DECIDED_COMMANDS: Record<string, string> = {
   plan: 'slipway plan <env> | --all [--json] [--out <dir>]',
   diff: 'slipway diff <env> [--json]',
@@ -369,6 +370,23 @@ describe('destroy guards', () => {
     expect((preview.jobs.destroy as Job & { env: Record<string, string> }).env.ENVIRONMENT).toBe(
       `pr-${gha('github.event.pull_request.number')}`,
     );
+  });
+});
+
+describe('previews agree with the contract', () => {
+  it('run in the GitHub Environment the CI deploy role trusts for previews', () => {
+    const preview = workflow('preview.yml');
+    for (const job of ['deploy', 'destroy']) {
+      expect((preview.jobs[job] as Job).environment, job).toMatchObject({ name: PREVIEW_GITHUB_ENVIRONMENT });
+    }
+  });
+
+  it('name their environment pr-<number>, which the contract resolves as a preview', async () => {
+    const preview = workflow('preview.yml');
+    const name = (preview.jobs.deploy as Job & { env: Record<string, string> }).env.ENVIRONMENT ?? '';
+    expect(name).toBe(`pr-${gha('github.event.pull_request.number')}`);
+    const target = resolveTarget(await shippedConfig(), name.replace(/\$\{\{.*\}\}/, '12'));
+    expect(target.kind).toBe('preview');
   });
 });
 

@@ -28,10 +28,9 @@ function failure(fn: () => unknown): CliError {
 
 describe('resolveEnvironmentName', () => {
   it('resolves a configured environment', () => {
-    expect(resolveEnvironmentName(config, 'staging', 'plan')).toEqual({
-      name: 'staging',
-      kind: 'configured',
-    });
+    const target = resolveEnvironmentName(config, 'staging', 'plan');
+    expect(target).toMatchObject({ name: 'staging', kind: 'environment', base: undefined });
+    expect(target.environment.prefix).toBe('slipway-staging');
   });
 
   it('suggests the closest environment for a near miss', () => {
@@ -56,7 +55,13 @@ describe('resolveEnvironmentName', () => {
 
   it('accepts a preview name once the config enables previews', () => {
     const withPreviews = { ...config, previews: { from: 'dev' } } as SlipwayConfig;
-    expect(resolveEnvironmentName(withPreviews, 'pr-12', 'plan')).toEqual({ name: 'pr-12', kind: 'preview' });
+    const target = resolveEnvironmentName(withPreviews, 'pr-12', 'plan');
+    expect(target).toMatchObject({
+      name: 'pr-12',
+      kind: 'preview',
+      stacks: { service: 'slipway-pr-12-service' },
+    });
+    expect(target.base?.name).toBe('dev');
     expect(() => resolveEnvironmentName(withPreviews, 'pr-0', 'plan')).toThrow(CliError);
   });
 });

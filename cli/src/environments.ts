@@ -1,11 +1,6 @@
-import { closest, isPreviewName, type SlipwayConfig } from '@slipway/config';
+import type { SlipwayConfig } from '@slipway/config';
+import { resolveTarget, type Target, TargetError } from '@slipway/config/contract';
 import { CliError } from './errors.ts';
-
-export interface EnvironmentName {
-  readonly name: string;
-  /** `configured`: a key of `environments`; `preview`: a `pr-<number>` environment built from `previews`. */
-  readonly kind: 'configured' | 'preview';
-}
 
 /** Whether the config turns pull-request previews on (`previews: { from: <env> }`). */
 export function previewsEnabled(config: SlipwayConfig): boolean {
@@ -13,31 +8,30 @@ export function previewsEnabled(config: SlipwayConfig): boolean {
 }
 
 /**
- * The one place environment names are resolved: a key of `environments`, or `pr-<number>` when
- * previews are enabled. Anything else is SW201 with the closest valid name and the next command.
+ * An environment or preview name given on the command line, resolved by the contract's
+ * `resolveTarget` (a key of `environments`, or `pr-<number>` when previews are enabled). Anything
+ * else is SW201 with the closest valid name and the next command.
  * @param command the verb being run, for the "Next:" hint (e.g. `plan`)
  */
-export function resolveEnvironmentName(
-  config: SlipwayConfig,
-  name: string,
-  command: string,
-): EnvironmentName {
-  const configured = Object.keys(config.environments);
-  if (configured.includes(name)) return { name, kind: 'configured' };
-  if (isPreviewName(name)) {
-    if (previewsEnabled(config)) return { name, kind: 'preview' };
+export function resolveEnvironmentName(config: SlipwayConfig, name: string, command: string): Target {
+  try {
+    return resolveTarget(config, name);
+  } catch (error) {
+    if (!(error instanceof TargetError)) throw error;
+    const { configured, suggestion } = error;
+    if (error.reason === 'previews-off') {
+      throw new CliError(
+        'SW201',
+        `"${name}" is a preview environment name, but slipway.config.ts does not enable previews`,
+        `slipway ${command} ${configured[0] ?? '<env>'}`,
+      );
+    }
     throw new CliError(
       'SW201',
-      `"${name}" is a preview environment name, but slipway.config.ts does not enable previews`,
-      `slipway ${command} ${configured[0] ?? '<env>'}`,
+      `unknown environment "${name}"; slipway.config.ts defines ${configured.join(', ')}${
+        error.previewsEnabled ? ' (and pr-<number> previews)' : ''
+      }${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+      `slipway ${command} ${suggestion ?? configured[0] ?? '<env>'}`,
     );
   }
-  const suggestion = closest(name, configured);
-  throw new CliError(
-    'SW201',
-    `unknown environment "${name}"; slipway.config.ts defines ${configured.join(', ')}${
-      previewsEnabled(config) ? ' (and pr-<number> previews)' : ''
-    }${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
-    `slipway ${command} ${suggestion ?? configured[0] ?? '<env>'}`,
-  );
 }

@@ -129,7 +129,7 @@ export const CLI_ERRORS = {
     title: 'environment did not wake',
     exit: EXIT.failed,
     solve:
-      'Outside its office hours (`uptime`) a deploy first starts the NAT instance and the database; one did not come up in time. Check it in `slipway status <env>` or the RDS/EC2 console events, then deploy again.',
+      'Outside its office hours (`officeHours`) a deploy first starts the NAT instance and the database; one did not come up in time. Check it in `slipway status <env>` or the RDS/EC2 console events, then deploy again.',
   },
 } as const;
 

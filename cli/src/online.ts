@@ -1,5 +1,5 @@
-import { type ResolvedEnvironment, resolveEnvironmentByName, type SlipwayConfig } from '@slipway/config';
-import { PARAMETERS, parameterName } from '@slipway/infra';
+import type { ResolvedEnvironment, SlipwayConfig } from '@slipway/config';
+import { PARAMETERS, parameterName, type TargetKind } from '@slipway/config/contract';
 import type { AwsApis, AwsFactory, Identity } from './aws/api.ts';
 import { sdkFactory } from './aws/sdk.ts';
 import { paths } from './context.ts';
@@ -78,6 +78,8 @@ export const defaultReadDeps: ReadDeps = {
 
 export interface OnlineTarget {
   readonly env: ResolvedEnvironment;
+  /** Whether `env` is a configured environment or a pull-request preview. */
+  readonly kind: TargetKind;
   readonly aws: AwsApis;
   readonly identity: Identity;
   /** `account 111111111111 (us-east-1)` */
@@ -94,8 +96,7 @@ export async function onlineTarget(
   command: string,
   factory: AwsFactory,
 ): Promise<OnlineTarget> {
-  const { name } = resolveEnvironmentName(config, envArg, command);
-  const env = resolveEnvironmentByName(name, config);
+  const { name, kind, environment: env } = resolveEnvironmentName(config, envArg, command);
   const where = `account ${env.account} (${env.region})`;
   const aws = factory(env.region);
   const identity = await call(() => aws.sts.identity(), command, name, where);
@@ -106,7 +107,7 @@ export async function onlineTarget(
       `use a profile or role of account ${env.account}, then slipway ${command} ${name}`,
     );
   }
-  return { env, aws, identity, where };
+  return { env, kind, aws, identity, where };
 }
 
 /** The ECS cluster and service of an environment, from what the service stack wrote to SSM. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { RESERVED_VARIABLES } from './contract/index.ts';
 import { CONFIG_ERRORS } from './errors.ts';
 
 const doc = readFileSync(new URL('../../docs/reference/errors.md', import.meta.url), 'utf8');
@@ -17,5 +18,11 @@ describe('the configuration error catalog', () => {
   it('documents no configuration code the code does not have', () => {
     const configCodes = [...documented.keys()].filter((c) => c?.startsWith('SW1'));
     expect(configCodes.sort()).toEqual(Object.keys(CONFIG_ERRORS).sort());
+  });
+});
+
+describe('SW130', () => {
+  it('names every reserved container variable in its fix', () => {
+    for (const name of RESERVED_VARIABLES) expect(CONFIG_ERRORS.SW130.solve, name).toContain(name);
   });
 });

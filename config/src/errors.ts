@@ -49,9 +49,8 @@ export const CONFIG_ERRORS = {
     solve: 'Move the value to Secrets Manager or SSM and reference it under app.secrets.',
   },
   SW119: {
-    title: 'reserved variable name',
-    solve:
-      'Rename the variable; Slipway sets this one itself (database connection, PORT, APP_ENV, GIT_SHA...).',
+    title: 'variable set twice',
+    solve: 'Keep the name in app.environment or in app.secrets, not in both.',
   },
   SW120: { title: 'no environments', solve: 'Define at least one environment under `environments`.' },
   SW121: {
@@ -76,19 +75,24 @@ export const CONFIG_ERRORS = {
     solve: 'Set previews.from to one of the environments in slipway.config.ts (usually dev).',
   },
   SW127: {
-    title: 'protected environment with an uptime schedule',
+    title: 'protected environment with office hours',
     solve:
-      'Remove uptime from the protected environment (production runs around the clock), or explain why in waivers.uptime (at least 10 characters).',
+      'Remove officeHours from the protected environment (production runs around the clock), or explain why in waivers.officeHours (at least 10 characters).',
   },
   SW128: {
-    title: 'uptime window reversed or too short',
+    title: 'office hours window reversed or too short',
     solve:
-      'Make uptime.stop at least an hour after uptime.start on the same day; a window across midnight is not supported.',
+      'Make officeHours.stop at least an hour after officeHours.start on the same day; a window across midnight is not supported.',
   },
   SW129: {
     title: 'nowhere to look',
     solve:
       'Keep the CloudWatch dashboard (dashboard: true) or Grafana (grafana.enabled: true) in every environment.',
+  },
+  SW130: {
+    title: 'reserved container variable',
+    solve:
+      'Rename the variable or secret; Slipway sets PORT, SHUTDOWN_TIMEOUT_MS, APP_ENV, AWS_REGION, GIT_SHA, DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, DB_SSL, DB_SECRET_ARN, MIGRATE_ON_START and DB_EMBEDDED itself, and the service reads APP_VERSION, DATABASE_URL and DB_EMBEDDED_DIR.',
   },
 } as const;
 

@@ -1,3 +1,21 @@
+export { closest } from './closest.ts';
+export {
+  type AccountLayer,
+  accountStackName,
+  CONTAINER_VARIABLES,
+  type Layer,
+  monitoringName,
+  OFFICE_HOURS_ACTIONS,
+  PARAMETERS,
+  parameterName,
+  RESERVED_VARIABLES,
+  resolveTarget,
+  type SubnetKind,
+  stackName,
+  type Target,
+  TargetError,
+  type TargetKind,
+} from './contract/index.ts';
 export { defineConfig } from './define-config.ts';
 export {
   CONFIG_ERRORS,
@@ -8,32 +26,6 @@ export {
 } from './errors.ts';
 export { describeMemoryFor, FARGATE_CPU_UNITS, FARGATE_SIZES, isValidFargateSize } from './fargate.ts';
 export { defaultConfigPath, findRepoRoot, loadConfig, parseConfig } from './load.ts';
-export { availabilityZones, isRegion, REGION_NAMES, REGIONS, type Region } from './regions.ts';
-export {
-  ALARM_DEFAULTS,
-  type AlarmName,
-  type Capacity,
-  capacityProviderStrategy,
-  DEFAULTS,
-  isEnvironmentName,
-  isPreviewName,
-  PREVIEW_NAME,
-  type ResolvedEnvironment,
-  type ResolvedRegistry,
-  resolveEnvironment,
-  resolveEnvironmentByName,
-  resolvePreview,
-  resolveRegistry,
-  spotShare,
-} from './resolve.ts';
-export { WEEKDAYS } from './schema.ts';
-export type {
-  AppConfig,
-  EnvironmentConfig,
-  EnvironmentInput,
-  SlipwayConfig,
-  SlipwayConfigInput,
-} from './types.ts';
 export {
   checkTimeZone,
   expandDays,
@@ -41,5 +33,26 @@ export {
   knownTimeZones,
   minutesOfDay,
   type Weekday,
-} from './uptime.ts';
-export { cidrsOverlap, closest, type ValidationResult, validateConfig } from './validate.ts';
+} from './office-hours.ts';
+export { availabilityZones, isRegion, REGION_NAMES, REGIONS, type Region } from './regions.ts';
+export {
+  ALARM_DEFAULTS,
+  type AlarmName,
+  type Capacity,
+  capacityProviderStrategy,
+  DEFAULTS,
+  type ResolvedEnvironment,
+  type ResolvedRegistry,
+  resolveEnvironment,
+  resolveRegistry,
+  spotShare,
+} from './resolve.ts';
+export { WEEKDAYS } from './schema/index.ts';
+export type {
+  AppConfig,
+  EnvironmentConfig,
+  EnvironmentInput,
+  SlipwayConfig,
+  SlipwayConfigInput,
+} from './types.ts';
+export { cidrsOverlap, type ValidationResult, validateConfig } from './validate/index.ts';

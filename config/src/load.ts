@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigValidationError } from './errors.ts';
 import type { SlipwayConfig } from './types.ts';
-import { validateConfig } from './validate.ts';
+import { validateConfig } from './validate/index.ts';
 
 /** The repository root: the nearest folder above this package holding `slipway.config.ts`. */
 export function findRepoRoot(from = dirname(fileURLToPath(import.meta.url))): string {

@@ -100,13 +100,27 @@ export function spotShare(capacity: Capacity, tasks: number): number {
   return (rest * capacity.mixed.spotWeight) / (capacity.mixed.spotWeight + 1) / tasks;
 }
 
-/** One environment with every default applied: what constructs receive. They never test the name. */
-export function resolveEnvironment(name: string, env: EnvironmentConfig, config: SlipwayConfig) {
-  const d = env.protected ? DEFAULTS.protected : DEFAULTS.standard;
-  const app: AppConfig = config.app;
-  const minTasks = env.service.minTasks ?? d.minTasks;
-  const hasDatabase = app.database !== false;
-  const strategy = env.deploy.strategy ?? d.strategy;
+type Defaults = (typeof DEFAULTS)[keyof typeof DEFAULTS];
+
+/** The database settings of an app that has one. */
+function resolveDatabase(app: AppConfig, env: EnvironmentConfig, d: Defaults) {
+  return {
+    name: app.database === false ? 'app' : app.database.name,
+    engineVersion: app.database === false ? '18' : app.database.engineVersion,
+    instanceClass: env.database.instanceClass ?? d.instanceClass,
+    multiAz: env.database.multiAz ?? d.multiAz,
+    backupRetentionDays: env.database.backupRetentionDays ?? d.backupRetentionDays,
+    deletionProtection: env.database.deletionProtection ?? d.deletionProtection,
+    allocatedStorageGiB: env.database.allocatedStorageGiB,
+    maxAllocatedStorageGiB: env.database.maxAllocatedStorageGiB,
+    rotationDays: env.database.rotationDays ?? d.rotationDays,
+    /** Protected environments snapshot the instance when it is removed; others delete it. */
+    snapshotOnRemoval: env.protected,
+  };
+}
+
+/** Each alarm's threshold, or false when it is off (explicitly, or by the environment's defaults). */
+function resolveAlarms(env: EnvironmentConfig, hasDatabase: boolean) {
   const rules = env.alarms.rules;
   const alarm = <K extends AlarmName>(key: K) => {
     const value = rules[key];
@@ -114,6 +128,27 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
     if (value === undefined && !env.protected && !MINIMUM_ALARMS.includes(key)) return false as const;
     return (value ?? ALARM_DEFAULTS[key]) as (typeof ALARM_DEFAULTS)[K];
   };
+  return {
+    email: env.alarms.email,
+    http5xx: alarm('http5xx'),
+    latencyP99: alarm('latencyP99'),
+    unhealthyHosts: alarm('unhealthyHosts'),
+    cpuHigh: alarm('cpuHigh'),
+    memoryHigh: alarm('memoryHigh'),
+    tasksBelowDesired: alarm('tasksBelowDesired'),
+    dbCpuHigh: hasDatabase ? alarm('dbCpuHigh') : false,
+    dbStorageLow: hasDatabase ? alarm('dbStorageLow') : false,
+    dbConnectionsHigh: hasDatabase ? alarm('dbConnectionsHigh') : false,
+  };
+}
+
+/** One environment with every default applied: what constructs receive. They never test the name. */
+export function resolveEnvironment(name: string, env: EnvironmentConfig, config: SlipwayConfig) {
+  const d = env.protected ? DEFAULTS.protected : DEFAULTS.standard;
+  const app: AppConfig = config.app;
+  const minTasks = env.service.minTasks ?? d.minTasks;
+  const hasDatabase = app.database !== false;
+  const strategy = env.deploy.strategy ?? d.strategy;
   return {
     name,
     app,
@@ -152,21 +187,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       /** The service's name in the Cloud Map namespace (`app.<env>.internal`). */
       discoveryName: 'app',
     },
-    database: hasDatabase
-      ? {
-          name: app.database === false ? 'app' : app.database.name,
-          engineVersion: app.database === false ? '18' : app.database.engineVersion,
-          instanceClass: env.database.instanceClass ?? d.instanceClass,
-          multiAz: env.database.multiAz ?? d.multiAz,
-          backupRetentionDays: env.database.backupRetentionDays ?? d.backupRetentionDays,
-          deletionProtection: env.database.deletionProtection ?? d.deletionProtection,
-          allocatedStorageGiB: env.database.allocatedStorageGiB,
-          maxAllocatedStorageGiB: env.database.maxAllocatedStorageGiB,
-          rotationDays: env.database.rotationDays ?? d.rotationDays,
-          /** Protected environments snapshot the instance when it is removed; others delete it. */
-          snapshotOnRemoval: env.protected,
-        }
-      : undefined,
+    database: hasDatabase ? resolveDatabase(app, env, d) : undefined,
     domain: env.domain,
     deploy: {
       strategy,
@@ -180,18 +201,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       migrate: env.deploy.migrate ?? hasDatabase,
       smokeTest: env.deploy.smokeTest,
     },
-    alarms: {
-      email: env.alarms.email,
-      http5xx: alarm('http5xx'),
-      latencyP99: alarm('latencyP99'),
-      unhealthyHosts: alarm('unhealthyHosts'),
-      cpuHigh: alarm('cpuHigh'),
-      memoryHigh: alarm('memoryHigh'),
-      tasksBelowDesired: alarm('tasksBelowDesired'),
-      dbCpuHigh: hasDatabase ? alarm('dbCpuHigh') : false,
-      dbStorageLow: hasDatabase ? alarm('dbStorageLow') : false,
-      dbConnectionsHigh: hasDatabase ? alarm('dbConnectionsHigh') : false,
-    },
+    alarms: resolveAlarms(env, hasDatabase),
     waf: {
       enabled: env.waf.enabled ?? d.waf,
       rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes,
@@ -199,7 +209,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
     },
     accessLogs: env.accessLogs ?? d.accessLogs,
     /** Office hours; undefined: always on. */
-    uptime: env.uptime,
+    officeHours: env.officeHours,
     dashboard: env.dashboard,
     grafana: {
       ...env.grafana,
@@ -215,78 +225,6 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
 }
 
 export type ResolvedEnvironment = ReturnType<typeof resolveEnvironment>;
-
-/** Pull-request preview environments are named `pr-<number>`. */
-export const PREVIEW_NAME = /^pr-([1-9]\d{0,6})$/;
-
-export function isPreviewName(name: string): boolean {
-  return PREVIEW_NAME.test(name);
-}
-
-/**
- * A pull-request preview `pr-<number>`, derived from `previews.from`: the base's account, region
- * and network (its VPC, NAT and Cloud Map namespace, read from the base's SSM parameters), and the
- * cheapest settings. No RDS (the service runs on its embedded in-memory database), no Grafana,
- * pgAdmin, WAF or access logs, one Spot task, rolling deploys without hooks.
- */
-export function resolvePreview(name: string, config: SlipwayConfig): ResolvedEnvironment {
-  if (!isPreviewName(name)) throw new Error(`resolvePreview: "${name}" is not a pr-<number> name`);
-  const baseName = config.previews?.from;
-  const base = baseName === undefined ? undefined : config.environments[baseName];
-  if (baseName === undefined || base === undefined) {
-    throw new Error(`resolvePreview: ${name} needs previews.from naming an environment of slipway.config.ts`);
-  }
-  const derived: EnvironmentConfig = {
-    ...base,
-    protected: false,
-    branch: undefined,
-    promoteFrom: undefined,
-    approval: false,
-    domain: undefined,
-    service: {
-      ...base.service,
-      cpu: 256,
-      memoryMiB: 512,
-      minTasks: 1,
-      maxTasks: 1,
-      capacity: 'spot',
-      logRetentionDays: 3,
-    },
-    deploy: { ...base.deploy, strategy: 'rolling', migrate: false, smokeTest: false, bakeMinutes: 0 },
-    alarms: {
-      ...base.alarms,
-      rules: Object.fromEntries(Object.keys(ALARM_DEFAULTS).map((k) => [k, false])),
-    },
-    waf: { ...base.waf, enabled: false },
-    accessLogs: false,
-    grafana: { ...base.grafana, enabled: false },
-    pgadmin: { ...base.pgadmin, enabled: false },
-  };
-  const resolved = resolveEnvironment(name, derived, { ...config, app: { ...config.app, database: false } });
-  const baseResolved = resolveEnvironment(baseName, base, config);
-  return {
-    ...resolved,
-    network: {
-      ...baseResolved.network,
-    },
-    service: { ...resolved.service, discoveryName: name },
-  };
-}
-
-/** The names `slipway` and the CDK app accept: the configured environments, and previews when on. */
-export function isEnvironmentName(name: string, config: SlipwayConfig): boolean {
-  return name in config.environments || (config.previews !== undefined && isPreviewName(name));
-}
-
-/** Any environment by name: a configured one, or a `pr-<number>` preview when previews are on. */
-export function resolveEnvironmentByName(name: string, config: SlipwayConfig): ResolvedEnvironment {
-  const env = config.environments[name];
-  if (env) return resolveEnvironment(name, env, config);
-  if (config.previews && isPreviewName(name)) return resolvePreview(name, config);
-  throw new Error(
-    `unknown environment "${name}"; slipway.config.ts defines: ${Object.keys(config.environments).join(', ')}`,
-  );
-}
 
 /** Where the image repository lives: explicit, or the first environment's account and region. */
 export function resolveRegistry(config: SlipwayConfig) {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { appSchema, configSchema, environmentSchema } from './schema.ts';
+import type { appSchema, configSchema, environmentSchema } from './schema/index.ts';
 
 // Every config type is derived from the schema, so the two cannot drift apart.
 

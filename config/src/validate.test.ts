@@ -7,10 +7,12 @@
 // cspell:ignore Londn
 import { describe, expect, it } from 'vitest';
 import shipped from '../../slipway.config.ts';
+import { closest } from './closest.ts';
+import { CONTAINER_VARIABLES } from './contract/index.ts';
 import { ConfigValidationError, formatConfigError } from './errors.ts';
 import { parseConfig } from './load.ts';
 import type { SlipwayConfigInput } from './types.ts';
-import { cidrsOverlap, closest, validateConfig } from './validate.ts';
+import { cidrsOverlap, validateConfig } from './validate/index.ts';
 
 function base(): SlipwayConfigInput {
   return {
@@ -171,19 +173,19 @@ describe('validateConfig', () => {
     ).toContain('environments.prod.waivers.deletionProtection [SW104]');
   });
 
-  describe('uptime (office hours)', () => {
+  describe('office hours', () => {
     const officeHours = { days: 'MON-FRI', start: '08:00', stop: '18:00', timezone: 'Europe/London' };
 
     it('accepts an office-hours schedule and fills in the defaults', () => {
       expect(
         errorsOf((c) => {
-          env(c, 'dev').uptime = officeHours;
+          env(c, 'dev').officeHours = officeHours;
         }),
       ).toEqual([]);
       const config = structuredClone(base());
-      env(config, 'dev').uptime = {};
+      env(config, 'dev').officeHours = {};
       const result = validateConfig(config);
-      expect(result.ok && result.config.environments.dev?.uptime).toEqual({
+      expect(result.ok && result.config.environments.dev?.officeHours).toEqual({
         days: 'MON-FRI',
         start: '08:00',
         stop: '18:00',
@@ -191,42 +193,42 @@ describe('validateConfig', () => {
       });
     });
 
-    it('leaves an environment without uptime always on', () => {
+    it('leaves an environment without office hours always on', () => {
       const result = validateConfig(base());
-      expect(result.ok && result.config.environments.dev?.uptime).toBeUndefined();
+      expect(result.ok && result.config.environments.dev?.officeHours).toBeUndefined();
     });
 
     it('rejects a time that is not HH:MM, naming the format', () => {
       expect(
         messagesOf((c) => {
-          env(c, 'dev').uptime = { ...officeHours, start: '8am' };
+          env(c, 'dev').officeHours = { ...officeHours, start: '8am' };
         }),
       ).toEqual([
-        'environments.dev.uptime.start: got "8am"; expected a 24-hour time HH:MM such as 08:00 [SW105]',
+        'environments.dev.officeHours.start: got "8am"; expected a 24-hour time HH:MM such as 08:00 [SW105]',
       ]);
       expect(
         errorsOf((c) => {
-          env(c, 'dev').uptime = { ...officeHours, stop: '24:00' };
+          env(c, 'dev').officeHours = { ...officeHours, stop: '24:00' };
         }),
-      ).toEqual(['environments.dev.uptime.stop [SW105]']);
+      ).toEqual(['environments.dev.officeHours.stop [SW105]']);
     });
 
     it('rejects a stop before the start, or a window shorter than an hour', () => {
       expect(
         messagesOf((c) => {
-          env(c, 'dev').uptime = { ...officeHours, start: '18:00', stop: '08:00' };
+          env(c, 'dev').officeHours = { ...officeHours, start: '18:00', stop: '08:00' };
         }),
       ).toEqual([
-        'environments.dev.uptime.stop: got start 18:00, stop 08:00; stop must be at least 60 minutes after start on the same day (windows across midnight are not supported) [SW128]',
+        'environments.dev.officeHours.stop: got start 18:00, stop 08:00; stop must be at least 60 minutes after start on the same day (windows across midnight are not supported) [SW128]',
       ]);
       expect(
         errorsOf((c) => {
-          env(c, 'dev').uptime = { ...officeHours, start: '08:00', stop: '08:59' };
+          env(c, 'dev').officeHours = { ...officeHours, start: '08:00', stop: '08:59' };
         }),
-      ).toEqual(['environments.dev.uptime.stop [SW128]']);
+      ).toEqual(['environments.dev.officeHours.stop [SW128]']);
       expect(
         errorsOf((c) => {
-          env(c, 'dev').uptime = { ...officeHours, start: '08:00', stop: '09:00' };
+          env(c, 'dev').officeHours = { ...officeHours, start: '08:00', stop: '09:00' };
         }),
       ).toEqual([]);
     });
@@ -234,41 +236,41 @@ describe('validateConfig', () => {
     it('rejects an unknown time zone and suggests the nearest IANA name', () => {
       expect(
         messagesOf((c) => {
-          env(c, 'dev').uptime = { ...officeHours, timezone: 'Europe/Londn' };
+          env(c, 'dev').officeHours = { ...officeHours, timezone: 'Europe/Londn' };
         }),
       ).toEqual([
-        'environments.dev.uptime.timezone: got "Europe/Londn"; expected an IANA time zone such as Europe/London, America/New_York or UTC; did you mean "Europe/London"? [SW103]',
+        'environments.dev.officeHours.timezone: got "Europe/Londn"; expected an IANA time zone such as Europe/London, America/New_York or UTC; did you mean "Europe/London"? [SW103]',
       ]);
       expect(
         messagesOf((c) => {
-          env(c, 'dev').uptime = { ...officeHours, timezone: 'europe/london' };
+          env(c, 'dev').officeHours = { ...officeHours, timezone: 'europe/london' };
         })[0],
       ).toContain('did you mean "Europe/London"?');
       expect(
         errorsOf((c) => {
-          env(c, 'dev').uptime = { ...officeHours, timezone: 'CET+1' };
+          env(c, 'dev').officeHours = { ...officeHours, timezone: 'CET+1' };
         }),
-      ).toEqual(['environments.dev.uptime.timezone [SW103]']);
+      ).toEqual(['environments.dev.officeHours.timezone [SW103]']);
     });
 
     it('rejects days that are not a cron day-of-week field, or a range across the weekend', () => {
       expect(
         messagesOf((c) => {
-          env(c, 'dev').uptime = { ...officeHours, days: 'Monday-Friday' };
+          env(c, 'dev').officeHours = { ...officeHours, days: 'Monday-Friday' };
         }),
       ).toEqual([
-        'environments.dev.uptime.days: got "Monday-Friday"; expected days such as MON-FRI or MON,WED,FRI (SUN MON TUE WED THU FRI SAT) [SW105]',
+        'environments.dev.officeHours.days: got "Monday-Friday"; expected days such as MON-FRI or MON,WED,FRI (SUN MON TUE WED THU FRI SAT) [SW105]',
       ]);
       expect(
         messagesOf((c) => {
-          env(c, 'dev').uptime = { ...officeHours, days: 'FRI-MON' };
+          env(c, 'dev').officeHours = { ...officeHours, days: 'FRI-MON' };
         }),
       ).toEqual([
-        'environments.dev.uptime.days: got "FRI-MON"; expected ranges in SUN..SAT order, e.g. MON-FRI; split a range across the weekend, e.g. SUN,FRI-SAT [SW105]',
+        'environments.dev.officeHours.days: got "FRI-MON"; expected ranges in SUN..SAT order, e.g. MON-FRI; split a range across the weekend, e.g. SUN,FRI-SAT [SW105]',
       ]);
       expect(
         errorsOf((c) => {
-          env(c, 'dev').uptime = { ...officeHours, days: 'SUN,TUE-SAT' };
+          env(c, 'dev').officeHours = { ...officeHours, days: 'SUN,TUE-SAT' };
         }),
       ).toEqual([]);
     });
@@ -276,31 +278,50 @@ describe('validateConfig', () => {
     it('refuses a schedule in a protected environment unless waived with a reason', () => {
       expect(
         messagesOf((c) => {
-          env(c, 'prod').uptime = officeHours;
+          env(c, 'prod').officeHours = officeHours;
         }),
       ).toEqual([
-        'environments.prod.uptime: a protected environment runs around the clock; remove uptime, or give a reason in waivers.uptime [SW127]',
+        'environments.prod.officeHours: a protected environment runs around the clock; remove officeHours, or give a reason in waivers.officeHours [SW127]',
       ]);
       expect(
         errorsOf((c) => {
-          env(c, 'prod').uptime = officeHours;
-          env(c, 'prod').waivers = { uptime: 'internal tool, used by the office only' };
+          env(c, 'prod').officeHours = officeHours;
+          env(c, 'prod').waivers = { officeHours: 'internal tool, used by the office only' };
         }),
       ).toEqual([]);
       expect(
         errorsOf((c) => {
-          env(c, 'prod').uptime = officeHours;
-          env(c, 'prod').waivers = { uptime: 'ok' };
+          env(c, 'prod').officeHours = officeHours;
+          env(c, 'prod').waivers = { officeHours: 'ok' };
         }),
-      ).toContain('environments.prod.waivers.uptime [SW104]');
+      ).toContain('environments.prod.waivers.officeHours [SW104]');
     });
 
-    it('rejects an unknown uptime key and suggests the nearest', () => {
+    it('rejects an unknown office-hours key and suggests the nearest', () => {
       expect(
         messagesOf((c) => {
-          env(c, 'dev').uptime = { ...officeHours, timeZone: 'UTC' };
+          env(c, 'dev').officeHours = { ...officeHours, timeZone: 'UTC' };
         }),
-      ).toContain('environments.dev.uptime.timeZone: unknown key; did you mean "timezone"? [SW101]');
+      ).toContain('environments.dev.officeHours.timeZone: unknown key; did you mean "timezone"? [SW101]');
+    });
+
+    it('tells an old config that says uptime that the key is now officeHours, once', () => {
+      expect(
+        messagesOf((c) => {
+          (env(c, 'dev') as Record<string, unknown>).uptime = officeHours;
+        }),
+      ).toEqual([
+        'environments.dev.uptime: uptime is now officeHours; rename the key (days, start, stop and timezone stay the same, and waivers.uptime is now waivers.officeHours) [SW101]',
+      ]);
+    });
+
+    it('tells an old waiver that says uptime that it is now officeHours', () => {
+      expect(
+        errorsOf((c) => {
+          env(c, 'prod').officeHours = officeHours;
+          env(c, 'prod').waivers = { uptime: 'internal tool, used by the office only' } as never;
+        }),
+      ).toContain('environments.prod.waivers.uptime [SW101]');
     });
   });
 
@@ -381,7 +402,7 @@ describe('validateConfig', () => {
       errorsOf((c) => {
         c.app.environment = { DB_EMBEDDED: 'file' };
       }),
-    ).toEqual(['app.environment.DB_EMBEDDED [SW119]']);
+    ).toEqual(['app.environment.DB_EMBEDDED [SW130]']);
   });
 
   it('rejects a certificate from another region', () => {
@@ -409,7 +430,37 @@ describe('validateConfig', () => {
       errorsOf((c) => {
         c.app.environment = { PORT: '8080' };
       }),
-    ).toEqual(['app.environment.PORT [SW119]']);
+    ).toEqual(['app.environment.PORT [SW130]']);
+  });
+
+  it('rejects a secret named like the database secret ARN Slipway sets, naming the key and the fix', () => {
+    expect(
+      messagesOf((c) => {
+        c.app.secrets = { DB_SECRET_ARN: { ssmParameter: '/slipway/db-secret-arn' } };
+      }),
+    ).toEqual([
+      'app.secrets.DB_SECRET_ARN: DB_SECRET_ARN collides with a variable Slipway sets in the container (the reserved names are in docs/reference/errors.md); rename it, e.g. APP_DB_SECRET_ARN [SW130]',
+    ]);
+  });
+
+  it.each(Object.keys(CONTAINER_VARIABLES))(
+    'rejects a plain variable named %s, which Slipway sets',
+    (name) => {
+      expect(
+        errorsOf((c) => {
+          c.app.environment = { [name]: 'x' };
+        }),
+      ).toEqual([`app.environment.${name} [SW130]`]);
+    },
+  );
+
+  it('rejects a name given both as a variable and as a secret', () => {
+    expect(
+      errorsOf((c) => {
+        c.app.environment = { FEATURE_FLAGS: 'a,b' };
+        c.app.secrets = { FEATURE_FLAGS: { ssmParameter: '/slipway/flags' } };
+      }),
+    ).toEqual(['app.secrets.FEATURE_FLAGS [SW119]']);
   });
 
   it('rejects a config without environments', () => {

@@ -1,17 +1,14 @@
 import { readFileSync } from 'node:fs';
 import {
   availabilityZones,
-  isEnvironmentName,
-  isPreviewName,
   REGIONS,
   type Region,
   type ResolvedEnvironment,
-  resolveEnvironmentByName,
   resolveRegistry,
   type SlipwayConfig,
 } from '@slipway/config';
+import { accountStackName, resolveTarget, stackName } from '@slipway/config/contract';
 import { App, type AppProps, type Stack, Tags } from 'aws-cdk-lib';
-import { accountStackName, stackName } from './names.ts';
 import { AuditStack } from './stacks/audit-stack.ts';
 import { addCiAccessStacks } from './stacks/ci-access-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
@@ -64,25 +61,18 @@ export function buildApp(config: SlipwayConfig, options: SlipwayAppOptions = {})
     ...options.appProps,
     context: { ...cdkContext(), ...options.appProps?.context },
   });
-  const names = Object.keys(config.environments);
-  const selected = options.environments ?? names;
-  for (const name of selected) {
-    if (!isEnvironmentName(name, config)) {
-      throw new Error(
-        `unknown environment "${name}"; slipway.config.ts defines: ${names.join(', ')}${config.previews ? ' (and pr-<number> previews)' : ''}`,
-      );
-    }
-  }
+  const selected = options.environments ?? Object.keys(config.environments);
+  const targets = selected.map((name) => resolveTarget(config, name));
   const registry = resolveRegistry(config);
   provideAvailabilityZones(app, config);
   const stacks: Record<string, EnvironmentStacks> = {};
 
-  for (const name of selected) {
-    const env = resolveEnvironmentByName(name, config);
+  for (const target of targets) {
+    const { name, environment: env } = target;
     const awsEnv = { account: env.account, region: env.region };
     const common = { env: awsEnv, environment: env, terminationProtection: env.protected };
-    if (isPreviewName(name) && !(name in config.environments)) {
-      const service = new ServiceStack(app, stackName(env, 'service'), {
+    if (target.kind === 'preview') {
+      const service = new ServiceStack(app, target.stacks.service, {
         ...common,
         registry,
         description: `Slipway ${env.prefix}: pull-request preview (ECS Fargate Spot, ALB; ${config.previews?.from}'s network)`,

@@ -6,6 +6,4 @@ export {
   type EnvironmentStacks,
   type SlipwayAppOptions,
 } from './app.ts';
-export { OFFICE_HOURS_ACTIONS } from './constructs/schedule/index.ts';
-export { type Layer, PARAMETERS, parameterName, stackName } from './names.ts';
 export { acknowledge, applyPolicies } from './policy/index.ts';

@@ -8,7 +8,7 @@
  *   - detection FAILED, timed out, or an API error → error, exit 1 (never 0, never 2), other stacks still checked
  *   - DescribeStackResourceDrifts pagination (a real difference on the last page is found)
  *   - polling with progress lines, on a fake clock
- *   - the environment's stacks come from the CDK app and infra/src/names.ts
+ *   - the environment's stacks come from the contract's resolveTarget
  * No moto test: moto_server 5.2.1 answers DetectStackDrift with HTTP 500 "NotImplementedError: The
  * detect_stack_drift action has not been implemented" (checked against the installed moto_server).
  */
@@ -18,9 +18,7 @@ import type {
   PropertyDifference,
   StackResourceDrift,
 } from '@aws-sdk/client-cloudformation';
-import { resolveEnvironmentByName } from '@slipway/config';
 import { describe, expect, it } from 'vitest';
-import { type Layer, stackName } from '../../infra/src/names.ts';
 import { shippedConfig } from '../../infra/src/testing/synth.ts';
 import {
   classifyStack,
@@ -629,10 +627,20 @@ describe('the allow-list', () => {
 });
 
 describe('the environment stacks', () => {
-  it('are the stacks the CDK app builds for the environment, named by infra/src/names.ts', async () => {
+  it('are the layers of the environment in dependency order, named <app>-<env>-<layer>', async () => {
     const config = await shippedConfig();
-    const env = resolveEnvironmentByName('prod', config);
-    const layers: Layer[] = ['network', 'data', 'service', 'observability'];
-    expect(await environmentStacks(config, 'prod')).toEqual(layers.map((l) => stackName(env, l)));
+    expect(environmentStacks(config, 'prod')).toEqual(
+      ['network', 'data', 'service', 'observability'].map((layer) => `slipway-prod-${layer}`),
+    );
+  });
+
+  it('leave out the data layer of an app without a database', async () => {
+    const config = await shippedConfig();
+    const noDatabase = { ...config, app: { ...config.app, database: false as const } };
+    expect(environmentStacks(noDatabase, 'dev')).toEqual([
+      'slipway-dev-network',
+      'slipway-dev-service',
+      'slipway-dev-observability',
+    ]);
   });
 });

@@ -3,8 +3,8 @@
  *
  *   npx tsx scripts/ci/drift.ts --environment prod --report "$RUNNER_TEMP/drift.txt"
  *
- * For each stack of the environment (the stacks `buildApp` creates for it, named by
- * infra/src/names.ts), runs CloudFormation drift detection (DetectStackDrift, then
+ * For each stack of the environment (named by the contract's `resolveTarget`, as the CDK app
+ * names them), runs CloudFormation drift detection (DetectStackDrift, then
  * DescribeStackDriftDetectionStatus until it finishes, then DescribeStackResourceDrifts, every
  * page). Every property difference of a MODIFIED resource is checked against EXPECTED_DRIFT, the
  * few properties AWS changes on purpose after a deploy (listener rule weights moved by ECS
@@ -23,9 +23,7 @@
  * cannot stand in for CloudFormation here: DetectStackDrift answers HTTP 500 with
  * "NotImplementedError: The detect_stack_drift action has not been implemented".
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   CloudFormationClient,
@@ -42,6 +40,7 @@ import {
   type StackResourceDrift,
 } from '@aws-sdk/client-cloudformation';
 import { loadConfig, type SlipwayConfig } from '@slipway/config';
+import { resolveTarget } from '@slipway/config/contract';
 import { annotateError, appendSummary, isMain } from './actions.ts';
 import { pipelineContext } from './pipeline.ts';
 
@@ -154,7 +153,7 @@ export const EXPECTED_DRIFT: readonly ExpectedDrift[] = [
     path: /^\/(MinCapacity|MaxCapacity)$/,
     differenceTypes: ['NOT_EQUAL'],
     reason:
-      "The office-hours schedule (infra/src/constructs/schedule/) is the target's own scheduled actions: " +
+      "The office-hours schedule (infra/src/constructs/office-hours/) is the target's own scheduled actions: " +
       'at the start and the end of office hours Application Auto Scaling sets MinCapacity and MaxCapacity ' +
       'to the values of the action that ran',
     condition: "one of the target's scheduled actions (in its template) sets this bound to the live value",
@@ -568,25 +567,12 @@ export function formatReport(result: DriftResult): string {
 }
 
 /**
- * The environment's stacks, as the CDK app builds them (so neither the naming, infra/src/names.ts,
- * nor which layers exist is repeated here). Builds the app without bundling or synthesizing.
+ * The environment's stacks in dependency order, named by the contract the CDK app builds them
+ * from (infra's tests check that the two agree), so neither the naming nor which layers exist is
+ * repeated here and no CDK app has to be built.
  */
-export async function environmentStacks(config: SlipwayConfig, environment: string): Promise<string[]> {
-  const [{ buildApp }, { Stack }] = await Promise.all([import('@slipway/infra'), import('aws-cdk-lib')]);
-  const outdir = mkdtempSync(join(tmpdir(), 'slipway-drift-'));
-  try {
-    const built = buildApp(config, {
-      environments: [environment],
-      appProps: { outdir, context: { 'aws:cdk:bundling-stacks': [] } },
-    });
-    const stacks = built.stacks[environment];
-    if (!stacks) throw new Error(`buildApp made no stacks for "${environment}"`);
-    return Object.values(stacks)
-      .filter((value): value is InstanceType<typeof Stack> => Stack.isStack(value))
-      .map((stack) => stack.stackName);
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+export function environmentStacks(config: SlipwayConfig, environment: string): string[] {
+  return Object.values(resolveTarget(config, environment).stacks);
 }
 
 async function main(): Promise<number> {
@@ -607,7 +593,7 @@ async function main(): Promise<number> {
       `--environment: "${environment}" is not an environment of slipway.config.ts (${Object.keys(config.environments).join(', ')})`,
     );
   }
-  const stacks = await environmentStacks(config, environment);
+  const stacks = environmentStacks(config, environment);
   console.log(`Checking ${stacks.join(', ')} in ${env.account}/${env.region}`);
   const result = await detectDrift({
     environment,

@@ -45,7 +45,7 @@ describe('pipeline context of the shipped config', () => {
     expect(prod?.urlParameter).toBe('/slipway/prod/service/url');
   });
 
-  it('tags main builds latest and dev builds dev-latest (seed 002), other branches nothing', async () => {
+  it('tags main builds latest and dev builds dev-latest, other branches nothing', async () => {
     const context = pipelineContext(await shippedConfig());
     expect(movingTag(context, 'main')).toBe('latest');
     expect(movingTag(context, 'dev')).toBe('dev-latest');
@@ -80,11 +80,11 @@ describe('GitHub Environment variables', () => {
   };
 
   it('accepts variables that match the config', async () => {
-    expect(environmentMismatches(pipelineContext(await shippedConfig()), 'prod', good)).toEqual([]);
+    expect(environmentMismatches(await shippedConfig(), 'prod', good)).toEqual([]);
   });
 
   it('names a missing variable and the value to set', async () => {
-    const problems = environmentMismatches(pipelineContext(await shippedConfig()), 'prod', {
+    const problems = environmentMismatches(await shippedConfig(), 'prod', {
       ...good,
       AWS_REGION: undefined,
     });
@@ -94,7 +94,7 @@ describe('GitHub Environment variables', () => {
   });
 
   it("rejects staging's role on the prod environment", async () => {
-    const problems = environmentMismatches(pipelineContext(await shippedConfig()), 'prod', {
+    const problems = environmentMismatches(await shippedConfig(), 'prod', {
       ...good,
       AWS_ACCOUNT_ID: '222222222222',
       AWS_ROLE_ARN: 'arn:aws:iam::222222222222:role/slipway-ci-deploy',
@@ -104,9 +104,8 @@ describe('GitHub Environment variables', () => {
   });
 
   it('checks the preview environment against the environment previews share (dev)', async () => {
-    const context = pipelineContext(await shippedConfig());
     expect(
-      environmentMismatches(context, 'preview', {
+      environmentMismatches(await shippedConfig(), 'preview', {
         AWS_ACCOUNT_ID: '111111111111',
         AWS_REGION: 'us-east-1',
         AWS_ROLE_ARN: 'arn:aws:iam::111111111111:role/slipway-ci-deploy',
@@ -116,12 +115,13 @@ describe('GitHub Environment variables', () => {
 
   it('rejects preview jobs when the config has no previews', async () => {
     const config = await shippedConfig();
-    const context = pipelineContext({ ...config, previews: undefined });
-    expect(environmentMismatches(context, 'pr-7', good)[0]).toMatch(/"pr-7" is not an environment/);
+    expect(environmentMismatches({ ...config, previews: undefined }, 'pr-7', good)[0]).toMatch(
+      /"pr-7" is not an environment/,
+    );
   });
 
   it('rejects an unknown environment', async () => {
-    expect(environmentMismatches(pipelineContext(await shippedConfig()), 'qa', good)[0]).toMatch(
+    expect(environmentMismatches(await shippedConfig(), 'qa', good)[0]).toMatch(
       /"qa" is not an environment of slipway.config.ts \(dev, test, staging, prod\)/,
     );
   });

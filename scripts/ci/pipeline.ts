@@ -9,9 +9,16 @@
  * their branches, promotion order and approvals are the ones computed here from the config.
  */
 import { parseArgs } from 'node:util';
-import { isPreviewName, loadConfig, resolveRegistry, type SlipwayConfig } from '@slipway/config';
-import { ciRoleArn, PREVIEW_GITHUB_ENVIRONMENT } from '../../infra/src/constructs/ci-access/names.ts';
-import { PARAMETERS } from '../../infra/src/names.ts';
+import { loadConfig, resolveRegistry, type SlipwayConfig } from '@slipway/config';
+import {
+  ciRoleArn,
+  PARAMETERS,
+  PREVIEW_GITHUB_ENVIRONMENT,
+  parameterName,
+  parameterPath,
+  resolveTarget,
+  TargetError,
+} from '@slipway/config/contract';
 import { isMain, run, setOutput } from './actions.ts';
 
 /** The subcommands of this script (the workflow tests check every call against them). */
@@ -75,7 +82,7 @@ export function pipelineContext(config: SlipwayConfig): PipelineContext {
       deployRoleArn: ciRoleArn(env.account, app, 'deploy'),
       planRoleArn: ciRoleArn(env.account, app, 'plan'),
       registryRoleArn: env.account === registry.account ? '' : ciRoleArn(registry.account, app, 'push'),
-      urlParameter: `/${app}/${name}/${PARAMETERS.url}`,
+      urlParameter: urlParameter(app, name),
     };
   });
   const image = config.app.image;
@@ -121,7 +128,7 @@ export function deployOrder(context: PipelineContext, branch: string): PipelineE
   return ordered;
 }
 
-/** The moving tag a build of `branch` gets (seed 002): `latest` from main, `<branch>-latest` from other deploy branches. */
+/** The moving tag a build of `branch` gets: `latest` from main, `<branch>-latest` from other deploy branches. */
 export function movingTag(context: PipelineContext, branch: string): string {
   if (!context.environments.some((e) => e.branch === branch)) return '';
   return branch === 'main' ? 'latest' : `${branch.replace(/[^A-Za-z0-9_.-]/g, '-')}-latest`;
@@ -129,7 +136,7 @@ export function movingTag(context: PipelineContext, branch: string): string {
 
 /**
  * Why `destroy` must not run (empty when it may): the confirmation must equal the environment
- * name, and a protected environment also needs `allow-protected` (seed 000/001).
+ * name, and a protected environment also needs `allow-protected` (deleting production must take two deliberate steps).
  */
 export function destroyRefusals(
   context: PipelineContext,
@@ -151,18 +158,39 @@ export function destroyRefusals(
   return problems;
 }
 
+/** SSM parameter holding an environment's public URL (written by the service stack). */
+function urlParameter(app: string, environment: string): string {
+  return parameterName({ parameterPath: parameterPath(app, environment) }, PARAMETERS.url);
+}
+
+/**
+ * The environment whose account, region and roles a GitHub Environment must carry: a configured
+ * environment's own; for the shared `preview` GitHub Environment and `pr-<number>` previews, the
+ * environment previews derive from (`previews.from`), into whose account and region they deploy.
+ */
+function expectedEnvironment(config: SlipwayConfig, environment: string): PipelineEnvironment | undefined {
+  const context = pipelineContext(config);
+  const byName = (name: string | null | undefined) => context.environments.find((e) => e.name === name);
+  if (environment === PREVIEW_GITHUB_ENVIRONMENT && !(environment in config.environments)) {
+    return byName(context.previewsFrom);
+  }
+  try {
+    const target = resolveTarget(config, environment);
+    return byName(target.kind === 'preview' ? target.base?.name : target.name);
+  } catch (error) {
+    if (error instanceof TargetError) return undefined;
+    throw error;
+  }
+}
+
 /** Why the job's GitHub Environment variables disagree with the config (empty when they agree). */
 export function environmentMismatches(
-  context: PipelineContext,
+  config: SlipwayConfig,
   environment: string,
   vars: { AWS_ACCOUNT_ID?: string; AWS_REGION?: string; AWS_ROLE_ARN?: string },
 ): string[] {
-  const env = context.environments.find((e) => e.name === environment);
-  // Previews deploy into the account and region of `previews.from` (a preview job's variables say so).
-  const previewBase = context.environments.find((e) => e.name === context.previewsFrom);
-  const expected =
-    env ??
-    (environment === PREVIEW_GITHUB_ENVIRONMENT || isPreviewName(environment) ? previewBase : undefined);
+  const context = pipelineContext(config);
+  const expected = expectedEnvironment(config, environment);
   if (!expected) {
     return [
       `"${environment}" is not an environment of slipway.config.ts (${context.environments.map((e) => e.name).join(', ')})`,
@@ -191,7 +219,8 @@ async function main() {
       'allow-protected': { type: 'string', default: 'false' },
     },
   });
-  const context = pipelineContext(await loadConfig(values.config));
+  const config = await loadConfig(values.config);
+  const context = pipelineContext(config);
   const [command] = positionals;
   if (command === 'context') {
     const ref = process.env.GITHUB_REF ?? '';
@@ -227,15 +256,14 @@ async function main() {
   if (command === 'check-environment') {
     const environment = values.environment;
     if (!environment) throw new Error('check-environment needs --environment <name>');
-    const problems = environmentMismatches(context, environment, process.env);
+    const problems = environmentMismatches(config, environment, process.env);
     if (problems.length > 0) {
       throw new Error(
         `GitHub Environment "${environment}" does not match slipway.config.ts:\n- ${problems.join('\n- ')}`,
       );
     }
     const env = context.environments.find((e) => e.name === environment);
-    const urlParameter = env?.urlParameter ?? `/${context.app}/${environment}/${PARAMETERS.url}`;
-    setOutput('url-parameter', urlParameter);
+    setOutput('url-parameter', env?.urlParameter ?? urlParameter(context.app, environment));
     setOutput('ready-path', context.readyPath);
     setOutput('registry-role-arn', env?.registryRoleArn ?? (context.environments[0]?.registryRoleArn || ''));
     console.log(`GitHub Environment "${environment}" matches slipway.config.ts`);

@@ -1,4 +1,4 @@
-import { resolveEnvironmentByName, resolveRegistry, type SlipwayConfig } from '@slipway/config';
+import { resolveRegistry, type SlipwayConfig } from '@slipway/config';
 import { type ProtectionApi, type ProtectionFactory, sdkProtection } from '../aws/protection.ts';
 import type { DeployDeps } from '../deploy/deploy.ts';
 import { inProgress } from '../deploy/guards.ts';
@@ -118,8 +118,7 @@ export async function destroyCommand(
   io: Io,
   deps: DestroyDeps = defaultDeployDeps(io),
 ): Promise<ExitCode> {
-  const { name } = resolveEnvironmentName(config, envArg, 'destroy');
-  const env = resolveEnvironmentByName(name, config);
+  const { name, environment: env } = resolveEnvironmentName(config, envArg, 'destroy');
   if (env.protected && !options.allowProtected) {
     throw new CliError(
       'SW212',

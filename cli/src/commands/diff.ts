@@ -28,7 +28,7 @@ export async function diff(
   const target = await onlineTarget(config, envArg, 'diff', deps.factory);
   const name = target.env.name;
   io.progress.start(`Synthesizing ${name}`);
-  const stacks = deployStacks(deps.synth(config, name), name);
+  const stacks = deployStacks(deps.synth(config, name), name, target.kind);
   io.progress.update('Reading the deployed templates');
   const result: StackDiff[] = [];
   let text = '';

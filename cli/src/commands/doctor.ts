@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { resolveEnvironmentByName, type SlipwayConfig } from '@slipway/config';
+import type { SlipwayConfig } from '@slipway/config';
+import { resolveTarget } from '@slipway/config/contract';
 import type { AwsFactory } from '../aws/api.ts';
 import { sdkFactory } from '../aws/sdk.ts';
 import { paths } from '../context.ts';
@@ -81,7 +82,7 @@ export function localChecks(
 
 /** Account prerequisites of one environment (credentials needed). */
 export async function accountChecks(config: SlipwayConfig, name: string, deps: DoctorDeps): Promise<Check[]> {
-  const env = resolveEnvironmentByName(name, config);
+  const { environment: env, kind } = resolveTarget(config, name);
   const where = `account ${env.account} (${env.region})`;
   const aws = deps.factory(env.region);
   const checks: Check[] = [];
@@ -122,7 +123,7 @@ export async function accountChecks(config: SlipwayConfig, name: string, deps: D
         : `npx cdk bootstrap aws://${env.account}/${env.region} (once per account and region)`,
     };
   });
-  const stacks = deployStacks(deps.synth(config, name), name).filter((s) => s.environment === name);
+  const stacks = deployStacks(deps.synth(config, name), name, kind).filter((s) => s.environment === name);
   const planned = stacks.reduce((n, s) => n + resourcesOf(s.template, 'AWS::EC2::EIP').length, 0);
   await guard('Elastic IP quota', async () => {
     const networkDeployed = await aws.cloudFormation.describeStack(stacks[0]?.stackName ?? '');

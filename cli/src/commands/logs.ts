@@ -1,5 +1,5 @@
 import type { SlipwayConfig } from '@slipway/config';
-import { PARAMETERS, parameterName } from '@slipway/infra';
+import { PARAMETERS, parameterName } from '@slipway/config/contract';
 import type { AwsFactory, LogEvent } from '../aws/api.ts';
 import { sdkFactory } from '../aws/sdk.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';

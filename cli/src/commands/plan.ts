@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { resolveEnvironmentByName, type SlipwayConfig } from '@slipway/config';
+import type { SlipwayConfig } from '@slipway/config';
+import { resolveTarget } from '@slipway/config/contract';
 import { paths } from '../context.ts';
 import { type CostEstimate, estimateCost } from '../cost/model.ts';
 import { type DeployTimeModel, deployTimeModels, formatDuration } from '../deploy-time/model.ts';
@@ -143,7 +144,7 @@ export async function plan(
   const outDir = options.out ?? paths.generated;
   mkdirSync(outDir, { recursive: true });
   const environments = names.map((name): EnvironmentPlan => {
-    const resolved = resolveEnvironmentByName(name, config);
+    const resolved = resolveTarget(config, name).environment;
     const stacks = stacksOf(synthesized, name);
     const file = join(outDir, `${name}.md`);
     writeFileSync(file, diagramDocument(name, stacks, { parameterPath: resolved.parameterPath }));

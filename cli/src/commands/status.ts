@@ -1,5 +1,5 @@
 import type { SlipwayConfig } from '@slipway/config';
-import { PARAMETERS, parameterName } from '@slipway/infra';
+import { PARAMETERS, parameterName } from '@slipway/config/contract';
 import type { EcsServiceState, StackEvent, StackSummary, TargetHealth } from '../aws/api.ts';
 import { deployStacks } from '../deploy/deploy.ts';
 import { EXIT, type ExitCode } from '../errors.ts';
@@ -42,7 +42,9 @@ export async function statusCommand(
   const { env, aws, where } = target;
   const name = env.name;
   io.progress.start(`Reading the state of ${name}`);
-  const stacks = deployStacks(deps.synth(config, name), name).filter((s) => s.environment === name);
+  const stacks = deployStacks(deps.synth(config, name), name, target.kind).filter(
+    (s) => s.environment === name,
+  );
   const summaries = await Promise.all(
     stacks.map(async (s) => ({
       name: s.stackName,

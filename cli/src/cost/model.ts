@@ -10,7 +10,13 @@ import {
   stringOf,
   type Template,
 } from '../synth/template.ts';
-import { hoursOf, instanceUptime, scalableTargetOf, serviceUptime, type Uptime } from './schedule.ts';
+import {
+  hoursOf,
+  instanceOfficeHours,
+  type OfficeHoursUse,
+  scalableTargetOf,
+  serviceOfficeHours,
+} from './schedule.ts';
 
 /**
  * Usage the templates cannot tell: named, stated in the output, overridable. Chosen for a small
@@ -182,13 +188,13 @@ function hourly(ctx: Context, count: number, price: number) {
 const HOURS_PER_MONTH = 730;
 
 /** `, office hours: 222.7 h of 730` for a scheduled resource, nothing for an always-on one. */
-function officeHours(uptime: Uptime | undefined): string {
-  return uptime ? `, office hours: ${hoursOf(uptime, HOURS_PER_MONTH)}` : '';
+function officeHours(scheduled: OfficeHoursUse | undefined): string {
+  return scheduled ? `, office hours: ${hoursOf(scheduled, HOURS_PER_MONTH)}` : '';
 }
 
 /** Hours as the detail column writes them: `730 h`, or `222.7 h (MON-FRI 07:50-18:05 Europe/London)`. */
-function hoursDetail(uptime: Uptime | undefined): string {
-  return uptime ? `${round(uptime.hours, 1)} h (${uptime.window})` : `${HOURS_PER_MONTH} h`;
+function hoursDetail(scheduled: OfficeHoursUse | undefined): string {
+  return scheduled ? `${round(scheduled.hours, 1)} h (${scheduled.window})` : `${HOURS_PER_MONTH} h`;
 }
 
 /** Steady-state task count of an ECS service: its desired count, or its autoscaling minimum. */
@@ -240,8 +246,8 @@ export function ecsServices(template: Template) {
       strategy = assoc?.Properties?.DefaultCapacityProviderStrategy;
     }
     // Office hours (scheduled actions on the scalable target): the tasks inside them, for their hours.
-    const uptime = serviceUptime(service, template, HOURS_PER_MONTH);
-    const tasks = uptime ? uptime.level : steadyTasks(service, template);
+    const scheduled = serviceOfficeHours(service, template, HOURS_PER_MONTH);
+    const tasks = scheduled ? scheduled.level : steadyTasks(service, template);
     const capacity = strategyCapacity(strategy, service.Properties?.LaunchType);
     const platform = (taskDef?.Properties?.RuntimePlatform ?? {}) as { CpuArchitecture?: string };
     return {
@@ -250,8 +256,8 @@ export function ecsServices(template: Template) {
       taskDefinition: taskDef,
       tasks,
       /** Hours a month the tasks run: 730, or the office hours. */
-      hours: uptime ? uptime.hours : HOURS_PER_MONTH,
-      uptime,
+      hours: scheduled ? scheduled.hours : HOURS_PER_MONTH,
+      scheduled,
       cpuUnits: numberOf(taskDef?.Properties?.Cpu) ?? 256,
       memoryMiB: numberOf(taskDef?.Properties?.Memory) ?? 512,
       architecture: (platform.CpuArchitecture === 'ARM64' ? 'ARM64' : 'X86_64') as 'X86_64' | 'ARM64',
@@ -276,9 +282,9 @@ const fargate: Pricer = (services, ctx) => {
     const blend = 1 - s.spotShare + s.spotShare * prices.fargateSpotFactor;
     const monthly = s.tasks * perTaskHour * blend * s.hours;
     ctx.add({
-      item: `Fargate ${s.name}: ${s.tasks} task${s.tasks === 1 ? '' : 's'} × ${vcpu} vCPU / ${gb} GB ${s.architecture === 'ARM64' ? 'ARM' : 'x86'}, ${Math.round(s.spotShare * 100)}% Spot${officeHours(s.uptime)}`,
+      item: `Fargate ${s.name}: ${s.tasks} task${s.tasks === 1 ? '' : 's'} × ${vcpu} vCPU / ${gb} GB ${s.architecture === 'ARM64' ? 'ARM' : 'x86'}, ${Math.round(s.spotShare * 100)}% Spot${officeHours(s.scheduled)}`,
       resourceType: 'AWS::ECS::Service',
-      detail: `${s.tasks} × ${hoursDetail(s.uptime)} × (${vcpu} × ${usd(prices.fargateVcpuHour[s.architecture])} + ${gb} × ${usd(prices.fargateGbHour[s.architecture])})${s.spotShare > 0 ? ` × (${round(1 - s.spotShare, 3)} + ${round(s.spotShare, 3)} × Spot ${prices.fargateSpotFactor})` : ''}`,
+      detail: `${s.tasks} × ${hoursDetail(s.scheduled)} × (${vcpu} × ${usd(prices.fargateVcpuHour[s.architecture])} + ${gb} × ${usd(prices.fargateGbHour[s.architecture])})${s.spotShare > 0 ? ` × (${round(1 - s.spotShare, 3)} + ${round(s.spotShare, 3)} × Spot ${prices.fargateSpotFactor})` : ''}`,
       monthly,
       estimatedPrice:
         isEstimate(ctx.prices, 'fargateVcpuHour') ||
@@ -321,12 +327,12 @@ const ec2Instance: Pricer = (instances, ctx) => {
       continue;
     }
     // Office hours: a stopped instance bills no instance hours (its volume is billed all the same).
-    const uptime = instanceUptime(i, ctx.stack.template, HOURS_PER_MONTH);
+    const scheduled = instanceOfficeHours(i, ctx.stack.template, HOURS_PER_MONTH);
     ctx.add({
-      item: `${isNat ? 'NAT instance' : 'EC2 instance'} ${type}${officeHours(uptime)}`,
+      item: `${isNat ? 'NAT instance' : 'EC2 instance'} ${type}${officeHours(scheduled)}`,
       resourceType: 'AWS::EC2::Instance',
-      ...(uptime
-        ? { monthly: price * uptime.hours, detail: `1 × ${hoursDetail(uptime)} × ${usd(price)}/h` }
+      ...(scheduled
+        ? { monthly: price * scheduled.hours, detail: `1 × ${hoursDetail(scheduled)} × ${usd(price)}/h` }
         : hourly(ctx, 1, price)),
       estimatedPrice: isEstimate(ctx.prices, `ec2Hour.${type}`),
     });
@@ -390,13 +396,17 @@ export function publicIpv4Count(template: Template): { count: number; parts: str
   for (const i of resourcesOf(template, 'AWS::EC2::Instance')) {
     const nics = (i.Properties?.NetworkInterfaces ?? []) as { AssociatePublicIpAddress?: unknown }[];
     if (nics.some((n) => n.AssociatePublicIpAddress === true || n.AssociatePublicIpAddress === 'true')) {
-      const uptime = instanceUptime(i, template, HOURS_PER_MONTH);
-      add(1, `1 instance${officeHours(uptime)}`, uptime?.hours);
+      const scheduled = instanceOfficeHours(i, template, HOURS_PER_MONTH);
+      add(1, `1 instance${officeHours(scheduled)}`, scheduled?.hours);
     }
   }
   for (const s of ecsServices(template)) {
     if (s.publicIp && s.tasks > 0) {
-      add(s.tasks, `${s.tasks} public task IP${s.tasks === 1 ? '' : 's'}${officeHours(s.uptime)}`, s.hours);
+      add(
+        s.tasks,
+        `${s.tasks} public task IP${s.tasks === 1 ? '' : 's'}${officeHours(s.scheduled)}`,
+        s.hours,
+      );
     }
   }
   return { count: hours.length, parts, hours };
@@ -415,12 +425,12 @@ const rdsInstance: Pricer = (instances, ctx) => {
       continue;
     }
     // Office hours: a stopped instance bills no instance hours; its storage (next line) is billed all month.
-    const uptime = instanceUptime(db, ctx.stack.template, HOURS_PER_MONTH);
+    const scheduled = instanceOfficeHours(db, ctx.stack.template, HOURS_PER_MONTH);
     ctx.add({
-      item: `RDS PostgreSQL ${cls}${multiAz ? ' Multi-AZ' : ' single-AZ'}${officeHours(uptime)}`,
+      item: `RDS PostgreSQL ${cls}${multiAz ? ' Multi-AZ' : ' single-AZ'}${officeHours(scheduled)}`,
       resourceType: 'AWS::RDS::DBInstance',
-      detail: `${hoursDetail(uptime)} × ${usd(price)}/h${multiAz ? ` × ${factor} (Multi-AZ)` : ''}`,
-      monthly: price * factor * (uptime ? uptime.hours : ctx.prices.hoursPerMonth),
+      detail: `${hoursDetail(scheduled)} × ${usd(price)}/h${multiAz ? ` × ${factor} (Multi-AZ)` : ''}`,
+      monthly: price * factor * (scheduled ? scheduled.hours : ctx.prices.hoursPerMonth),
       estimatedPrice: isEstimate(ctx.prices, `rdsPostgresHour.${cls}`),
     });
     const gb = numberOf(db.Properties?.AllocatedStorage) ?? 20;

@@ -22,7 +22,7 @@ interface Edge {
 }
 
 /** What a resource's schedule adds up to in a month. */
-export interface Uptime {
+export interface OfficeHoursUse {
   /** Hours a month the resource runs (at its highest level), of `hoursPerMonth`. */
   readonly hours: number;
   /** The level while it runs: tasks for a service, 1 for an instance. */
@@ -74,7 +74,11 @@ export function weeklyLevels(edges: readonly Edge[]): Map<number, number> {
   return spent;
 }
 
-function uptimeOf(edges: Edge[], timezone: string | undefined, hoursPerMonth: number): Uptime | undefined {
+function officeHoursOf(
+  edges: Edge[],
+  timezone: string | undefined,
+  hoursPerMonth: number,
+): OfficeHoursUse | undefined {
   if (edges.length === 0 || edges.some((e) => e.minutes.length === 0)) return undefined;
   const spent = weeklyLevels(edges);
   const running = [...spent].filter(([level]) => level > 0);
@@ -111,11 +115,11 @@ export function scalableTargetOf(service: NamedResource, template: Template): Na
  * sets the task count to its minimum capacity (a `Fn::If` reads as its first branch, the state
  * once an image is released, as everywhere in the model). Undefined: no schedule (always on).
  */
-export function serviceUptime(
+export function serviceOfficeHours(
   service: NamedResource,
   template: Template,
   hoursPerMonth: number,
-): Uptime | undefined {
+): OfficeHoursUse | undefined {
   const target = scalableTargetOf(service, template);
   const actions = (target?.Properties?.ScheduledActions ?? []) as {
     Schedule?: unknown;
@@ -129,7 +133,7 @@ export function serviceUptime(
     edges.push({ cron: a.Schedule, minutes: cronMinutesOfWeek(a.Schedule) ?? [], level: min });
   }
   const zone = actions.map((a) => a.Timezone).find((z): z is string => typeof z === 'string');
-  return uptimeOf(edges, zone, hoursPerMonth);
+  return officeHoursOf(edges, zone, hoursPerMonth);
 }
 
 /**
@@ -137,11 +141,11 @@ export function serviceUptime(
  * starts or stops it (`aws-sdk:rds:startDBInstance`, `aws-sdk:ec2:stopInstances`, ...) with an
  * input that names it. Undefined: no schedule (always on).
  */
-export function instanceUptime(
+export function instanceOfficeHours(
   instance: NamedResource,
   template: Template,
   hoursPerMonth: number,
-): Uptime | undefined {
+): OfficeHoursUse | undefined {
   const actions =
     instance.Type === 'AWS::RDS::DBInstance'
       ? { start: 'aws-sdk:rds:startDBInstance', stop: 'aws-sdk:rds:stopDBInstance' }
@@ -159,10 +163,10 @@ export function instanceUptime(
     const tz = s.Properties?.ScheduleExpressionTimezone;
     if (typeof tz === 'string') zone = tz;
   }
-  return uptimeOf(edges, zone, hoursPerMonth);
+  return officeHoursOf(edges, zone, hoursPerMonth);
 }
 
 /** `217.3 h of 730` */
-export function hoursOf(uptime: Uptime, hoursPerMonth: number): string {
-  return `${uptime.hours.toFixed(1)} h of ${hoursPerMonth}`;
+export function hoursOf(scheduled: OfficeHoursUse, hoursPerMonth: number): string {
+  return `${scheduled.hours.toFixed(1)} h of ${hoursPerMonth}`;
 }

@@ -1,5 +1,5 @@
-import { isPreviewName, resolveRegistry, type SlipwayConfig } from '@slipway/config';
-import { PARAMETERS, parameterName } from '@slipway/infra';
+import { resolveRegistry, type SlipwayConfig } from '@slipway/config';
+import { PARAMETERS, parameterName, type TargetKind } from '@slipway/config/contract';
 import type { AwsApis, AwsFactory } from '../aws/api.ts';
 import type { Deployer } from '../aws/toolkit.ts';
 import { CliError } from '../errors.ts';
@@ -8,8 +8,8 @@ import { call, onlineTarget } from '../online.ts';
 import { nagFindings } from '../policy/checks.ts';
 import { accountLevelStacks, type StackInfo, type Synthesized, stacksOf } from '../synth/synthesize.ts';
 import { inProgress, trafficChanges } from './guards.ts';
+import { startOfficeHoursEarly } from './office-hours.ts';
 import { findImage, recordRelease, registryApis } from './release.ts';
-import { wakeEnvironment } from './wake.ts';
 
 /** Everything `deploy` touches from outside, injectable for tests. */
 export interface DeployDeps {
@@ -43,12 +43,11 @@ export interface DeployOutcome {
  * dependency order. A pull-request preview deploys its own stack only: the shared ones belong to
  * its base environment's pipeline, and the preview's role may touch `<app>-pr-*` stacks alone.
  */
-export function deployStacks(synthesized: Synthesized, environment: string): StackInfo[] {
+export function deployStacks(synthesized: Synthesized, environment: string, kind: TargetKind): StackInfo[] {
   const own = stacksOf(synthesized, environment);
   const account = own[0]?.account;
-  const shared = isPreviewName(environment)
-    ? []
-    : accountLevelStacks(synthesized).filter((s) => s.account === account);
+  const shared =
+    kind === 'preview' ? [] : accountLevelStacks(synthesized).filter((s) => s.account === account);
   const names = new Set([...own, ...shared].map((s) => s.stackName));
   return synthesized.stacks.filter((s) => names.has(s.stackName));
 }
@@ -72,7 +71,7 @@ export async function deployEnvironment(
 
   io.progress.start(`Synthesizing ${name}`);
   const synthesized = deps.synth(config, name);
-  const stacks = deployStacks(synthesized, name);
+  const stacks = deployStacks(synthesized, name, target.kind);
   const nag = nagFindings(synthesized.outdir, stacks);
   if (nag.length > 0) {
     io.progress.fail(`cdk-nag: ${nag.length} finding(s)`);
@@ -177,15 +176,15 @@ export async function deployEnvironment(
 
   // Outside office hours the NAT instance and the database are stopped and the services held at
   // zero: start them first, or the new tasks could not pull, migrate or pass the checks.
-  if (env.uptime) {
+  if (env.officeHours) {
     io.progress.start(
-      `Checking ${name}'s office hours (${env.uptime.days} ${env.uptime.start}-${env.uptime.stop} ${env.uptime.timezone})`,
+      `Checking ${name}'s office hours (${env.officeHours.days} ${env.officeHours.start}-${env.officeHours.stop} ${env.officeHours.timezone})`,
     );
-    const { woken } = await wakeEnvironment(env, target.aws, io, { command, sleep: deps.sleep });
+    const { woken } = await startOfficeHoursEarly(env, target.aws, io, { command, sleep: deps.sleep });
     io.progress.succeed(
       woken.length > 0
-        ? `Woke ${name} outside its office hours: ${woken.join(', ')} (it sleeps again at the next scheduled stop)`
-        : `${name} is awake`,
+        ? `Started ${name}'s office hours early: ${woken.join(', ')} (they end at the next scheduled stop)`
+        : `${name} is running (inside its office hours, or started by hand)`,
     );
   }
 

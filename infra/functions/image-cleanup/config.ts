@@ -2,6 +2,7 @@
  * Configuration of the image-cleanup function, read from environment variables at cold start.
  * Defaults live in {@link IMAGE_CLEANUP_DEFAULTS}; every problem is reported at once.
  */
+import { METRIC_NAMESPACES } from '@slipway/config/contract';
 import { type Env, EnvReader } from '../shared/config.ts';
 
 export interface EcsServiceTarget {
@@ -42,13 +43,13 @@ export interface ImageCleanupConfig {
 }
 
 export const IMAGE_CLEANUP_DEFAULTS = {
-  /** days; seed 002: "delete images older than two months". */
+  /** days: images older than two months are deleted unless something protects them. */
   maxAgeDays: 60,
   protectedTagPatterns: ['latest', '*-latest', 'deployed-*', 'rollback-*'],
   dryRun: false,
   ecsServices: [] as EcsServiceTarget[],
   ecsClusters: [] as EcsClusterTarget[],
-  metricNamespace: 'Slipway/ImageCleanup',
+  metricNamespace: METRIC_NAMESPACES.imageCleanup,
 } as const;
 
 // ECR repository names: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html

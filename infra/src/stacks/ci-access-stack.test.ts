@@ -1,5 +1,5 @@
 /*
- * CI access (issue #8), over the shipped config (dev+test in 111111111111, staging in
+ * CI access, over the shipped config (dev+test in 111111111111, staging in
  * 222222222222, prod in 333333333333, registry in dev's account) and variants:
  *   - one stack per account, in the account's home region, named <app>-ci-access; none without `github`
  *   - the GitHub OIDC provider (issuer, audience sts.amazonaws.com), or an imported one
@@ -11,7 +11,7 @@
  *     deploy roles (and no one else) may assume it, and they hold sts:AssumeRole on it
  *   - no wildcard principal, no wildcard or StringLike subject anywhere
  *   - previews: the `preview` GitHub Environment may deploy, scoped to <app>-pr-* resources
- *   - office hours: where an environment has `uptime` (dev), the deploy role may wake it (start its
+ *   - office hours: where an environment has `officeHours` (dev), the deploy role may wake it (start its
  *     NAT instance and database by stack-name tag, scale its and its previews' services); elsewhere not
  *   - invalid props fail with the prop named
  */
@@ -201,7 +201,7 @@ describe('CI access stacks of the shipped config', () => {
     const sid = (id: string) => statements.find((x) => x.Sid === id);
     const instances = sid('WakeOfficeHoursInstances');
     expect(instances?.Action).toEqual(['ec2:StartInstances', 'rds:StartDBInstance']);
-    // dev has uptime, test (same account) does not: only dev's network and data stacks qualify.
+    // dev has office hours, test (same account) does not: only dev's network and data stacks qualify.
     expect(instances?.Condition).toEqual({
       StringEquals: {
         'aws:ResourceTag/aws:cloudformation:stack-name': ['slipway-dev-network', 'slipway-dev-data'],

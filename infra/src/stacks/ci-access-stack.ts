@@ -1,8 +1,8 @@
 import type { ResolvedRegistry, SlipwayConfig } from '@slipway/config';
+import { ciAccessStackId, ciAccessStackName, type GitHubRepository } from '@slipway/config/contract';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CiAccess, type CiAccessEnvironment } from '../constructs/ci-access/ci-access.ts';
-import { ciAccessStackId, ciAccessStackName, type GitHubRepository } from '../constructs/ci-access/names.ts';
 
 export interface CiAccessStackProps extends StackProps {
   /** App name (role and resource prefix). */
@@ -20,7 +20,7 @@ export interface CiAccessStackProps extends StackProps {
   /** Region of pull-request previews in this account, if they are deployed here. */
   readonly previewRegion?: string;
   /** Previews inherit office hours from their base environment. */
-  readonly previewUptime?: boolean;
+  readonly previewOfficeHours?: boolean;
 }
 
 /**
@@ -40,7 +40,7 @@ export class CiAccessStack extends Stack {
       environments: props.environments,
       planBranches: props.planBranches,
       previewRegion: props.previewRegion,
-      previewUptime: props.previewUptime,
+      previewOfficeHours: props.previewOfficeHours,
       registry: {
         account: props.registry.account,
         region: props.registry.region,
@@ -94,11 +94,11 @@ export function addCiAccessStacks(
         github,
         environments: all
           .filter(([, e]) => e.account === home.account)
-          .map(([name, e]) => ({ name, region: e.region, uptime: e.uptime !== undefined })),
+          .map(([name, e]) => ({ name, region: e.region, officeHours: e.officeHours !== undefined })),
         planBranches: branches,
         registry,
         previewRegion: base?.account === home.account ? base.region : undefined,
-        previewUptime: base?.account === home.account && base.uptime !== undefined,
+        previewOfficeHours: base?.account === home.account && base.officeHours !== undefined,
         push:
           home.account === registry.account
             ? {

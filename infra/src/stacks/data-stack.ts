@@ -1,11 +1,11 @@
 import type { ResolvedEnvironment } from '@slipway/config';
+import { PARAMETERS } from '@slipway/config/contract';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { PostgresDatabase } from '../constructs/database/postgres-database.ts';
 import { ImportedNetwork } from '../constructs/network/imported-network.ts';
+import { OfficeHours } from '../constructs/office-hours/index.ts';
 import { writeParameter } from '../constructs/parameters/index.ts';
-import { OfficeHours } from '../constructs/schedule/index.ts';
-import { PARAMETERS } from '../names.ts';
 
 export interface DataStackProps extends StackProps {
   /** The environment, with every default applied; it must have a database. */
@@ -58,8 +58,8 @@ export class DataStack extends Stack {
 
     // Office hours: the instance stops outside them (its storage stays, and is billed). RDS starts
     // a stopped instance by itself after seven days; any weekly schedule starts it sooner.
-    if (env.uptime) {
-      new OfficeHours(this, 'OfficeHours', { ...env.uptime, databases: [instance], label: env.prefix });
+    if (env.officeHours) {
+      new OfficeHours(this, 'OfficeHours', { ...env.officeHours, databases: [instance], label: env.prefix });
     }
   }
 }

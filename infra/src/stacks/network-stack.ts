@@ -1,12 +1,12 @@
 import type { ResolvedEnvironment } from '@slipway/config';
+import { PARAMETERS, parameterName, type SubnetKind } from '@slipway/config/contract';
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import type { Construct } from 'constructs';
 import { SlipwayVpc } from '../constructs/network/slipway-vpc.ts';
+import { OfficeHours } from '../constructs/office-hours/index.ts';
 import { writeParameter } from '../constructs/parameters/index.ts';
 import { ImageTagParameter } from '../constructs/release/image-tag-parameter.ts';
-import { OfficeHours } from '../constructs/schedule/index.ts';
-import { PARAMETERS, parameterName, type SubnetKind } from '../names.ts';
 
 export interface NetworkStackProps extends StackProps {
   /** The environment, with every default applied. */
@@ -14,7 +14,7 @@ export interface NetworkStackProps extends StackProps {
 }
 
 /**
- * The core layer (seed 002): VPC, subnets, NAT, flow logs, the private DNS namespace, and the
+ * The core layer: VPC, subnets, NAT, flow logs, the private DNS namespace, and the
  * environment's release parameter. Changes rarely; every later layer reads it through SSM.
  */
 export class NetworkStack extends Stack {
@@ -34,7 +34,7 @@ export class NetworkStack extends Stack {
     });
     const vpc = this.network.vpc;
 
-    // Services resolve each other as <name>.<env>.internal (seed 002: private hosted zones).
+    // Services resolve each other as <name>.<env>.internal (a private namespace: no public DNS).
     this.namespace = new servicediscovery.PrivateDnsNamespace(this, 'Namespace', {
       name: `${env.name}.internal`,
       vpc,
@@ -71,9 +71,9 @@ export class NetworkStack extends Stack {
     // Office hours: the NAT instance stops outside them. Its public IPv4 address is auto-assigned
     // (not an Elastic IP), so it is released while stopped and billed only while running; the
     // private subnets' route to the instance is a blackhole meanwhile, which nothing needs then.
-    if (env.uptime && this.network.natInstances.length > 0) {
+    if (env.officeHours && this.network.natInstances.length > 0) {
       new OfficeHours(this, 'OfficeHours', {
-        ...env.uptime,
+        ...env.officeHours,
         instances: this.network.natInstances,
         label: env.prefix,
       });

@@ -1,4 +1,5 @@
 import type { ResolvedEnvironment } from '@slipway/config';
+import { PARAMETERS } from '@slipway/config/contract';
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -14,10 +15,9 @@ import {
   ServiceDashboard,
 } from '../constructs/monitoring/index.ts';
 import { ImportedNetwork } from '../constructs/network/imported-network.ts';
+import { OfficeHours, type ScheduledService } from '../constructs/office-hours/index.ts';
 import { readParameter, writeParameter } from '../constructs/parameters/index.ts';
 import { PgAdminService } from '../constructs/pgadmin/index.ts';
-import { OfficeHours, type ScheduledService } from '../constructs/schedule/index.ts';
-import { PARAMETERS } from '../names.ts';
 
 export interface ObservabilityStackProps extends StackProps {
   /** The environment, with every default applied. */
@@ -157,7 +157,7 @@ export class ObservabilityStack extends Stack {
 
     // Office hours: the tools' single tasks stop with the service. Each gets a scalable target
     // (one task at most, so SQLite keeps one writer) for the scheduled actions to act on.
-    if (env.uptime) {
+    if (env.officeHours) {
       const tools = [
         { name: 'Grafana', tool: this.grafana?.tool },
         { name: 'PgAdmin', tool: this.pgadmin?.tool },
@@ -174,7 +174,7 @@ export class ObservabilityStack extends Stack {
             ]
           : [],
       );
-      new OfficeHours(this, 'OfficeHours', { ...env.uptime, services, label: env.prefix });
+      new OfficeHours(this, 'OfficeHours', { ...env.officeHours, services, label: env.prefix });
     }
   }
 

@@ -1,11 +1,11 @@
 /*
- * Office hours wired through the stacks, from each environment's resolved `uptime` (never its name):
+ * Office hours wired through the stacks, from each environment's resolved `officeHours` (never its name):
  *   - dev (MON-FRI 08:00-18:00 Europe/London in the shipped config): the NAT instance and the
  *     database start at 07:50 and stop at 18:05; the web service and Grafana scale up at 08:00 and
  *     to zero at 18:00, the web service to zero at the start too until the first image is released
  *   - the NAT instance's id is published for `slipway deploy`, which wakes a sleeping environment
- *   - test, staging and prod (no uptime) get no schedule of any kind
- *   - a NAT gateway environment with uptime schedules no EC2 instance; pgAdmin is scheduled with Grafana
+ *   - test, staging and prod (no office hours) get no schedule of any kind
+ *   - a NAT gateway environment with office hours schedules no EC2 instance; pgAdmin is scheduled with Grafana
  *   - a pull-request preview inherits its base's office hours
  */
 import type { Stack } from 'aws-cdk-lib';
@@ -139,13 +139,16 @@ describe('office hours in the shipped dev environment', () => {
     });
   });
 
-  it.each(['test', 'staging', 'prod'])('leaves %s (no uptime) always on: no schedule anywhere', (env) => {
-    const t = templates(shipped, env);
-    for (const template of Object.values(t)) {
-      template?.resourceCountIs('AWS::Scheduler::Schedule', 0);
-      expect(scheduledActions(template)).toEqual([]);
-    }
-  });
+  it.each(['test', 'staging', 'prod'])(
+    'leaves %s (no office hours) always on: no schedule anywhere',
+    (env) => {
+      const t = templates(shipped, env);
+      for (const template of Object.values(t)) {
+        template?.resourceCountIs('AWS::Scheduler::Schedule', 0);
+        expect(scheduledActions(template)).toEqual([]);
+      }
+    },
+  );
 });
 
 describe('office hours in other shapes', () => {
@@ -153,7 +156,12 @@ describe('office hours in other shapes', () => {
     const config = await configVariant((c) => {
       const staging = c.environments.staging;
       if (!staging) throw new Error('staging missing');
-      staging.uptime = { days: 'MON-FRI', start: '07:00', stop: '19:30', timezone: 'Africa/Johannesburg' };
+      staging.officeHours = {
+        days: 'MON-FRI',
+        start: '07:00',
+        stop: '19:30',
+        timezone: 'Africa/Johannesburg',
+      };
       staging.pgadmin = { enabled: true };
     });
     const s = synth(config, { environments: ['staging'] });

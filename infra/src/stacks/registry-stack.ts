@@ -4,12 +4,12 @@ import {
   resolveEnvironment,
   type SlipwayConfig,
 } from '@slipway/config';
+import { ciRoleArn, registryStackName } from '@slipway/config/contract';
 import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ciRoleArn } from '../constructs/ci-access/names.ts';
 import { ImageCleanup } from '../constructs/registry/image-cleanup.ts';
 import { ImageRepository } from '../constructs/registry/image-repository.ts';
-import { imageCleanupFunctionName, registryStackName } from '../constructs/registry/tags.ts';
+import { imageCleanupFunctionName } from '../constructs/registry/tags.ts';
 
 export interface RegistryStackProps extends StackProps {
   /** Where the repository lives and how it is kept (`resolveRegistry(config)`). */

@@ -3,6 +3,7 @@
  *   - cluster with Container Insights; Fargate capacity per config (dev Spot, prod on-demand base 1 + Spot)
  *   - tasks in private subnets without public IP; read-only root filesystem with a writable /tmp
  *   - database credentials only as ECS secrets; no secret-looking names among plain variables
+ *   - every container variable name appears once, and each one Slipway sets is reserved in the contract
  *   - security groups: ALB 80 from the internet; tasks only from the ALB on the container port;
  *     the database admits the task security group on 5432
  *   - fast target group health checks, 30 s deregistration, circuit breaker with rollback, 100/200
@@ -10,6 +11,8 @@
  *   - the image tag comes from SSM at deploy time; with the bootstrap tag the service runs 0 tasks
  *   - HTTPS with an HTTP redirect when a domain and certificate are configured
  */
+
+import { isReservedVariable, userVariableNames } from '@slipway/config/contract';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -94,6 +97,21 @@ describe.each(ENVIRONMENTS)('%s service', (env) => {
     expect(names).toEqual(
       expect.arrayContaining(['APP_ENV', 'PORT', 'GIT_SHA', 'DB_SSL', 'SHUTDOWN_TIMEOUT_MS']),
     );
+  });
+
+  it('gives the container each variable name once, plain and secret together', () => {
+    const def = container(env);
+    const names = [...def.Environment, ...def.Secrets].map((e) => e.Name);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  });
+
+  it("sets no variable the contract does not reserve, besides the user's own", async () => {
+    const def = container(env);
+    const user = new Set(userVariableNames((await shippedConfig()).app));
+    const unreserved = [...def.Environment, ...def.Secrets]
+      .map((e) => e.Name)
+      .filter((n) => !user.has(n) && !isReservedVariable(n));
+    expect(unreserved).toEqual([]);
   });
 
   it("gives the task the RDS secret's ARN and read access to it, for password rotation", () => {
@@ -328,6 +346,8 @@ describe('configuration variants', () => {
       s.Name,
       JSON.stringify(s.ValueFrom),
     ]);
+    const names = secrets?.map(([name]) => name) ?? [];
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
     expect(secrets).toEqual(
       expect.arrayContaining([
         ['STRIPE_KEY', expect.stringMatching(/secret:prod\/stripe:apiKey::/)],

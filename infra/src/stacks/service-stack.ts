@@ -1,5 +1,6 @@
 import type { AppConfig, ResolvedEnvironment, ResolvedRegistry } from '@slipway/config';
 import { capacityProviderStrategy } from '@slipway/config';
+import { CONTAINER_VARIABLES, PARAMETERS, parameterName } from '@slipway/config/contract';
 import { CfnCondition, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -9,13 +10,12 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { DeploymentSafety } from '../constructs/deployment/deployment-safety.ts';
 import { ImportedNetwork } from '../constructs/network/imported-network.ts';
+import { OfficeHours } from '../constructs/office-hours/index.ts';
 import { readParameter, writeParameter } from '../constructs/parameters/index.ts';
 import { BOOTSTRAP_IMAGE_TAG } from '../constructs/release/image-tag-parameter.ts';
-import { OfficeHours } from '../constructs/schedule/index.ts';
 import { PublicLoadBalancer } from '../constructs/service/public-load-balancer.ts';
 import { WebService } from '../constructs/service/web-service.ts';
 import { WebAcl } from '../constructs/waf/index.ts';
-import { PARAMETERS, parameterName } from '../names.ts';
 
 export interface ServiceStackProps extends StackProps {
   /** The environment, with every default applied. */
@@ -72,10 +72,10 @@ export class ServiceStack extends Stack {
     const secrets: Record<string, ecs.Secret> = {};
     const environment: Record<string, string> = {
       ...app.environment,
-      APP_ENV: env.name,
-      AWS_REGION: this.region,
+      [CONTAINER_VARIABLES.APP_ENV]: env.name,
+      [CONTAINER_VARIABLES.AWS_REGION]: this.region,
       // The tag is the commit sha the pipeline built; /info reports it and smoke tests compare it.
-      GIT_SHA: tag,
+      [CONTAINER_VARIABLES.GIT_SHA]: tag,
     };
     let dbSecret: secretsmanager.ISecret | undefined;
     if (env.database) {
@@ -86,25 +86,25 @@ export class ServiceStack extends Stack {
       );
       // Discrete variables from the RDS secret's JSON fields: never plain values in the task definition.
       for (const [variable, field] of [
-        ['DB_HOST', 'host'],
-        ['DB_PORT', 'port'],
-        ['DB_NAME', 'dbname'],
-        ['DB_USER', 'username'],
-        ['DB_PASSWORD', 'password'],
+        [CONTAINER_VARIABLES.DB_HOST, 'host'],
+        [CONTAINER_VARIABLES.DB_PORT, 'port'],
+        [CONTAINER_VARIABLES.DB_NAME, 'dbname'],
+        [CONTAINER_VARIABLES.DB_USER, 'username'],
+        [CONTAINER_VARIABLES.DB_PASSWORD, 'password'],
       ] as const) {
         secrets[variable] = ecs.Secret.fromSecretsManager(dbSecret, field);
       }
-      environment.DB_SSL = 'require';
+      environment[CONTAINER_VARIABLES.DB_SSL] = 'require';
       // Not the secret, its ARN: with rotation on, the service re-reads the password at new logins
       // (app/src/db/secret-password.ts) instead of failing until the task is replaced.
-      environment.DB_SECRET_ARN = dbSecret.secretArn;
+      environment[CONTAINER_VARIABLES.DB_SECRET_ARN] = dbSecret.secretArn;
       // Rolling deployments have no lifecycle hooks: the tasks migrate at start (an advisory lock
       // makes concurrent starts apply each migration once). Other strategies migrate in a hook.
-      environment.MIGRATE_ON_START = String(env.deploy.migrate && !nativeDeploy);
+      environment[CONTAINER_VARIABLES.MIGRATE_ON_START] = String(env.deploy.migrate && !nativeDeploy);
     } else {
       // No RDS (app.database false, or a pull-request preview): the service's embedded PostgreSQL,
       // in memory, since a task's disk is gone when the task is.
-      environment.DB_EMBEDDED = 'memory';
+      environment[CONTAINER_VARIABLES.DB_EMBEDDED] = 'memory';
     }
     for (const [variable, ref] of Object.entries(app.secrets)) {
       secrets[variable] = this.appSecret(variable, ref);
@@ -222,9 +222,9 @@ export class ServiceStack extends Stack {
 
     // Office hours: zero tasks outside them, the configured bounds inside (still zero before the
     // first image). The load balancer stays and answers 503 meanwhile.
-    if (env.uptime) {
+    if (env.officeHours) {
       new OfficeHours(this, 'OfficeHours', {
-        ...env.uptime,
+        ...env.officeHours,
         label: env.prefix,
         services: [
           {

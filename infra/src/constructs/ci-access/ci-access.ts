@@ -1,7 +1,3 @@
-import { Aws, Duration, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
-import { acknowledge } from '../../policy/index.ts';
 import {
   type BootstrapRoleKind,
   bootstrapRoleName,
@@ -12,7 +8,12 @@ import {
   type GitHubRepository,
   githubSubject,
   PREVIEW_GITHUB_ENVIRONMENT,
-} from './names.ts';
+  PREVIEW_NAME_GLOB,
+} from '@slipway/config/contract';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { acknowledge } from '../../policy/index.ts';
 
 /** One environment that lives in this account. */
 export interface CiAccessEnvironment {
@@ -21,11 +22,11 @@ export interface CiAccessEnvironment {
   /** Region the environment is deployed to (its CDK bootstrap roles live there). */
   readonly region: string;
   /**
-   * The environment sleeps outside office hours (`uptime`): the deploy role may then start its
+   * The environment sleeps outside office hours (`officeHours`): the deploy role may then start its
    * NAT instance and database and scale its services up, as `slipway deploy` does before deploying.
    * @default false
    */
-  readonly uptime?: boolean;
+  readonly officeHours?: boolean;
 }
 
 /** Where the image repository lives (possibly another account). */
@@ -83,7 +84,7 @@ export interface CiAccessProps {
    * scale their services up outside them.
    * @default false
    */
-  readonly previewUptime?: boolean;
+  readonly previewOfficeHours?: boolean;
   /** The image repository: the deploy role tags images there after a deploy. */
   readonly registry: CiAccessRegistry;
   /**
@@ -188,10 +189,10 @@ export class CiAccess extends Construct {
       const targets = environments.map((e) => ({ prefix: `${props.appName}-${e.name}`, ...e }));
       if (props.previewRegion) {
         targets.push({
-          name: 'pr-*',
-          prefix: `${props.appName}-pr-*`,
+          name: PREVIEW_NAME_GLOB,
+          prefix: `${props.appName}-${PREVIEW_NAME_GLOB}`,
           region: props.previewRegion,
-          uptime: props.previewUptime,
+          officeHours: props.previewOfficeHours,
         });
       }
       this.grantDeploy(this.deployRole, regions, targets, props);
@@ -316,7 +317,7 @@ export class CiAccess extends Construct {
   private grantDeploy(
     role: iam.Role,
     regions: string[],
-    targets: { name: string; prefix: string; region: string; uptime?: boolean }[],
+    targets: { name: string; prefix: string; region: string; officeHours?: boolean }[],
     props: CiAccessProps,
   ) {
     const app = this.appName;
@@ -489,7 +490,7 @@ export class CiAccess extends Construct {
       new iam.PolicyStatement({
         sid: 'UnprotectEnvironmentStacksForDestroy',
         actions: ['cloudformation:UpdateTerminationProtection'],
-        resources: stacks.filter((arn) => !arn.includes('-pr-*')),
+        resources: stacks.filter((arn) => !arn.includes(`-${PREVIEW_NAME_GLOB}`)),
       }),
     );
     role.addToPolicy(
@@ -517,9 +518,9 @@ export class CiAccess extends Construct {
    */
   private grantWake(
     role: iam.Role,
-    targets: { name: string; prefix: string; region: string; uptime?: boolean }[],
+    targets: { name: string; prefix: string; region: string; officeHours?: boolean }[],
   ) {
-    const sleepy = targets.filter((t) => t.uptime);
+    const sleepy = targets.filter((t) => t.officeHours);
     if (sleepy.length === 0) return [];
     const owned = sleepy.filter((t) => !t.prefix.includes('*')); // previews own no network or database
     const regions = unique(owned.map((t) => t.region));

@@ -6,4 +6,3 @@ export {
   type CiAccessRegistry,
   DRIFT_READ_ACTIONS,
 } from './ci-access.ts';
-export * from './names.ts';

@@ -1,3 +1,4 @@
+import { monitoringName } from '@slipway/config/contract';
 import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -135,7 +136,7 @@ export class DeploymentSafety extends Construct {
       const p99 = group.metrics.targetResponseTime({ period, statistic: 'p99' });
       return [
         new cloudwatch.Alarm(this, `${color}5xx`, {
-          alarmName: `${props.alarmPrefix}-rollback-${color}-5xx`,
+          alarmName: monitoringName(props.alarmPrefix, 'rollback-alarm', `${color}-5xx`),
           alarmDescription: `Rolls back a deployment whose ${color} target group answers more than ${props.rollbackOn5xxPercent}% 5xx`,
           metric: errorRate,
           threshold: props.rollbackOn5xxPercent,
@@ -145,7 +146,7 @@ export class DeploymentSafety extends Construct {
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }),
         new cloudwatch.Alarm(this, `${color}P99`, {
-          alarmName: `${props.alarmPrefix}-rollback-${color}-p99`,
+          alarmName: monitoringName(props.alarmPrefix, 'rollback-alarm', `${color}-p99`),
           alarmDescription: `Rolls back a deployment whose ${color} target group p99 exceeds ${props.rollbackOnP99Milliseconds} ms`,
           // TargetResponseTime is in seconds.
           metric: p99,

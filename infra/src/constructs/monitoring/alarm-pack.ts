@@ -1,4 +1,5 @@
 import type { ResolvedEnvironment } from '@slipway/config';
+import { monitoringName } from '@slipway/config/contract';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -8,7 +9,6 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { type MetricSpec, type MonitoredResources, metrics } from './metrics.ts';
-import { monitoringName } from './naming.ts';
 import { cloudWatchMetric } from './service-dashboard.ts';
 
 /** Thresholds per alarm, `false` for off: `resolveEnvironment(...).alarms` without the emails. */

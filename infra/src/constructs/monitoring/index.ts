@@ -1,3 +1,4 @@
+export { kebab, type MonitoringKind, monitoringName } from '@slipway/config/contract';
 export {
   ALARM_RULE_NAMES,
   AlarmPack,
@@ -13,5 +14,4 @@ export {
   type PanelSpec,
   type RowSpec,
 } from './metrics.ts';
-export { kebab, type MonitoringKind, monitoringName } from './naming.ts';
 export { cloudWatchMetric, ServiceDashboard, type ServiceDashboardProps } from './service-dashboard.ts';

@@ -4,11 +4,12 @@
  *   - the metric catalog: the database row exists only with a database; ids are unique per panel
  *   - AlarmPack and ServiceDashboard reject invalid props naming the prop
  */
+
+import { kebab, monitoringName } from '@slipway/config/contract';
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { AlarmPack } from './alarm-pack.ts';
 import { dashboardRows } from './metrics.ts';
-import { kebab, monitoringName } from './naming.ts';
 import { ServiceDashboard } from './service-dashboard.ts';
 
 const resources = {

@@ -1,9 +1,9 @@
 import type { ResolvedEnvironment } from '@slipway/config';
+import { PARAMETERS, type SubnetKind } from '@slipway/config/contract';
 import { Annotations, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
-import { PARAMETERS, type SubnetKind } from '../../names.ts';
 import { readParameter } from '../parameters/index.ts';
 
 export interface ImportedNetworkOptions {

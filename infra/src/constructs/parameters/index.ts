@@ -1,7 +1,7 @@
 import type { ResolvedEnvironment } from '@slipway/config';
+import { parameterName } from '@slipway/config/contract';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { parameterName } from '../../names.ts';
 
 type Env = Pick<ResolvedEnvironment, 'parameterPath'>;
 

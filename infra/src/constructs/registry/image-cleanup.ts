@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { METRIC_NAMESPACES, monitoringName } from '@slipway/config/contract';
 import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -35,7 +36,7 @@ export interface ImageCleanupProps {
    */
   readonly schedule?: string;
   /**
-   * Images pushed more than this many days ago are deleted unless protected (seed 002: two months).
+   * Images pushed more than this many days ago are deleted unless protected (two months by default: old builds only cost storage).
    * @default 60
    */
   readonly maxAgeDays?: number;
@@ -74,7 +75,7 @@ export interface ImageCleanupProps {
 }
 
 /** CloudWatch namespace of the function's EMF metrics (`Deleted`, `Kept`, `Protected`, `Errors`). */
-export const IMAGE_CLEANUP_METRIC_NAMESPACE = 'Slipway/ImageCleanup';
+export const IMAGE_CLEANUP_METRIC_NAMESPACE = METRIC_NAMESPACES.imageCleanup;
 
 const ENTRY = fileURLToPath(new URL('../../../functions/image-cleanup/index.ts', import.meta.url));
 const SCHEDULE = /^(rate|cron)\(.+\)$/;
@@ -182,7 +183,7 @@ export class ImageCleanup extends Construct {
       }),
     );
     this.topic = new sns.Topic(this, 'AlarmTopic', {
-      topicName: `${props.functionName}-alarms`,
+      topicName: monitoringName(props.functionName, 'topic'),
       displayName: `${props.functionName} alarms`,
       masterKey: key,
       enforceSSL: true,
@@ -191,7 +192,7 @@ export class ImageCleanup extends Construct {
       this.topic.addSubscription(new subscriptions.EmailSubscription(email));
     }
     this.alarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-      alarmName: `${props.functionName}-errors`,
+      alarmName: monitoringName(props.functionName, 'function-alarm', 'errors'),
       alarmDescription:
         'An image-cleanup run failed (partial deletion, ECS lookup, configuration or timeout): nothing is ' +
         'deleted silently. The run\'s "image-cleanup.summary" log line says why. Runbook: docs/images.md#when-the-cleanup-fails',

@@ -15,6 +15,5 @@ export {
   MUTABLE_TAG_PATTERNS,
   protectedTagPatterns,
   RELEASE_TAG_PATTERNS,
-  registryStackName,
   releaseTag,
 } from './tags.ts';

@@ -33,11 +33,6 @@ export function protectedTagPatterns(configured: readonly string[]): string[] {
   return [...new Set([...configured, ...RELEASE_TAG_PATTERNS])];
 }
 
-/** The registry stack: one per app, in the registry account and region. */
-export function registryStackName(appName: string): string {
-  return `${appName}-registry`;
-}
-
 /** The cleanup function's name, e.g. `slipway-image-cleanup` (for `aws lambda invoke`). */
 export function imageCleanupFunctionName(appName: string): string {
   return `${appName}-image-cleanup`;

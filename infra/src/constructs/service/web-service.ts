@@ -1,3 +1,4 @@
+import { CONTAINER_VARIABLES } from '@slipway/config/contract';
 import { type CfnCondition, Duration, Fn, RemovalPolicy, Token } from 'aws-cdk-lib';
 import type * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -205,8 +206,8 @@ export class WebService extends Construct {
       portMappings: [{ containerPort: props.port, name: 'http', appProtocol: ecs.AppProtocol.http }],
       environment: {
         ...props.environment,
-        PORT: String(props.port),
-        SHUTDOWN_TIMEOUT_MS: String(shutdownSeconds * 1000),
+        [CONTAINER_VARIABLES.PORT]: String(props.port),
+        [CONTAINER_VARIABLES.SHUTDOWN_TIMEOUT_MS]: String(shutdownSeconds * 1000),
       },
       secrets: props.secrets,
       stopTimeout: Duration.seconds(Math.min(shutdownSeconds + 5, 120)),

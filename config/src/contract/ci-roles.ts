@@ -1,9 +1,9 @@
 /*
  * The one place that names the CI roles, the GitHub OIDC claims they trust and the CDK bootstrap
  * roles the deploy and plan roles may assume. The CI access stack, the workflows' helper scripts
- * (`scripts/ci/`) and the docs all use these, so a role name cannot drift between them.
+ * (`scripts/ci/`), the CLI and the docs all use these, so a role name cannot drift between them.
  *
- * No CDK imports here: `scripts/` loads this file directly and stays fast.
+ * No CDK imports here: `scripts/` and the CLI load this file directly and stay fast.
  */
 
 /** GitHub's OIDC issuer for Actions, and the audience `aws-actions/configure-aws-credentials` asks for. */
@@ -31,16 +31,6 @@ export function ciRoleName(appName: string, kind: CiRoleKind): string {
 /** The ARN a workflow assumes, e.g. `arn:aws:iam::111111111111:role/slipway-ci-deploy`. */
 export function ciRoleArn(account: string, appName: string, kind: CiRoleKind, partition = 'aws'): string {
   return `arn:${partition}:iam::${account}:role/${ciRoleName(appName, kind)}`;
-}
-
-/** The CI access stack's name in every account (construct ids add the account: see `ciAccessStackId`). */
-export function ciAccessStackName(appName: string): string {
-  return `${appName}-ci-access`;
-}
-
-/** The CDK construct id (and `cdk deploy` selector) of one account's CI access stack. */
-export function ciAccessStackId(appName: string, account: string): string {
-  return `${ciAccessStackName(appName)}-${account}`;
 }
 
 export interface GitHubRepository {

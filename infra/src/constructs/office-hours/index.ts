@@ -1,6 +1,5 @@
 export {
   cronAt,
-  OFFICE_HOURS_ACTIONS,
   OfficeHours,
   type OfficeHoursCron,
   type OfficeHoursProps,

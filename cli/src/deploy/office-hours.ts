@@ -1,12 +1,12 @@
 import type { ResolvedEnvironment } from '@slipway/config';
-import { OFFICE_HOURS_ACTIONS, PARAMETERS, parameterName } from '@slipway/infra';
+import { OFFICE_HOURS_ACTIONS, PARAMETERS, parameterName } from '@slipway/config/contract';
 import type { AwsApis } from '../aws/api.ts';
 import { CliError } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { call } from '../online.ts';
 
 /*
- * Waking an environment that sleeps outside its office hours (`uptime`), before a deploy.
+ * Waking an environment that sleeps outside its office hours (`officeHours`), before a deploy.
  *
  * Outside hours the NAT instance and the RDS instance are stopped and the ECS services are held
  * at zero by their scheduled actions. A deploy then would fail: new tasks cannot pull their image
@@ -18,7 +18,7 @@ import { call } from '../online.ts';
  * hand; nothing is put back to sleep by the deploy.
  */
 
-export interface WakeOptions {
+export interface OfficeHoursStartOptions {
   readonly command: string;
   /** Waits between polls (injectable for tests). @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -28,7 +28,7 @@ export interface WakeOptions {
   readonly timeoutMs?: number;
 }
 
-export interface WakeResult {
+export interface OfficeHoursStartResult {
   /** What was asleep and has been started, e.g. `database app-dev-db`. */
   readonly woken: string[];
 }
@@ -40,15 +40,15 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /**
  * Starts whatever of the environment is asleep and waits for it. A no-op for an environment
- * without `uptime`, or before its first deploy (nothing to wake: the parameters are missing).
+ * without `officeHours`, or before its first deploy (nothing to wake: the parameters are missing).
  */
-export async function wakeEnvironment(
+export async function startOfficeHoursEarly(
   env: ResolvedEnvironment,
   aws: AwsApis,
   io: Io,
-  options: WakeOptions,
-): Promise<WakeResult> {
-  if (!env.uptime) return { woken: [] };
+  options: OfficeHoursStartOptions,
+): Promise<OfficeHoursStartResult> {
+  if (!env.officeHours) return { woken: [] };
   const sleep = options.sleep ?? defaultSleep;
   const pollMs = options.pollMs ?? 15_000;
   const polls = Math.max(1, Math.ceil((options.timeoutMs ?? 20 * 60_000) / pollMs));

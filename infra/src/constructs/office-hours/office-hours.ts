@@ -1,4 +1,5 @@
 import { expandDays, formatDays, minutesOfDay } from '@slipway/config';
+import { OFFICE_HOURS_ACTIONS } from '@slipway/config/contract';
 import { type CfnCondition, Duration, Fn, Stack, TimeZone, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -79,12 +80,6 @@ export interface OfficeHoursCron {
   readonly hour: string;
   readonly weekDay: string;
 }
-
-/**
- * Scheduled actions are named `<service name>` + these: `slipway deploy` finds a sleeping
- * service's office-hours bounds by the start action's name.
- */
-export const OFFICE_HOURS_ACTIONS = { start: 'OfficeHoursStart', stop: 'OfficeHoursStop' } as const;
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const DAY_FIELD =

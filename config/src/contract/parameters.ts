@@ -1,27 +1,11 @@
-import type { ResolvedEnvironment } from '@slipway/config';
-
-/**
- * The one naming function for stacks and cross-layer SSM parameters. Construct IDs and these
- * names are a contract from the first deploy on: renaming one replaces the resource.
+/*
+ * The SSM parameters one layer writes and later layers (and the CLI and the workflows) read,
+ * under `/<app>/<env>/`. Values are resolved by CloudFormation at deploy time, so no stack
+ * exports tie the layers together and each can be replaced on its own.
  */
-export type Layer = 'network' | 'data' | 'service' | 'observability';
 
-/** Stacks deployed once per AWS account (in its home region), not per environment. */
-export type AccountLayer = 'audit';
+export type SubnetKind = 'public' | 'private' | 'isolated';
 
-export function stackName(env: Pick<ResolvedEnvironment, 'prefix'>, layer: Layer): string {
-  return `${env.prefix}-${layer}`;
-}
-
-/** An account-level stack: `<app>-<layer>-<account>`, e.g. `slipway-audit-111111111111`. */
-export function accountStackName(appName: string, account: string, layer: AccountLayer): string {
-  return `${appName}-${layer}-${account}`;
-}
-
-/**
- * The SSM parameters one layer writes and later layers (and the CLI) read, under `/<app>/<env>/`
- * (seed 002). Values are resolved by CloudFormation at deploy time, so no stack exports exist.
- */
 export const PARAMETERS = {
   vpcId: 'network/vpc-id',
   vpcCidr: 'network/vpc-cidr',
@@ -57,9 +41,12 @@ export const PARAMETERS = {
   alarmTopicArn: 'service/alarm-topic-arn',
 } as const;
 
-export type SubnetKind = 'public' | 'private' | 'isolated';
+/** The root of an environment's parameters: `/<app>/<env>`. */
+export function parameterPath(appName: string, environment: string): string {
+  return `/${appName}/${environment}`;
+}
 
 /** Full SSM parameter name for an environment, e.g. `/slipway/dev/network/vpc-id`. */
-export function parameterName(env: Pick<ResolvedEnvironment, 'parameterPath'>, key: string): string {
+export function parameterName(env: { readonly parameterPath: string }, key: string): string {
   return `${env.parameterPath}/${key}`;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkTimeZone, expandDays, formatDays, minutesOfDay } from './uptime.ts';
+import { checkTimeZone, expandDays, formatDays, minutesOfDay } from './office-hours.ts';
 
-describe('uptime helpers', () => {
+describe('office-hours helpers', () => {
   it('expands cron day-of-week fields to day numbers (0 = SUN)', () => {
     expect(expandDays('MON-FRI')).toEqual([1, 2, 3, 4, 5]);
     expect(expandDays('SUN,TUE-SAT')).toEqual([0, 2, 3, 4, 5, 6]);

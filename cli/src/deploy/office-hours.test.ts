@@ -5,11 +5,12 @@
  *   - an awake dev: nothing is started, nothing rescaled
  *   - a database still stopping (the deploy came right after the stop) is waited for, then started
  *   - a database that never comes up → SW221 naming it, after the configured wait
- *   - an environment without uptime, or not deployed yet, is not touched
+ *   - an environment without office hours, or not deployed yet, is not touched
  *   - a pull-request preview wakes its base's NAT instance (it has no database) and its own services
  *   - `slipway deploy dev` wakes dev before CloudFormation runs, and says so
  */
-import { resolveEnvironment, resolvePreview, type SlipwayConfig } from '@slipway/config';
+import { resolveEnvironment, type SlipwayConfig } from '@slipway/config';
+import { resolveTarget } from '@slipway/config/contract';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ScalableTargetState } from '../aws/api.ts';
 import { deployCommand } from '../commands/deploy.ts';
@@ -19,7 +20,7 @@ import type { Synthesized } from '../synth/synthesize.ts';
 import { type FakeState, fakeAws, fakeState } from '../testing/fake-aws.ts';
 import { fakeDeployer } from '../testing/fake-deployer.ts';
 import { shippedAssembly, shippedConfig } from '../testing/fixtures.ts';
-import { wakeEnvironment } from './wake.ts';
+import { startOfficeHoursEarly } from './office-hours.ts';
 
 let config: SlipwayConfig;
 let synthesized: Synthesized;
@@ -79,7 +80,7 @@ describe('waking an environment before a deploy', () => {
   it('starts the NAT instance and the database, waits for them, then scales the services up', async () => {
     asleep();
     const { io } = captureIo();
-    const { woken } = await wakeEnvironment(dev(), fakeAws(state)('us-east-1'), io, options);
+    const { woken } = await startOfficeHoursEarly(dev(), fakeAws(state)('us-east-1'), io, options);
     expect(woken).toEqual([`NAT instance ${NAT}`, `database ${DB}`, 'service web', 'service grafana']);
     expect(state.instances.get(NAT)).toBe('running');
     expect(state.databases.get(DB)).toBe('available');
@@ -97,7 +98,12 @@ describe('waking an environment before a deploy', () => {
     state.instances.set(NAT, 'running');
     state.databases.set(DB, 'available');
     state.scalableTargets.set('service/slipway-dev/web', target('web', 1, 2, [1, 2]));
-    const { woken } = await wakeEnvironment(dev(), fakeAws(state)('us-east-1'), captureIo().io, options);
+    const { woken } = await startOfficeHoursEarly(
+      dev(),
+      fakeAws(state)('us-east-1'),
+      captureIo().io,
+      options,
+    );
     expect(woken).toEqual([]);
     expect(calls().filter((c) => /start|register/.test(c))).toEqual([]);
   });
@@ -105,7 +111,7 @@ describe('waking an environment before a deploy', () => {
   it('waits for a database that is still stopping, then starts it', async () => {
     asleep();
     state.databases.set(DB, 'stopping');
-    await wakeEnvironment(dev(), fakeAws(state)('us-east-1'), captureIo().io, options);
+    await startOfficeHoursEarly(dev(), fakeAws(state)('us-east-1'), captureIo().io, options);
     expect(calls().filter((c) => c.startsWith('rds.'))).toEqual([
       `rds.describe ${DB}`, // stopping
       `rds.describe ${DB}`, // stopped
@@ -118,9 +124,12 @@ describe('waking an environment before a deploy', () => {
   it('gives up with SW221 when the database does not come up', async () => {
     state.instances.set(NAT, 'running');
     state.databases.set(DB, 'backing-up');
-    const error = await wakeEnvironment(dev(), fakeAws(state)('us-east-1'), captureIo().io, options).catch(
-      (e: unknown) => e,
-    );
+    const error = await startOfficeHoursEarly(
+      dev(),
+      fakeAws(state)('us-east-1'),
+      captureIo().io,
+      options,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CliError);
     expect((error as CliError).code).toBe('SW221');
     expect((error as CliError).message).toContain(`database ${DB} did not become available within 10 s`);
@@ -128,12 +137,12 @@ describe('waking an environment before a deploy', () => {
 
   it('does nothing for an environment without office hours, or one not deployed yet', async () => {
     const test = resolveEnvironment('test', config.environments.test as never, config);
-    expect(await wakeEnvironment(test, fakeAws(state)('us-east-1'), captureIo().io, options)).toEqual({
+    expect(await startOfficeHoursEarly(test, fakeAws(state)('us-east-1'), captureIo().io, options)).toEqual({
       woken: [],
     });
     expect(state.calls).toEqual([]);
     state.parameters.clear();
-    expect(await wakeEnvironment(dev(), fakeAws(state)('us-east-1'), captureIo().io, options)).toEqual({
+    expect(await startOfficeHoursEarly(dev(), fakeAws(state)('us-east-1'), captureIo().io, options)).toEqual({
       woken: [],
     });
   });
@@ -145,8 +154,13 @@ describe('waking an environment before a deploy', () => {
       ...target('pr-7', 0, 0, [1, 1]),
       resourceId: 'service/slipway-pr-7/pr-7',
     });
-    const preview = resolvePreview('pr-7', config);
-    const { woken } = await wakeEnvironment(preview, fakeAws(state)('us-east-1'), captureIo().io, options);
+    const preview = resolveTarget(config, 'pr-7').environment;
+    const { woken } = await startOfficeHoursEarly(
+      preview,
+      fakeAws(state)('us-east-1'),
+      captureIo().io,
+      options,
+    );
     expect(woken).toEqual([`NAT instance ${NAT}`, 'service pr-7']);
     expect(state.databases.get(DB)).toBe('stopped'); // dev's database is not the preview's
     expect(state.scalableTargets.get('service/slipway-dev/web')).toMatchObject({ min: 0, max: 0 });
@@ -173,6 +187,6 @@ describe('waking an environment before a deploy', () => {
     });
     expect(databaseAtDeploy).toBe('available');
     expect(rec.deployed).toHaveLength(1);
-    expect(cap.progressLog.join('\n')).toContain('Woke dev outside its office hours');
+    expect(cap.progressLog.join('\n')).toContain("Started dev's office hours early");
   });
 });

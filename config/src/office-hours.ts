@@ -1,7 +1,7 @@
-import { WEEKDAYS } from './schema.ts';
+import { WEEKDAYS } from './schema/office-hours.ts';
 
 /*
- * Helpers for `uptime` (office hours), shared by validation, the CDK constructs that build the
+ * Helpers for `officeHours`, shared by validation, the CDK constructs that build the
  * schedules and the CLI.
  */
 

@@ -1,0 +1,40 @@
+/*
+ * The names every part of Slipway must agree on: stacks, SSM parameters, CI roles, alarms and
+ * metrics, office-hours actions, container variables, and the one resolution of an environment
+ * or preview name. No CDK, AWS SDK or zod imports, so the CLI's fast paths, the workflows'
+ * scripts and the service can load it cheaply (`@slipway/config/contract`).
+ */
+export {
+  type BootstrapRoleKind,
+  bootstrapRoleName,
+  CDK_DEFAULT_QUALIFIER,
+  CI_ROLE_KINDS,
+  type CiRoleKind,
+  ciRoleArn,
+  ciRoleName,
+  GITHUB_OIDC,
+  type GitHubRepository,
+  githubSubject,
+  PREVIEW_GITHUB_ENVIRONMENT,
+} from './ci-roles.ts';
+export {
+  CONTAINER_VARIABLES,
+  type ContainerVariable,
+  isReservedVariable,
+  RESERVED_VARIABLES,
+  userVariableNames,
+} from './container-variables.ts';
+export { kebab, METRIC_NAMESPACES, type MonitoringKind, monitoringName } from './monitoring.ts';
+export { OFFICE_HOURS_ACTIONS } from './office-hours.ts';
+export { PARAMETERS, parameterName, parameterPath, type SubnetKind } from './parameters.ts';
+export {
+  type AccountLayer,
+  accountStackName,
+  ciAccessStackId,
+  ciAccessStackName,
+  LAYERS,
+  type Layer,
+  registryStackName,
+  stackName,
+} from './stacks.ts';
+export { PREVIEW_NAME_GLOB, resolveTarget, type Target, TargetError, type TargetKind } from './target.ts';

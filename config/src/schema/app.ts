@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { appName, envVarName, secretRef } from './common.ts';
+
+export const imageSchema = z.union([
+  z.strictObject({
+    /** Build the image from a Dockerfile in this repository (the app pipeline builds and pushes it). */
+    build: z.strictObject({
+      /** Docker build context, relative to the repository root. @default '.' */
+      context: z.string().default('.'),
+      /** Dockerfile path, relative to the repository root. @default 'app/Dockerfile' */
+      dockerfile: z.string().default('app/Dockerfile'),
+    }),
+  }),
+  z.strictObject({
+    /** Run an image built elsewhere, e.g. `public.ecr.aws/org/api:1.4.2`. Slipway never builds or tags it. */
+    uri: z
+      .string()
+      .regex(/^[a-z0-9.-]+(:\d+)?\/[\w./-]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/, 'an image reference'),
+  }),
+]);
+
+export const appSchema = z.strictObject({
+  /** Name of the app; prefixes every stack (`<name>-<env>-<layer>`), SSM path and resource. */
+  name: appName,
+  /** The image to run. @default build from `app/Dockerfile` with the repository root as context */
+  image: imageSchema.prefault({ build: {} }),
+  /** Port the container listens on (the service reads `PORT`). @default 3000 */
+  port: z.number().int().min(1).max(65535).default(3000),
+  /** Liveness path used by the load balancer and the container health check. @default '/health' */
+  healthPath: z.string().regex(/^\//).default('/health'),
+  /** Readiness path (database reachable, migrations current) used by deploy smoke tests. @default '/ready' */
+  readyPath: z.string().regex(/^\//).default('/ready'),
+  /** Command that applies database migrations, run as a one-off task before new tasks take traffic. @default ['node', 'dist/main.js', 'migrate'] */
+  migrateCommand: z.array(z.string().min(1)).min(1).default(['node', 'dist/main.js', 'migrate']),
+  /** Default task CPU units for every environment (256 = 0.25 vCPU). @default 256 */
+  cpu: z.number().int().default(256),
+  /** Default task memory in MiB for every environment. @default 512 */
+  memoryMiB: z.number().int().default(512),
+  /** Seconds the service needs to finish in-flight requests after SIGTERM (it reads `SHUTDOWN_TIMEOUT_MS`). @default 10 */
+  shutdownSeconds: z.number().int().min(1).max(110).default(10),
+  /** Plain environment variables for the container. Secret-looking names are rejected: use `secrets`. @default {} */
+  environment: z.record(envVarName, z.string()).default({}),
+  /** Secrets injected by ECS from Secrets Manager or SSM (never plain environment variables). @default {} */
+  secrets: z.record(envVarName, secretRef).default({}),
+  /** The PostgreSQL database. `false` runs the service without RDS. */
+  database: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        /** Database name created in the instance. @default 'app' */
+        name: z
+          .string()
+          .regex(/^[a-z][a-z0-9_]{0,62}$/)
+          .default('app'),
+        /** PostgreSQL major version. @default '18' */
+        engineVersion: z.enum(['16', '17', '18']).default('18'),
+      }),
+    ])
+    .prefault({}),
+});

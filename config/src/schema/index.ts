@@ -1,0 +1,33 @@
+/*
+ * The schema of `slipway.config.ts`: the only source of its types (see `../types.ts`).
+ *
+ * Keys that have no default here are derived per environment from its `protected` flag by
+ * `../resolve.ts` (the defaults table `DEFAULTS`), so "safe for prod, cheap for dev" is data,
+ * not `if (env === 'prod')` branches. Cross-field rules (CIDR overlap, Fargate sizes, ranges
+ * that depend on each other) live in `../validate/`, which reports every error at once.
+ */
+
+import { z } from 'zod';
+import { auditSchema, githubSchema, previewsSchema, registrySchema } from './account.ts';
+import { appSchema } from './app.ts';
+import { environmentName } from './common.ts';
+
+export { FARGATE_CPU_UNITS } from '../fargate.ts';
+export { auditSchema, githubSchema, previewsSchema, registrySchema } from './account.ts';
+export { alarmsSchema } from './alarms.ts';
+export { appSchema, imageSchema } from './app.ts';
+export { accountId, appName, cidr, environmentName, region, secretRef } from './common.ts';
+export { deploySchema, deployStrategy } from './deploy.ts';
+export { capacitySchema, environmentSchema, natMode } from './environment.ts';
+export { officeHoursSchema, WEEKDAYS } from './office-hours.ts';
+
+export const configSchema = z.strictObject({
+  app: appSchema,
+  /** Deployment targets by name; the order is the promotion order. */
+  environments: z.record(environmentName, z.unknown()),
+  registry: registrySchema.prefault({}),
+  github: githubSchema.optional(),
+  audit: auditSchema.prefault({}),
+  /** Pull-request previews (the `preview` workflow). @default - no previews; `pr-<number>` names are refused */
+  previews: previewsSchema.optional(),
+});

@@ -1,0 +1,134 @@
+import type { ConfigError } from '../errors.ts';
+import { describeMemoryFor, FARGATE_CPU_UNITS, isValidFargateSize } from '../fargate.ts';
+import type { ResolvedEnvironment } from '../resolve.ts';
+import type { EnvironmentConfig } from '../types.ts';
+import { err } from './util.ts';
+
+/* Rules on one environment's resolved settings: Fargate sizes, task counts, the database, references. */
+
+/** Task sizes of the service and of the enabled tools, and the task counts. */
+export function sizeErrors(r: ResolvedEnvironment, at: (key: string) => string): ConfigError[] {
+  const errors: ConfigError[] = [];
+  const { cpu, memoryMiB, minTasks, maxTasks } = r.service;
+
+  if (!FARGATE_CPU_UNITS.includes(cpu)) {
+    errors.push(
+      err(at('service.cpu'), 'SW110', `got ${cpu}; Fargate allows ${FARGATE_CPU_UNITS.join(', ')} CPU units`),
+    );
+  } else if (!isValidFargateSize(cpu, memoryMiB)) {
+    errors.push(
+      err(
+        at('service.memoryMiB'),
+        'SW110',
+        `got ${memoryMiB} with cpu ${cpu}; Fargate allows memoryMiB ${describeMemoryFor(cpu)} for cpu ${cpu}`,
+      ),
+    );
+  }
+  // Grafana and pgAdmin run on Fargate too: the same size rule, for enabled tools only.
+  for (const tool of ['grafana', 'pgadmin'] as const) {
+    const t = r[tool];
+    if (!t.enabled) continue;
+    if (!FARGATE_CPU_UNITS.includes(t.cpu))
+      errors.push(
+        err(
+          at(`${tool}.cpu`),
+          'SW110',
+          `got ${t.cpu}; Fargate allows ${FARGATE_CPU_UNITS.join(', ')} CPU units`,
+        ),
+      );
+    else if (!isValidFargateSize(t.cpu, t.memoryMiB))
+      errors.push(
+        err(
+          at(`${tool}.memoryMiB`),
+          'SW110',
+          `got ${t.memoryMiB} with cpu ${t.cpu}; Fargate allows memoryMiB ${describeMemoryFor(t.cpu)} for cpu ${t.cpu}`,
+        ),
+      );
+  }
+  if (minTasks > maxTasks)
+    errors.push(
+      err(
+        at('service.minTasks'),
+        'SW111',
+        `got minTasks ${minTasks} above maxTasks ${maxTasks}; minTasks ≤ maxTasks`,
+      ),
+    );
+
+  return errors;
+}
+
+/** The database settings, features that need a database, `promoteFrom`, the domain and the dashboards. */
+export function settingErrors(
+  name: string,
+  env: EnvironmentConfig,
+  r: ResolvedEnvironment,
+  declared: string[],
+  at: (key: string) => string,
+): ConfigError[] {
+  const errors: ConfigError[] = [];
+  if (r.database) {
+    if (env.protected && !r.database.deletionProtection && !env.waivers.deletionProtection)
+      errors.push(
+        err(
+          at('database.deletionProtection'),
+          'SW115',
+          'got false in a protected environment; set it to true or give a reason in waivers.deletionProtection',
+        ),
+      );
+    if (r.database.maxAllocatedStorageGiB < r.database.allocatedStorageGiB)
+      errors.push(
+        err(
+          at('database.maxAllocatedStorageGiB'),
+          'SW123',
+          `got ${r.database.maxAllocatedStorageGiB} below allocatedStorageGiB ${r.database.allocatedStorageGiB}`,
+        ),
+      );
+  } else {
+    if (env.pgadmin.enabled)
+      errors.push(err(at('pgadmin.enabled'), 'SW122', 'pgAdmin needs a database, and app.database is false'));
+    if (env.deploy.migrate)
+      errors.push(
+        err(at('deploy.migrate'), 'SW122', 'migrations need a database, and app.database is false'),
+      );
+  }
+
+  if (env.promoteFrom !== undefined) {
+    if (env.promoteFrom === name || !declared.includes(env.promoteFrom))
+      errors.push(
+        err(
+          at('promoteFrom'),
+          'SW116',
+          `got "${env.promoteFrom}"; expected another environment: ${declared.filter((n) => n !== name).join(', ')}`,
+        ),
+      );
+  }
+
+  if (env.domain) {
+    const certRegion = env.domain.certificateArn.split(':')[3];
+    if (certRegion !== env.region)
+      errors.push(
+        err(
+          at('domain.certificateArn'),
+          'SW117',
+          `got a certificate in ${certRegion}; the load balancer in ${env.region} needs one from ${env.region}`,
+        ),
+      );
+  }
+
+  return errors;
+}
+
+/** An environment must keep at least one dashboard: CloudWatch's or Grafana. */
+export function dashboardErrors(r: ResolvedEnvironment, at: (key: string) => string): ConfigError[] {
+  const errors: ConfigError[] = [];
+  if (!r.dashboard && !r.grafana.enabled)
+    errors.push(
+      err(
+        at('dashboard'),
+        'SW129',
+        'got false with grafana.enabled false: the environment would have no dashboard at all; keep one of them',
+      ),
+    );
+
+  return errors;
+}

@@ -1,0 +1,80 @@
+import type { ConfigError } from '../errors.ts';
+import { resolveEnvironment } from '../resolve.ts';
+import { appSchema, configSchema, environmentSchema } from '../schema/index.ts';
+import type { EnvironmentConfig, SlipwayConfig } from '../types.ts';
+import { appErrors } from './app.ts';
+import { deployErrors, smokeTestErrors } from './deploy.ts';
+import { dashboardErrors, settingErrors, sizeErrors } from './environment.ts';
+import { overlappingCidrs, vpcErrors } from './network.ts';
+import { officeHoursErrors } from './office-hours.ts';
+import { dedupe, err, isObject } from './util.ts';
+import { fromZod } from './zod.ts';
+
+export { cidrsOverlap } from './network.ts';
+
+export type ValidationResult = { ok: true; config: SlipwayConfig } | { ok: false; errors: ConfigError[] };
+
+/**
+ * Validates a raw config and reports every error at once: schema errors of the top level and of
+ * each environment (parsed separately so one bad environment does not hide another's errors),
+ * then the cross-field rules on whatever parsed.
+ */
+export function validateConfig(raw: unknown): ValidationResult {
+  const errors: ConfigError[] = [];
+  const top = configSchema.safeParse(raw, { reportInput: true });
+  if (!top.success) errors.push(...fromZod(top.error, configSchema, []));
+
+  const rawEnvs = isObject(raw) && isObject(raw.environments) ? raw.environments : {};
+  const environments: Record<string, EnvironmentConfig> = {};
+  for (const [name, value] of Object.entries(rawEnvs)) {
+    const parsed = environmentSchema.safeParse(value, { reportInput: true });
+    if (parsed.success) environments[name] = parsed.data;
+    else errors.push(...fromZod(parsed.error, environmentSchema, ['environments', name]));
+  }
+  if (isObject(raw) && isObject(raw.environments) && Object.keys(rawEnvs).length === 0) {
+    errors.push(err('environments', 'SW120', 'no environments defined; add at least one, e.g. dev'));
+  }
+
+  // Cross-field rules run even when another section failed, so one run shows every error. When the
+  // app section itself is invalid, environment rules fall back to the app defaults.
+  const app = appSchema.strip().safeParse(isObject(raw) ? raw.app : undefined);
+  const base = top.success
+    ? top.data
+    : configSchema.parse({ app: app.success ? app.data : { name: 'app' }, environments: {} });
+  const config: SlipwayConfig = { ...base, environments };
+  errors.push(...semanticErrors(config, Object.keys(rawEnvs), app.success));
+  if (top.success && errors.length === 0) return { ok: true, config };
+  return { ok: false, errors: dedupe(errors) };
+}
+
+function semanticErrors(config: SlipwayConfig, declared: string[], appValid: boolean): ConfigError[] {
+  const errors: ConfigError[] = [];
+  if (appValid) errors.push(...appErrors(config.app));
+
+  for (const [name, env] of Object.entries(config.environments)) {
+    const at = (key: string) => `environments.${name}.${key}`;
+    const r = resolveEnvironment(name, env, config);
+    errors.push(
+      ...sizeErrors(r, at),
+      ...vpcErrors(env, at),
+      ...settingErrors(name, env, r, declared, at),
+      ...officeHoursErrors(env, at),
+      ...dashboardErrors(r, at),
+      ...deployErrors(r.deploy, at),
+      ...smokeTestErrors(r, at),
+    );
+  }
+
+  if (config.previews && !declared.includes(config.previews.from)) {
+    errors.push(
+      err(
+        'previews.from',
+        'SW126',
+        `got "${config.previews.from}"; expected one of the environments: ${declared.join(', ')}`,
+      ),
+    );
+  }
+
+  errors.push(...overlappingCidrs(config));
+  return errors;
+}
