@@ -88,7 +88,9 @@ check_python_tool() {
     return 0
   fi
   local manual="pipx install '$requirement'  (or: python3 -m pip install --user '$requirement')"
-  if ! python_index_reachable; then
+  local reachable=false
+  python_index_reachable && reachable=true
+  if [[ $reachable == false ]]; then
     say "missing $tool, and no Python package index answers; on a machine with one, run: $manual"
   elif command -v pipx >/dev/null 2>&1 && pipx install "$requirement"; then
     say "installed $tool with pipx"
@@ -98,7 +100,7 @@ check_python_tool() {
     say "could not install $tool; run: $manual"
   fi
   if ! command -v "$tool" >/dev/null 2>&1; then
-    say "  $tool is still not on PATH (pip --user installs into ~/.local/bin)"
+    [[ $reachable == true ]] && say "  $tool is still not on PATH (pip --user installs into ~/.local/bin)"
     missing+=("$tool")
   fi
 }
