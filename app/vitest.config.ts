@@ -11,8 +11,11 @@ export default defineProject({
     globalSetup: ['test/global-setup.ts'],
     // Child processes (the bundled server, migrate runs) receive real signals: forks, not threads.
     pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Hang guards, not performance limits: every wait inside the tests is on a condition (a status
+    // answered, a session seen, a process exited), and on a busy machine starting PGlite alone can
+    // take 30 s.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     env: { LOG_LEVEL: 'silent' },
   },
 });

@@ -2,7 +2,7 @@
  * Service benchmark (not a test): `npm run bench:service` from the repository root; add `-- -- --write`
  * (or BENCH_WRITE=1) to replace the results block of docs/performance.md with this run's numbers.
  *
- * In one run, on this machine, against the real PostgreSQL (TEST_DATABASE_URL, default
+ * In one run, on the machine running it, against the real PostgreSQL (TEST_DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/test, in a schema of its own that is dropped afterwards):
  *
  * - start-up: process spawn to the first `GET /ready` 200, production bundle, migrations already
@@ -261,9 +261,9 @@ async function bundleRawServer(outdir: string): Promise<string> {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node24',
     external: ['pg-native'],
-    // The same as app/scripts/build.ts: pg's `navigator` probe would load Node's undici at start.
+    // The same as app/scripts/build.ts: pg's `navigator`/`Response` probe would load Node's undici at start.
     define: { navigator: 'undefined', Response: 'undefined' },
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

@@ -3,6 +3,7 @@
  * cannot call it). Each block is checked as the runner runs it: bash with `-eo pipefail`, GitHub
  * expressions replaced by a quoted placeholder.
  *   - every run block: no shellcheck finding
+ *   - the repository's own shell scripts (.ci/run, scripts/*.sh): no shellcheck finding
  *   - a planted unquoted variable is reported (negative control)
  *   - without shellcheck: one loud line and a visible skip; under CI=true a failure
  */
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { requireTool } from '../../infra/src/testing/policy.ts';
-import { allSteps } from './load.ts';
+import { allSteps, ROOT } from './load.ts';
 
 const INSTALL = 'apt-get install -y shellcheck (Debian/Ubuntu; preinstalled on GitHub-hosted Ubuntu runners)';
 const available = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' }).status === 0;
@@ -53,6 +54,17 @@ describe('shellcheck', () => {
   it.each(blocks.map((b) => [b.name, b.run] as const))('finds nothing in %s', (name, run) => {
     if (!requireTool('shellcheck', available, INSTALL)) return;
     expect(shellcheck(name, run)).toEqual([]);
+  });
+
+  it.each(['.ci/run', 'scripts/setup.sh', 'scripts/node24.sh'])('finds nothing in %s', (file) => {
+    if (!requireTool('shellcheck', available, INSTALL)) return;
+    // -x follows `source` lines, so the sourced scripts/node24.sh is checked as .ci/run uses it.
+    const result = spawnSync('shellcheck', ['-x', '--format=gcc', '--severity=style', file], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    if (result.error) throw result.error;
+    expect(result.stdout.split('\n').filter(Boolean)).toEqual([]);
   });
 
   it('reports a planted unquoted variable (negative control)', () => {

@@ -11,7 +11,7 @@ import Fastify, {
 import type pg from 'pg';
 import type { Config } from './config.ts';
 import errorHandler, { sendError, toAppError } from './plugins/app/error-handler.ts';
-import itemsRepository from './plugins/app/items-repository.ts';
+import itemsRepository, { type ItemsRepositoryFactory } from './plugins/app/items-repository.ts';
 import lifecycle from './plugins/app/lifecycle.ts';
 import requestContext, { RequestLogController, requestIdOf } from './plugins/app/request-context.ts';
 import env from './plugins/external/env.ts';
@@ -38,6 +38,12 @@ export interface BuildAppOptions {
   /** Migrations this build ships; `/ready` checks the database has them all. */
   readonly migrations: readonly string[];
   readonly logger: FastifyBaseLogger;
+  /**
+   * Builds the items repository on the app's pool and DB_SCHEMA. The tests' seam: they pass a
+   * subclass that holds a query in the database, so production code has no test-only branch.
+   * @default the SQL repository (`new ItemsRepository(pool, schema)`)
+   */
+  readonly itemsRepository?: ItemsRepositoryFactory | undefined;
 }
 
 /**
@@ -124,7 +130,7 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   await app.register(requestContext);
   await app.register(lifecycle);
   await app.register(errorHandler);
-  await app.register(itemsRepository);
+  await app.register(itemsRepository, { create: options.itemsRepository });
 
   await app.register(rootRoutes);
   await app.register(healthRoutes, { prefix: '/health' });

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { type AppInstance, buildApp } from './app.ts';
+import { type AppInstance, type BuildAppOptions, buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import {
   type ConnectionSettings,
@@ -96,7 +96,11 @@ export interface StartedService {
 export async function startService(
   config: Config,
   logger: FastifyBaseLogger,
-  extra: { applicationName?: string; loadDataDir?: Blob } = {},
+  extra: {
+    applicationName?: string;
+    loadDataDir?: Blob;
+    itemsRepository?: BuildAppOptions['itemsRepository'];
+  } = {},
 ): Promise<StartedService> {
   const database = await openDatabase(config, logger, extra);
   try {
@@ -116,6 +120,7 @@ export async function startService(
       connection: await clientConfig(database.target, settings),
       migrations,
       logger,
+      itemsRepository: extra.itemsRepository,
     });
     let closing: Promise<void> | undefined;
     return {

@@ -109,7 +109,7 @@ describe('memory mode and the image', () => {
   it('--memory serves from an in-memory database and exits 0 on SIGTERM', async () => {
     const port = await freePort();
     const proc = spawnBundle(['--memory'], { PORT: String(port), LOG_LEVEL: 'info' }, localRoot);
-    await waitForStatus(`http://127.0.0.1:${port}/ready`, 200, proc, 30_000);
+    await waitForStatus(`http://127.0.0.1:${port}/ready`, 200, proc);
     expect(proc.output()).toContain('"mode":"memory"');
     const created = await fetch(`http://127.0.0.1:${port}/api/items`, {
       method: 'POST',

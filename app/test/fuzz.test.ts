@@ -21,7 +21,7 @@ let existingId: string;
 
 beforeAll(async () => {
   db = await createMigratedDatabase('postgres');
-  // Production mode: the test-only delayMs parameter is an unknown (rejected) parameter here.
+  // Production mode, as the image runs.
   service = await buildTestApp(db, {
     autoClose: false,
     env: { NODE_ENV: 'production', BODY_LIMIT_BYTES: '4096' },

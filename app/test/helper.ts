@@ -12,6 +12,7 @@ import { loadConfig } from '../src/config.ts';
 import { startEmbedded } from '../src/db/embedded.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createLogger } from '../src/logger.ts';
+import type { ItemsRepositoryFactory } from '../src/plugins/app/items-repository.ts';
 import { type StartedService, startService } from '../src/server.ts';
 import { TEST_DATABASE_URL } from './database-url.ts';
 
@@ -102,7 +103,7 @@ export async function createMigratedDatabase(kind: BackendKind): Promise<TestDat
 }
 
 /**
- * Environment variables for a service using this database: NODE_ENV=test enables ?delayMs, and
+ * Environment variables for a service using this database: NODE_ENV=test as test runners set it, and
  * MIGRATE_ON_START=false as on ECS (databases come migrated from `createMigratedDatabase`).
  */
 export function testEnv(db: Pick<TestDatabase, 'url' | 'schema'>, env: Record<string, string> = {}) {
@@ -137,6 +138,8 @@ export interface BuildOptions {
   readonly applicationName?: string;
   /** Close the app when the current test finishes (default). Pass false when building in beforeAll. */
   readonly autoClose?: boolean;
+  /** Builds the items repository instead of the SQL one (a subclass that holds or fails queries). */
+  readonly itemsRepository?: ItemsRepositoryFactory;
 }
 
 /** Builds the service against a test database the way `main.ts serve` does, and closes it after the test. */
@@ -145,6 +148,7 @@ export async function buildTestApp(db: TestDatabase, options: BuildOptions = {})
   const logger = createLogger(config, options.logs);
   const service = await startService(config, logger, {
     ...(options.applicationName ? { applicationName: options.applicationName } : {}),
+    ...(options.itemsRepository ? { itemsRepository: options.itemsRepository } : {}),
   });
   if (options.autoClose !== false) onTestFinished(() => service.close());
   return service;

@@ -44,7 +44,8 @@ async function dropSchema(schema: string) {
 
 /** Waits until `count` sessions wait for the advisory lock `lockId` (key split into classid/objid as PostgreSQL stores it). */
 async function waitForLockWaiters(lockId: number, count: number): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  // A hang guard: the two processes start in well under a second when the machine is idle.
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const { rows } = await db.query<{ waiting: string }>(
       `SELECT count(*) AS waiting FROM pg_locks

@@ -86,12 +86,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Polls `url` until it answers `status` (or the process exits, or the time runs out). */
+/**
+ * Polls `url` until it answers `status` (or the process exits, or the time runs out). It returns as
+ * soon as the answer comes; the default deadline is a hang guard sized for a busy machine, where a
+ * bundle that starts PGlite (initdb in WebAssembly, 2-4 s when idle) took close to 30 s.
+ */
 export async function waitForStatus(
   url: string,
   status: number,
   proc?: RunningProcess,
-  timeoutMs = 20_000,
+  timeoutMs = 90_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;

@@ -3,19 +3,26 @@
  *
  * Scenarios and expected outcomes:
  * - the database kills the service's sessions (pg_terminate_backend, found by application_name):
- *   the request caught mid-query gets 503 DATABASE_UNAVAILABLE (not 500), /health stays 200, /ready
- *   and writes recover without a restart, and the pool's 'error' event is logged, not thrown.
+ *   the request caught mid-query (an injected repository holds it in pg_sleep) gets 503
+ *   DATABASE_UNAVAILABLE (not 500), /health stays 200, /ready and writes recover without a restart,
+ *   and the pool's 'error' event is logged, not thrown.
  * - no database at all: /health 200, /ready 503 DATABASE_UNREACHABLE, API 503 with retry-after,
  *   home page still renders.
  * - 200 parallel creates over HTTP: every acknowledged write is stored, exactly once.
- * - SIGTERM while slow requests are in flight (bundled process, ECS settings): each finishes with
- *   200, new connections are refused at once, exit code 0.
+ * - SIGTERM while requests are in flight (bundled process, ECS settings; the test holds them in the
+ *   database by locking the items table until it has seen what it checks): new connections are
+ *   refused at once, each held request then finishes with 200, exit code 0.
  * - the same with SHUTDOWN_DELAY_MS: during the delay /ready is 503 DRAINING while /health and the API
  *   are still served; then the same drain and exit code 0.
+ *
+ * Every wait is on a condition (sessions seen in pg_stat_activity, a status answered), never a
+ * fixed sleep, so the tests hold on a busy machine.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
+import { type ItemPage, ItemsRepository } from '../src/plugins/app/items-repository.ts';
 import { startService } from '../src/server.ts';
 import {
   buildTestApp,
@@ -38,33 +45,74 @@ afterAll(async () => {
   await db?.close();
 });
 
-/** Waits until `count` sessions of `applicationName` are inside pg_sleep (the test-only slow path). */
-async function waitForSleepers(applicationName: string, count: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
+/** The SQL repository, except that `list` first sleeps in the database: a session busy mid-query. */
+class SleepingItemsRepository extends ItemsRepository {
+  readonly #pool: pg.Pool;
+  constructor(pool: pg.Pool, schema: string) {
+    super(pool, schema);
+    this.#pool = pool;
+  }
+  override async list(options: { limit: number; cursor?: string }): Promise<ItemPage> {
+    // Longer than any test waits: the test ends it by terminating the session.
+    await this.#pool.query('SELECT pg_sleep(20)');
+    return super.list(options);
+  }
+}
+
+/**
+ * Waits until `count` active sessions of `applicationName` match `where`: inside pg_sleep, or waiting
+ * for a lock. Polls pg_stat_activity; the deadline only turns a hang into a readable failure.
+ */
+async function waitForSessions(applicationName: string, count: number, where: 'sleeping' | 'locked') {
+  const condition = where === 'sleeping' ? `query LIKE '%pg_sleep%'` : `wait_event_type = 'Lock'`;
+  const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     const { rows } = await db.query<{ n: string }>(
-      `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND query LIKE '%pg_sleep%'`,
+      `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND ${condition}`,
       [applicationName],
     );
     if (Number(rows[0]?.n) >= count) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new Error(`fewer than ${count} sessions of ${applicationName} reached pg_sleep`);
+  throw new Error(`fewer than ${count} sessions of ${applicationName} were ${where}`);
+}
+
+/**
+ * Locks the items table (ACCESS EXCLUSIVE, in an open transaction): the service's reads of it wait in
+ * the database until `release()`, so requests stay in flight exactly as long as the test needs.
+ */
+async function lockItems(): Promise<{ release(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: db.url, application_name: 'slipway-test-lock' });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query(`LOCK TABLE "${db.schema}".items IN ACCESS EXCLUSIVE MODE`);
+  let released: Promise<void> | undefined;
+  return {
+    release: () => {
+      released ??= client.query('COMMIT').then(() => client.end());
+      return released;
+    },
+  };
 }
 
 describe('database connection lost', () => {
   it('recovers without a restart when its sessions are terminated', async () => {
     const applicationName = uniqueName('slipway_rel');
     const logs = new LogCapture();
-    const { app } = await buildTestApp(db, { applicationName, logs, env: { LOG_LEVEL: 'warn' } });
+    const { app } = await buildTestApp(db, {
+      applicationName,
+      logs,
+      env: { LOG_LEVEL: 'warn' },
+      itemsRepository: (pool, schema) => new SleepingItemsRepository(pool, schema),
+    });
     // Several pooled connections, one of them busy in a slow query when the axe falls.
     await Promise.all(
       Array.from({ length: 4 }, (_, i) =>
         app.inject({ method: 'POST', url: '/api/items', payload: { name: `warm-${i}` } }),
       ),
     );
-    const slow = app.inject('/api/items?delayMs=5000');
-    await waitForSleepers(applicationName, 1);
+    const slow = app.inject('/api/items');
+    await waitForSessions(applicationName, 1, 'sleeping');
 
     const { rows } = await db.query(
       'SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity WHERE application_name = $1',
@@ -78,9 +126,10 @@ describe('database connection lost', () => {
     expect(caught.headers['retry-after']).toBe('5');
     expect((await app.inject('/health')).statusCode).toBe(200);
 
-    // The pool drops dead clients as their 'error' events arrive and opens new ones.
+    // The pool drops dead clients as their 'error' events arrive and opens new ones: polls /ready
+    // until 200 (the deadline only bounds a hang).
     let ready = 0;
-    for (let attempt = 0; attempt < 50 && ready !== 200; attempt += 1) {
+    for (const deadline = Date.now() + 20_000; ready !== 200 && Date.now() < deadline; ) {
       ready = (await app.inject('/ready')).statusCode;
       if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -151,31 +200,37 @@ describe('concurrent writes', () => {
 });
 
 describe('graceful shutdown', () => {
-  it('SIGTERM with requests in flight: they finish with 200, new connections are refused, exit code 0', async () => {
+  it('SIGTERM with requests in flight: new connections are refused, they finish with 200, exit code 0', async () => {
     const port = await freePort();
     const name = uniqueName('slipway_drain');
     const proc = spawnBundle([], { ...testEnv(db), PORT: String(port), APP_NAME: name, LOG_LEVEL: 'info' });
     const base = `http://127.0.0.1:${port}`;
     await waitForStatus(`${base}/ready`, 200, proc);
 
+    const lock = await lockItems();
     const inflight = Array.from({ length: 6 }, () =>
-      fetch(`${base}/api/items?delayMs=1000&limit=1`).then(async (response) => ({
+      fetch(`${base}/api/items?limit=1`).then(async (response) => ({
         status: response.status,
         body: await response.json(),
       })),
     );
-    await waitForSleepers(name, 6);
-
-    proc.child.kill('SIGTERM');
-    // The listener closes at once: new connections are refused while the slow requests finish.
-    await expect(
-      (async () => {
-        for (let attempt = 0; attempt < 100; attempt += 1) {
-          await fetch(`${base}/health`, { signal: AbortSignal.timeout(500) });
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-      })(),
-    ).rejects.toThrow();
+    try {
+      await waitForSessions(name, 6, 'locked');
+      proc.child.kill('SIGTERM');
+      // The listener closes at once, while the six requests are still held: polls until a new
+      // connection is refused (the deadline only bounds a hang).
+      await expect(
+        (async () => {
+          const deadline = Date.now() + 20_000;
+          while (Date.now() < deadline) {
+            await fetch(`${base}/health`, { signal: AbortSignal.timeout(2000) });
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+        })(),
+      ).rejects.toThrow();
+    } finally {
+      await lock.release();
+    }
 
     const results = await Promise.all(inflight);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
@@ -194,21 +249,26 @@ describe('graceful shutdown', () => {
       PORT: String(port),
       APP_NAME: name,
       LOG_LEVEL: 'info',
-      SHUTDOWN_DELAY_MS: '2000',
+      // The window in which the checks below must run: generous, so a busy machine still fits them in.
+      SHUTDOWN_DELAY_MS: '5000',
     });
     const base = `http://127.0.0.1:${port}`;
     await waitForStatus(`${base}/ready`, 200, proc);
+    const lock = await lockItems();
     const inflight = Array.from({ length: 3 }, () =>
-      fetch(`${base}/api/items?delayMs=1000&limit=1`).then((response) => response.status),
+      fetch(`${base}/api/items?limit=1`).then((response) => response.status),
     );
-    await waitForSleepers(name, 3);
-
-    proc.child.kill('SIGTERM');
-    await waitForStatus(`${base}/ready`, 503, proc, 1800);
-    const ready = await fetch(`${base}/ready`);
-    expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ status: 'not_ready', reason: 'DRAINING' });
-    expect((await fetch(`${base}/health`)).status).toBe(200);
+    try {
+      await waitForSessions(name, 3, 'locked');
+      proc.child.kill('SIGTERM');
+      await waitForStatus(`${base}/ready`, 503, proc, 5000);
+      const ready = await fetch(`${base}/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ status: 'not_ready', reason: 'DRAINING' });
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+    } finally {
+      await lock.release();
+    }
     expect((await fetch(`${base}/api/items?limit=1`)).status).toBe(200);
 
     expect(await Promise.all(inflight)).toEqual([200, 200, 200]);

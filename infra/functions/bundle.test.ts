@@ -1,6 +1,6 @@
 /**
  * Each handler entry bundles the way NodejsFunction bundles it (esbuild, one ESM file for the
- * Node.js 22 runtime), with no dynamic require left that the bundle cannot satisfy, and exports
+ * Node.js 24 runtime), with no dynamic require left that the bundle cannot satisfy, and exports
  * `handler`.
  *
  * Scenarios and expected outcomes:
@@ -13,13 +13,13 @@ import { describe, expect, it } from 'vitest';
 const entries = ['image-cleanup', 'migrate-hook', 'smoke-hook'] as const;
 
 describe('handler bundles', { timeout: 60_000 }, () => {
-  it.each(entries)('%s bundles for Node.js 22 as ESM and exports handler', async (name) => {
+  it.each(entries)('%s bundles for Node.js 24 as ESM and exports handler', async (name) => {
     const result = await build({
       entryPoints: [new URL(`./${name}/index.ts`, import.meta.url).pathname],
       bundle: true,
       platform: 'node',
       format: 'esm',
-      target: 'node22',
+      target: 'node24',
       write: false,
       metafile: true,
       logLevel: 'silent',

@@ -72,20 +72,14 @@ export const LIST_LIMIT_DEFAULT = 20;
 /** Opaque cursors are base64url; their content is checked when decoded. */
 export const CURSOR_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
 
-export function listQuerystring(testHooks: boolean) {
-  return Type.Object(
-    {
-      limit: Type.Optional(
-        Type.Integer({ minimum: 1, maximum: LIST_LIMIT_MAX, default: LIST_LIMIT_DEFAULT }),
-      ),
-      cursor: Type.Optional(Type.String({ pattern: CURSOR_PATTERN })),
-      // Test-only: hold the request in the database for this long (NODE_ENV=test only; unknown elsewhere).
-      ...(testHooks ? { delayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 30000 })) } : {}),
-    },
-    { additionalProperties: false },
-  );
-}
-export type ListQuerystring = Static<ReturnType<typeof listQuerystring>> & { delayMs?: number };
+export const ListQuerystring = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIST_LIMIT_MAX, default: LIST_LIMIT_DEFAULT })),
+    cursor: Type.Optional(Type.String({ pattern: CURSOR_PATTERN })),
+  },
+  { additionalProperties: false },
+);
+export type ListQuerystring = Static<typeof ListQuerystring>;
 
 export const ItemList = Type.Object(
   {

@@ -81,18 +81,15 @@ export class ItemsRepository {
     return rows[0] && toItem(rows[0]);
   }
 
-  /** Newest first. `delayMs` (tests only) holds the query in the database that long. */
-  async list(options: { limit: number; cursor?: string; delayMs?: number }): Promise<ItemPage> {
+  /** Newest first. */
+  async list(options: { limit: number; cursor?: string }): Promise<ItemPage> {
     const after = options.cursor === undefined ? null : decodeCursor(options.cursor);
-    const sleep = options.delayMs ? `, pg_sleep(${options.delayMs / 1000}) AS slept` : '';
     const { rows } = await this.#pool.query<ItemRow>(
-      `SELECT ${COLUMNS}${sleep} FROM ${this.#table}
+      `SELECT ${COLUMNS} FROM ${this.#table}
         WHERE ($1::bigint IS NULL OR seq < $1::bigint)
         ORDER BY seq DESC LIMIT $2`,
       [after, options.limit + 1],
     );
-    if (options.delayMs && rows.length === 0)
-      await this.#pool.query('SELECT pg_sleep($1)', [options.delayMs / 1000]);
     const page = rows.slice(0, options.limit);
     const last = page.at(-1);
     return {
@@ -136,9 +133,22 @@ export class ItemsRepository {
   }
 }
 
+/** Builds the repository on the app's pool and schema (see `BuildAppOptions.itemsRepository`). */
+export type ItemsRepositoryFactory = (pool: pg.Pool, schema: string) => ItemsRepository;
+
+export interface ItemsRepositoryOptions {
+  /**
+   * Builds the repository instead of the SQL one, on the same pool and schema: tests pass a
+   * subclass that holds a query in the database or fails it on purpose.
+   * @default the SQL repository (`new ItemsRepository(pool, schema)`)
+   */
+  readonly create?: ItemsRepositoryFactory | undefined;
+}
+
 export default fp(
-  async function itemsRepository(app: FastifyInstance) {
-    app.decorate('itemsRepository', new ItemsRepository(app.pg, app.config.dbSchema));
+  async function itemsRepository(app: FastifyInstance, options: ItemsRepositoryOptions) {
+    const create = options.create ?? ((pool, schema) => new ItemsRepository(pool, schema));
+    app.decorate('itemsRepository', create(app.pg, app.config.dbSchema));
   },
   { name: 'items-repository', dependencies: ['postgres', 'config'] },
 );

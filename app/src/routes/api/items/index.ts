@@ -8,7 +8,7 @@ import {
   ItemList,
   ItemParams,
   LIST_LIMIT_DEFAULT,
-  listQuerystring,
+  ListQuerystring,
   UpdateItemBody,
 } from '../../../schemas/item.ts';
 
@@ -27,7 +27,6 @@ import {
  */
 export default async function itemsRoutes(app: AppInstance) {
   const items = app.itemsRepository;
-  const testHooks = app.config.nodeEnv === 'test';
 
   app.post(
     '/',
@@ -42,18 +41,13 @@ export default async function itemsRoutes(app: AppInstance) {
     '/',
     {
       schema: {
-        querystring: listQuerystring(testHooks),
+        querystring: ListQuerystring,
         response: { 200: ItemList, ...commonErrorResponses },
       },
     },
     async (request) => {
       const { limit = LIST_LIMIT_DEFAULT, cursor } = request.query;
-      const delayMs = testHooks ? (request.query as { delayMs?: number }).delayMs : undefined;
-      return items.list({
-        limit,
-        ...(cursor === undefined ? {} : { cursor }),
-        ...(delayMs ? { delayMs } : {}),
-      });
+      return items.list({ limit, ...(cursor === undefined ? {} : { cursor }) });
     },
   );
 
