@@ -21,8 +21,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { shippedConfig } from '@slipway/testing/synth';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shippedConfig } from '../../infra/src/testing/synth.ts';
 import { EXIT } from '../../scripts/ci/drift.ts';
 import {
   deployOrder,

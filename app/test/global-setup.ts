@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { bundle } from '../scripts/build.ts';
-import { TEST_DATABASE_URL } from './database-url.ts';
+import { TEST_DATABASE_URL } from '@slipway/testing/postgres';
 
 declare module 'vitest' {
   export interface ProvidedContext {

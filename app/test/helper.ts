@@ -13,7 +13,7 @@ import { startEmbedded } from '../src/db/embedded.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createLogger } from '../src/logger.ts';
 import { type StartedService, startService } from '../src/server.ts';
-import { TEST_DATABASE_URL } from './database-url.ts';
+import { TEST_DATABASE_URL } from '@slipway/testing/postgres';
 
 export { TEST_DATABASE_URL };
 

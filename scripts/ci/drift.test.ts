@@ -19,9 +19,9 @@ import type {
   StackResourceDrift,
 } from '@aws-sdk/client-cloudformation';
 import { resolveEnvironmentByName } from '@slipway/config';
+import { shippedConfig } from '@slipway/testing/synth';
 import { describe, expect, it } from 'vitest';
 import { type Layer, stackName } from '../../infra/src/names.ts';
-import { shippedConfig } from '../../infra/src/testing/synth.ts';
 import {
   classifyStack,
   type DriftApi,

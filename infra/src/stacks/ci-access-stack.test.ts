@@ -15,11 +15,12 @@
  *     NAT instance and database by stack-name tag, scale its and its previews' services); elsewhere not
  *   - invalid props fail with the prop named
  */
+
+import { configVariant, type Synthesized, shippedConfig, synth } from '@slipway/testing/synth';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CiAccess, type CiAccessProps } from '../constructs/ci-access/ci-access.ts';
-import { configVariant, type Synthesized, shippedConfig, synth } from '../testing/synth.ts';
 import { addCiAccessStacks } from './ci-access-stack.ts';
 
 const REPO = 'repo:example-org/slipway';

@@ -19,9 +19,10 @@
  *   - synthesizing one environment yields the same registry template as synthesizing all
  *   - the config rejects a `?` tag pattern (ECR lifecycle rules know only `*`) and maxAgeDays > 3650
  */
+
+import { configVariant, type Synthesized, shippedConfig, synth } from '@slipway/testing/synth';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configVariant, type Synthesized, shippedConfig, synth } from '../testing/synth.ts';
 import type { RegistryStack } from './registry-stack.ts';
 
 // Only the bundle test (constructs/registry/image-cleanup.test.ts) needs the real asset.

@@ -10,8 +10,7 @@
  *   - the image tag comes from SSM at deploy time; with the bootstrap tag the service runs 0 tasks
  *   - HTTPS with an HTTP redirect when a domain and certificate are configured
  */
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+
 import {
   configVariant,
   ENVIRONMENTS,
@@ -19,7 +18,9 @@ import {
   shippedConfig,
   synth,
   templatesOf,
-} from '../testing/synth.ts';
+} from '@slipway/testing/synth';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 let synthesized: Synthesized;
 beforeAll(async () => {

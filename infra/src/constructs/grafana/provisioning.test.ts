@@ -17,10 +17,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Synthesized, shippedConfig, synth } from '@slipway/testing/synth';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { type Synthesized, shippedConfig, synth } from '../../testing/synth.ts';
 import { generateDashboards } from './dashboard-generator.ts';
 import {
   CONTAINER_DASHBOARDS_PATH,

@@ -2,13 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, parseConfig, type SlipwayConfig, type SlipwayConfigInput } from '@slipway/config';
+import { type SynthesizedApp, synthesizeApp } from '@slipway/infra';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../app.ts';
-import { applyPolicies } from '../policy/index.ts';
 
-// Test helpers shared by every infra test: synthesize an app from the shipped config (or a
-// variant of it) and hand out the templates. Fast unit tests switch the built-in CloudFormation
-// validator off (it costs seconds per synth); the policy tests keep it on.
+// The one synth helper of the tests: synthesize an app from the shipped config (or a variant of
+// it) with @slipway/infra's synthesizeApp and hand out the templates. Template tests switch off
+// what does not change a template (CDK's built-in validation costs seconds per synth, cdk-nag,
+// esbuild); the per-environment policy test switches validation and cdk-nag on.
 
 let shipped: Promise<SlipwayConfig> | undefined;
 
@@ -20,57 +20,46 @@ export function shippedConfig(): Promise<SlipwayConfig> {
 
 /** A deep copy of the shipped config's input, for tests that change one setting. */
 export async function configVariant(mutate: (config: SlipwayConfigInput) => void): Promise<SlipwayConfig> {
-  const mod = (await import('../../../slipway.config.ts')) as { default: SlipwayConfigInput };
+  const mod = (await import('../../slipway.config.ts')) as { default: SlipwayConfigInput };
   const input = structuredClone(mod.default);
   mutate(input);
   return parseConfig(input, 'test config');
 }
 
 export interface SynthOptions {
-  /** Run CDK's built-in CloudFormation validation (slow). @default false */
+  /** Run CDK's built-in CloudFormation validation (slow; the policy test does). @default off */
   readonly validation?: boolean;
-  /** Add the cdk-nag plugin. @default false */
+  /** Add the cdk-nag plugin (the policy test does). @default off */
   readonly policies?: boolean;
-  /** Environments to build. @default all */
+  /** Environments to build. @default every environment of the config */
   readonly environments?: string[];
-  /** Extra context values. */
+  /** Extra context values. @default none */
   readonly context?: Record<string, unknown>;
   /**
    * Bundle the Lambda functions with esbuild. Templates are the same either way (only the asset
    * hash differs), so tests skip it; `infra/functions/bundle.test.ts` checks the bundles.
-   * @default false
+   * @default off
    */
   readonly bundling?: boolean;
 }
 
-export function synth(config: SlipwayConfig, options: SynthOptions = {}) {
-  const previous = process.env.CDK_VALIDATION;
-  process.env.CDK_VALIDATION = options.validation ? 'true' : 'false';
-  try {
-    const outdir = mkdtempSync(join(tmpdir(), 'slipway-synth-'));
-    const built = buildApp(config, {
-      environments: options.environments,
-      appProps: {
-        outdir,
-        // Report policy findings in the validation report instead of throwing, so tests can list them.
-        context: {
-          '@aws-cdk/core:failSynthOnValidationErrors': false,
-          // An empty list of stacks to bundle: CDK stages function sources without running esbuild.
-          ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
-          ...options.context,
-        },
-      },
-    });
-    if (options.policies) applyPolicies(built.app);
-    const assembly = built.app.synth();
-    return { ...built, assembly, outdir };
-  } finally {
-    if (previous === undefined) delete process.env.CDK_VALIDATION;
-    else process.env.CDK_VALIDATION = previous;
-  }
+/**
+ * Synthesizes the app into a new temporary directory. Findings of validation and cdk-nag (when
+ * on) go to the assembly's validation report instead of failing the synth, so tests can list them.
+ */
+export function synth(config: SlipwayConfig, options: SynthOptions = {}): SynthesizedApp {
+  return synthesizeApp(config, {
+    environments: options.environments,
+    validation: options.validation ?? false,
+    policies: options.policies ?? false,
+    bundling: options.bundling ?? false,
+    failOnFindings: false,
+    outdir: mkdtempSync(join(tmpdir(), 'slipway-synth-')),
+    context: options.context,
+  });
 }
 
-export type Synthesized = ReturnType<typeof synth>;
+export type Synthesized = SynthesizedApp;
 
 /** The templates of one environment's layers, as assertion `Template`s. */
 export function templatesOf(synthesized: Synthesized, environment: string) {
