@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
+import { TEST_DATABASE_URL } from '@slipway/testing/postgres';
 import pg from 'pg';
 import { inject, onTestFinished } from 'vitest';
 import { loadConfig } from '../src/config.ts';
@@ -13,7 +14,6 @@ import { startEmbedded } from '../src/db/embedded.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createLogger } from '../src/logger.ts';
 import { type StartedService, startService } from '../src/server.ts';
-import { TEST_DATABASE_URL } from '@slipway/testing/postgres';
 
 export { TEST_DATABASE_URL };
 
