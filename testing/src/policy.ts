@@ -24,9 +24,12 @@ export function validationFindings(assemblyDir: string): Finding[] {
   return nagFindings(assemblyDir, []);
 }
 
-/** Whether `cfn-lint` is on PATH. */
+let available: boolean | undefined;
+
+/** Whether `cfn-lint` is on PATH (asked once per test file: its start-up takes seconds). */
 export function cfnLintAvailable(): boolean {
-  return cfnLintVersion() !== undefined;
+  available ??= cfnLintVersion() !== undefined;
+  return available;
 }
 
 /** cfn-lint over templates in the given regions; its findings as text lines (empty when clean). */
