@@ -43,12 +43,23 @@ export interface SynthOptions {
   readonly bundling?: boolean;
 }
 
+// Synthesized apps by config object and options. Tests only read what they get, so a file that
+// asks again for the same config (the shipped one, above all) gets the same synth: in the infra
+// project, whose files share a worker's modules, that spares one whole-app synth per file.
+const synthesized = new WeakMap<SlipwayConfig, Map<string, SynthesizedApp>>();
+
 /**
- * Synthesizes the app into a new temporary directory. Findings of validation and cdk-nag (when
- * on) go to the assembly's validation report instead of failing the synth, so tests can list them.
+ * Synthesizes the app into a new temporary directory, once per config object and options.
+ * Findings of validation and cdk-nag (when on) go to the assembly's validation report instead of
+ * failing the synth, so tests can list them.
  */
 export function synth(config: SlipwayConfig, options: SynthOptions = {}): SynthesizedApp {
-  return synthesizeApp(config, {
+  const byOptions = synthesized.get(config) ?? new Map<string, SynthesizedApp>();
+  synthesized.set(config, byOptions);
+  const key = JSON.stringify(options);
+  const cached = byOptions.get(key);
+  if (cached) return cached;
+  const app = synthesizeApp(config, {
     environments: options.environments,
     validation: options.validation ?? false,
     policies: options.policies ?? false,
@@ -57,6 +68,8 @@ export function synth(config: SlipwayConfig, options: SynthOptions = {}): Synthe
     outdir: mkdtempSync(join(tmpdir(), 'slipway-synth-')),
     context: options.context,
   });
+  byOptions.set(key, app);
+  return app;
 }
 
 export type Synthesized = SynthesizedApp;
