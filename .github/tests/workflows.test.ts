@@ -67,7 +67,7 @@ const PINS: Record<string, { sha: string; version: string }> = {
   'aquasecurity/trivy-action': { sha: 'ed142fd0673e97e23eac54620cfb913e5ce36c25', version: 'v0.36.0' },
 };
 
-/** The CLI surface decided for `slipway` (issue #8): the fallback while the CLI is not in the tree. */
+/** The CLI surface decided for `slipway`: the fallback while the CLI is not in the tree. */
 const DECIDED_COMMANDS: Record<string, string> = {
   plan: 'slipway plan <env> | --all [--json] [--out <dir>]',
   diff: 'slipway diff <env> [--json]',

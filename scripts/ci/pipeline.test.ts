@@ -46,7 +46,7 @@ describe('pipeline context of the shipped config', () => {
     expect(prod?.urlParameter).toBe('/slipway/prod/service/url');
   });
 
-  it('tags main builds latest and dev builds dev-latest (seed 002), other branches nothing', async () => {
+  it('tags main builds latest and dev builds dev-latest, other branches nothing', async () => {
     const context = pipelineContext(await shippedConfig());
     expect(movingTag(context, 'main')).toBe('latest');
     expect(movingTag(context, 'dev')).toBe('dev-latest');

@@ -1,5 +1,5 @@
 /*
- * CI access (issue #8), over the shipped config (dev+test in 111111111111, staging in
+ * CI access, over the shipped config (dev+test in 111111111111, staging in
  * 222222222222, prod in 333333333333, registry in dev's account) and variants:
  *   - one stack per account, in the account's home region, named <app>-ci-access; none without `github`
  *   - the GitHub OIDC provider (issuer, audience sts.amazonaws.com), or an imported one
@@ -19,7 +19,7 @@
 import { configVariant, type Synthesized, shippedConfig, synth } from '@slipway/testing/synth';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CiAccess, type CiAccessProps } from '../constructs/ci-access/ci-access.ts';
 import { addCiAccessStacks } from './ci-access-stack.ts';
 
@@ -335,18 +335,9 @@ describe('CI access stacks of the shipped config', () => {
   }, 60_000);
 });
 
+// Direct `new App()` synths run without CDK's built-in validator (CDK_VALIDATION=false in the
+// infra project's vitest config); the policy test runs it.
 describe('CI access variants', () => {
-  // Direct `new App()` synths skip CDK's built-in validator (seconds per synth); the policy test runs it.
-  let previous: string | undefined;
-  beforeAll(() => {
-    previous = process.env.CDK_VALIDATION;
-    process.env.CDK_VALIDATION = 'false';
-  });
-  afterAll(() => {
-    if (previous === undefined) delete process.env.CDK_VALIDATION;
-    else process.env.CDK_VALIDATION = previous;
-  });
-
   it('creates no CI access stack without a github section', async () => {
     const config = await configVariant((c) => {
       delete c.github;

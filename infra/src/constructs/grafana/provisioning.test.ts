@@ -32,7 +32,7 @@ import {
 } from './provisioning.ts';
 import { CLOUDWATCH_DATASOURCE_UID, GRAFANA_VARIABLES } from './variables.ts';
 
-// Synthesizing the whole app takes seconds, far longer on a loaded 2-core machine: a generous hook limit.
+// Synthesizing the whole app takes seconds, far longer on a loaded CI runner: a generous hook limit.
 const SYNTH_TIMEOUT_MS = 120_000;
 
 type Env = { Name: string; Value: unknown };

@@ -18,7 +18,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WebAcl } from './web-acl.ts';
 
-// Synthesizing the whole app takes seconds, far longer on a loaded 2-core machine: a generous hook limit.
+// Synthesizing the whole app takes seconds, far longer on a loaded CI runner: a generous hook limit.
 const SYNTH_TIMEOUT_MS = 120_000;
 
 let synthesized: Synthesized;
