@@ -11,8 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireTool } from '@slipway/testing/policy';
 import { describe, expect, it } from 'vitest';
-import { requireTool } from '../../infra/src/testing/policy.ts';
 import { allSteps, ROOT } from './load.ts';
 
 const INSTALL = 'apt-get install -y shellcheck (Debian/Ubuntu; preinstalled on GitHub-hosted Ubuntu runners)';

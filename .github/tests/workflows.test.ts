@@ -22,8 +22,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PREVIEW_GITHUB_ENVIRONMENT, resolveTarget } from '@slipway/config/contract';
+import { shippedConfig } from '@slipway/testing/synth';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shippedConfig } from '../../infra/src/testing/synth.ts';
 import { EXIT } from '../../scripts/ci/drift.ts';
 import {
   deployOrder,

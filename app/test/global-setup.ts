@@ -2,10 +2,10 @@ import { cp, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TEST_DATABASE_URL } from '@slipway/testing/postgres';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { bundle } from '../scripts/build.ts';
-import { TEST_DATABASE_URL } from './database-url.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

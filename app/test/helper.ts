@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
+import { TEST_DATABASE_URL } from '@slipway/testing/postgres';
 import pg from 'pg';
 import { inject, onTestFinished } from 'vitest';
 import { loadConfig } from '../src/config.ts';
@@ -14,7 +15,6 @@ import { migrate } from '../src/db/migrate.ts';
 import { createLogger } from '../src/logger.ts';
 import type { ItemsRepositoryFactory } from '../src/plugins/app/items-repository.ts';
 import { type StartedService, startService } from '../src/server.ts';
-import { TEST_DATABASE_URL } from './database-url.ts';
 
 export { TEST_DATABASE_URL };
 

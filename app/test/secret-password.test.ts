@@ -21,13 +21,9 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { type MotoServer, motoServerAvailability, startMotoServer } from '@slipway/testing/moto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type MotoServer,
-  motoServerAvailability,
-  startMotoServer,
-} from '../../infra/functions/testing/moto-server.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { passwordOf, secretPassword } from '../src/db/secret-password.ts';
 

@@ -6,8 +6,8 @@
  *   - a name with no close match lists the valid ones
  */
 import type { SlipwayConfig } from '@slipway/config';
+import { shippedConfig } from '@slipway/testing/synth';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shippedConfig } from '../../infra/src/testing/synth.ts';
 import { resolveEnvironmentName } from './environments.ts';
 import { CliError } from './errors.ts';
 

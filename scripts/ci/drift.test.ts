@@ -18,8 +18,8 @@ import type {
   PropertyDifference,
   StackResourceDrift,
 } from '@aws-sdk/client-cloudformation';
+import { shippedConfig } from '@slipway/testing/synth';
 import { describe, expect, it } from 'vitest';
-import { shippedConfig } from '../../infra/src/testing/synth.ts';
 import {
   classifyStack,
   type DriftApi,

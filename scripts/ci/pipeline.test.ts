@@ -6,8 +6,9 @@
  *   - promotion: an environment follows the one it promotes from; a promotion across branches fails
  *   - GitHub Environment variables checked against the config, naming the variable and the fix
  */
+
+import { configVariant, shippedConfig } from '@slipway/testing/synth';
 import { describe, expect, it } from 'vitest';
-import { configVariant, shippedConfig } from '../../infra/src/testing/synth.ts';
 import {
   deployOrder,
   destroyRefusals,

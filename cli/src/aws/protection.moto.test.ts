@@ -16,12 +16,8 @@ import {
   DescribeDBSnapshotsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
+import { type MotoServer, motoServerAvailability, startMotoServer } from '@slipway/testing/moto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type MotoServer,
-  motoServerAvailability,
-  startMotoServer,
-} from '../../../infra/functions/testing/moto-server.ts';
 import { type ProtectionApi, sdkProtection } from './protection.ts';
 
 const moto = motoServerAvailability();

@@ -19,6 +19,9 @@
  *     switched off and the commands that switch it back on
  */
 import type { SlipwayConfig } from '@slipway/config';
+import { type FakeState, fakeAws, fakeState, noAws } from '@slipway/testing/cli/fake-aws';
+import { fakeDeployer } from '@slipway/testing/cli/fake-deployer';
+import { shippedAssembly, shippedConfig } from '@slipway/testing/cli/fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProtectionFactory } from '../aws/protection.ts';
 import type { Deployer } from '../aws/toolkit.ts';
@@ -26,9 +29,6 @@ import { CliError } from '../errors.ts';
 import { captureIo, type Io, recordingProgress } from '../io.ts';
 import { type StackInfo, type Synthesized, stacksOf } from '../synth/synthesize.ts';
 import { resourcesOf } from '../synth/template.ts';
-import { type FakeState, fakeAws, fakeState, noAws } from '../testing/fake-aws.ts';
-import { fakeDeployer } from '../testing/fake-deployer.ts';
-import { shippedAssembly, shippedConfig } from '../testing/fixtures.ts';
 import { destroyCommand, retainedResources } from './destroy.ts';
 
 let config: SlipwayConfig;

@@ -10,13 +10,13 @@
  *   - doctor: local checks offline; account checks flag a missing service-linked role and a bootstrap gap
  */
 import type { SlipwayConfig } from '@slipway/config';
+import { addImage, fakeAws, fakeState } from '@slipway/testing/cli/fake-aws';
+import { fakeDeployer } from '@slipway/testing/cli/fake-deployer';
+import { shippedAssembly, shippedConfig } from '@slipway/testing/cli/fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.ts';
 import { captureIo } from '../io.ts';
 import type { Synthesized } from '../synth/synthesize.ts';
-import { addImage, fakeAws, fakeState } from '../testing/fake-aws.ts';
-import { fakeDeployer } from '../testing/fake-deployer.ts';
-import { shippedAssembly, shippedConfig } from '../testing/fixtures.ts';
 import { doctorCommand, localChecks } from './doctor.ts';
 import { execCommand } from './exec.ts';
 import { logsCommand, parseDuration } from './logs.ts';

@@ -12,12 +12,13 @@
  *     running hours; storage, volumes and always-on addresses do not; unscheduled templates price
  *     exactly as before; the lines still sum to the total
  */
+
+import { shippedAssembly } from '@slipway/testing/cli/fixtures';
 import { describe, expect, it } from 'vitest';
 import { PRICE_TABLES } from '../pricing/index.ts';
 import type { StackInfo } from '../synth/synthesize.ts';
 import { stacksOf } from '../synth/synthesize.ts';
 import type { Template } from '../synth/template.ts';
-import { shippedAssembly } from '../testing/fixtures.ts';
 import { estimateCost, strategyCapacity } from './model.ts';
 import { cronMinutesOfWeek } from './schedule.ts';
 

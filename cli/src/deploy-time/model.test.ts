@@ -17,11 +17,12 @@
  *   - a Docker Hub image (Grafana) counts as outside the region
  *   - the callback delay default matches the migrate hook's own
  */
+
+import { MIGRATE_HOOK_DEFAULTS } from '@slipway/infra/functions/migrate-hook/config.ts';
+import { shippedAssembly, variantAssembly } from '@slipway/testing/cli/fixtures';
 import { describe, expect, it } from 'vitest';
-import { MIGRATE_HOOK_DEFAULTS } from '../../../infra/functions/migrate-hook/config.ts';
 import { stacksOf } from '../synth/synthesize.ts';
 import { attributes, resourcesOf } from '../synth/template.ts';
-import { shippedAssembly, variantAssembly } from '../testing/fixtures.ts';
 import {
   DEFAULT_DEPLOY_TIME_ASSUMPTIONS,
   type DeploySettings,

@@ -12,15 +12,15 @@
  *   - no credentials → SW206 (exit 3); credentials of another account → SW207 (exit 3)
  */
 import type { SlipwayConfig } from '@slipway/config';
+import { addImage, type FakeState, fakeAws, fakeState } from '@slipway/testing/cli/fake-aws';
+import { fakeDeployer } from '@slipway/testing/cli/fake-deployer';
+import { shippedAssembly, shippedConfig } from '@slipway/testing/cli/fixtures';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deployCommand } from '../commands/deploy.ts';
 import { CliError } from '../errors.ts';
 import { captureIo } from '../io.ts';
 import { type Synthesized, stacksOf } from '../synth/synthesize.ts';
 import type { Template } from '../synth/template.ts';
-import { addImage, type FakeState, fakeAws, fakeState } from '../testing/fake-aws.ts';
-import { fakeDeployer } from '../testing/fake-deployer.ts';
-import { shippedAssembly, shippedConfig } from '../testing/fixtures.ts';
 import type { DeployDeps } from './deploy.ts';
 
 let config: SlipwayConfig;

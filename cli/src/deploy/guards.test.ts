@@ -8,10 +8,11 @@
  *       * first deploy (no deployed template) → nothing
  *   - in-progress guard: a stack in *_IN_PROGRESS or an ECS rollout IN_PROGRESS is reported; finished ones are not
  */
+
+import { shippedAssembly, variantAssembly } from '@slipway/testing/cli/fixtures';
 import { describe, expect, it } from 'vitest';
 import { type StackInfo, stacksOf } from '../synth/synthesize.ts';
 import type { Template } from '../synth/template.ts';
-import { shippedAssembly, variantAssembly } from '../testing/fixtures.ts';
 import { inProgress, trafficChanges } from './guards.ts';
 
 const serviceTemplate = (stacks: StackInfo[]) => {

@@ -11,15 +11,15 @@
  */
 import { resolveEnvironment, type SlipwayConfig } from '@slipway/config';
 import { resolveTarget } from '@slipway/config/contract';
+import { type FakeState, fakeAws, fakeState } from '@slipway/testing/cli/fake-aws';
+import { fakeDeployer } from '@slipway/testing/cli/fake-deployer';
+import { shippedAssembly, shippedConfig } from '@slipway/testing/cli/fixtures';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ScalableTargetState } from '../aws/api.ts';
 import { deployCommand } from '../commands/deploy.ts';
 import { CliError } from '../errors.ts';
 import { captureIo } from '../io.ts';
 import type { Synthesized } from '../synth/synthesize.ts';
-import { type FakeState, fakeAws, fakeState } from '../testing/fake-aws.ts';
-import { fakeDeployer } from '../testing/fake-deployer.ts';
-import { shippedAssembly, shippedConfig } from '../testing/fixtures.ts';
 import { startOfficeHoursEarly } from './office-hours.ts';
 
 let config: SlipwayConfig;

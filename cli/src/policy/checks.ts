@@ -258,7 +258,7 @@ async function cfnLint(
     [...byRegion].map(async ([region, group]) => {
       const lines = await lintFiles(
         group.map((s) => s.templatePath),
-        region,
+        [region],
         options.cfnLintConfig,
       );
       for (const s of group) {
@@ -281,11 +281,16 @@ async function cfnLint(
   };
 }
 
-function lintFiles(files: string[], region: string, configFile: string): Promise<string[]> {
+/**
+ * The one cfn-lint runner (`plan` and the policy test): lints the templates for each of the
+ * regions with the given `.cfnlintrc.yaml` and returns its findings as `parseable` text lines
+ * (empty when clean).
+ */
+export function lintFiles(files: string[], regions: string[], configFile: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'cfn-lint',
-      ['--config-file', configFile, '--format', 'parseable', '--regions', region, '--', ...files],
+      ['--config-file', configFile, '--format', 'parseable', '--regions', ...regions, '--', ...files],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';

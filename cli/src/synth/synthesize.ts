@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SlipwayConfig } from '@slipway/config';
-import { applyPolicies, buildApp } from '@slipway/infra';
+import { synthesizeApp } from '@slipway/infra';
 import { Stack } from 'aws-cdk-lib';
 import type { Template } from './template.ts';
 
@@ -39,60 +39,58 @@ export interface SynthesizeOptions {
   readonly environments?: string[];
   /** Assembly directory; replaced if it exists. @default a new temporary directory */
   readonly outdir?: string;
+  /**
+   * Bundle the Lambda handlers with esbuild. Off gives the same templates without a deployable
+   * assembly (tests that only read templates).
+   * @default on
+   */
+  readonly bundling?: boolean;
 }
 
 /**
- * Synthesizes the CDK app in process (`buildApp` + `applyPolicies` from @slipway/infra), exactly
- * as `infra/bin/app.ts` does, with cdk-nag running as a validation plugin. CDK's built-in
- * CloudFormation validation is switched off here because the CLI runs it separately on the
- * templates (in a worker, beside cfn-lint, with a cache); cdk-nag findings land in the
- * assembly's `validation-report.json` instead of failing the synth, so `plan` can list them.
+ * Synthesizes the CDK app in process with @slipway/infra's `synthesizeApp` (as `cdk` does), with
+ * cdk-nag running as a validation plugin. CDK's built-in CloudFormation validation is switched
+ * off here because the CLI runs it separately on the templates (in a worker, beside cfn-lint,
+ * with a cache); cdk-nag findings land in the assembly's `validation-report.json` instead of
+ * failing the synth, so `plan` can list them.
  */
 export function synthesize(config: SlipwayConfig, options: SynthesizeOptions = {}): Synthesized {
   const started = performance.now();
   const outdir = options.outdir ?? mkdtempSync(join(tmpdir(), 'slipway-plan-'));
-  if (options.outdir) {
-    rmSync(outdir, { recursive: true, force: true });
-    mkdirSync(outdir, { recursive: true });
+  const built = synthesizeApp(config, {
+    environments: options.environments,
+    outdir,
+    validation: false,
+    policies: true,
+    failOnFindings: false,
+    bundling: options.bundling,
+  });
+  const { assembly } = built;
+  const owner = new Map<Stack, string>();
+  for (const [env, layers] of Object.entries(built.stacks)) {
+    for (const value of Object.values(layers)) if (Stack.isStack(value)) owner.set(value, env);
   }
-  const previous = process.env.CDK_VALIDATION;
-  process.env.CDK_VALIDATION = 'false';
-  try {
-    const built = buildApp(config, {
-      environments: options.environments,
-      appProps: { outdir, context: { '@aws-cdk/core:failSynthOnValidationErrors': false } },
-    });
-    applyPolicies(built.app);
-    const assembly = built.app.synth();
-    const owner = new Map<Stack, string>();
-    for (const [env, layers] of Object.entries(built.stacks)) {
-      for (const value of Object.values(layers)) if (Stack.isStack(value)) owner.set(value, env);
-    }
-    const all = [...owner.keys(), ...built.accountStacks];
-    const infos = all.map((stack): StackInfo => {
-      const artifact = assembly.getStackArtifact(stack.artifactId);
-      return {
-        stackName: artifact.stackName,
-        environment: owner.get(stack),
-        account: artifact.environment.account,
-        region: artifact.environment.region,
-        template: artifact.template as Template,
-        templatePath: join(outdir, artifact.templateFile),
-        constructPath: stack.node.path,
-        dependencies: stack.dependencies.map((d) => d.stackName),
-        terminationProtection: stack.terminationProtection === true,
-      };
-    });
+  const all = [...owner.keys(), ...built.accountStacks];
+  const infos = all.map((stack): StackInfo => {
+    const artifact = assembly.getStackArtifact(stack.artifactId);
     return {
-      outdir,
-      stacks: dependencyOrder(infos),
-      environments: Object.keys(built.stacks),
-      durationMs: Math.round(performance.now() - started),
+      stackName: artifact.stackName,
+      environment: owner.get(stack),
+      account: artifact.environment.account,
+      region: artifact.environment.region,
+      template: artifact.template as Template,
+      templatePath: join(outdir, artifact.templateFile),
+      constructPath: stack.node.path,
+      dependencies: stack.dependencies.map((d) => d.stackName),
+      terminationProtection: stack.terminationProtection === true,
     };
-  } finally {
-    if (previous === undefined) delete process.env.CDK_VALIDATION;
-    else process.env.CDK_VALIDATION = previous;
-  }
+  });
+  return {
+    outdir,
+    stacks: dependencyOrder(infos),
+    environments: Object.keys(built.stacks),
+    durationMs: Math.round(performance.now() - started),
+  };
 }
 
 /**

@@ -24,16 +24,16 @@
  * 9. A thrown BatchDeleteImage (e.g. AccessDenied) stops the run and fails it.
  */
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { memoryLogger } from '../shared/log.ts';
 import {
   createRepository,
   ecrImageUri,
   imageIndexManifest,
   imageManifest,
   pushImage,
-} from '../testing/ecr-fixtures.ts';
-import { type MotoServer, motoServerAvailability, startMotoServer } from '../testing/moto-server.ts';
+} from '@slipway/testing/ecr-fixtures';
+import { type MotoServer, motoServerAvailability, startMotoServer } from '@slipway/testing/moto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../shared/log.ts';
 import { IMAGE_CLEANUP_DEFAULTS, type ImageCleanupConfig } from './config.ts';
 import { createEcrApi, type EcrApi } from './ecr.ts';
 import { createHandler, ImageCleanupError, type ImageCleanupSummary } from './handler.ts';

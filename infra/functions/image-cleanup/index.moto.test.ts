@@ -26,11 +26,11 @@ import {
   ECSClient,
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
+import { createRepository, ecrImageUri, pushImage } from '@slipway/testing/ecr-fixtures';
+import { type MotoServer, motoServerAvailability, startMotoServer } from '@slipway/testing/moto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memoryLogger } from '../shared/log.ts';
 import { createEcsTaskDefinitionReader } from '../shared/target-container.ts';
-import { createRepository, ecrImageUri, pushImage } from '../testing/ecr-fixtures.ts';
-import { type MotoServer, motoServerAvailability, startMotoServer } from '../testing/moto-server.ts';
 import { IMAGE_CLEANUP_DEFAULTS } from './config.ts';
 import { createEcrApi } from './ecr.ts';
 import { createHandler, type ImageCleanupSummary } from './handler.ts';

@@ -20,9 +20,7 @@
  * 11. A transient error while polling → IN_PROGRESS within the budget, FAILED after it.
  * 12. The task is no longer known to ECS → FAILED (outcome unknown).
  */
-import { beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../shared/config.ts';
-import { memoryLogger } from '../shared/log.ts';
+
 import {
   deploymentArn,
   FakeMigrationTasks,
@@ -32,7 +30,10 @@ import {
   REGION,
   revisionArn,
   taskDefinitionArn,
-} from '../testing/fake-ecs.ts';
+} from '@slipway/testing/fake-ecs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../shared/config.ts';
+import { memoryLogger } from '../shared/log.ts';
 import { loadMigrateHookConfig, MIGRATE_HOOK_DEFAULTS, type MigrateHookConfig } from './config.ts';
 import { createHandler, logsConsoleUrl, MIGRATE_TASK_ARN, migrationStartedBy } from './handler.ts';
 

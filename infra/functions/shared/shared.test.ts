@@ -9,8 +9,9 @@
  * 3. The lookup returns the named container and the digest ECS resolved; a missing container
  *    fails naming the containers that exist.
  */
+
+import { FakeTaskDefinitions, hookEvent, IMAGE_REPO, revisionArn } from '@slipway/testing/fake-ecs';
 import { describe, expect, it } from 'vitest';
-import { FakeTaskDefinitions, hookEvent, IMAGE_REPO, revisionArn } from '../testing/fake-ecs.ts';
 import { isRollbackInvocation, parseLifecycleHookEvent } from './hook.ts';
 import { parseImageRef } from './image-ref.ts';
 import { resolveTargetContainer, TargetLookupError } from './target-container.ts';

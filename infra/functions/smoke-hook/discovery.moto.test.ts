@@ -12,8 +12,8 @@ import {
   CreateVpcCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
+import { type MotoServer, motoServerAvailability, startMotoServer } from '@slipway/testing/moto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MotoServer, motoServerAvailability, startMotoServer } from '../testing/moto-server.ts';
 import { createLoadBalancerAddresses } from './discovery.ts';
 
 const moto = motoServerAvailability();

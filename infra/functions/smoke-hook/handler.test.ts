@@ -21,10 +21,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeTaskDefinitions, hookEvent, IMAGE_REPO, revisionArn } from '@slipway/testing/fake-ecs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../shared/config.ts';
 import { memoryLogger } from '../shared/log.ts';
-import { FakeTaskDefinitions, hookEvent, IMAGE_REPO, revisionArn } from '../testing/fake-ecs.ts';
 import { loadSmokeHookConfig, type SmokeHookConfig } from './config.ts';
 import { createHandler, SMOKE_STARTED_AT } from './handler.ts';
 import { sameCommit } from './probe.ts';

@@ -1,116 +1,133 @@
 /*
- * The policy rungs of the verification ladder, over every environment of the shipped config:
- *   - cdk-nag AwsSolutions: zero unacknowledged findings
- *   - CDK's built-in CloudFormation validation (`validateAgainstDefaultRules`): zero findings
+ * The policy rungs of the verification ladder, run once per environment here (template tests
+ * synthesize with them off):
+ *   - cdk-nag AwsSolutions: zero unacknowledged findings in each environment's stacks and the
+ *     account-level stacks
+ *   - CDK's built-in CloudFormation validation (`validateAgainstDefaultRules`): zero findings, and
+ *     a clean report means it ran
  *   - cfn-lint on every synthesized template, in the environment's own region and in us-east-1,
  *     af-south-1 and eu-north-1: zero errors and warnings (.cfnlintrc.yaml ignores only W3005/W3010)
+ *   - negative controls: an unencrypted bucket is reported by cdk-nag; a misspelt property by cfn-lint
  *   - every acknowledgement carries a reason of substance
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { App, Stack } from 'aws-cdk-lib';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CFN_LINT_INSTALL,
   cfnLint,
   cfnLintAvailable,
   requireTool,
   validationFindings,
-} from '../testing/policy.ts';
-import { ENVIRONMENTS, type Synthesized, shippedConfig, synth } from '../testing/synth.ts';
+} from '@slipway/testing/policy';
+import { ENVIRONMENTS, type Synthesized, shippedConfig, synth } from '@slipway/testing/synth';
+import { App, Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { acknowledge, applyPolicies } from './index.ts';
 
 const LINT_REGIONS = ['us-east-1', 'af-south-1', 'eu-north-1'];
+// Every configured environment plus a pull-request preview (its own, smaller service stack).
 const GROUPS = [...ENVIRONMENTS, 'pr-12'];
-const CFN_LINT_CONFIG = fileURLToPath(new URL('../../.cfnlintrc.yaml', import.meta.url));
 
 let synthesized: Synthesized;
 beforeAll(async () => {
-  // Every configured environment plus a pull-request preview (its own, smaller service stack).
-  synthesized = synth(await shippedConfig(), {
-    validation: true,
-    policies: true,
-    environments: [...GROUPS],
+  // One synth of every group with the policy packs on: each template is validated once.
+  synthesized = synth(await shippedConfig(), { validation: true, policies: true, environments: [...GROUPS] });
+});
+
+/** The group a stack or construct path belongs to: its environment, else the account-level stacks. */
+function groupOf(name: string): string {
+  return GROUPS.find((g) => name.startsWith(`slipway-${g}-`)) ?? 'account-level';
+}
+
+/** The stacks of a group: an environment's own, or the account-level ones (registry, audit, CI access). */
+function artifactsOf(group: string) {
+  return synthesized.assembly.stacks.filter((a) => groupOf(a.stackName) === group);
+}
+
+/** cdk-nag and built-in validation findings of a group; a finding no environment claims is account-level. */
+function findingsOf(group: string): string[] {
+  return validationFindings(synthesized.assembly.directory)
+    .filter((f) => groupOf(f.where || f.stack) === group)
+    .map((f) => `${f.rule} (${f.severity}) at ${f.where}`);
+}
+
+// A template with a misspelt property, linted in the same run as the real ones: the negative
+// control shows that this very run reports findings.
+const BROKEN = { Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicNam: 'x' } } } };
+let brokenTemplate: string;
+
+// cfn-lint over every template at once (each in its own region and LINT_REGIONS; one run per
+// region set): its start-up dominates, so the groups share one run and each reads its own lines.
+let linted: Promise<string[]> | undefined;
+function lintAll(): Promise<string[]> {
+  linted ??= (async () => {
+    brokenTemplate = join(mkdtempSync(join(tmpdir(), 'slipway-lint-')), 'bad.template.json');
+    writeFileSync(brokenTemplate, JSON.stringify(BROKEN));
+    const templates = [
+      ...synthesized.assembly.stacks.map((a) => ({ path: a.templateFullPath, region: a.environment.region })),
+      { path: brokenTemplate, region: 'us-east-1' },
+    ];
+    const byRegions = new Map<string, string[]>();
+    for (const t of templates) {
+      const key = [...new Set([t.region, ...LINT_REGIONS])].join(',');
+      byRegions.set(key, [...(byRegions.get(key) ?? []), t.path]);
+    }
+    const runs = [...byRegions].map(([regions, paths]) => cfnLint(paths, regions.split(',')));
+    return (await Promise.all(runs)).flat();
+  })();
+  return linted;
+}
+
+/** The lines of the shared cfn-lint run about the given templates (and any not about a file). */
+async function lintOf(paths: string[]): Promise<string[]> {
+  const lines = await lintAll();
+  return lines.filter((l) => paths.some((p) => l.startsWith(`${p}:`)) || !l.includes('.template.json:'));
+}
+
+describe.each([...GROUPS, 'account-level'])('policy checks on the %s stacks', (group) => {
+  it('leaves no unacknowledged cdk-nag or CloudFormation validation finding', () => {
+    expect(findingsOf(group)).toEqual([]);
+  });
+
+  it('cfn-lint finds nothing in its templates, in their region and in us-east-1, af-south-1 and eu-north-1', async () => {
+    if (!requireTool('cfn-lint', cfnLintAvailable(), CFN_LINT_INSTALL)) return;
+    const artifacts = artifactsOf(group);
+    // An environment has at least network + service; a preview its service stack alone; the
+    // account-level stacks are a registry, and an audit and CI access stack per account.
+    const least = group === 'account-level' ? 3 : group.startsWith('pr-') ? 1 : 2;
+    expect(artifacts.length).toBeGreaterThanOrEqual(least);
+    expect(await lintOf(artifacts.map((a) => a.templateFullPath))).toEqual([]);
   });
 });
 
-describe('policy checks on every environment', () => {
-  it('leaves no unacknowledged cdk-nag or CloudFormation validation finding', () => {
-    const findings = validationFindings(synthesized.assembly.directory).map(
-      (f) => `${f.plugin} ${f.rule} (${f.severity}) at ${f.path}`,
-    );
-    expect(findings).toEqual([]);
-  });
+it('ran the built-in CloudFormation validation (a clean report must not mean nothing ran)', () => {
+  const report = JSON.parse(
+    readFileSync(join(synthesized.assembly.directory, 'validation-report.json'), 'utf8'),
+  ) as {
+    pluginReports: { pluginName: string }[];
+  };
+  expect(report.pluginReports.map((p) => p.pluginName)).toContain('CloudFormation Validate');
+});
 
-  it('ran the built-in CloudFormation validation (a clean report must not mean nothing ran)', () => {
-    const report = JSON.parse(
-      readFileSync(join(synthesized.assembly.directory, 'validation-report.json'), 'utf8'),
-    ) as {
-      pluginReports: { pluginName: string }[];
-    };
-    expect(report.pluginReports.map((p) => p.pluginName)).toContain('CloudFormation Validate');
-  });
-
+describe('negative controls', () => {
   it('reports an unacknowledged finding (negative control for the cdk-nag wiring)', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'slipway-nag-'));
     const app = new App({ outdir, context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
     const stack = new Stack(app, 'Control', { env: { account: '111111111111', region: 'us-east-1' } });
     new s3.Bucket(stack, 'Unencrypted', { enforceSSL: false });
     applyPolicies(app);
-    const previous = process.env.CDK_VALIDATION;
-    process.env.CDK_VALIDATION = 'false';
-    try {
-      app.synth();
-    } finally {
-      if (previous === undefined) delete process.env.CDK_VALIDATION;
-      else process.env.CDK_VALIDATION = previous;
-    }
+    app.synth();
     const rules = validationFindings(outdir).map((f) => f.rule);
     expect(rules).toEqual(expect.arrayContaining(['AwsSolutions-S1', 'AwsSolutions-S10']));
   });
 
-  // One test per environment, plus one for the account-level stacks (registry, audit, CI access).
-  it.each([...GROUPS, 'account-level'])(
-    'cfn-lint finds nothing in the %s templates, in their region and in us-east-1, af-south-1 and eu-north-1',
-    (group) => {
-      if (!requireTool('cfn-lint', cfnLintAvailable(), CFN_LINT_INSTALL)) return;
-      const envPrefixes = GROUPS.map((e) => `slipway-${e}-`);
-      const artifacts = synthesized.assembly.stacks.filter((a) =>
-        group === 'account-level'
-          ? !envPrefixes.some((p) => a.stackName.startsWith(p))
-          : a.stackName.startsWith(`slipway-${group}-`),
-      );
-      // An environment has at least network + service; a preview has its service stack alone.
-      if (group !== 'account-level')
-        expect(artifacts.length).toBeGreaterThanOrEqual(group.startsWith('pr-') ? 1 : 2);
-      const byRegion = new Map<string, string[]>();
-      for (const a of artifacts) {
-        const list = byRegion.get(a.environment.region) ?? [];
-        list.push(a.templateFullPath);
-        byRegion.set(a.environment.region, list);
-      }
-      for (const [region, templates] of byRegion) {
-        const regions = [...new Set([region, ...LINT_REGIONS])];
-        expect(cfnLint(templates, regions, CFN_LINT_CONFIG)).toEqual([]);
-      }
-    },
-    180_000,
-  );
-});
-
-describe('cfn-lint wiring', () => {
-  it('reports a broken template (negative control)', () => {
+  it('reports a broken template linted beside the real ones (negative control for the cfn-lint wiring)', async () => {
     if (!requireTool('cfn-lint', cfnLintAvailable(), CFN_LINT_INSTALL)) return;
-    const file = join(mkdtempSync(join(tmpdir(), 'slipway-lint-')), 'bad.template.json');
-    writeFileSync(
-      file,
-      JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicNam: 'x' } } } }),
-    );
-    expect(cfnLint([file], ['us-east-1'], CFN_LINT_CONFIG).join('\n')).toMatch(/E3002/);
+    await lintAll();
+    expect((await lintOf([brokenTemplate])).join('\n')).toMatch(/E3002/);
   });
 });
 

@@ -11,13 +11,14 @@
  *   - audit.cloudTrail: false → no audit stacks
  *   - invalid props fail naming the prop
  */
+
+import { configVariant, type Synthesized, shippedConfig, synth } from '@slipway/testing/synth';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configVariant, type Synthesized, shippedConfig, synth } from '../testing/synth.ts';
 import { AuditStack } from './audit-stack.ts';
 
-// Synthesizing the whole app takes seconds, far longer on a loaded 2-core machine: a generous hook limit.
+// Synthesizing the whole app takes seconds, far longer on a loaded CI runner: a generous hook limit.
 const SYNTH_TIMEOUT_MS = 120_000;
 
 let synthesized: Synthesized;

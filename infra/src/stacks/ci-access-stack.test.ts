@@ -15,11 +15,12 @@
  *     NAT instance and database by stack-name tag, scale its and its previews' services); elsewhere not
  *   - invalid props fail with the prop named
  */
+
+import { configVariant, type Synthesized, shippedConfig, synth } from '@slipway/testing/synth';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CiAccess, type CiAccessProps } from '../constructs/ci-access/ci-access.ts';
-import { configVariant, type Synthesized, shippedConfig, synth } from '../testing/synth.ts';
 import { addCiAccessStacks } from './ci-access-stack.ts';
 
 const REPO = 'repo:example-org/slipway';
@@ -334,18 +335,9 @@ describe('CI access stacks of the shipped config', () => {
   }, 60_000);
 });
 
+// Direct `new App()` synths run without CDK's built-in validator (CDK_VALIDATION=false in the
+// infra project's vitest config); the policy test runs it.
 describe('CI access variants', () => {
-  // Direct `new App()` synths skip CDK's built-in validator (seconds per synth); the policy test runs it.
-  let previous: string | undefined;
-  beforeAll(() => {
-    previous = process.env.CDK_VALIDATION;
-    process.env.CDK_VALIDATION = 'false';
-  });
-  afterAll(() => {
-    if (previous === undefined) delete process.env.CDK_VALIDATION;
-    else process.env.CDK_VALIDATION = previous;
-  });
-
   it('creates no CI access stack without a github section', async () => {
     const config = await configVariant((c) => {
       delete c.github;

@@ -6,9 +6,10 @@
  *   - credentials generated in Secrets Manager; the security group starts with no ingress
  *   - endpoint, secret ARN, security group and instance id published in SSM
  */
+
+import { ENVIRONMENTS, type Synthesized, shippedConfig, synth, templatesOf } from '@slipway/testing/synth';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENVIRONMENTS, type Synthesized, shippedConfig, synth, templatesOf } from '../testing/synth.ts';
 
 let synthesized: Synthesized;
 beforeAll(async () => {

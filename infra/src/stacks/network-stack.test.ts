@@ -7,8 +7,7 @@
  *   - the isolated subnets' NACL admits only PostgreSQL from the workload subnets
  *   - the release parameter is seeded without overwrite; cross-layer values land in SSM
  */
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+
 import {
   configVariant,
   ENVIRONMENTS,
@@ -16,7 +15,9 @@ import {
   shippedConfig,
   synth,
   templatesOf,
-} from '../testing/synth.ts';
+} from '@slipway/testing/synth';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 let synthesized: Synthesized;
 beforeAll(async () => {

@@ -18,9 +18,10 @@
  *     server entry for the environment's database, ingress to the database on 5432
  *   - an environment without Grafana and pgAdmin has no ECS service, file system or task role
  */
+
+import { configVariant, ENVIRONMENTS, type Synthesized, shippedConfig, synth } from '@slipway/testing/synth';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configVariant, ENVIRONMENTS, type Synthesized, shippedConfig, synth } from '../testing/synth.ts';
 
 // Synthesizing the whole app takes seconds, far longer on a busy CI runner: a generous hook limit.
 const SYNTH_TIMEOUT_MS = 120_000;

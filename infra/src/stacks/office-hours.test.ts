@@ -8,10 +8,11 @@
  *   - a NAT gateway environment with office hours schedules no EC2 instance; pgAdmin is scheduled with Grafana
  *   - a pull-request preview inherits its base's office hours
  */
+
+import { configVariant, type Synthesized, shippedConfig, synth } from '@slipway/testing/synth';
 import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configVariant, type Synthesized, shippedConfig, synth } from '../testing/synth.ts';
 
 let shipped: Synthesized;
 beforeAll(async () => {

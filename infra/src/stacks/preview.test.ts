@@ -7,10 +7,11 @@
  *   - its own Cloud Map name, so it never takes over the base's `app.<env>.internal`
  *   - refused by name when the config has no `previews`
  */
+
+import { configVariant, type Synthesized, shippedConfig, synth } from '@slipway/testing/synth';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
-import { configVariant, type Synthesized, shippedConfig, synth } from '../testing/synth.ts';
 
 let synthesized: Synthesized;
 let service: Template;

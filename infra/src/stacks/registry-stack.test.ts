@@ -1,5 +1,5 @@
 /*
- * The registry stack (issue #6) over the shipped config (dev+test in 111111111111 us-east-1,
+ * The registry stack over the shipped config (dev+test in 111111111111 us-east-1,
  * staging in 222222222222 and prod in 333333333333, both af-south-1; registry defaults to dev's
  * account and region) and variants.
  *
@@ -19,18 +19,16 @@
  *   - synthesizing one environment yields the same registry template as synthesizing all
  *   - the config rejects a `?` tag pattern (ECR lifecycle rules know only `*`) and maxAgeDays > 3650
  */
+
+import { configVariant, type Synthesized, shippedConfig, synth } from '@slipway/testing/synth';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configVariant, type Synthesized, shippedConfig, synth } from '../testing/synth.ts';
 import type { RegistryStack } from './registry-stack.ts';
-
-// Only the bundle test (constructs/registry/image-cleanup.test.ts) needs the real asset.
-const NO_BUNDLING = { context: { 'aws:cdk:bundling-stacks': [] } };
 
 let shipped: Synthesized;
 beforeAll(async () => {
-  shipped = synth(await shippedConfig(), NO_BUNDLING);
-}, 120_000);
+  shipped = synth(await shippedConfig());
+});
 
 function registryOf(s: Synthesized): RegistryStack {
   const stacks = s.accountStacks.filter((x) => x.stackName === 'slipway-registry');
@@ -64,7 +62,7 @@ const rulesOf = (template: Template) => {
   ).rules;
 };
 
-describe('registry stack, shipped config', { timeout: 120_000 }, () => {
+describe('registry stack, shipped config', () => {
   it('is one stack slipway-registry in the dev account and region, termination-protected', () => {
     const stack = registryOf(shipped);
     expect({ account: stack.account, region: stack.region, protection: stack.terminationProtection }).toEqual(
@@ -159,7 +157,7 @@ describe('registry stack, shipped config', { timeout: 120_000 }, () => {
   });
 });
 
-describe('registry stack, config variants', { timeout: 120_000 }, () => {
+describe('registry stack, config variants', () => {
   it('passes keepImages, protectedTags, schedule, maxAgeDays, dryRun and alarmEmail through', async () => {
     const config = await configVariant((c) => {
       c.registry = {
@@ -173,7 +171,7 @@ describe('registry stack, config variants', { timeout: 120_000 }, () => {
         },
       };
     });
-    const template = templateOf(synth(config, NO_BUNDLING));
+    const template = templateOf(synth(config));
     const rules = rulesOf(template);
     expect(rules.map((r) => r.selection.tagPatternList)).toEqual([
       ['stable'],
@@ -198,7 +196,7 @@ describe('registry stack, config variants', { timeout: 120_000 }, () => {
     const config = await configVariant((c) => {
       c.registry = { cleanup: { enabled: false } };
     });
-    const template = templateOf(synth(config, NO_BUNDLING));
+    const template = templateOf(synth(config));
     template.resourceCountIs('AWS::ECR::Repository', 1);
     for (const type of [
       'AWS::Lambda::Function',
@@ -214,7 +212,7 @@ describe('registry stack, config variants', { timeout: 120_000 }, () => {
     const config = await configVariant((c) => {
       delete c.github;
     });
-    const sids = repositoryStatements(templateOf(synth(config, NO_BUNDLING))).map((s) => s.Sid);
+    const sids = repositoryStatements(templateOf(synth(config))).map((s) => s.Sid);
     expect(sids).toEqual(['PullFromEnvironmentAccounts']);
   });
 
@@ -222,7 +220,7 @@ describe('registry stack, config variants', { timeout: 120_000 }, () => {
     const config = await configVariant((c) => {
       for (const env of Object.values(c.environments)) env.protected = false;
     });
-    const s = synth(config, NO_BUNDLING);
+    const s = synth(config);
     const template = templateOf(s);
     template.hasResource('AWS::ECR::Repository', {
       DeletionPolicy: 'Delete',
@@ -236,7 +234,7 @@ describe('registry stack, config variants', { timeout: 120_000 }, () => {
     const config = await configVariant((c) => {
       c.registry = { account: '444444444444', region: 'eu-north-1' };
     });
-    const s = synth(config, NO_BUNDLING);
+    const s = synth(config);
     const registry = registryOf(s);
     expect([registry.account, registry.region]).toEqual(['444444444444', 'eu-north-1']);
     const template = Template.fromStack(registry);
@@ -257,7 +255,7 @@ describe('registry stack, config variants', { timeout: 120_000 }, () => {
   });
 
   it('is the same stack whichever environments are synthesized', async () => {
-    const onlyProd = synth(await shippedConfig(), { ...NO_BUNDLING, environments: ['prod'] });
+    const onlyProd = synth(await shippedConfig(), { environments: ['prod'] });
     expect(templateOf(onlyProd).toJSON()).toEqual(templateOf(shipped).toJSON());
   });
 

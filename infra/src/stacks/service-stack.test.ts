@@ -13,8 +13,6 @@
  */
 
 import { isReservedVariable, userVariableNames } from '@slipway/config/contract';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
 import {
   configVariant,
   ENVIRONMENTS,
@@ -22,7 +20,9 @@ import {
   shippedConfig,
   synth,
   templatesOf,
-} from '../testing/synth.ts';
+} from '@slipway/testing/synth';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 let synthesized: Synthesized;
 beforeAll(async () => {

@@ -11,9 +11,9 @@ import {
   registryStackName,
   resolveTarget,
 } from '@slipway/config/contract';
+import { ENVIRONMENTS, shippedConfig } from '@slipway/testing/synth';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.ts';
-import { ENVIRONMENTS, shippedConfig } from '../testing/synth.ts';
 
 let built: ReturnType<typeof buildApp>;
 let config: Awaited<ReturnType<typeof shippedConfig>>;

@@ -14,9 +14,10 @@
  *   - container turnover: stop timeout above the service's drain, 30 s grace and deregistration
  */
 // cspell:ignore Deploymentblue Deploymentgreen slipwayprodservice
+
+import { configVariant, type Synthesized, shippedConfig, synth, templatesOf } from '@slipway/testing/synth';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configVariant, type Synthesized, shippedConfig, synth, templatesOf } from '../../testing/synth.ts';
 
 let shipped: Synthesized;
 beforeAll(async () => {

@@ -17,10 +17,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Synthesized, shippedConfig, synth } from '@slipway/testing/synth';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { type Synthesized, shippedConfig, synth } from '../../testing/synth.ts';
 import { generateDashboards } from './dashboard-generator.ts';
 import {
   CONTAINER_DASHBOARDS_PATH,
@@ -32,7 +32,7 @@ import {
 } from './provisioning.ts';
 import { CLOUDWATCH_DATASOURCE_UID, GRAFANA_VARIABLES } from './variables.ts';
 
-// Synthesizing the whole app takes seconds, far longer on a loaded 2-core machine: a generous hook limit.
+// Synthesizing the whole app takes seconds, far longer on a loaded CI runner: a generous hook limit.
 const SYNTH_TIMEOUT_MS = 120_000;
 
 type Env = { Name: string; Value: unknown };

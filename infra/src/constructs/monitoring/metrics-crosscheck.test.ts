@@ -11,12 +11,13 @@
  *   - the CloudWatch and Grafana dashboards show the same set of metrics
  *   - negative controls: a misspelt metric and a dimension pointing at a missing parameter fail
  */
+
+import { configVariant, ENVIRONMENTS, type Synthesized, synth } from '@slipway/testing/synth';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Template as T } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configVariant, ENVIRONMENTS, type Synthesized, synth } from '../../testing/synth.ts';
 
-// Synthesizing the whole app takes seconds, far longer on a loaded 2-core machine: a generous hook limit.
+// Synthesizing the whole app takes seconds, far longer on a loaded CI runner: a generous hook limit.
 const SYNTH_TIMEOUT_MS = 120_000;
 
 // The metrics CloudWatch publishes and the dimension sets Slipway queries them by (AWS docs:

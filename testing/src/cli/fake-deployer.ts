@@ -1,4 +1,4 @@
-import type { Deployer } from '../aws/toolkit.ts';
+import type { Deployer } from '@slipway/cli/src/aws/toolkit.ts';
 
 /** A deployer that records what it was asked to deploy or destroy, and can fail. */
 export function fakeDeployer(options: { fail?: string } = {}) {

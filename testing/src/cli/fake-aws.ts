@@ -6,8 +6,8 @@ import type {
   ScalableTargetState,
   StackSummary,
   TargetHealth,
-} from '../aws/api.ts';
-import type { Template } from '../synth/template.ts';
+} from '@slipway/cli/src/aws/api.ts';
+import type { Template } from '@slipway/cli/src/synth/template.ts';
 
 /**
  * An in-memory AWS for the CLI's tests: one state shared by every region, a call log, and

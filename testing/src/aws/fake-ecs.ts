@@ -2,13 +2,17 @@
  * Hand-written fakes of the ECS calls the deployment hooks make (moto cannot run Fargate tasks:
  * RunTask returns HTTP 500, and ECS deployments never progress there).
  */
-import type { MigrationTasks, RunTaskResult, TaskState } from '../migrate-hook/tasks.ts';
+import type {
+  MigrationTasks,
+  RunTaskResult,
+  TaskState,
+} from '@slipway/infra/functions/migrate-hook/tasks.ts';
 import type {
   EcsTaskDefinitionReader,
   ServiceRevisionInfo,
   TaskDefinitionInfo,
-} from '../shared/target-container.ts';
-import { TargetLookupError } from '../shared/target-container.ts';
+} from '@slipway/infra/functions/shared/target-container.ts';
+import { TargetLookupError } from '@slipway/infra/functions/shared/target-container.ts';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '111122223333';

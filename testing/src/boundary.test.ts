@@ -1,0 +1,65 @@
+/**
+ * Production code never imports the test support.
+ *
+ * Scenarios and expected outcomes:
+ * - every non-test TypeScript file (not *.test.ts, not under a test/ folder) under config/, app/,
+ *   infra/, cli/, scripts/ and bench/ is free of imports of `@slipway/testing` and of any
+ *   `testing/` path: pass when none does
+ * - the scan itself finds such an import in a planted line (negative control)
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const TREES = ['config', 'app', 'infra', 'cli', 'scripts', 'bench'];
+// Test code lives in *.test.ts files and in test/ folders (app/test/ holds the service's helpers).
+const SKIP_DIRS = new Set(['node_modules', 'dist', 'cdk.out', '.data', 'test']);
+
+/** Non-test TypeScript files under a directory. */
+function productionFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return SKIP_DIRS.has(entry.name) ? [] : productionFiles(path);
+    const isTs = /\.(ts|mts|cts)$/.test(entry.name) && !entry.name.endsWith('.d.ts');
+    return isTs && !/\.test\.ts$/.test(entry.name) ? [path] : [];
+  });
+}
+
+// Static imports, re-exports, dynamic import() and require() of a module specifier.
+const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)['"]([^'"]+)['"]/g;
+
+/** The specifiers in a source text that point at the test support. */
+export function testingImports(source: string): string[] {
+  return [...source.matchAll(SPECIFIER)]
+    .map((m) => m[1] ?? '')
+    .filter(
+      (s) => s === '@slipway/testing' || s.startsWith('@slipway/testing/') || /(^|\/)testing\//.test(s),
+    );
+}
+
+describe('production code and the test support', () => {
+  it('no production file imports @slipway/testing or a testing/ path', () => {
+    const files = TREES.flatMap((tree) => productionFiles(join(ROOT, tree)));
+    expect(files.length).toBeGreaterThan(50);
+    const offenders = files.flatMap((file) =>
+      testingImports(readFileSync(file, 'utf8')).map((s) => `${relative(ROOT, file)} imports ${s}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('finds a planted import of the test support (negative control)', () => {
+    const planted = [
+      "import { synth } from '@slipway/testing/synth';",
+      "import { startMotoServer } from '../../testing/src/aws/moto-server.ts';",
+      "const m = await import('@slipway/testing');",
+      "import { buildApp } from '@slipway/infra';",
+    ].join('\n');
+    expect(testingImports(planted)).toEqual([
+      '@slipway/testing/synth',
+      '../../testing/src/aws/moto-server.ts',
+      '@slipway/testing',
+    ]);
+  });
+});

@@ -1,0 +1,93 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, parseConfig, type SlipwayConfig, type SlipwayConfigInput } from '@slipway/config';
+import { type SynthesizedApp, synthesizeApp } from '@slipway/infra';
+import { Template } from 'aws-cdk-lib/assertions';
+
+// The one synth helper of the tests: synthesize an app from the shipped config (or a variant of
+// it) with @slipway/infra's synthesizeApp and hand out the templates. Template tests switch off
+// what does not change a template (CDK's built-in validation costs seconds per synth, cdk-nag,
+// esbuild); the per-environment policy test switches validation and cdk-nag on.
+
+let shipped: Promise<SlipwayConfig> | undefined;
+
+/** The validated repository `slipway.config.ts`. */
+export function shippedConfig(): Promise<SlipwayConfig> {
+  shipped ??= loadConfig();
+  return shipped;
+}
+
+/** A deep copy of the shipped config's input, for tests that change one setting. */
+export async function configVariant(mutate: (config: SlipwayConfigInput) => void): Promise<SlipwayConfig> {
+  const mod = (await import('../../slipway.config.ts')) as { default: SlipwayConfigInput };
+  const input = structuredClone(mod.default);
+  mutate(input);
+  return parseConfig(input, 'test config');
+}
+
+export interface SynthOptions {
+  /** Run CDK's built-in CloudFormation validation (slow; the policy test does). @default off */
+  readonly validation?: boolean;
+  /** Add the cdk-nag plugin (the policy test does). @default off */
+  readonly policies?: boolean;
+  /** Environments to build. @default every environment of the config */
+  readonly environments?: string[];
+  /** Extra context values. @default none */
+  readonly context?: Record<string, unknown>;
+  /**
+   * Bundle the Lambda functions with esbuild. Templates are the same either way (only the asset
+   * hash differs), so tests skip it; `infra/functions/bundle.test.ts` checks the bundles.
+   * @default off
+   */
+  readonly bundling?: boolean;
+}
+
+// Synthesized apps by config object and options. Tests only read what they get, so a file that
+// asks again for the same config (the shipped one, above all) gets the same synth: in the infra
+// project, whose files share a worker's modules, that spares one whole-app synth per file.
+const synthesized = new WeakMap<SlipwayConfig, Map<string, SynthesizedApp>>();
+
+/**
+ * Synthesizes the app into a new temporary directory, once per config object and options.
+ * Findings of validation and cdk-nag (when on) go to the assembly's validation report instead of
+ * failing the synth, so tests can list them.
+ */
+export function synth(config: SlipwayConfig, options: SynthOptions = {}): SynthesizedApp {
+  const byOptions = synthesized.get(config) ?? new Map<string, SynthesizedApp>();
+  synthesized.set(config, byOptions);
+  const key = JSON.stringify(options);
+  const cached = byOptions.get(key);
+  if (cached) return cached;
+  const app = synthesizeApp(config, {
+    environments: options.environments,
+    validation: options.validation ?? false,
+    policies: options.policies ?? false,
+    bundling: options.bundling ?? false,
+    failOnFindings: false,
+    outdir: mkdtempSync(join(tmpdir(), 'slipway-synth-')),
+    context: options.context,
+  });
+  byOptions.set(key, app);
+  return app;
+}
+
+export type Synthesized = SynthesizedApp;
+
+/** The templates of one environment's layers, as assertion `Template`s. */
+export function templatesOf(synthesized: Synthesized, environment: string) {
+  const stacks = synthesized.stacks[environment];
+  if (!stacks) throw new Error(`environment ${environment} was not synthesized`);
+  return {
+    network: Template.fromStack(present(stacks.network, `${environment}'s network stack`)),
+    data: stacks.data ? Template.fromStack(stacks.data) : undefined,
+    service: Template.fromStack(stacks.service),
+  };
+}
+
+function present<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} was not synthesized (a pull-request preview has none)`);
+  return value;
+}
+
+export const ENVIRONMENTS = ['dev', 'test', 'staging', 'prod'] as const;
