@@ -51,20 +51,7 @@ export class ServiceStack extends Stack {
     });
 
     const nativeDeploy = env.deploy.strategy !== 'rolling';
-    this.loadBalancer = new PublicLoadBalancer(this, 'LoadBalancer', {
-      vpc: network.vpc,
-      certificateArn: env.domain?.certificateArn,
-      deletionProtection: env.protected,
-      accessLogs: env.accessLogs,
-      testListenerPort: nativeDeploy ? env.deploy.testListenerPort : undefined,
-    });
-    for (const cidr of nativeDeploy ? env.deploy.testListenerCidrs : []) {
-      this.loadBalancer.securityGroup.addIngressRule(
-        ec2.Peer.ipv4(cidr),
-        ec2.Port.tcp(env.deploy.testListenerPort),
-        `Test listener from ${cidr}`,
-      );
-    }
+    this.loadBalancer = this.createLoadBalancer(env, network, nativeDeploy);
 
     const { image, tag, hasImage } = this.resolveImage(env, app, props.registry);
     this.hasImage = hasImage;
@@ -99,6 +86,34 @@ export class ServiceStack extends Stack {
 
     this.writeParameters(env);
 
+    this.addWafAndOfficeHours(env, hasImage);
+  }
+
+  /** The public load balancer, with the test listener open to its CIDRs for ECS-native strategies. */
+  private createLoadBalancer(
+    env: ResolvedEnvironment,
+    network: ImportedNetwork,
+    nativeDeploy: boolean,
+  ): PublicLoadBalancer {
+    const loadBalancer = new PublicLoadBalancer(this, 'LoadBalancer', {
+      vpc: network.vpc,
+      certificateArn: env.domain?.certificateArn,
+      deletionProtection: env.protected,
+      accessLogs: env.accessLogs,
+      testListenerPort: nativeDeploy ? env.deploy.testListenerPort : undefined,
+    });
+    for (const cidr of nativeDeploy ? env.deploy.testListenerCidrs : []) {
+      loadBalancer.securityGroup.addIngressRule(
+        ec2.Peer.ipv4(cidr),
+        ec2.Port.tcp(env.deploy.testListenerPort),
+        `Test listener from ${cidr}`,
+      );
+    }
+    return loadBalancer;
+  }
+
+  /** The WAF web ACL in front of the load balancer, and the service's office hours. */
+  private addWafAndOfficeHours(env: ResolvedEnvironment, hasImage: CfnCondition | undefined): void {
     if (env.waf.enabled) {
       new WebAcl(this, 'Waf', {
         name: env.prefix,
