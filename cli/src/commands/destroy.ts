@@ -142,23 +142,7 @@ export async function destroyCommand(
   if (!options.yes) await confirm(name, env.protected, io);
 
   const target = await onlineTarget(config, name, 'destroy', deps.factory);
-  const deployed = await Promise.all(
-    stacks.map((s) =>
-      call(
-        () => deps.factory(s.region).cloudFormation.describeStack(s.stackName),
-        'destroy',
-        name,
-        target.where,
-      ),
-    ),
-  );
-  const busy = inProgress(
-    deployed.filter((d) => d !== undefined),
-    undefined,
-  );
-  if (busy.length > 0) {
-    throw new CliError('SW208', `${name} is busy: ${busy.join('; ')}`, `slipway status ${name}`);
-  }
+  const deployed = await deployedStacks(stacks, deps.factory, name, target.where);
 
   const protectionApi = deps.protection ?? sdkProtection();
   const found = await call(
@@ -273,4 +257,26 @@ async function switchOffProtections(
     io.progress.succeed(`Switched off ${protectionText(p)}${snapshot}`);
   }
   return changed;
+}
+
+/** Which stacks exist in AWS; stops when one of them is busy (nothing changed yet). */
+async function deployedStacks(
+  stacks: StackInfo[],
+  factory: DestroyDeps['factory'],
+  name: string,
+  where: string,
+) {
+  const deployed = await Promise.all(
+    stacks.map((s) =>
+      call(() => factory(s.region).cloudFormation.describeStack(s.stackName), 'destroy', name, where),
+    ),
+  );
+  const busy = inProgress(
+    deployed.filter((d) => d !== undefined),
+    undefined,
+  );
+  if (busy.length > 0) {
+    throw new CliError('SW208', `${name} is busy: ${busy.join('; ')}`, `slipway status ${name}`);
+  }
+  return deployed;
 }
