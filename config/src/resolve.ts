@@ -104,16 +104,8 @@ export function spotShare(capacity: Capacity, tasks: number): number {
 export function resolveEnvironment(name: string, env: EnvironmentConfig, config: SlipwayConfig) {
   const d = env.protected ? DEFAULTS.protected : DEFAULTS.standard;
   const app: AppConfig = config.app;
-  const minTasks = env.service.minTasks ?? d.minTasks;
   const hasDatabase = app.database !== false;
   const strategy = env.deploy.strategy ?? d.strategy;
-  const rules = env.alarms.rules;
-  const alarm = <K extends AlarmName>(key: K) => {
-    const value = rules[key];
-    if (value === false) return false as const;
-    if (value === undefined && !env.protected && !MINIMUM_ALARMS.includes(key)) return false as const;
-    return (value ?? ALARM_DEFAULTS[key]) as (typeof ALARM_DEFAULTS)[K];
-  };
   return {
     name,
     app,
@@ -138,35 +130,8 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       /** The Cloud Map private DNS namespace the services register in. */
       namespaceName: `${name}.internal`,
     },
-    service: {
-      cpu: env.service.cpu ?? app.cpu,
-      memoryMiB: env.service.memoryMiB ?? app.memoryMiB,
-      minTasks,
-      maxTasks: env.service.maxTasks ?? (env.protected ? Math.max(4, minTasks) : minTasks + 1),
-      capacity: (env.service.capacity ?? d.capacity) as Capacity,
-      scaleOnCpuPercent: env.service.scaleOnCpuPercent,
-      scaleOnMemoryPercent: env.service.scaleOnMemoryPercent,
-      scaleOnRequestsPerTarget: env.service.scaleOnRequestsPerTarget,
-      logRetentionDays: env.service.logRetentionDays ?? d.logRetentionDays,
-      deregistrationDelaySeconds: env.service.deregistrationDelaySeconds,
-      /** The service's name in the Cloud Map namespace (`app.<env>.internal`). */
-      discoveryName: 'app',
-    },
-    database: hasDatabase
-      ? {
-          name: app.database === false ? 'app' : app.database.name,
-          engineVersion: app.database === false ? '18' : app.database.engineVersion,
-          instanceClass: env.database.instanceClass ?? d.instanceClass,
-          multiAz: env.database.multiAz ?? d.multiAz,
-          backupRetentionDays: env.database.backupRetentionDays ?? d.backupRetentionDays,
-          deletionProtection: env.database.deletionProtection ?? d.deletionProtection,
-          allocatedStorageGiB: env.database.allocatedStorageGiB,
-          maxAllocatedStorageGiB: env.database.maxAllocatedStorageGiB,
-          rotationDays: env.database.rotationDays ?? d.rotationDays,
-          /** Protected environments snapshot the instance when it is removed; others delete it. */
-          snapshotOnRemoval: env.protected,
-        }
-      : undefined,
+    service: resolveService(env, app, d),
+    database: hasDatabase ? resolveDatabase(env, app, d) : undefined,
     domain: env.domain,
     deploy: {
       strategy,
@@ -180,18 +145,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       migrate: env.deploy.migrate ?? hasDatabase,
       smokeTest: env.deploy.smokeTest,
     },
-    alarms: {
-      email: env.alarms.email,
-      http5xx: alarm('http5xx'),
-      latencyP99: alarm('latencyP99'),
-      unhealthyHosts: alarm('unhealthyHosts'),
-      cpuHigh: alarm('cpuHigh'),
-      memoryHigh: alarm('memoryHigh'),
-      tasksBelowDesired: alarm('tasksBelowDesired'),
-      dbCpuHigh: hasDatabase ? alarm('dbCpuHigh') : false,
-      dbStorageLow: hasDatabase ? alarm('dbStorageLow') : false,
-      dbConnectionsHigh: hasDatabase ? alarm('dbConnectionsHigh') : false,
-    },
+    alarms: resolveAlarms(env, hasDatabase),
     waf: {
       enabled: env.waf.enabled ?? d.waf,
       rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes,
@@ -211,6 +165,65 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       enabled: env.pgadmin.enabled && hasDatabase,
       email: env.pgadmin.email ?? `admin@${app.name}.internal`,
     },
+  };
+}
+
+type Defaults = (typeof DEFAULTS)[keyof typeof DEFAULTS];
+
+function resolveService(env: EnvironmentConfig, app: AppConfig, d: Defaults) {
+  const minTasks = env.service.minTasks ?? d.minTasks;
+  return {
+    cpu: env.service.cpu ?? app.cpu,
+    memoryMiB: env.service.memoryMiB ?? app.memoryMiB,
+    minTasks,
+    maxTasks: env.service.maxTasks ?? (env.protected ? Math.max(4, minTasks) : minTasks + 1),
+    capacity: (env.service.capacity ?? d.capacity) as Capacity,
+    scaleOnCpuPercent: env.service.scaleOnCpuPercent,
+    scaleOnMemoryPercent: env.service.scaleOnMemoryPercent,
+    scaleOnRequestsPerTarget: env.service.scaleOnRequestsPerTarget,
+    logRetentionDays: env.service.logRetentionDays ?? d.logRetentionDays,
+    deregistrationDelaySeconds: env.service.deregistrationDelaySeconds,
+    /** The service's name in the Cloud Map namespace (`app.<env>.internal`). */
+    discoveryName: 'app',
+  };
+}
+
+function resolveDatabase(env: EnvironmentConfig, app: AppConfig, d: Defaults) {
+  return {
+    name: app.database === false ? 'app' : app.database.name,
+    engineVersion: app.database === false ? '18' : app.database.engineVersion,
+    instanceClass: env.database.instanceClass ?? d.instanceClass,
+    multiAz: env.database.multiAz ?? d.multiAz,
+    backupRetentionDays: env.database.backupRetentionDays ?? d.backupRetentionDays,
+    deletionProtection: env.database.deletionProtection ?? d.deletionProtection,
+    allocatedStorageGiB: env.database.allocatedStorageGiB,
+    maxAllocatedStorageGiB: env.database.maxAllocatedStorageGiB,
+    rotationDays: env.database.rotationDays ?? d.rotationDays,
+    /** Protected environments snapshot the instance when it is removed; others delete it. */
+    snapshotOnRemoval: env.protected,
+  };
+}
+
+/** Each alarm's thresholds, or false when off: unset alarms are on in protected environments only (besides the minimum set). */
+function resolveAlarms(env: EnvironmentConfig, hasDatabase: boolean) {
+  const rules = env.alarms.rules;
+  const alarm = <K extends AlarmName>(key: K) => {
+    const value = rules[key];
+    if (value === false) return false as const;
+    if (value === undefined && !env.protected && !MINIMUM_ALARMS.includes(key)) return false as const;
+    return (value ?? ALARM_DEFAULTS[key]) as (typeof ALARM_DEFAULTS)[K];
+  };
+  return {
+    email: env.alarms.email,
+    http5xx: alarm('http5xx'),
+    latencyP99: alarm('latencyP99'),
+    unhealthyHosts: alarm('unhealthyHosts'),
+    cpuHigh: alarm('cpuHigh'),
+    memoryHigh: alarm('memoryHigh'),
+    tasksBelowDesired: alarm('tasksBelowDesired'),
+    dbCpuHigh: hasDatabase ? alarm('dbCpuHigh') : false,
+    dbStorageLow: hasDatabase ? alarm('dbStorageLow') : false,
+    dbConnectionsHigh: hasDatabase ? alarm('dbConnectionsHigh') : false,
   };
 }
 
