@@ -1,5 +1,5 @@
 /**
- * Migrate hook (issue #4): an ECS deployment lifecycle hook that runs the service's migrations as
+ * Migrate hook: an ECS deployment lifecycle hook that runs the service's migrations as
  * a one-off Fargate task with the NEW task definition before any new task takes traffic.
  *
  * Register it at PRE_SCALE_UP: the green revision has not started and blue serves 100% of
