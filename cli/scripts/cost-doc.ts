@@ -27,7 +27,7 @@ import { stacksOf, synthesize } from '../src/synth/synthesize.ts';
 const START = '<!-- cost:start -->';
 const END = '<!-- cost:end -->';
 
-/** The issue's target for dev (issue: "dev ≤ $40/month, keeping the ALB, RDS and Grafana"). */
+/** The cost target for dev: at most $40 a month while keeping the ALB, RDS and Grafana. */
 const DEV_TARGET_USD = 40;
 
 interface EnvironmentCost {

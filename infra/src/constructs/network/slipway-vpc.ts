@@ -51,8 +51,8 @@ function subnetMask(vpcPrefix: number, extraBits: number, smallest: number): num
 /**
  * The network of one environment: public, private (when NAT exists) and isolated subnets in every
  * zone, NAT per mode, an S3 gateway endpoint, flow logs, and a network ACL on the isolated
- * (database) subnets that admits only the database port from the workload subnets (seed 003's
- * NACL layer, a second fence behind the database security group).
+ * (database) subnets that admits only the database port from the workload subnets (a second
+ * fence behind the database security group).
  */
 export class SlipwayVpc extends Construct {
   readonly vpc: ec2.Vpc;
@@ -162,7 +162,7 @@ export class SlipwayVpc extends Construct {
     acknowledge(
       acl,
       'AwsSolutions-VPC3',
-      'Deliberate: the isolated (database) subnets get a network ACL layer in addition to security groups (seed 003).',
+      'Deliberate: the isolated (database) subnets get a network ACL layer in addition to security groups, a second fence around the data.',
     );
     // Stateless: admit the database port from each workload subnet, and let replies (ephemeral
     // ports) go back to the same subnets. Everything else hits the implicit deny.

@@ -35,7 +35,7 @@ export interface ImageCleanupProps {
    */
   readonly schedule?: string;
   /**
-   * Images pushed more than this many days ago are deleted unless protected (seed 002: two months).
+   * Images pushed more than this many days ago are deleted unless protected (two months by default).
    * @default 60
    */
   readonly maxAgeDays?: number;

@@ -23,7 +23,7 @@ export interface ImageRepositoryProps {
   readonly pushRoleArn?: string;
   /**
    * How many of the most recently pushed tagged images, beyond the protected ones, the lifecycle
-   * policy keeps (seed 004).
+   * policy keeps.
    * @default 10
    */
   readonly keepImages?: number;

@@ -28,7 +28,7 @@ export interface AuditTrailProps {
 }
 
 /**
- * One CloudTrail trail for the whole account (seed 001): every region, global service events,
+ * One CloudTrail trail for the whole account: every region, global service events,
  * log file validation, encrypted with a customer managed KMS key (rotated yearly), delivered to an
  * S3 bucket that is private, TLS-only, versioned, expires objects after `retentionDays` and logs
  * its own access to a second bucket, and to CloudWatch Logs for queries and metric filters.
