@@ -187,6 +187,16 @@ export function loadConfig(
   env: Readonly<Record<string, string | undefined>>,
   overrides: { readonly embedded?: 'memory' } = {},
 ): Config {
+  const e = parseEnv(env, overrides);
+  checkCombinations(e);
+  return toConfig(e);
+}
+
+/** Each variable against the schema (types, ranges, defaults); every invalid one is reported at once. */
+function parseEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: { readonly embedded?: 'memory' },
+): Env {
   const input: Record<string, unknown> = {};
   const raw: Record<string, string> = {};
   const lines = new Map<string, string>();
@@ -225,8 +235,11 @@ export function loadConfig(
       [...lines.entries()].sort((x, y) => order.indexOf(x[0]) - order.indexOf(y[0])).map((e) => e[1]),
     );
   }
-  const e = input as Env;
+  return input as Env;
+}
 
+/** Variables that are valid alone but not together. */
+function checkCombinations(e: Env): void {
   const problems: string[] = [];
   if (e.DATABASE_URL !== undefined && e.DB_HOST !== undefined) {
     problems.push(
@@ -250,7 +263,10 @@ export function loadConfig(
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);
+}
 
+function toConfig(e: Env): Config {
+  const hasServer = e.DATABASE_URL !== undefined || e.DB_HOST !== undefined;
   const database: DatabaseTarget = hasServer
     ? {
         kind: 'server',

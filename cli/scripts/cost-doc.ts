@@ -27,7 +27,7 @@ import { stacksOf, synthesize } from '../src/synth/synthesize.ts';
 const START = '<!-- cost:start -->';
 const END = '<!-- cost:end -->';
 
-/** The issue's target for dev (issue: "dev ≤ $40/month, keeping the ALB, RDS and Grafana"). */
+/** The cost target for dev: at most $40 a month while keeping the ALB, RDS and Grafana. */
 const DEV_TARGET_USD = 40;
 
 interface EnvironmentCost {
@@ -117,25 +117,7 @@ function render(
     '',
   ];
 
-  const dev = environments.find((e) => e.name === 'dev');
-  if (dev) {
-    const shared = accounts.find((a) => a.account === dev.account);
-    const gap = Math.round((dev.cost.total - DEV_TARGET_USD) * 100) / 100;
-    const kept = [
-      ['ALB', has(dev.cost, (l) => l.resourceType === 'AWS::ElasticLoadBalancingV2::LoadBalancer')],
-      ['RDS', has(dev.cost, (l) => l.resourceType === 'AWS::RDS::DBInstance')],
-      ['Grafana', has(dev.cost, (l) => l.resourceType === 'AWS::ECS::Service' && l.item.includes('Grafana'))],
-    ] as const;
-    out.push(
-      `**dev against the target of ${usd(DEV_TARGET_USD)}/month**: dev's own stacks are modeled at ${usd(dev.cost.total)}/month, ` +
-        (gap > 0 ? `${usd(gap)} above the target` : `${usd(-gap)} under the target`) +
-        `; it keeps ${kept.map(([name, present]) => `${name} ${present ? 'yes' : 'NO'}`).join(', ')}.` +
-        (shared
-          ? ` The shared stacks of its account add ${usd(shared.cost.total)} for ${shared.environments.join(' and ')} together (${usd(dev.cost.total + shared.cost.total)} if dev were alone in the account).`
-          : ''),
-      '',
-    );
-  }
+  out.push(...devAgainstTarget(environments, accounts));
 
   for (const e of environments) {
     const prefix = `${config.app.name}-${e.name}-`;
@@ -158,14 +140,42 @@ function render(
     );
   }
 
-  out.push(
+  out.push(...referenceSection(reference), ...appendix(regions, environments));
+  return out.join('\n');
+}
+
+/** dev's own cost against the target, what it keeps, and what its account's shared stacks add. */
+function devAgainstTarget(environments: EnvironmentCost[], accounts: AccountCost[]): string[] {
+  const dev = environments.find((e) => e.name === 'dev');
+  if (!dev) return [];
+  const shared = accounts.find((a) => a.account === dev.account);
+  const gap = Math.round((dev.cost.total - DEV_TARGET_USD) * 100) / 100;
+  const kept = [
+    ['ALB', has(dev.cost, (l) => l.resourceType === 'AWS::ElasticLoadBalancingV2::LoadBalancer')],
+    ['RDS', has(dev.cost, (l) => l.resourceType === 'AWS::RDS::DBInstance')],
+    ['Grafana', has(dev.cost, (l) => l.resourceType === 'AWS::ECS::Service' && l.item.includes('Grafana'))],
+  ] as const;
+  return [
+    `**dev against the target of ${usd(DEV_TARGET_USD)}/month**: dev's own stacks are modeled at ${usd(dev.cost.total)}/month, ` +
+      (gap > 0 ? `${usd(gap)} above the target` : `${usd(-gap)} under the target`) +
+      `; it keeps ${kept.map(([name, present]) => `${name} ${present ? 'yes' : 'NO'}`).join(', ')}.` +
+      (shared
+        ? ` The shared stacks of its account add ${usd(shared.cost.total)} for ${shared.environments.join(' and ')} together (${usd(dev.cost.total + shared.cost.total)} if dev were alone in the account).`
+        : ''),
+    '',
+  ];
+}
+
+/** The reference architecture's parts, and its cost in each region of the environments. */
+function referenceSection(reference: Map<string, CostEstimate>): string[] {
+  const out: string[] = [
     '### Reference architecture',
     '',
-    'The reference layout many teams start from (described below), priced by the same model and price table (`cli/src/cost/reference.ts`):',
+    "A typical layout of such a service without Slipway's extras, priced by the same model and price table (`cli/src/cost/reference.ts`):",
     '',
     ...REFERENCE_COMPONENTS.map((c) => `- ${c}`),
     '',
-  );
+  ];
   for (const [region, cost] of reference) {
     out.push(
       `#### Reference architecture in ${region}: ${usd(cost.total)}/month`,
@@ -173,8 +183,12 @@ function render(
       costTable(cost, () => 'reference'),
     );
   }
+  return out;
+}
 
-  out.push(
+/** The price tables used and the usage assumptions. */
+function appendix(regions: string[], environments: EnvironmentCost[]): string[] {
+  return [
     '### Price tables',
     '',
     '| region | as of | source | estimated entries |',
@@ -192,8 +206,7 @@ function render(
     '|---|--:|',
     ...Object.entries(environments[0]?.cost.assumptions ?? {}).map(([k, v]) => `| \`${k}\` | ${v} |`),
     '',
-  );
-  return out.join('\n');
+  ];
 }
 
 /** `text` with the part between the markers replaced by `generated`. */

@@ -1,8 +1,12 @@
 import { createInterface } from 'node:readline/promises';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { configPath, loadCliConfig } from './context.ts';
 import { CliError, EXIT, type ExitCode, formatCliError } from './errors.ts';
 import { type Io, oraProgress } from './io.ts';
+import type { CommandContext } from './program/context.ts';
+import { registerOperateCommands } from './program/operate.ts';
+import { registerPreviewCommands } from './program/preview.ts';
+import { registerReleaseCommands } from './program/release.ts';
 
 /**
  * The command surface, the contract the pipelines are written against (.github/workflows call
@@ -92,128 +96,10 @@ export async function main(argv: readonly string[], ioOverride?: Io): Promise<Ex
       exitCode = await (fn as (...a: unknown[]) => Promise<ExitCode>)(...args);
     };
 
-  program
-    .command('plan')
-    .description(
-      'offline: synthesize, run the policy checks, print resources, monthly cost, deploy time; write the diagram',
-    )
-    .argument('[env]', 'environment (a key of `environments`, or pr-<number>)')
-    .option('--all', 'every environment')
-    .option('--json', 'machine-readable output on stdout')
-    .option('--out <dir>', 'where to write the diagrams (default docs/generated)')
-    .option('--no-cache', 'run cfn-lint and the CloudFormation validator even on unchanged templates')
-    .action(
-      run(
-        async (
-          env: string | undefined,
-          opts: { all?: boolean; json?: boolean; out?: string; cache: boolean },
-        ) => {
-          const { plan } = await import('./commands/plan.ts');
-          return (await plan(await config(), env, opts, io)).exitCode;
-        },
-      ),
-    );
-
-  program
-    .command('diff')
-    .description('what would change against the deployed stacks')
-    .argument('<env>')
-    .option('--json', 'machine-readable output on stdout')
-    .action(
-      run(async (env: string, opts: { json?: boolean }) => {
-        const { diff } = await import('./commands/diff.ts');
-        return diff(await config(), env, opts, io);
-      }),
-    );
-
-  program
-    .command('deploy')
-    .description('deploy the stacks in dependency order (and a new image with --image); prints the URL')
-    .argument('<env>')
-    .option('--image <tag>', 'image tag to release (must exist in the registry)')
-    .option(
-      '--allow-traffic-reset',
-      'deploy even when the production listener rule or its target groups change',
-    )
-    .action(
-      run(async (env: string, opts: { image?: string; allowTrafficReset?: boolean }) => {
-        const { deployCommand } = await import('./commands/deploy.ts');
-        return deployCommand(await config(), env, opts, io);
-      }),
-    );
-
-  program
-    .command('destroy')
-    .description('delete the environment, keeping what is retained (listed first)')
-    .argument('<env>')
-    .option('--yes', 'skip the typed confirmation (automation)')
-    .option('--allow-protected', 'allow destroying a protected environment')
-    .action(
-      run(async (env: string, opts: { yes?: boolean; allowProtected?: boolean }) => {
-        const { destroyCommand } = await import('./commands/destroy.ts');
-        return destroyCommand(await config(), env, opts, io);
-      }),
-    );
-
-  program
-    .command('rollback')
-    .description('redeploy the previous image (or --to <sha>) through the normal deploy path')
-    .argument('<env>')
-    .option('--to <sha>', 'image tag (commit sha) to roll back to')
-    .action(
-      run(async (env: string, opts: { to?: string }) => {
-        const { rollbackCommand } = await import('./commands/rollback.ts');
-        return rollbackCommand(await config(), env, opts, io);
-      }),
-    );
-
-  program
-    .command('status')
-    .description('deployments in progress, tasks, image, target health, last events')
-    .argument('<env>')
-    .option('--json', 'machine-readable output on stdout')
-    .action(
-      run(async (env: string, opts: { json?: boolean }) => {
-        const { statusCommand } = await import('./commands/status.ts');
-        return statusCommand(await config(), env, opts, io);
-      }),
-    );
-
-  program
-    .command('logs')
-    .description("the service's logs")
-    .argument('<env>')
-    .option('--follow', 'keep printing new events')
-    .addOption(new Option('--since <duration>', 'how far back: 30s, 10m, 2h, 1d').default('10m'))
-    .action(
-      run(async (env: string, opts: { follow?: boolean; since: string }) => {
-        const { logsCommand } = await import('./commands/logs.ts');
-        return logsCommand(await config(), env, opts, io);
-      }),
-    );
-
-  program
-    .command('exec')
-    .description('a shell in a running task (ECS Exec)')
-    .argument('<env>')
-    .option('--command <cmd>', 'command to run', '/bin/sh')
-    .action(
-      run(async (env: string, opts: { command: string }) => {
-        const { execCommand } = await import('./commands/exec.ts');
-        return execCommand(await config(), env, opts, io);
-      }),
-    );
-
-  program
-    .command('doctor')
-    .description('local prerequisites; with an environment and credentials, the account prerequisites too')
-    .argument('[env]')
-    .action(
-      run(async (env: string | undefined) => {
-        const { doctorCommand } = await import('./commands/doctor.ts');
-        return doctorCommand(env ? await config() : undefined, env, io);
-      }),
-    );
+  const context: CommandContext = { io, config, run };
+  registerPreviewCommands(program, context);
+  registerReleaseCommands(program, context);
+  registerOperateCommands(program, context);
 
   try {
     if (argv.length === 0) {

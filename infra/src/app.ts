@@ -4,6 +4,7 @@ import {
   REGIONS,
   type Region,
   type ResolvedEnvironment,
+  type ResolvedRegistry,
   resolveRegistry,
   type SlipwayConfig,
 } from '@slipway/config';
@@ -71,51 +72,10 @@ export function buildApp(config: SlipwayConfig, options: SlipwayAppOptions = {})
     const { name, environment: env } = target;
     const awsEnv = { account: env.account, region: env.region };
     const common = { env: awsEnv, environment: env, terminationProtection: env.protected };
-    if (target.kind === 'preview') {
-      const service = new ServiceStack(app, target.stacks.service, {
-        ...common,
-        registry,
-        description: `Slipway ${env.prefix}: pull-request preview (ECS Fargate Spot, ALB; ${config.previews?.from}'s network)`,
-      });
-      Tags.of(service).add('slipway:environment', name, { excludeResourceTypes: UNTAGGABLE_FOR_CFN_LINT });
-      stacks[name] = {
-        environment: env,
-        network: undefined,
-        data: undefined,
-        service,
-        observability: undefined,
-      };
-      continue;
-    }
-
-    const network = new NetworkStack(app, stackName(env, 'network'), {
-      ...common,
-      description: `Slipway ${env.prefix}: network (VPC, subnets, NAT, flow logs)`,
-    });
-    const data = env.database
-      ? new DataStack(app, stackName(env, 'data'), {
-          ...common,
-          description: `Slipway ${env.prefix}: data (RDS PostgreSQL)`,
-        })
-      : undefined;
-    data?.addStackDependency(network, 'reads the network from SSM');
-    const service = new ServiceStack(app, stackName(env, 'service'), {
-      ...common,
-      registry,
-      description: `Slipway ${env.prefix}: service (ECS Fargate, ALB, autoscaling)`,
-    });
-    service.addStackDependency(data ?? network, 'reads the network and database from SSM');
-    const observability = new ObservabilityStack(app, stackName(env, 'observability'), {
-      ...common,
-      description: `Slipway ${env.prefix}: observability (dashboard, alarms, Grafana, pgAdmin)`,
-    });
-    observability.addStackDependency(service, 'reads the service, load balancer and database from SSM');
-
-    for (const stack of [network, data, service, observability]) {
-      if (stack)
-        Tags.of(stack).add('slipway:environment', name, { excludeResourceTypes: UNTAGGABLE_FOR_CFN_LINT });
-    }
-    stacks[name] = { environment: env, network, data, service, observability };
+    stacks[name] =
+      target.kind === 'preview'
+        ? addPreviewStacks(app, config, name, env, common, registry)
+        : addEnvironmentStacks(app, name, env, common, registry);
   }
 
   // Account-level stacks: one per AWS account (in its home region), not one per environment.
@@ -146,6 +106,75 @@ export function buildApp(config: SlipwayConfig, options: SlipwayAppOptions = {})
 
   Tags.of(app).add('slipway:app', config.app.name, { excludeResourceTypes: UNTAGGABLE_FOR_CFN_LINT });
   return { app, stacks, accountStacks, accounts, registry };
+}
+
+/** The props every stack of one environment shares. */
+interface StackCommon {
+  readonly env: { account: string; region: string };
+  readonly environment: ResolvedEnvironment;
+  readonly terminationProtection: boolean;
+}
+
+/** A pull-request preview: a service stack alone, on its base environment's network. */
+function addPreviewStacks(
+  app: App,
+  config: SlipwayConfig,
+  name: string,
+  env: ResolvedEnvironment,
+  common: StackCommon,
+  registry: ResolvedRegistry,
+): EnvironmentStacks {
+  const service = new ServiceStack(app, stackName(env, 'service'), {
+    ...common,
+    registry,
+    description: `Slipway ${env.prefix}: pull-request preview (ECS Fargate Spot, ALB; ${config.previews?.from}'s network)`,
+  });
+  Tags.of(service).add('slipway:environment', name, { excludeResourceTypes: UNTAGGABLE_FOR_CFN_LINT });
+  return {
+    environment: env,
+    network: undefined,
+    data: undefined,
+    service,
+    observability: undefined,
+  };
+}
+
+/** An environment's network, data (with a database), service and observability stacks, in dependency order. */
+function addEnvironmentStacks(
+  app: App,
+  name: string,
+  env: ResolvedEnvironment,
+  common: StackCommon,
+  registry: ResolvedRegistry,
+): EnvironmentStacks {
+  const network = new NetworkStack(app, stackName(env, 'network'), {
+    ...common,
+    description: `Slipway ${env.prefix}: network (VPC, subnets, NAT, flow logs)`,
+  });
+  const data = env.database
+    ? new DataStack(app, stackName(env, 'data'), {
+        ...common,
+        description: `Slipway ${env.prefix}: data (RDS PostgreSQL)`,
+      })
+    : undefined;
+  data?.addStackDependency(network, 'reads the network from SSM');
+  const service = new ServiceStack(app, stackName(env, 'service'), {
+    ...common,
+    registry,
+    description: `Slipway ${env.prefix}: service (ECS Fargate, ALB, autoscaling)`,
+  });
+  service.addStackDependency(data ?? network, 'reads the network and database from SSM');
+  const observability = new ObservabilityStack(app, stackName(env, 'observability'), {
+    ...common,
+    description: `Slipway ${env.prefix}: observability (dashboard, alarms, Grafana, pgAdmin)`,
+  });
+  observability.addStackDependency(service, 'reads the service, load balancer and database from SSM');
+
+  for (const stack of [network, data, service, observability]) {
+    if (stack)
+      Tags.of(stack).add('slipway:environment', name, { excludeResourceTypes: UNTAGGABLE_FOR_CFN_LINT });
+  }
+  return { environment: env, network, data, service, observability };
 }
 
 export interface AccountHome {

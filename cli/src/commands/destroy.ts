@@ -136,56 +136,12 @@ export async function destroyCommand(
       .map((s) => s.stackName)
       .join(' → ')}`,
   );
-  const retained = retainedResources(stacks);
-  const registry = resolveRegistry(config);
-  io.err(
-    `Kept after destroy (DeletionPolicy in the templates):\n${table([
-      ['stack', 'resource', 'type', 'policy'],
-      ...retained.map((r) => [
-        r.stack,
-        r.path ?? shortName(r.logicalId),
-        r.type,
-        r.policy === 'Snapshot' ? 'final snapshot' : r.policy,
-      ]),
-    ])}\nAlso kept: the image registry ${registry.repositoryName} (account ${registry.account}, ${registry.region}) and the account-level stacks; they are shared, not part of ${name}.\n`,
-  );
+  const retained = listKept(config, name, stacks, io);
 
-  if (!options.yes) {
-    if (!io.interactive) {
-      throw new CliError(
-        'SW213',
-        `destroy ${name} needs confirmation and this run is not interactive`,
-        `slipway destroy ${name} --yes${env.protected ? ' --allow-protected' : ''}`,
-      );
-    }
-    const answer = (await io.ask(`Type the environment name (${name}) to destroy it: `)).trim();
-    if (answer !== name) {
-      throw new CliError(
-        'SW213',
-        `confirmation "${answer}" does not match "${name}"; nothing was deleted`,
-        `slipway destroy ${name}`,
-      );
-    }
-  }
+  if (!options.yes) await confirm(name, env.protected, io);
 
   const target = await onlineTarget(config, name, 'destroy', deps.factory);
-  const deployed = await Promise.all(
-    stacks.map((s) =>
-      call(
-        () => deps.factory(s.region).cloudFormation.describeStack(s.stackName),
-        'destroy',
-        name,
-        target.where,
-      ),
-    ),
-  );
-  const busy = inProgress(
-    deployed.filter((d) => d !== undefined),
-    undefined,
-  );
-  if (busy.length > 0) {
-    throw new CliError('SW208', `${name} is busy: ${busy.join('; ')}`, `slipway status ${name}`);
-  }
+  const deployed = await deployedStacks(stacks, deps.factory, name, target.where);
 
   const protectionApi = deps.protection ?? sdkProtection();
   const found = await call(
@@ -206,31 +162,7 @@ export async function destroyCommand(
       `slipway destroy ${name} --allow-protected`,
     );
   }
-  const changed: Protection[] = [];
-  for (const p of found) {
-    const api = protectionApi(p.region);
-    io.progress.start(`Switching off ${protectionText(p)}`);
-    try {
-      if (p.kind === 'stack') await api.setTerminationProtection(p.stack, false);
-      else await api.setDeletionProtection(p.id, false);
-    } catch (error) {
-      io.progress.fail(`Could not switch off ${protectionText(p)}`);
-      const e = awsError(error, 'destroy', name, target.where);
-      const reason = ((error as Error)?.message ?? String(error)).split('\n')[0];
-      io.err(changedReport(changed, 'Nothing was deleted. '));
-      throw new CliError(
-        e.code,
-        `switching off ${protectionText(p)} in ${target.where} failed (it needs ${NEEDS[p.kind]}): ${reason}; nothing was deleted${changed.length > 0 ? `, ${changed.length} protection(s) already off (listed above)` : ''}`,
-        e.next,
-      );
-    }
-    changed.push(p);
-    const snapshot =
-      p.kind === 'database' && retained.some((r) => r.stack === p.stack && r.policy === 'Snapshot')
-        ? '; CloudFormation still takes its final snapshot (DeletionPolicy Snapshot)'
-        : '';
-    io.progress.succeed(`Switched off ${protectionText(p)}${snapshot}`);
-  }
+  const changed = await switchOffProtections(found, retained, protectionApi, name, target.where, io);
 
   io.progress.start(`Destroying ${name}`);
   try {
@@ -247,4 +179,103 @@ export async function destroyCommand(
   io.progress.succeed(`Destroyed ${name}`);
   io.out(`Destroyed ${name}. Kept: ${retained.length} resource(s) listed above, and the registry.\n`);
   return EXIT.ok;
+}
+
+/** Prints what outlives the destroy (DeletionPolicy Retain/Snapshot, the registry, account stacks). */
+function listKept(config: SlipwayConfig, name: string, stacks: StackInfo[], io: Io) {
+  const retained = retainedResources(stacks);
+  const registry = resolveRegistry(config);
+  io.err(
+    `Kept after destroy (DeletionPolicy in the templates):\n${table([
+      ['stack', 'resource', 'type', 'policy'],
+      ...retained.map((r) => [
+        r.stack,
+        r.path ?? shortName(r.logicalId),
+        r.type,
+        r.policy === 'Snapshot' ? 'final snapshot' : r.policy,
+      ]),
+    ])}\nAlso kept: the image registry ${registry.repositoryName} (account ${registry.account}, ${registry.region}) and the account-level stacks; they are shared, not part of ${name}.\n`,
+  );
+  return retained;
+}
+
+/** The environment name typed back; a non-interactive run must pass --yes instead. */
+async function confirm(name: string, isProtected: boolean, io: Io): Promise<void> {
+  if (!io.interactive) {
+    throw new CliError(
+      'SW213',
+      `destroy ${name} needs confirmation and this run is not interactive`,
+      `slipway destroy ${name} --yes${isProtected ? ' --allow-protected' : ''}`,
+    );
+  }
+  const answer = (await io.ask(`Type the environment name (${name}) to destroy it: `)).trim();
+  if (answer !== name) {
+    throw new CliError(
+      'SW213',
+      `confirmation "${answer}" does not match "${name}"; nothing was deleted`,
+      `slipway destroy ${name}`,
+    );
+  }
+}
+
+/**
+ * Switches off each protection, one progress line each. A failure reports what was already
+ * switched off, so the user can switch it back, and stops before anything is deleted.
+ */
+async function switchOffProtections(
+  found: Protection[],
+  retained: ReturnType<typeof retainedResources>,
+  protectionApi: NonNullable<DestroyDeps['protection']>,
+  name: string,
+  where: string,
+  io: Io,
+): Promise<Protection[]> {
+  const changed: Protection[] = [];
+  for (const p of found) {
+    const api = protectionApi(p.region);
+    io.progress.start(`Switching off ${protectionText(p)}`);
+    try {
+      if (p.kind === 'stack') await api.setTerminationProtection(p.stack, false);
+      else await api.setDeletionProtection(p.id, false);
+    } catch (error) {
+      io.progress.fail(`Could not switch off ${protectionText(p)}`);
+      const e = awsError(error, 'destroy', name, where);
+      const reason = ((error as Error)?.message ?? String(error)).split('\n')[0];
+      io.err(changedReport(changed, 'Nothing was deleted. '));
+      throw new CliError(
+        e.code,
+        `switching off ${protectionText(p)} in ${where} failed (it needs ${NEEDS[p.kind]}): ${reason}; nothing was deleted${changed.length > 0 ? `, ${changed.length} protection(s) already off (listed above)` : ''}`,
+        e.next,
+      );
+    }
+    changed.push(p);
+    const snapshot =
+      p.kind === 'database' && retained.some((r) => r.stack === p.stack && r.policy === 'Snapshot')
+        ? '; CloudFormation still takes its final snapshot (DeletionPolicy Snapshot)'
+        : '';
+    io.progress.succeed(`Switched off ${protectionText(p)}${snapshot}`);
+  }
+  return changed;
+}
+
+/** Which stacks exist in AWS; stops when one of them is busy (nothing changed yet). */
+async function deployedStacks(
+  stacks: StackInfo[],
+  factory: DestroyDeps['factory'],
+  name: string,
+  where: string,
+) {
+  const deployed = await Promise.all(
+    stacks.map((s) =>
+      call(() => factory(s.region).cloudFormation.describeStack(s.stackName), 'destroy', name, where),
+    ),
+  );
+  const busy = inProgress(
+    deployed.filter((d) => d !== undefined),
+    undefined,
+  );
+  if (busy.length > 0) {
+    throw new CliError('SW208', `${name} is busy: ${busy.join('; ')}`, `slipway status ${name}`);
+  }
+  return deployed;
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import type { SlipwayConfig } from '@slipway/config';
+import type { ResolvedEnvironment, SlipwayConfig } from '@slipway/config';
 import { resolveTarget } from '@slipway/config/contract';
-import type { AwsFactory } from '../aws/api.ts';
+import type { AwsApis, AwsFactory } from '../aws/api.ts';
 import { sdkFactory } from '../aws/sdk.ts';
 import { paths } from '../context.ts';
 import { deployStacks } from '../deploy/deploy.ts';
@@ -10,7 +10,7 @@ import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { awsError } from '../online.ts';
 import { cfnLintVersion } from '../policy/checks.ts';
-import { type Synthesized, synthesize } from '../synth/synthesize.ts';
+import { type StackInfo, type Synthesized, synthesize } from '../synth/synthesize.ts';
 import { resourcesOf } from '../synth/template.ts';
 
 export interface Check {
@@ -111,85 +111,107 @@ export async function accountChecks(config: SlipwayConfig, name: string, deps: D
       checks.push({ name: check, result: 'skip', detail: e.message });
     }
   };
-  await guard('CDK bootstrap', async () => {
-    const version = await aws.ssm.get('/cdk-bootstrap/hnb659fds/version');
-    const ok = version !== undefined && Number(version) >= MIN_BOOTSTRAP_VERSION;
-    return {
-      name: 'CDK bootstrap',
-      result: ok ? 'ok' : 'fail',
-      detail: version ? `version ${version} in ${where}` : `not bootstrapped in ${where}`,
-      fix: ok
-        ? undefined
-        : `npx cdk bootstrap aws://${env.account}/${env.region} (once per account and region)`,
-    };
-  });
+  await guard('CDK bootstrap', () => bootstrapCheck(aws, env, where));
   const stacks = deployStacks(deps.synth(config, name), name, kind).filter((s) => s.environment === name);
   const planned = stacks.reduce((n, s) => n + resourcesOf(s.template, 'AWS::EC2::EIP').length, 0);
-  await guard('Elastic IP quota', async () => {
-    const networkDeployed = await aws.cloudFormation.describeStack(stacks[0]?.stackName ?? '');
-    const { limit, allocated } = await aws.account.elasticIps();
-    const needed = networkDeployed ? 0 : planned;
-    const ok = allocated + needed <= limit;
-    return {
-      name: 'Elastic IP quota',
-      result: ok ? 'ok' : 'fail',
-      detail: `${allocated} of ${limit} allocated; ${name} plans ${planned} (NAT gateways)${networkDeployed ? ', already deployed' : ''}`,
-      fix: ok
-        ? undefined
-        : 'release unused Elastic IPs or request a higher "EC2-VPC Elastic IPs" quota in Service Quotas',
-    };
-  });
+  await guard('Elastic IP quota', () => elasticIpCheck(aws, name, stacks, planned));
   for (const [role, service] of SERVICE_LINKED_ROLES) {
-    await guard(`service-linked role ${role}`, async () => {
-      const exists = await aws.account.roleExists(role);
-      return {
-        name: `service-linked role ${role}`,
-        result: exists ? 'ok' : 'warn',
-        detail: exists
-          ? 'present'
-          : 'missing: AWS creates it on first use, but a first ECS deploy can fail while it propagates',
-        fix: exists ? undefined : `aws iam create-service-linked-role --aws-service-name ${service}`,
-      };
-    });
+    await guard(`service-linked role ${role}`, () => serviceLinkedRoleCheck(aws, role, service));
   }
   const usesSpot = env.service.capacity !== 'on-demand' || env.grafana.capacity === 'spot';
   if (usesSpot) {
-    await guard('Fargate Spot', async () => {
-      const ok = await aws.ecs.capacityProviderAvailable('FARGATE_SPOT');
-      return {
-        name: 'Fargate Spot',
-        result: ok ? 'ok' : 'fail',
-        detail: ok ? `offered in ${env.region}` : `not offered in ${env.region}, but ${name} uses it`,
-        fix: ok ? undefined : `set environments.${name}.service.capacity: 'on-demand'`,
-      };
-    });
+    await guard('Fargate Spot', () => spotCheck(aws, env, name));
   }
   if (env.domain) {
     const domain = env.domain;
-    await guard('certificate', async () => {
-      const cert = await aws.account.certificate(domain.certificateArn);
-      const days = cert?.notAfter
-        ? Math.floor((cert.notAfter.getTime() - Date.now()) / 86_400_000)
-        : undefined;
-      const covers = cert?.domains.some(
-        (d) =>
-          d === domain.name ||
-          (d.startsWith('*.') &&
-            domain.name.endsWith(d.slice(1)) &&
-            domain.name.split('.').length === d.split('.').length),
-      );
-      const ok = cert?.status === 'ISSUED' && covers === true && (days === undefined || days > 14);
-      return {
-        name: 'certificate',
-        result: ok ? 'ok' : 'fail',
-        detail: cert
-          ? `${cert.status}, ${covers ? 'covers' : 'does NOT cover'} ${domain.name}${days !== undefined ? `, expires in ${days} days` : ''}`
-          : `${domain.certificateArn} not found in ${env.region}`,
-        fix: ok ? undefined : `request or validate an ACM certificate for ${domain.name} in ${env.region}`,
-      };
-    });
+    await guard('certificate', () => certificateCheck(aws, env, domain));
   }
   return checks;
+}
+
+/** The CDK bootstrap stack's version in the environment's account and region. */
+async function bootstrapCheck(aws: AwsApis, env: ResolvedEnvironment, where: string): Promise<Check> {
+  const version = await aws.ssm.get('/cdk-bootstrap/hnb659fds/version');
+  const ok = version !== undefined && Number(version) >= MIN_BOOTSTRAP_VERSION;
+  return {
+    name: 'CDK bootstrap',
+    result: ok ? 'ok' : 'fail',
+    detail: version ? `version ${version} in ${where}` : `not bootstrapped in ${where}`,
+    fix: ok
+      ? undefined
+      : `npx cdk bootstrap aws://${env.account}/${env.region} (once per account and region)`,
+  };
+}
+
+/** Room for the NAT gateways' Elastic IPs, unless the network is already deployed. */
+async function elasticIpCheck(
+  aws: AwsApis,
+  name: string,
+  stacks: StackInfo[],
+  planned: number,
+): Promise<Check> {
+  const networkDeployed = await aws.cloudFormation.describeStack(stacks[0]?.stackName ?? '');
+  const { limit, allocated } = await aws.account.elasticIps();
+  const needed = networkDeployed ? 0 : planned;
+  const ok = allocated + needed <= limit;
+  return {
+    name: 'Elastic IP quota',
+    result: ok ? 'ok' : 'fail',
+    detail: `${allocated} of ${limit} allocated; ${name} plans ${planned} (NAT gateways)${networkDeployed ? ', already deployed' : ''}`,
+    fix: ok
+      ? undefined
+      : 'release unused Elastic IPs or request a higher "EC2-VPC Elastic IPs" quota in Service Quotas',
+  };
+}
+
+/** A service-linked role ECS or its load balancer needs on the first deploy. */
+async function serviceLinkedRoleCheck(aws: AwsApis, role: string, service: string): Promise<Check> {
+  const exists = await aws.account.roleExists(role);
+  return {
+    name: `service-linked role ${role}`,
+    result: exists ? 'ok' : 'warn',
+    detail: exists
+      ? 'present'
+      : 'missing: AWS creates it on first use, but a first ECS deploy can fail while it propagates',
+    fix: exists ? undefined : `aws iam create-service-linked-role --aws-service-name ${service}`,
+  };
+}
+
+/** Fargate Spot is offered in the region, for an environment that uses it. */
+async function spotCheck(aws: AwsApis, env: ResolvedEnvironment, name: string): Promise<Check> {
+  const ok = await aws.ecs.capacityProviderAvailable('FARGATE_SPOT');
+  return {
+    name: 'Fargate Spot',
+    result: ok ? 'ok' : 'fail',
+    detail: ok ? `offered in ${env.region}` : `not offered in ${env.region}, but ${name} uses it`,
+    fix: ok ? undefined : `set environments.${name}.service.capacity: 'on-demand'`,
+  };
+}
+
+/** The domain's ACM certificate is issued, covers the name and is not about to expire. */
+async function certificateCheck(
+  aws: AwsApis,
+  env: ResolvedEnvironment,
+  domain: NonNullable<ResolvedEnvironment['domain']>,
+): Promise<Check> {
+  const cert = await aws.account.certificate(domain.certificateArn);
+  const days = cert?.notAfter ? Math.floor((cert.notAfter.getTime() - Date.now()) / 86_400_000) : undefined;
+  const covers = cert?.domains.some(
+    (d) =>
+      d === domain.name ||
+      (d.startsWith('*.') &&
+        domain.name.endsWith(d.slice(1)) &&
+        domain.name.split('.').length === d.split('.').length),
+  );
+  const ok = cert?.status === 'ISSUED' && covers === true && (days === undefined || days > 14);
+  return {
+    name: 'certificate',
+    result: ok ? 'ok' : 'fail',
+    detail: cert
+      ? `${cert.status}, ${covers ? 'covers' : 'does NOT cover'} ${domain.name}${days !== undefined ? `, expires in ${days} days` : ''}`
+      : `${domain.certificateArn} not found in ${env.region}`,
+    fix: ok ? undefined : `request or validate an ACM certificate for ${domain.name} in ${env.region}`,
+  };
 }
 
 const MARK = { ok: '✓', warn: '!', fail: '✗', skip: '-' } as const;

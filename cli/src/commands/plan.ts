@@ -99,19 +99,7 @@ export async function plan(
   io: Io,
 ): Promise<{ exitCode: ExitCode; result: PlanResult }> {
   const started = performance.now();
-  if (options.all && envArg) {
-    throw new CliError('SW203', 'give an environment or --all, not both', `slipway plan ${envArg}`);
-  }
-  if (!options.all && !envArg) {
-    throw new CliError(
-      'SW203',
-      'missing environment',
-      `slipway plan ${Object.keys(config.environments)[0]} or slipway plan --all`,
-    );
-  }
-  const names = options.all
-    ? Object.keys(config.environments)
-    : [resolveEnvironmentName(config, envArg as string, 'plan').name];
+  const names = selectedEnvironments(config, envArg, options);
 
   io.progress.start(`Synthesizing ${names.join(', ')}`);
   const synthesized = synthesize(config, {
@@ -122,24 +110,7 @@ export async function plan(
     `Synthesized ${synthesized.stacks.length} stacks in ${(synthesized.durationMs / 1000).toFixed(1)} s`,
   );
 
-  io.progress.start('Policy checks: cdk-nag, CloudFormation validation, cfn-lint');
-  const checksStarted = performance.now();
-  const policy = await runPolicyChecks(synthesized.outdir, synthesized.stacks, {
-    cfnLintConfig: paths.cfnLintConfig,
-    cacheDir: options.cache === false ? undefined : paths.policyCache,
-    cfnLintAvailable: options.cfnLintAvailable,
-  });
-  const checksMs = Math.round(performance.now() - checksStarted);
-  const summary = policy.runs
-    .map(
-      (r) =>
-        `${r.checker} ${r.status === 'skipped' ? 'skipped' : policy.findings.filter((f) => f.checker === r.checker).length}${r.status === 'cached' ? ' (cached)' : ''}`,
-    )
-    .join(', ');
-  if (policy.ok) io.progress.succeed(`Policy checks passed in ${(checksMs / 1000).toFixed(1)} s: ${summary}`);
-  else io.progress.fail(`Policy checks found ${policy.findings.length} problem(s): ${summary}`);
-  for (const run of policy.runs)
-    if (run.status === 'skipped') io.progress.warn(`${run.checker}: ${run.note}`);
+  const { policy, checksMs } = await checkPolicy(synthesized, options, io);
 
   const outDir = options.out ?? paths.generated;
   mkdirSync(outDir, { recursive: true });
@@ -185,6 +156,50 @@ export async function plan(
     return { exitCode: EXIT.failed, result };
   }
   return { exitCode: EXIT.ok, result };
+}
+
+/** The environments to plan: `--all`, or the one named (never both, never neither). */
+function selectedEnvironments(
+  config: SlipwayConfig,
+  envArg: string | undefined,
+  options: PlanOptions,
+): string[] {
+  if (options.all && envArg) {
+    throw new CliError('SW203', 'give an environment or --all, not both', `slipway plan ${envArg}`);
+  }
+  if (!options.all && !envArg) {
+    throw new CliError(
+      'SW203',
+      'missing environment',
+      `slipway plan ${Object.keys(config.environments)[0]} or slipway plan --all`,
+    );
+  }
+  return options.all
+    ? Object.keys(config.environments)
+    : [resolveEnvironmentName(config, envArg as string, 'plan').name];
+}
+
+/** cdk-nag, the CloudFormation validator and cfn-lint over every synthesized stack, with one summary line. */
+async function checkPolicy(synthesized: Synthesized, options: PlanOptions, io: Io) {
+  io.progress.start('Policy checks: cdk-nag, CloudFormation validation, cfn-lint');
+  const checksStarted = performance.now();
+  const policy = await runPolicyChecks(synthesized.outdir, synthesized.stacks, {
+    cfnLintConfig: paths.cfnLintConfig,
+    cacheDir: options.cache === false ? undefined : paths.policyCache,
+    cfnLintAvailable: options.cfnLintAvailable,
+  });
+  const checksMs = Math.round(performance.now() - checksStarted);
+  const summary = policy.runs
+    .map(
+      (r) =>
+        `${r.checker} ${r.status === 'skipped' ? 'skipped' : policy.findings.filter((f) => f.checker === r.checker).length}${r.status === 'cached' ? ' (cached)' : ''}`,
+    )
+    .join(', ');
+  if (policy.ok) io.progress.succeed(`Policy checks passed in ${(checksMs / 1000).toFixed(1)} s: ${summary}`);
+  else io.progress.fail(`Policy checks found ${policy.findings.length} problem(s): ${summary}`);
+  for (const run of policy.runs)
+    if (run.status === 'skipped') io.progress.warn(`${run.checker}: ${run.note}`);
+  return { policy, checksMs };
 }
 
 function renderCost(cost: CostEstimate): string {

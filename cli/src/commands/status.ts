@@ -5,7 +5,7 @@ import { deployStacks } from '../deploy/deploy.ts';
 import { EXIT, type ExitCode } from '../errors.ts';
 import { indent, table } from '../format.ts';
 import type { Io } from '../io.ts';
-import { call, defaultReadDeps, onlineTarget, type ReadDeps } from '../online.ts';
+import { call, defaultReadDeps, type OnlineTarget, onlineTarget, type ReadDeps } from '../online.ts';
 
 export interface EnvironmentStatus {
   readonly version: 1;
@@ -58,39 +58,7 @@ export async function statusCommand(
     get(PARAMETERS.clusterName),
     get(PARAMETERS.serviceName),
   ]);
-  let service: EnvironmentStatus['service'];
-  if (cluster && serviceName) {
-    const state = await call(() => aws.ecs.describeService(cluster, serviceName), 'status', name, where);
-    if (state) {
-      const images = state.taskDefinition
-        ? await call(
-            () => aws.ecs.taskDefinitionImages(state.taskDefinition as string),
-            'status',
-            name,
-            where,
-          )
-        : {};
-      const image = Object.values(images)[0];
-      const targets = await Promise.all(
-        state.targetGroupArns.map(async (tg) => ({
-          targetGroup: tg.split(':').pop() ?? tg,
-          targets: await call(() => aws.elbv2.targetHealth(tg), 'status', name, where),
-        })),
-      );
-      service = {
-        cluster,
-        name: serviceName,
-        running: state.running,
-        desired: state.desired,
-        pending: state.pending,
-        image: image?.split(':').pop(),
-        deploymentsInProgress: state.deployments.filter((d) => d.rolloutState === 'IN_PROGRESS').length,
-        deployments: state.deployments,
-        targets,
-        events: state.events.slice(0, 5).map((e) => ({ time: e.time.toISOString(), message: e.message })),
-      };
-    }
-  }
+  const service = cluster && serviceName ? await serviceStatus(target, cluster, serviceName) : undefined;
   const existing = summaries.filter((s) => s.summary !== undefined);
   const stackEvents = (
     await Promise.all(
@@ -117,6 +85,40 @@ export async function statusCommand(
   io.progress.succeed(`State of ${name} read`);
   io.out(options.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
   return EXIT.ok;
+}
+
+/** The ECS service: tasks, image, deployments, target health and its last events. */
+async function serviceStatus(
+  target: OnlineTarget,
+  cluster: string,
+  serviceName: string,
+): Promise<EnvironmentStatus['service']> {
+  const { env, aws, where } = target;
+  const name = env.name;
+  const state = await call(() => aws.ecs.describeService(cluster, serviceName), 'status', name, where);
+  if (!state) return undefined;
+  const images = state.taskDefinition
+    ? await call(() => aws.ecs.taskDefinitionImages(state.taskDefinition as string), 'status', name, where)
+    : {};
+  const image = Object.values(images)[0];
+  const targets = await Promise.all(
+    state.targetGroupArns.map(async (tg) => ({
+      targetGroup: tg.split(':').pop() ?? tg,
+      targets: await call(() => aws.elbv2.targetHealth(tg), 'status', name, where),
+    })),
+  );
+  return {
+    cluster,
+    name: serviceName,
+    running: state.running,
+    desired: state.desired,
+    pending: state.pending,
+    image: image?.split(':').pop(),
+    deploymentsInProgress: state.deployments.filter((d) => d.rolloutState === 'IN_PROGRESS').length,
+    deployments: state.deployments,
+    targets,
+    events: state.events.slice(0, 5).map((e) => ({ time: e.time.toISOString(), message: e.message })),
+  };
 }
 
 function toStack(name: string, s: StackSummary | undefined) {

@@ -114,17 +114,27 @@ export async function startOfficeHoursEarly(
   ]);
 
   // The services last: their tasks need the NAT instance and the database running.
-  if (cluster) {
-    for (const target of await aws$(() => api.scalableTargets(`service/${cluster}/`))) {
-      const start = target.scheduledActions.find((a) => a.name.endsWith(OFFICE_HOURS_ACTIONS.start));
-      const min = Math.max(target.min, start?.min ?? 0);
-      const max = Math.max(target.max, start?.max ?? 0, min);
-      if (!start || (min === target.min && max === target.max)) continue;
-      const service = target.resourceId.split('/').pop() ?? target.resourceId;
-      io.progress.update(`Scaling ${service} to its office-hours bounds (${min}-${max} tasks)`);
-      await aws$(() => api.setCapacity(target.resourceId, min, max));
-      woken.push(`service ${service}`);
-    }
-  }
+  if (cluster) woken.push(...(await wakeServices(cluster, api, aws$, io)));
   return { woken };
+}
+
+/** Raises each service's autoscaling bounds to its office-hours start action's; returns those it scaled. */
+async function wakeServices(
+  cluster: string,
+  api: AwsApis['officeHours'],
+  aws$: <T>(fn: () => Promise<T>) => Promise<T>,
+  io: Io,
+): Promise<string[]> {
+  const woken: string[] = [];
+  for (const target of await aws$(() => api.scalableTargets(`service/${cluster}/`))) {
+    const start = target.scheduledActions.find((a) => a.name.endsWith(OFFICE_HOURS_ACTIONS.start));
+    const min = Math.max(target.min, start?.min ?? 0);
+    const max = Math.max(target.max, start?.max ?? 0, min);
+    if (!start || (min === target.min && max === target.max)) continue;
+    const service = target.resourceId.split('/').pop() ?? target.resourceId;
+    io.progress.update(`Scaling ${service} to its office-hours bounds (${min}-${max} tasks)`);
+    await aws$(() => api.setCapacity(target.resourceId, min, max));
+    woken.push(`service ${service}`);
+  }
+  return woken;
 }

@@ -145,86 +145,102 @@ export function mermaid(stacks: readonly StackInfo[], options: DiagramOptions = 
       ? name.slice(options.parameterPath.length + 1)
       : name;
 
-  for (const stack of stacks) {
-    const sid = idOf(stack.stackName);
-    lines.push(`  subgraph ${sid}[${label(stack.stackName)}]`);
-    const resources = resourcesOf(stack.template);
-    const supporting = new Map<string, number>();
-    const groups = new Map<string, NamedResource[]>();
-    for (const r of resources) {
-      const key = `${stack.stackName}/${r.logicalId}`;
-      if (SHOWN[r.Type]) {
-        const node: Node = { id: idOf(sid, r.logicalId), text: describe(r), shape: shapeOf(r.Type) };
-        lines.push(`    ${render(node)}`);
-        nodeOf.set(key, node.id);
-      } else if (GROUPED[r.Type]) {
-        const g = r.Type === 'AWS::EC2::Subnet' ? `${r.Type}/${subnetKind(r)}` : r.Type;
-        groups.set(g, [...(groups.get(g) ?? []), r]);
-      } else {
-        supporting.set(r.Type, (supporting.get(r.Type) ?? 0) + 1);
-        nodeOf.set(key, idOf(sid, 'supporting'));
-      }
-    }
-    for (const [g, members] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-      const [type, kind] = g.split('/');
-      const id = idOf(sid, type === 'AWS::EC2::Subnet' ? `subnets_${kind}` : (GROUPED[type ?? ''] ?? g));
-      const text =
-        type === 'AWS::EC2::Subnet'
-          ? `${members.length} ${kind} subnets`
-          : `${members.length} ${GROUPED[type ?? ''] ?? type}`;
-      lines.push(`    ${render({ id, text, shape: type === 'AWS::SSM::Parameter' ? 'stadium' : 'box' })}`);
-      for (const m of members) nodeOf.set(`${stack.stackName}/${m.logicalId}`, id);
-      if (type === 'AWS::SSM::Parameter') {
-        for (const name of ssmWrites(stack.template).values())
-          writers.set(name, { stack: stack.stackName, node: id });
-      }
-    }
-    if (supporting.size > 0) {
-      const text = [...supporting]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([type, n]) => `${n} ${type.replace(/^AWS::/, '')}`)
-        .join('<br/>');
-      lines.push(`    ${idOf(sid, 'supporting')}[${label(`supporting:<br/>${text}`)}]`);
-    }
-    lines.push('  end');
-  }
-
-  for (const stack of stacks) {
-    const reads = ssmReads(stack.template);
-    const readEdges = new Map<string, string[]>();
-    for (const r of resourcesOf(stack.template)) {
-      const from = nodeOf.get(`${stack.stackName}/${r.logicalId}`);
-      if (!from) continue;
-      for (const ref of [...referencesIn(r.Properties)].sort()) {
-        const to = nodeOf.get(`${stack.stackName}/${ref}`);
-        if (to && to !== from) {
-          const forward =
-            TRAFFIC.includes(r.Type) && TRAFFIC.includes(stack.template.Resources?.[ref]?.Type ?? '')
-              ? TRAFFIC.indexOf(r.Type) < TRAFFIC.indexOf(stack.template.Resources?.[ref]?.Type ?? '')
-              : true;
-          edges.add(forward ? `  ${from} --> ${to}` : `  ${to} --> ${from}`);
-        }
-        const ssm = reads.get(ref);
-        const writer = ssm ? writers.get(ssm) : undefined;
-        if (ssm && writer && writer.stack !== stack.stackName) {
-          const k = `${writer.node}|${from}`;
-          readEdges.set(k, [...new Set([...(readEdges.get(k) ?? []), shorten(ssm)])]);
-        }
-      }
-      if (r.Type === 'AWS::EC2::InternetGateway') edges.add(`  internet --> ${from}`);
-      if (r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' && r.Properties?.Scheme !== 'internal') {
-        edges.add(`  internet --> ${from}`);
-      }
-    }
-    for (const [k, names] of [...readEdges].sort(([a], [b]) => a.localeCompare(b))) {
-      const [writer, reader] = k.split('|');
-      const sorted = names.sort();
-      const text =
-        sorted.length > 2 ? `${sorted.slice(0, 2).join(', ')} +${sorted.length - 2}` : sorted.join(', ');
-      edges.add(`  ${writer} -.->|${label(`SSM ${text}`)}| ${reader}`);
-    }
-  }
+  for (const stack of stacks) drawStack(stack, lines, nodeOf, writers);
+  for (const stack of stacks) linkStack(stack, nodeOf, writers, edges, shorten);
   return [...lines, ...[...edges]].join('\n');
+}
+
+/** Where each resource is drawn: its own node, a group node, or the stack's supporting node. */
+type NodeMap = Map<string, string>;
+/** The group node of each SSM parameter name, and the stack that writes it. */
+type Writers = Map<string, { stack: string; node: string }>;
+
+/** A stack's subgraph: shown resources, grouped resources, and one node for the supporting rest. */
+function drawStack(stack: StackInfo, lines: string[], nodeOf: NodeMap, writers: Writers): void {
+  const sid = idOf(stack.stackName);
+  lines.push(`  subgraph ${sid}[${label(stack.stackName)}]`);
+  const resources = resourcesOf(stack.template);
+  const supporting = new Map<string, number>();
+  const groups = new Map<string, NamedResource[]>();
+  for (const r of resources) {
+    const key = `${stack.stackName}/${r.logicalId}`;
+    if (SHOWN[r.Type]) {
+      const node: Node = { id: idOf(sid, r.logicalId), text: describe(r), shape: shapeOf(r.Type) };
+      lines.push(`    ${render(node)}`);
+      nodeOf.set(key, node.id);
+    } else if (GROUPED[r.Type]) {
+      const g = r.Type === 'AWS::EC2::Subnet' ? `${r.Type}/${subnetKind(r)}` : r.Type;
+      groups.set(g, [...(groups.get(g) ?? []), r]);
+    } else {
+      supporting.set(r.Type, (supporting.get(r.Type) ?? 0) + 1);
+      nodeOf.set(key, idOf(sid, 'supporting'));
+    }
+  }
+  for (const [g, members] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    const [type, kind] = g.split('/');
+    const id = idOf(sid, type === 'AWS::EC2::Subnet' ? `subnets_${kind}` : (GROUPED[type ?? ''] ?? g));
+    const text =
+      type === 'AWS::EC2::Subnet'
+        ? `${members.length} ${kind} subnets`
+        : `${members.length} ${GROUPED[type ?? ''] ?? type}`;
+    lines.push(`    ${render({ id, text, shape: type === 'AWS::SSM::Parameter' ? 'stadium' : 'box' })}`);
+    for (const m of members) nodeOf.set(`${stack.stackName}/${m.logicalId}`, id);
+    if (type === 'AWS::SSM::Parameter') {
+      for (const name of ssmWrites(stack.template).values())
+        writers.set(name, { stack: stack.stackName, node: id });
+    }
+  }
+  if (supporting.size > 0) {
+    const text = [...supporting]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([type, n]) => `${n} ${type.replace(/^AWS::/, '')}`)
+      .join('<br/>');
+    lines.push(`    ${idOf(sid, 'supporting')}[${label(`supporting:<br/>${text}`)}]`);
+  }
+  lines.push('  end');
+}
+
+/** A stack's edges: references inside it, internet entry points, and SSM reads of other stacks' values. */
+function linkStack(
+  stack: StackInfo,
+  nodeOf: NodeMap,
+  writers: Writers,
+  edges: Set<string>,
+  shorten: (name: string) => string,
+): void {
+  const reads = ssmReads(stack.template);
+  const readEdges = new Map<string, string[]>();
+  for (const r of resourcesOf(stack.template)) {
+    const from = nodeOf.get(`${stack.stackName}/${r.logicalId}`);
+    if (!from) continue;
+    for (const ref of [...referencesIn(r.Properties)].sort()) {
+      const to = nodeOf.get(`${stack.stackName}/${ref}`);
+      if (to && to !== from) {
+        const forward =
+          TRAFFIC.includes(r.Type) && TRAFFIC.includes(stack.template.Resources?.[ref]?.Type ?? '')
+            ? TRAFFIC.indexOf(r.Type) < TRAFFIC.indexOf(stack.template.Resources?.[ref]?.Type ?? '')
+            : true;
+        edges.add(forward ? `  ${from} --> ${to}` : `  ${to} --> ${from}`);
+      }
+      const ssm = reads.get(ref);
+      const writer = ssm ? writers.get(ssm) : undefined;
+      if (ssm && writer && writer.stack !== stack.stackName) {
+        const k = `${writer.node}|${from}`;
+        readEdges.set(k, [...new Set([...(readEdges.get(k) ?? []), shorten(ssm)])]);
+      }
+    }
+    if (r.Type === 'AWS::EC2::InternetGateway') edges.add(`  internet --> ${from}`);
+    if (r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' && r.Properties?.Scheme !== 'internal') {
+      edges.add(`  internet --> ${from}`);
+    }
+  }
+  for (const [k, names] of [...readEdges].sort(([a], [b]) => a.localeCompare(b))) {
+    const [writer, reader] = k.split('|');
+    const sorted = names.sort();
+    const text =
+      sorted.length > 2 ? `${sorted.slice(0, 2).join(', ')} +${sorted.length - 2}` : sorted.join(', ');
+    edges.add(`  ${writer} -.->|${label(`SSM ${text}`)}| ${reader}`);
+  }
 }
 
 /** The generated markdown file for one environment (`docs/generated/<env>.md`). */

@@ -1,5 +1,5 @@
 /**
- * Image cleanup (issue #6): deletes old images from one ECR repository, except any image an
+ * Image cleanup: deletes old images from one ECR repository, except any image an
  * environment runs or could roll back to.
  *
  * ECR lifecycle rules already expire by age and count; this function exists for what they cannot
@@ -118,19 +118,6 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 
 export function createHandler(deps: ImageCleanupDeps): (event?: unknown) => Promise<ImageCleanupSummary> {
   const { config } = deps;
-
-  async function fetchIndexChildren(images: readonly EcrImage[]): Promise<Map<string, string[]>> {
-    const indexes = images
-      .filter((i) => IMAGE_INDEX_MEDIA_TYPES.includes(i.mediaType ?? ''))
-      .map((i) => i.digest);
-    const children = new Map<string, string[]>();
-    for (const batch of chunk(indexes, ECR_BATCH_LIMIT)) {
-      for (const { digest, manifest } of await deps.ecr.getManifests(batch))
-        children.set(digest, childDigestsOf(manifest));
-    }
-    return children;
-  }
-
   return async function handler(event?: unknown): Promise<ImageCleanupSummary> {
     const started = performance.now();
     const now = deps.now();
@@ -147,7 +134,7 @@ export function createHandler(deps: ImageCleanupDeps): (event?: unknown) => Prom
       dryRun = dryRunOverride(event) ?? config.dryRun;
       const images = await listAllImages(deps.ecr);
       scanned = images.length;
-      const indexChildren = await fetchIndexChildren(images);
+      const indexChildren = await fetchIndexChildren(deps, images);
       const deployed = await deps.deployedImages.listReferences();
       services = deployed.services;
       notes = deployed.notes;
@@ -161,35 +148,16 @@ export function createHandler(deps: ImageCleanupDeps): (event?: unknown) => Prom
         indexChildren,
       });
       if (!dryRun) {
-        const mediaType = new Map(images.map((i) => [i.digest, i.mediaType]));
-        const isIndex = (d: string) => IMAGE_INDEX_MEDIA_TYPES.includes(mediaType.get(d) ?? '');
-        // Indexes go in their own batches first: a platform image cannot be deleted while an index points at it.
-        const batches = [
-          ...chunk(plan.toDelete.filter(isIndex), ECR_BATCH_LIMIT),
-          ...chunk(
-            plan.toDelete.filter((d) => !isIndex(d)),
-            ECR_BATCH_LIMIT,
-          ),
-        ];
-        for (const batch of batches) {
-          try {
-            const result = await deps.ecr.batchDeleteImages(batch);
-            deletedDigests.push(...result.deleted);
-            failures.push(...result.failures);
-          } catch (error) {
-            // The whole call failed (e.g. AccessDenied): record every digest of the batch and stop.
-            const code = error instanceof Error ? error.name : 'Error';
-            failures.push(...batch.map((digest) => ({ digest, code, reason: errorMessage(error) })));
-            fatal = `BatchDeleteImage failed: ${errorMessage(error)}`;
-            break;
-          }
-        }
+        const result = await deleteInBatches(deps, plan.toDelete, images);
+        deletedDigests.push(...result.deleted);
+        failures.push(...result.failures);
+        fatal = result.fatal;
       }
     } catch (error) {
       fatal = errorMessage(error);
     }
 
-    const summary = summarize({
+    const summary = summarize(config, {
       now,
       dryRun,
       plan,
@@ -211,8 +179,61 @@ export function createHandler(deps: ImageCleanupDeps): (event?: unknown) => Prom
     }
     return summary;
   };
+}
 
-  function summarize(s: {
+async function fetchIndexChildren(
+  deps: ImageCleanupDeps,
+  images: readonly EcrImage[],
+): Promise<Map<string, string[]>> {
+  const indexes = images
+    .filter((i) => IMAGE_INDEX_MEDIA_TYPES.includes(i.mediaType ?? ''))
+    .map((i) => i.digest);
+  const children = new Map<string, string[]>();
+  for (const batch of chunk(indexes, ECR_BATCH_LIMIT)) {
+    for (const { digest, manifest } of await deps.ecr.getManifests(batch))
+      children.set(digest, childDigestsOf(manifest));
+  }
+  return children;
+}
+
+/** Deletes `toDelete`, indexes first; stops at the first batch whose whole call fails. */
+async function deleteInBatches(
+  deps: ImageCleanupDeps,
+  toDelete: readonly string[],
+  images: readonly EcrImage[],
+): Promise<{ deleted: string[]; failures: DeleteFailure[]; fatal?: string }> {
+  const deleted: string[] = [];
+  const failures: DeleteFailure[] = [];
+  let fatal: string | undefined;
+  const mediaType = new Map(images.map((i) => [i.digest, i.mediaType]));
+  const isIndex = (d: string) => IMAGE_INDEX_MEDIA_TYPES.includes(mediaType.get(d) ?? '');
+  // Indexes go in their own batches first: a platform image cannot be deleted while an index points at it.
+  const batches = [
+    ...chunk(toDelete.filter(isIndex), ECR_BATCH_LIMIT),
+    ...chunk(
+      toDelete.filter((d) => !isIndex(d)),
+      ECR_BATCH_LIMIT,
+    ),
+  ];
+  for (const batch of batches) {
+    try {
+      const result = await deps.ecr.batchDeleteImages(batch);
+      deleted.push(...result.deleted);
+      failures.push(...result.failures);
+    } catch (error) {
+      // The whole call failed (e.g. AccessDenied): record every digest of the batch and stop.
+      const code = error instanceof Error ? error.name : 'Error';
+      failures.push(...batch.map((digest) => ({ digest, code, reason: errorMessage(error) })));
+      fatal = `BatchDeleteImage failed: ${errorMessage(error)}`;
+      break;
+    }
+  }
+  return { deleted, failures, fatal };
+}
+
+function summarize(
+  config: ImageCleanupConfig,
+  s: {
     now: Date;
     dryRun: boolean;
     plan: CleanupPlan | undefined;
@@ -223,55 +244,55 @@ export function createHandler(deps: ImageCleanupDeps): (event?: unknown) => Prom
     started: number;
     services: number;
     notes: string[];
-  }): ImageCleanupSummary {
-    const decisions = s.plan?.decisions ?? [];
-    const protectedCandidates = decisions.filter((d) => d.candidate && d.action === 'keep');
-    const count = Object.fromEntries(
-      PROTECTION_REASONS.map((r) => [r, protectedCandidates.filter((d) => d.reasons.includes(r)).length]),
-    ) as Record<(typeof PROTECTION_REASONS)[number], number>;
-    const planned = s.plan?.toDelete ?? [];
-    const errors = s.failures.length + (s.fatal !== undefined && s.failures.length === 0 ? 1 : 0);
-    const summary: ImageCleanupSummary = {
-      event: 'image-cleanup.summary',
-      outcome: s.fatal !== undefined || s.failures.length > 0 ? 'failed' : 'succeeded',
-      repository: config.repositoryName,
-      dryRun: s.dryRun,
-      now: s.now.toISOString(),
-      maxAgeDays: config.maxAgeDays,
-      cutoff: (s.plan?.cutoff ?? new Date(s.now.getTime() - config.maxAgeDays * 86_400_000)).toISOString(),
-      scanned: s.scanned,
-      candidates: decisions.filter((d) => d.candidate).length,
-      protected: { total: protectedCandidates.length, ...count },
-      planned: planned.length,
-      deleted: s.deletedDigests.length,
-      kept: s.scanned - s.deletedDigests.length,
-      errors,
-      failures: s.failures.slice(0, MAX_LISTED),
-      plannedDigests: planned.slice(0, MAX_LISTED),
-      deletedDigests: s.deletedDigests.slice(0, MAX_LISTED),
-      omitted: {
-        plannedDigests: Math.max(0, planned.length - MAX_LISTED),
-        deletedDigests: Math.max(0, s.deletedDigests.length - MAX_LISTED),
-        protectedImages: Math.max(0, protectedCandidates.length - MAX_LISTED),
-      },
-      protectedImages: protectedCandidates
+  },
+): ImageCleanupSummary {
+  const decisions = s.plan?.decisions ?? [];
+  const protectedCandidates = decisions.filter((d) => d.candidate && d.action === 'keep');
+  const count = Object.fromEntries(
+    PROTECTION_REASONS.map((r) => [r, protectedCandidates.filter((d) => d.reasons.includes(r)).length]),
+  ) as Record<(typeof PROTECTION_REASONS)[number], number>;
+  const planned = s.plan?.toDelete ?? [];
+  const errors = s.failures.length + (s.fatal !== undefined && s.failures.length === 0 ? 1 : 0);
+  const summary: ImageCleanupSummary = {
+    event: 'image-cleanup.summary',
+    outcome: s.fatal !== undefined || s.failures.length > 0 ? 'failed' : 'succeeded',
+    repository: config.repositoryName,
+    dryRun: s.dryRun,
+    now: s.now.toISOString(),
+    maxAgeDays: config.maxAgeDays,
+    cutoff: (s.plan?.cutoff ?? new Date(s.now.getTime() - config.maxAgeDays * 86_400_000)).toISOString(),
+    scanned: s.scanned,
+    candidates: decisions.filter((d) => d.candidate).length,
+    protected: { total: protectedCandidates.length, ...count },
+    planned: planned.length,
+    deleted: s.deletedDigests.length,
+    kept: s.scanned - s.deletedDigests.length,
+    errors,
+    failures: s.failures.slice(0, MAX_LISTED),
+    plannedDigests: planned.slice(0, MAX_LISTED),
+    deletedDigests: s.deletedDigests.slice(0, MAX_LISTED),
+    omitted: {
+      plannedDigests: Math.max(0, planned.length - MAX_LISTED),
+      deletedDigests: Math.max(0, s.deletedDigests.length - MAX_LISTED),
+      protectedImages: Math.max(0, protectedCandidates.length - MAX_LISTED),
+    },
+    protectedImages: protectedCandidates
+      .slice(0, MAX_LISTED)
+      .map((d) => ({ digest: d.digest, tags: d.tags, reasons: d.reasons })),
+    references: {
+      resolved: s.plan?.references.digests.size ?? 0,
+      unresolved: (s.plan?.references.unresolved ?? [])
         .slice(0, MAX_LISTED)
-        .map((d) => ({ digest: d.digest, tags: d.tags, reasons: d.reasons })),
-      references: {
-        resolved: s.plan?.references.digests.size ?? 0,
-        unresolved: (s.plan?.references.unresolved ?? [])
-          .slice(0, MAX_LISTED)
-          .map((r) => `${r.source}: ${r.image}`),
-        otherRepositories: s.plan?.references.otherRepositories ?? 0,
-        services: s.services,
-        notes: s.notes.slice(0, MAX_LISTED),
-      },
-      unknownAge: s.plan?.unknownAge ?? 0,
-      durationMs: Math.round(performance.now() - s.started),
-    };
-    if (s.fatal !== undefined) summary.error = s.fatal;
-    return summary;
-  }
+        .map((r) => `${r.source}: ${r.image}`),
+      otherRepositories: s.plan?.references.otherRepositories ?? 0,
+      services: s.services,
+      notes: s.notes.slice(0, MAX_LISTED),
+    },
+    unknownAge: s.plan?.unknownAge ?? 0,
+    durationMs: Math.round(performance.now() - s.started),
+  };
+  if (s.fatal !== undefined) summary.error = s.fatal;
+  return summary;
 }
 
 /** Embedded Metric Format members for the summary line (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html). */

@@ -1,5 +1,5 @@
 /**
- * Migrate hook (issue #4): an ECS deployment lifecycle hook that runs the service's migrations as
+ * Migrate hook: an ECS deployment lifecycle hook that runs the service's migrations as
  * a one-off Fargate task with the NEW task definition before any new task takes traffic.
  *
  * Register it at PRE_SCALE_UP: the green revision has not started and blue serves 100% of
@@ -63,24 +63,125 @@ export function logsConsoleUrl(region: string, logGroup: string, logStream: stri
 
 const taskId = (taskArn: string) => taskArn.split('/').pop() ?? taskArn;
 
-export function createHandler(deps: MigrateHookDeps): (event: unknown) => Promise<HookResponse> {
-  const { config } = deps;
+/** One invocation's work; ECS calls the hook again every callback delay until it answers. */
+class MigrateHook {
+  private readonly config: MigrateHookDeps['config'];
 
-  function finish(response: HookResponse, fields: LogFields): HookResponse {
-    deps.log({ event: 'migrate-hook.result', hookStatus: response.hookStatus, ...fields });
+  constructor(private readonly deps: MigrateHookDeps) {
+    this.config = deps.config;
+  }
+
+  async handle(rawEvent: unknown): Promise<HookResponse> {
+    const parsed = parseLifecycleHookEvent(rawEvent);
+    if (!parsed.ok) return this.finish(failed(), { reason: parsed.problem });
+    const event = parsed.value;
+    const base: LogFields = hookLogFields(event);
+    if (isRollbackInvocation(event)) {
+      return this.finish(succeeded(), {
+        ...base,
+        reason: 'deployment is rolling back; migrations are not run during a rollback',
+      });
+    }
+    const startedBy = migrationStartedBy(event);
+    base.startedBy = startedBy;
+
+    try {
+      const known = event.hookDetails[MIGRATE_TASK_ARN];
+      const taskArns =
+        typeof known === 'string' && known !== '' ? [known] : await this.deps.tasks.findTasks(startedBy);
+      if (taskArns.length > 0) return await this.checkTask(taskArns, base, event.hookDetails);
+      return await this.startMigration(event.targetServiceRevisionArn, startedBy, base);
+    } catch (error) {
+      // A transient error while polling must not roll back a migration that is running fine:
+      // keep polling until the overall budget (anchored in hookDetails) is spent.
+      const startedAt = Date.parse(String(event.hookDetails[MIGRATE_STARTED_AT] ?? ''));
+      const elapsed = (this.deps.now().getTime() - startedAt) / 1000;
+      if (!Number.isNaN(startedAt) && elapsed <= this.config.timeoutSeconds) {
+        return this.finish(inProgress(this.config.callBackDelaySeconds, event.hookDetails), {
+          ...base,
+          reason: `could not check the migration task, will retry: ${errorMessage(error)}`,
+        });
+      }
+      return this.finish(failed(), { ...base, reason: `migrate hook error: ${errorMessage(error)}` });
+    }
+  }
+
+  /** 1. The task this deployment already started: the oldest, if several (the others are reported). */
+  private async checkTask(taskArns: string[], base: LogFields, details: HookDetails): Promise<HookResponse> {
+    const states = (await Promise.all(taskArns.map((arn) => this.deps.tasks.describeTask(arn)))).filter(
+      (t): t is TaskState => t !== undefined,
+    );
+    if (states.length === 0) {
+      return this.finish(failed(), {
+        ...base,
+        taskArn: taskArns[0],
+        reason: `migration task ${taskArns[0]} is no longer known to ECS (stopped tasks are kept about an hour); its outcome is unknown`,
+      });
+    }
+    states.sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
+    const first = states[0] as TaskState;
+    if (states.length > 1) base.duplicateTasks = states.slice(1).map((s) => s.taskArn);
+    return await this.evaluate(first, base, details);
+  }
+
+  /** 2. First invocation: run the migration with the target revision's task definition. */
+  private async startMigration(
+    targetServiceRevisionArn: string,
+    startedBy: string,
+    base: LogFields,
+  ): Promise<HookResponse> {
+    const target = await resolveTargetContainer(
+      this.deps.taskDefinitions,
+      targetServiceRevisionArn,
+      this.config.containerName,
+    );
+    const run = await this.deps.tasks.runTask({
+      taskDefinitionArn: target.taskDefinitionArn,
+      startedBy,
+      containerName: this.config.containerName,
+      command: this.config.migrateCommand,
+    });
+    if (run.taskArn === undefined || run.failures.length > 0) {
+      const why = run.failures.map(
+        (f) => `${f.reason}${f.detail ? ` (${f.detail})` : ''}${f.arn ? ` [${f.arn}]` : ''}`,
+      );
+      return this.finish(failed(), {
+        ...base,
+        taskDefinitionArn: target.taskDefinitionArn,
+        runTaskFailures: run.failures,
+        reason: `RunTask did not start the migration task: ${why.join('; ') || 'no task and no failure returned'}`,
+      });
+    }
+    return this.finish(
+      inProgress(this.config.callBackDelaySeconds, {
+        [MIGRATE_TASK_ARN]: run.taskArn,
+        [MIGRATE_STARTED_AT]: this.deps.now().toISOString(),
+      }),
+      {
+        ...base,
+        taskArn: run.taskArn,
+        taskDefinitionArn: target.taskDefinitionArn,
+        command: this.config.migrateCommand,
+        reason: 'migration task started',
+      },
+    );
+  }
+
+  private finish(response: HookResponse, fields: LogFields): HookResponse {
+    this.deps.log({ event: 'migrate-hook.result', hookStatus: response.hookStatus, ...fields });
     return response;
   }
 
-  async function logLink(
+  private async logLink(
     task: TaskState,
   ): Promise<{ logGroup?: string; logStream?: string; logUrl?: string }> {
     try {
-      let group = config.logGroupName;
-      let prefix = config.logStreamPrefix;
-      let region = config.region;
+      let group = this.config.logGroupName;
+      let prefix = this.config.logStreamPrefix;
+      let region = this.config.region;
       if (task.taskDefinitionArn !== undefined) {
-        const td = await deps.taskDefinitions.describeTaskDefinition(task.taskDefinitionArn);
-        const log = td.containers.find((c) => c.name === config.containerName)?.logConfiguration;
+        const td = await this.deps.taskDefinitions.describeTaskDefinition(task.taskDefinitionArn);
+        const log = td.containers.find((c) => c.name === this.config.containerName)?.logConfiguration;
         if (log?.logDriver === 'awslogs') {
           group = log.options['awslogs-group'] ?? group;
           prefix = log.options['awslogs-stream-prefix'] ?? prefix;
@@ -88,15 +189,15 @@ export function createHandler(deps: MigrateHookDeps): (event: unknown) => Promis
         }
       }
       if (group === undefined || prefix === undefined) return {};
-      const stream = `${prefix}/${config.containerName}/${taskId(task.taskArn)}`;
+      const stream = `${prefix}/${this.config.containerName}/${taskId(task.taskArn)}`;
       return { logGroup: group, logStream: stream, logUrl: logsConsoleUrl(region, group, stream) };
     } catch {
       return {}; // the link is a convenience; never let it change the outcome
     }
   }
 
-  async function evaluate(task: TaskState, base: LogFields, details: HookDetails): Promise<HookResponse> {
-    const now = deps.now().getTime();
+  private async evaluate(task: TaskState, base: LogFields, details: HookDetails): Promise<HookResponse> {
+    const now = this.deps.now().getTime();
     const fields: LogFields = {
       ...base,
       taskArn: task.taskArn,
@@ -105,10 +206,10 @@ export function createHandler(deps: MigrateHookDeps): (event: unknown) => Promis
       stopCode: task.stopCode,
     };
     if (task.lastStatus === 'STOPPED') {
-      const container = task.containers.find((c) => c.name === config.containerName);
-      const link = await logLink(task);
+      const container = task.containers.find((c) => c.name === this.config.containerName);
+      const link = await this.logLink(task);
       if (container?.exitCode === 0) {
-        return finish(succeeded(), {
+        return this.finish(succeeded(), {
           ...fields,
           ...link,
           exitCode: 0,
@@ -117,11 +218,11 @@ export function createHandler(deps: MigrateHookDeps): (event: unknown) => Promis
       }
       const reason =
         container === undefined
-          ? `migration task ${taskId(task.taskArn)} stopped without a "${config.containerName}" container: ${task.stoppedReason ?? 'no reason given'}`
+          ? `migration task ${taskId(task.taskArn)} stopped without a "${this.config.containerName}" container: ${task.stoppedReason ?? 'no reason given'}`
           : container.exitCode === undefined
-            ? `migration container "${config.containerName}" never ran: ${container.reason ?? task.stoppedReason ?? 'no reason given'}`
-            : `migration container "${config.containerName}" exited with code ${container.exitCode}${container.reason ? ` (${container.reason})` : ''}; task stopped: ${task.stoppedReason ?? 'no reason given'}`;
-      return finish(failed(), {
+            ? `migration container "${this.config.containerName}" never ran: ${container.reason ?? task.stoppedReason ?? 'no reason given'}`
+            : `migration container "${this.config.containerName}" exited with code ${container.exitCode}${container.reason ? ` (${container.reason})` : ''}; task stopped: ${task.stoppedReason ?? 'no reason given'}`;
+      return this.finish(failed(), {
         ...fields,
         ...link,
         exitCode: container?.exitCode,
@@ -135,120 +236,37 @@ export function createHandler(deps: MigrateHookDeps): (event: unknown) => Promis
     const elapsedSeconds = Math.round((now - createdAt) / 1000);
     const stopFor = async (reason: string) => {
       try {
-        await deps.tasks.stopTask(task.taskArn, `slipway migrate hook: ${reason}`);
+        await this.deps.tasks.stopTask(task.taskArn, `slipway migrate hook: ${reason}`);
       } catch (error) {
-        return finish(failed(), {
+        return this.finish(failed(), {
           ...fields,
-          ...(await logLink(task)),
+          ...(await this.logLink(task)),
           reason,
           stopError: errorMessage(error),
         });
       }
-      return finish(failed(), { ...fields, ...(await logLink(task)), reason, stopped: true });
+      return this.finish(failed(), { ...fields, ...(await this.logLink(task)), reason, stopped: true });
     };
-    if (elapsedSeconds > config.timeoutSeconds) {
+    if (elapsedSeconds > this.config.timeoutSeconds) {
       return stopFor(
-        `migration did not finish within TIMEOUT_SECONDS=${config.timeoutSeconds}s (last status ${task.lastStatus}); task stopped`,
+        `migration did not finish within TIMEOUT_SECONDS=${this.config.timeoutSeconds}s (last status ${task.lastStatus}); task stopped`,
       );
     }
-    if (task.startedAt === undefined && elapsedSeconds > config.startTimeoutSeconds) {
+    if (task.startedAt === undefined && elapsedSeconds > this.config.startTimeoutSeconds) {
       return stopFor(
-        `migration task did not start within START_TIMEOUT_SECONDS=${config.startTimeoutSeconds}s (last status ${task.lastStatus}); task stopped`,
+        `migration task did not start within START_TIMEOUT_SECONDS=${this.config.startTimeoutSeconds}s (last status ${task.lastStatus}); task stopped`,
       );
     }
-    return finish(
-      inProgress(config.callBackDelaySeconds, {
+    return this.finish(
+      inProgress(this.config.callBackDelaySeconds, {
         [MIGRATE_TASK_ARN]: task.taskArn,
         [MIGRATE_STARTED_AT]: details[MIGRATE_STARTED_AT] ?? new Date(createdAt).toISOString(),
       }),
       { ...fields, elapsedSeconds, reason: `migration task ${task.lastStatus.toLowerCase()}` },
     );
   }
+}
 
-  return async function handler(rawEvent: unknown): Promise<HookResponse> {
-    const parsed = parseLifecycleHookEvent(rawEvent);
-    if (!parsed.ok) return finish(failed(), { reason: parsed.problem });
-    const event = parsed.value;
-    const base: LogFields = hookLogFields(event);
-    if (isRollbackInvocation(event)) {
-      return finish(succeeded(), {
-        ...base,
-        reason: 'deployment is rolling back; migrations are not run during a rollback',
-      });
-    }
-    const startedBy = migrationStartedBy(event);
-    base.startedBy = startedBy;
-
-    try {
-      // 1. The task this deployment already started, if any.
-      const known = event.hookDetails[MIGRATE_TASK_ARN];
-      const taskArns =
-        typeof known === 'string' && known !== '' ? [known] : await deps.tasks.findTasks(startedBy);
-      if (taskArns.length > 0) {
-        const states = (await Promise.all(taskArns.map((arn) => deps.tasks.describeTask(arn)))).filter(
-          (t): t is TaskState => t !== undefined,
-        );
-        if (states.length === 0) {
-          return finish(failed(), {
-            ...base,
-            taskArn: taskArns[0],
-            reason: `migration task ${taskArns[0]} is no longer known to ECS (stopped tasks are kept about an hour); its outcome is unknown`,
-          });
-        }
-        states.sort((a, b) => (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0));
-        const first = states[0] as TaskState;
-        if (states.length > 1) base.duplicateTasks = states.slice(1).map((s) => s.taskArn);
-        return await evaluate(first, base, event.hookDetails);
-      }
-
-      // 2. First invocation: run the migration with the target revision's task definition.
-      const target = await resolveTargetContainer(
-        deps.taskDefinitions,
-        event.targetServiceRevisionArn,
-        config.containerName,
-      );
-      const run = await deps.tasks.runTask({
-        taskDefinitionArn: target.taskDefinitionArn,
-        startedBy,
-        containerName: config.containerName,
-        command: config.migrateCommand,
-      });
-      if (run.taskArn === undefined || run.failures.length > 0) {
-        const why = run.failures.map(
-          (f) => `${f.reason}${f.detail ? ` (${f.detail})` : ''}${f.arn ? ` [${f.arn}]` : ''}`,
-        );
-        return finish(failed(), {
-          ...base,
-          taskDefinitionArn: target.taskDefinitionArn,
-          runTaskFailures: run.failures,
-          reason: `RunTask did not start the migration task: ${why.join('; ') || 'no task and no failure returned'}`,
-        });
-      }
-      return finish(
-        inProgress(config.callBackDelaySeconds, {
-          [MIGRATE_TASK_ARN]: run.taskArn,
-          [MIGRATE_STARTED_AT]: deps.now().toISOString(),
-        }),
-        {
-          ...base,
-          taskArn: run.taskArn,
-          taskDefinitionArn: target.taskDefinitionArn,
-          command: config.migrateCommand,
-          reason: 'migration task started',
-        },
-      );
-    } catch (error) {
-      // A transient error while polling must not roll back a migration that is running fine:
-      // keep polling until the overall budget (anchored in hookDetails) is spent.
-      const startedAt = Date.parse(String(event.hookDetails[MIGRATE_STARTED_AT] ?? ''));
-      const elapsed = (deps.now().getTime() - startedAt) / 1000;
-      if (!Number.isNaN(startedAt) && elapsed <= config.timeoutSeconds) {
-        return finish(inProgress(config.callBackDelaySeconds, event.hookDetails), {
-          ...base,
-          reason: `could not check the migration task, will retry: ${errorMessage(error)}`,
-        });
-      }
-      return finish(failed(), { ...base, reason: `migrate hook error: ${errorMessage(error)}` });
-    }
-  };
+export function createHandler(deps: MigrateHookDeps): (event: unknown) => Promise<HookResponse> {
+  return (event) => new MigrateHook(deps).handle(event);
 }

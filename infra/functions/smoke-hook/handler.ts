@@ -1,5 +1,5 @@
 /**
- * Smoke hook (issue #4): an ECS deployment lifecycle hook registered at POST_TEST_TRAFFIC_SHIFT
+ * Smoke hook: an ECS deployment lifecycle hook registered at POST_TEST_TRAFFIC_SHIFT
  * (the green revision then receives 100% of the test listener's traffic and none of production's).
  * It calls `/ready` and `/info` through the test listener — on each ALB node's private IP — and
  * passes only if `/ready` answers 200 and `/info`'s `commit` is the commit being deployed.
@@ -16,6 +16,7 @@
  */
 import {
   failed,
+  type HookDetails,
   type HookResponse,
   hookLogFields,
   type InvocationContext,
@@ -73,33 +74,48 @@ export function expectedCommitOf(
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function createHandler(
-  deps: SmokeHookDeps,
-): (event: unknown, context?: InvocationContext) => Promise<HookResponse> {
-  const { config } = deps;
-  const sleep = deps.sleep ?? defaultSleep;
+type CheckFailure = Extract<CheckResult, { ok: false }>;
 
-  function finish(response: HookResponse, fields: LogFields): HookResponse {
-    deps.log({ event: 'smoke-hook.result', hookStatus: response.hookStatus, ...fields });
-    return response;
+/** One invocation's fixed facts: its log fields and the overall deadline (from the first invocation). */
+interface Invocation {
+  readonly base: LogFields;
+  readonly deadline: number;
+  readonly details: HookDetails;
+}
+
+/** One invocation's work; ECS calls the hook again every callback delay while it answers IN_PROGRESS. */
+class SmokeHook {
+  private readonly config: SmokeHookDeps['config'];
+  private readonly sleep: (ms: number) => Promise<void>;
+  /** Worst-case duration of one check: two requests. */
+  private readonly checkBudgetMs: number;
+
+  constructor(private readonly deps: SmokeHookDeps) {
+    this.config = deps.config;
+    this.sleep = deps.sleep ?? defaultSleep;
+    this.checkBudgetMs = 2 * this.config.requestTimeoutMs;
   }
 
-  /** Worst-case duration of one check: two requests. */
-  const checkBudgetMs = 2 * config.requestTimeoutMs;
-
-  return async function handler(rawEvent: unknown, context?: InvocationContext): Promise<HookResponse> {
+  async handle(rawEvent: unknown, context?: InvocationContext): Promise<HookResponse> {
+    const { config, deps } = this;
     const parsed = parseLifecycleHookEvent(rawEvent);
-    if (!parsed.ok) return finish(failed(), { reason: parsed.problem });
+    if (!parsed.ok) return this.finish(failed(), { reason: parsed.problem });
     const event = parsed.value;
     const base: LogFields = hookLogFields(event);
     if (isRollbackInvocation(event)) {
-      return finish(succeeded(), { ...base, reason: 'deployment is rolling back; nothing to smoke-test' });
+      return this.finish(succeeded(), {
+        ...base,
+        reason: 'deployment is rolling back; nothing to smoke-test',
+      });
     }
 
     const startedAtRaw = Date.parse(String(event.hookDetails[SMOKE_STARTED_AT] ?? ''));
     const startedAt = Number.isNaN(startedAtRaw) ? deps.now().getTime() : startedAtRaw;
-    const deadline = startedAt + config.timeoutSeconds * 1000;
-    const details = { [SMOKE_STARTED_AT]: new Date(startedAt).toISOString() };
+    const run: Invocation = {
+      base,
+      deadline: startedAt + config.timeoutSeconds * 1000,
+      details: { [SMOKE_STARTED_AT]: new Date(startedAt).toISOString() },
+    };
 
     // What should be running: a failure here is definitive (retrying cannot make it knowable).
     let expected: { commit: string; source: string };
@@ -110,10 +126,10 @@ export function createHandler(
         config.containerName,
       );
       const e = expectedCommitOf(target, config.commitEnvName);
-      if (!e.ok) return finish(failed(), { ...base, reason: e.problem });
+      if (!e.ok) return this.finish(failed(), { ...base, reason: e.problem });
       expected = e;
     } catch (error) {
-      return retryOrFail(`cannot read the target revision: ${errorMessage(error)}`);
+      return this.retryOrFail(run, `cannot read the target revision: ${errorMessage(error)}`);
     }
     base.expectedCommit = expected.commit;
     base.expectedCommitSource = expected.source;
@@ -122,17 +138,27 @@ export function createHandler(
     try {
       ips = await deps.addresses.privateIps();
     } catch (error) {
-      return retryOrFail(`cannot discover the load balancer's private IPs: ${errorMessage(error)}`);
+      return this.retryOrFail(run, `cannot discover the load balancer's private IPs: ${errorMessage(error)}`);
     }
     if (ips.length === 0) {
-      return finish(failed(), {
+      return this.finish(failed(), {
         ...base,
         reason: `no network interface described "ELB ${config.loadBalancerFullName}"; check LOAD_BALANCER_FULL_NAME (the ALB's full name, app/<name>/<id>) and that the ALB is in this account and region`,
       });
     }
     base.targets = ips.map((ip) => `${ip}:${config.testPort}`);
+    return this.probe(run, ips, expected, context);
+  }
 
-    let last: Extract<CheckResult, { ok: false }> | undefined;
+  /** ATTEMPTS rounds of checks on every ALB node, with exponential backoff, within the time left. */
+  private async probe(
+    run: Invocation,
+    ips: string[],
+    expected: { commit: string; source: string },
+    context: InvocationContext | undefined,
+  ): Promise<HookResponse> {
+    const { config, deps } = this;
+    let last: CheckFailure | undefined;
     let attempts = 0;
     for (let attempt = 1; attempt <= config.attempts; attempt += 1) {
       attempts = attempt;
@@ -149,11 +175,11 @@ export function createHandler(
           }),
         ),
       );
-      const failure = results.find((r): r is Extract<CheckResult, { ok: false }> => !r.ok);
+      const failure = results.find((r): r is CheckFailure => !r.ok);
       if (failure === undefined) {
         const ok = results[0] as Extract<CheckResult, { ok: true }>;
-        return finish(succeeded(), {
-          ...base,
+        return this.finish(succeeded(), {
+          ...run.base,
           attempts,
           commit: ok.commit,
           version: ok.version,
@@ -165,28 +191,40 @@ export function createHandler(
       const delay = config.retryDelayMs * 2 ** (attempt - 1);
       // Leave room to answer: a Lambda timeout counts as FAILED and rolls the deployment back.
       const remaining = context?.getRemainingTimeInMillis?.();
-      if (remaining !== undefined && remaining < delay + checkBudgetMs + 1000) break;
-      if (deps.now().getTime() + delay > deadline) break;
-      await sleep(delay);
+      if (remaining !== undefined && remaining < delay + this.checkBudgetMs + 1000) break;
+      if (deps.now().getTime() + delay > run.deadline) break;
+      await this.sleep(delay);
     }
 
-    const failure = last as Extract<CheckResult, { ok: false }>;
+    const failure = last as CheckFailure;
     if (failure.kind === 'definitive')
-      return finish(failed(), { ...base, attempts, reason: failure.message });
-    return retryOrFail(failure.message, attempts);
+      return this.finish(failed(), { ...run.base, attempts, reason: failure.message });
+    return this.retryOrFail(run, failure.message, attempts);
+  }
 
-    function retryOrFail(reason: string, attemptsMade?: number): HookResponse {
-      const fields = { ...base, attempts: attemptsMade, reason };
-      if (deps.now().getTime() < deadline) {
-        return finish(inProgress(config.callBackDelaySeconds, details), {
-          ...fields,
-          deadline: new Date(deadline).toISOString(),
-        });
-      }
-      return finish(failed(), {
+  /** IN_PROGRESS until the deadline, FAILED with the last reason after it. */
+  private retryOrFail(run: Invocation, reason: string, attemptsMade?: number): HookResponse {
+    const fields = { ...run.base, attempts: attemptsMade, reason };
+    if (this.deps.now().getTime() < run.deadline) {
+      return this.finish(inProgress(this.config.callBackDelaySeconds, run.details), {
         ...fields,
-        reason: `still failing after TIMEOUT_SECONDS=${config.timeoutSeconds}s: ${reason}`,
+        deadline: new Date(run.deadline).toISOString(),
       });
     }
-  };
+    return this.finish(failed(), {
+      ...fields,
+      reason: `still failing after TIMEOUT_SECONDS=${this.config.timeoutSeconds}s: ${reason}`,
+    });
+  }
+
+  private finish(response: HookResponse, fields: LogFields): HookResponse {
+    this.deps.log({ event: 'smoke-hook.result', hookStatus: response.hookStatus, ...fields });
+    return response;
+  }
+}
+
+export function createHandler(
+  deps: SmokeHookDeps,
+): (event: unknown, context?: InvocationContext) => Promise<HookResponse> {
+  return (event, context) => new SmokeHook(deps).handle(event, context);
 }

@@ -77,6 +77,15 @@ export class ObservabilityStack extends Stack {
     const pgadminOn = env.pgadmin.enabled && env.database !== undefined;
     if (!env.grafana.enabled && !pgadminOn) return;
 
+    const common = this.toolCommon(env, removalPolicy);
+    const route = this.toolRouter(env);
+    if (env.grafana.enabled) this.grafana = this.createGrafana(env, common, route, read);
+    if (pgadminOn && env.database) this.pgadmin = this.createPgAdmin(env, env.database, common, route, read);
+    if (env.officeHours) this.scheduleTools(env, env.officeHours);
+  }
+
+  /** What both tools share: the cluster, subnets, file system, namespace and log retention. */
+  private toolCommon(env: ResolvedEnvironment, removalPolicy: RemovalPolicy) {
     const network = new ImportedNetwork(this, 'Network', env, { subnets: ['workload'] });
     const cluster = ecs.Cluster.fromClusterAttributes(this, 'Cluster', {
       clusterName: this.resources.cluster,
@@ -87,7 +96,7 @@ export class ObservabilityStack extends Stack {
       subnets: network.workloadSubnets,
       removalPolicy,
     });
-    const common = {
+    return {
       cluster,
       subnets: network.workloadSubnets,
       assignPublicIp: network.assignPublicIp,
@@ -96,7 +105,10 @@ export class ObservabilityStack extends Stack {
       logRetentionDays: env.service.logRetentionDays,
       namespace: this.importNamespace(env),
     };
+  }
 
+  /** A route on the service's listener for a tool, or none when no CIDR may reach it. */
+  private toolRouter(env: ResolvedEnvironment) {
     let listener: { listener: elbv2.IApplicationListener; securityGroup: ec2.ISecurityGroup } | undefined;
     const route = (
       tool: keyof typeof TOOL_RULE_PRIORITIES,
@@ -111,71 +123,88 @@ export class ObservabilityStack extends Stack {
         allowedCidrs,
       };
     };
+    return route;
+  }
 
-    if (env.grafana.enabled) {
-      const grafanaRoute = route('grafana', env.grafana.allowedCidrs);
-      this.grafana = new GrafanaService(this, 'Grafana', {
-        ...common,
-        version: env.grafana.version,
-        cpu: env.grafana.cpu,
-        memoryMiB: env.grafana.memoryMiB,
-        capacity: env.grafana.capacity,
-        region: env.region,
-        resources: this.resources,
-        logGroupPrefixes: [`/${env.app.name}/${env.name}/`],
-        logGroupName: `/${env.app.name}/${env.name}/grafana`,
-        adminSecretName: `${env.prefix}/grafana/admin-password`,
-        route: grafanaRoute,
-        publicUrl: grafanaRoute ? read(PARAMETERS.url) : undefined,
-      });
-    }
+  private createGrafana(
+    env: ResolvedEnvironment,
+    common: ReturnType<ObservabilityStack['toolCommon']>,
+    route: ReturnType<ObservabilityStack['toolRouter']>,
+    read: (key: string) => string,
+  ): GrafanaService {
+    const grafanaRoute = route('grafana', env.grafana.allowedCidrs);
+    return new GrafanaService(this, 'Grafana', {
+      ...common,
+      version: env.grafana.version,
+      cpu: env.grafana.cpu,
+      memoryMiB: env.grafana.memoryMiB,
+      capacity: env.grafana.capacity,
+      region: env.region,
+      resources: this.resources,
+      logGroupPrefixes: [`/${env.app.name}/${env.name}/`],
+      logGroupName: `/${env.app.name}/${env.name}/grafana`,
+      adminSecretName: `${env.prefix}/grafana/admin-password`,
+      route: grafanaRoute,
+      publicUrl: grafanaRoute ? read(PARAMETERS.url) : undefined,
+    });
+  }
 
-    if (pgadminOn && env.database) {
-      this.pgadmin = new PgAdminService(this, 'PgAdmin', {
-        ...common,
-        version: env.pgadmin.version,
-        cpu: env.pgadmin.cpu,
-        memoryMiB: env.pgadmin.memoryMiB,
-        email: env.pgadmin.email,
-        serverName: env.prefix,
-        database: {
-          host: read(PARAMETERS.dbEndpoint),
-          databaseName: env.database.name,
-          username: 'app_admin',
-          securityGroup: ec2.SecurityGroup.fromSecurityGroupId(
-            this,
-            'DatabaseSecurityGroup',
-            read(PARAMETERS.dbSecurityGroupId),
-            { allowAllOutbound: false, mutable: true },
-          ),
-        },
-        logGroupName: `/${env.app.name}/${env.name}/pgadmin`,
-        loginSecretName: `${env.prefix}/pgadmin/login-password`,
-        route: route('pgadmin', env.pgadmin.allowedCidrs),
-      });
-    }
+  private createPgAdmin(
+    env: ResolvedEnvironment,
+    database: NonNullable<ResolvedEnvironment['database']>,
+    common: ReturnType<ObservabilityStack['toolCommon']>,
+    route: ReturnType<ObservabilityStack['toolRouter']>,
+    read: (key: string) => string,
+  ): PgAdminService {
+    return new PgAdminService(this, 'PgAdmin', {
+      ...common,
+      version: env.pgadmin.version,
+      cpu: env.pgadmin.cpu,
+      memoryMiB: env.pgadmin.memoryMiB,
+      email: env.pgadmin.email,
+      serverName: env.prefix,
+      database: {
+        host: read(PARAMETERS.dbEndpoint),
+        databaseName: database.name,
+        username: 'app_admin',
+        securityGroup: ec2.SecurityGroup.fromSecurityGroupId(
+          this,
+          'DatabaseSecurityGroup',
+          read(PARAMETERS.dbSecurityGroupId),
+          { allowAllOutbound: false, mutable: true },
+        ),
+      },
+      logGroupName: `/${env.app.name}/${env.name}/pgadmin`,
+      loginSecretName: `${env.prefix}/pgadmin/login-password`,
+      route: route('pgadmin', env.pgadmin.allowedCidrs),
+    });
+  }
 
-    // Office hours: the tools' single tasks stop with the service. Each gets a scalable target
-    // (one task at most, so SQLite keeps one writer) for the scheduled actions to act on.
-    if (env.officeHours) {
-      const tools = [
-        { name: 'Grafana', tool: this.grafana?.tool },
-        { name: 'PgAdmin', tool: this.pgadmin?.tool },
-      ];
-      const services: ScheduledService[] = tools.flatMap(({ name, tool }) =>
-        tool
-          ? [
-              {
-                name,
-                scaling: tool.service.autoScaleTaskCount({ minCapacity: 1, maxCapacity: 1 }),
-                minTasks: 1,
-                maxTasks: 1,
-              },
-            ]
-          : [],
-      );
-      new OfficeHours(this, 'OfficeHours', { ...env.officeHours, services, label: env.prefix });
-    }
+  /**
+   * Office hours: the tools' single tasks stop with the service. Each gets a scalable target
+   * (one task at most, so SQLite keeps one writer) for the scheduled actions to act on.
+   */
+  private scheduleTools(
+    env: ResolvedEnvironment,
+    officeHours: NonNullable<ResolvedEnvironment['officeHours']>,
+  ): void {
+    const tools = [
+      { name: 'Grafana', tool: this.grafana?.tool },
+      { name: 'PgAdmin', tool: this.pgadmin?.tool },
+    ];
+    const services: ScheduledService[] = tools.flatMap(({ name, tool }) =>
+      tool
+        ? [
+            {
+              name,
+              scaling: tool.service.autoScaleTaskCount({ minCapacity: 1, maxCapacity: 1 }),
+              minTasks: 1,
+              maxTasks: 1,
+            },
+          ]
+        : [],
+    );
+    new OfficeHours(this, 'OfficeHours', { ...officeHours, services, label: env.prefix });
   }
 
   /**

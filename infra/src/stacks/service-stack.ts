@@ -51,7 +51,51 @@ export class ServiceStack extends Stack {
     });
 
     const nativeDeploy = env.deploy.strategy !== 'rolling';
-    this.loadBalancer = new PublicLoadBalancer(this, 'LoadBalancer', {
+    this.loadBalancer = this.createLoadBalancer(env, network, nativeDeploy);
+
+    const { image, tag, hasImage } = this.resolveImage(env, app, props.registry);
+    this.hasImage = hasImage;
+
+    const { secrets, environment, dbSecret } = this.containerSettings(env, tag, nativeDeploy);
+
+    this.web = this.createWeb(env, network, image, environment, secrets, hasImage);
+    dbSecret?.grantRead(this.web.taskDefinition.taskRole);
+
+    new DeploymentSafety(this, 'Deployment', {
+      web: this.web,
+      loadBalancer: this.loadBalancer,
+      subnets: network.workloadSubnets,
+      assignPublicIp: network.assignPublicIp,
+      // Rolling deployments have no lifecycle hooks: their tasks migrate at start (MIGRATE_ON_START).
+      migrate: nativeDeploy && env.deploy.migrate ? { command: app.migrateCommand } : undefined,
+      smoke: nativeDeploy && env.deploy.smokeTest ? { readyPath: app.readyPath } : undefined,
+      rollbackOn5xxPercent: env.deploy.rollbackOn5xxPercent,
+      rollbackOnP99Milliseconds: env.deploy.rollbackOnP99Milliseconds,
+      alarmPrefix: env.prefix,
+    });
+
+    if (env.database) {
+      const dbSecurityGroup = ec2.SecurityGroup.fromSecurityGroupId(
+        this,
+        'DatabaseSecurityGroup',
+        readParameter(this, env, PARAMETERS.dbSecurityGroupId),
+        { allowAllOutbound: false, mutable: true },
+      );
+      this.web.allowTo(dbSecurityGroup, 5432, 'Service tasks to PostgreSQL');
+    }
+
+    this.writeParameters(env);
+
+    this.addWafAndOfficeHours(env, hasImage);
+  }
+
+  /** The public load balancer, with the test listener open to its CIDRs for ECS-native strategies. */
+  private createLoadBalancer(
+    env: ResolvedEnvironment,
+    network: ImportedNetwork,
+    nativeDeploy: boolean,
+  ): PublicLoadBalancer {
+    const loadBalancer = new PublicLoadBalancer(this, 'LoadBalancer', {
       vpc: network.vpc,
       certificateArn: env.domain?.certificateArn,
       deletionProtection: env.protected,
@@ -59,16 +103,52 @@ export class ServiceStack extends Stack {
       testListenerPort: nativeDeploy ? env.deploy.testListenerPort : undefined,
     });
     for (const cidr of nativeDeploy ? env.deploy.testListenerCidrs : []) {
-      this.loadBalancer.securityGroup.addIngressRule(
+      loadBalancer.securityGroup.addIngressRule(
         ec2.Peer.ipv4(cidr),
         ec2.Port.tcp(env.deploy.testListenerPort),
         `Test listener from ${cidr}`,
       );
     }
+    return loadBalancer;
+  }
 
-    const { image, tag, hasImage } = this.resolveImage(env, app, props.registry);
-    this.hasImage = hasImage;
+  /** The WAF web ACL in front of the load balancer, and the service's office hours. */
+  private addWafAndOfficeHours(env: ResolvedEnvironment, hasImage: CfnCondition | undefined): void {
+    if (env.waf.enabled) {
+      new WebAcl(this, 'Waf', {
+        name: env.prefix,
+        loadBalancer: this.loadBalancer.loadBalancer,
+        rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes,
+        logRetentionDays: env.waf.logRetentionDays,
+        logRemovalPolicy: env.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      });
+    }
 
+    // Office hours: zero tasks outside them, the configured bounds inside (still zero before the
+    // first image). The load balancer stays and answers 503 meanwhile.
+    if (env.officeHours) {
+      new OfficeHours(this, 'OfficeHours', {
+        ...env.officeHours,
+        label: env.prefix,
+        services: [
+          {
+            name: 'Web',
+            scaling: this.web.scaling,
+            minTasks: env.service.minTasks,
+            maxTasks: env.service.maxTasks,
+            runWhen: hasImage,
+          },
+        ],
+      });
+    }
+  }
+
+  /**
+   * The app container's variables and secrets: the app's own, the environment's identity, and the
+   * database (discrete secret fields from RDS) or the embedded PostgreSQL when there is none.
+   */
+  private containerSettings(env: ResolvedEnvironment, tag: string, nativeDeploy: boolean) {
+    const app = env.app;
     const secrets: Record<string, ecs.Secret> = {};
     const environment: Record<string, string> = {
       ...app.environment,
@@ -109,8 +189,19 @@ export class ServiceStack extends Stack {
     for (const [variable, ref] of Object.entries(app.secrets)) {
       secrets[variable] = this.appSecret(variable, ref);
     }
+    return { secrets, environment, dbSecret };
+  }
 
-    this.web = new WebService(this, 'Web', {
+  private createWeb(
+    env: ResolvedEnvironment,
+    network: ImportedNetwork,
+    image: ecs.ContainerImage,
+    environment: Record<string, string>,
+    secrets: Record<string, ecs.Secret>,
+    hasImage: CfnCondition | undefined,
+  ): WebService {
+    const app = env.app;
+    return new WebService(this, 'Web', {
       cluster: this.cluster,
       subnets: network.workloadSubnets,
       assignPublicIp: network.assignPublicIp,
@@ -143,31 +234,10 @@ export class ServiceStack extends Stack {
       runWhen: hasImage,
       discovery: { namespace: network.namespace, name: env.service.discoveryName },
     });
-    dbSecret?.grantRead(this.web.taskDefinition.taskRole);
+  }
 
-    new DeploymentSafety(this, 'Deployment', {
-      web: this.web,
-      loadBalancer: this.loadBalancer,
-      subnets: network.workloadSubnets,
-      assignPublicIp: network.assignPublicIp,
-      // Rolling deployments have no lifecycle hooks: their tasks migrate at start (MIGRATE_ON_START).
-      migrate: nativeDeploy && env.deploy.migrate ? { command: app.migrateCommand } : undefined,
-      smoke: nativeDeploy && env.deploy.smokeTest ? { readyPath: app.readyPath } : undefined,
-      rollbackOn5xxPercent: env.deploy.rollbackOn5xxPercent,
-      rollbackOnP99Milliseconds: env.deploy.rollbackOnP99Milliseconds,
-      alarmPrefix: env.prefix,
-    });
-
-    if (env.database) {
-      const dbSecurityGroup = ec2.SecurityGroup.fromSecurityGroupId(
-        this,
-        'DatabaseSecurityGroup',
-        readParameter(this, env, PARAMETERS.dbSecurityGroupId),
-        { allowAllOutbound: false, mutable: true },
-      );
-      this.web.allowTo(dbSecurityGroup, 5432, 'Service tasks to PostgreSQL');
-    }
-
+  /** What the other layers and the CLI read of this one, as SSM parameters. */
+  private writeParameters(env: ResolvedEnvironment): void {
     const write = (key: string, value: string, description: string) =>
       writeParameter(this, env, key, value, description);
     const lb = this.loadBalancer.loadBalancer;
@@ -209,34 +279,6 @@ export class ServiceStack extends Stack {
       this.web.greenTargetGroup.targetGroupFullName,
       'Green target group full name (metrics dimension)',
     );
-
-    if (env.waf.enabled) {
-      new WebAcl(this, 'Waf', {
-        name: env.prefix,
-        loadBalancer: lb,
-        rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes,
-        logRetentionDays: env.waf.logRetentionDays,
-        logRemovalPolicy: env.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      });
-    }
-
-    // Office hours: zero tasks outside them, the configured bounds inside (still zero before the
-    // first image). The load balancer stays and answers 503 meanwhile.
-    if (env.officeHours) {
-      new OfficeHours(this, 'OfficeHours', {
-        ...env.officeHours,
-        label: env.prefix,
-        services: [
-          {
-            name: 'Web',
-            scaling: this.web.scaling,
-            minTasks: env.service.minTasks,
-            maxTasks: env.service.maxTasks,
-            runWhen: hasImage,
-          },
-        ],
-      });
-    }
   }
 
   /**

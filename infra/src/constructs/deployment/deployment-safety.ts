@@ -177,9 +177,31 @@ export class DeploymentSafety extends Construct {
         TIMEOUT_SECONDS: String(timeoutSeconds),
       },
     });
+    const role = fn.function.role as iam.IRole;
+    this.grantMigrationTask(fn, web);
+    this.acknowledgeFunction(role, [
+      'ecs:ListTasks has no resource-level permission; the statement is limited to this cluster by the ecs:cluster condition.',
+      'ecs:DescribeTaskDefinition has no resource-level permission.',
+    ]);
+    acknowledge(
+      role,
+      this.clusterScoped('task'),
+      'The migration task ARN is generated at run time; the wildcard covers only tasks of this cluster.',
+    );
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::arn:${stack.partition}:ecs:${stack.region}:${stack.account}:task-definition/${web.taskDefinition.family}:*]`,
+      "Every revision of this service's own task definition family: the hook runs whichever revision is being deployed.",
+    );
+    this.hook(fn, 'MigrateHook', ecs.DeploymentLifecycleStage.PRE_SCALE_UP);
+    return fn;
+  }
+
+  /** Lets the migrate hook run, watch and stop a task of the service's own task definition family. */
+  private grantMigrationTask(fn: HandlerFunction, web: DeploymentSafetyProps['web']): void {
+    const stack = Stack.of(this);
     const clusterName = web.service.cluster.clusterName;
     const arn = (resource: string) => stack.formatArn({ service: 'ecs', resource, arnFormat: undefined });
-    const role = fn.function.role as iam.IRole;
     fn.function.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ReadTargetRevision',
@@ -230,22 +252,6 @@ export class DeploymentSafety extends Construct {
         conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
       }),
     );
-    this.acknowledgeFunction(role, [
-      'ecs:ListTasks has no resource-level permission; the statement is limited to this cluster by the ecs:cluster condition.',
-      'ecs:DescribeTaskDefinition has no resource-level permission.',
-    ]);
-    acknowledge(
-      role,
-      this.clusterScoped('task'),
-      'The migration task ARN is generated at run time; the wildcard covers only tasks of this cluster.',
-    );
-    acknowledge(
-      role,
-      `AwsSolutions-IAM5[Resource::arn:${stack.partition}:ecs:${stack.region}:${stack.account}:task-definition/${web.taskDefinition.family}:*]`,
-      "Every revision of this service's own task definition family: the hook runs whichever revision is being deployed.",
-    );
-    this.hook(fn, 'MigrateHook', ecs.DeploymentLifecycleStage.PRE_SCALE_UP);
-    return fn;
   }
 
   private smokeHook(props: DeploymentSafetyProps, options: SmokeHookOptions): HandlerFunction {

@@ -149,7 +149,37 @@ export class ToolService extends Construct {
       },
     });
 
-    this.container = this.taskDefinition.addContainer(props.name, {
+    this.container = this.addToolContainer(props);
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.cluster.vpc,
+      description: `${props.name}: ingress only from the load balancer on its port`,
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'HTTPS to AWS APIs and image registries',
+    );
+    props.fileSystem.grantMount(
+      this.taskDefinition.taskRole,
+      accessPoint,
+      this.securityGroup,
+      `${props.name} tasks`,
+    );
+
+    this.service = this.createService(props);
+    if (props.route) {
+      const routed = this.addRoute(props, props.route);
+      this.targetGroup = routed.targetGroup;
+      this.listenerRule = routed.listenerRule;
+    }
+    this.acknowledgeFindings(props);
+  }
+
+  /** The tool's container: runs as the access point's user, health-checked with wget, data on EFS. */
+  private addToolContainer(props: ToolServiceProps): ecs.ContainerDefinition {
+    const container = this.taskDefinition.addContainer(props.name, {
       image: props.image,
       essential: true,
       readonlyRootFilesystem: props.readonlyRootFilesystem ?? true,
@@ -176,26 +206,13 @@ export class ToolService extends Construct {
         mode: ecs.AwsLogDriverMode.NON_BLOCKING,
       }),
     });
-    this.container.addMountPoints({ containerPath: props.dataPath, sourceVolume: 'data', readOnly: false });
+    container.addMountPoints({ containerPath: props.dataPath, sourceVolume: 'data', readOnly: false });
+    return container;
+  }
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.cluster.vpc,
-      description: `${props.name}: ingress only from the load balancer on its port`,
-      allowAllOutbound: false,
-    });
-    this.securityGroup.addEgressRule(
-      ec2.Peer.anyIpv4(),
-      ec2.Port.tcp(443),
-      'HTTPS to AWS APIs and image registries',
-    );
-    props.fileSystem.grantMount(
-      this.taskDefinition.taskRole,
-      accessPoint,
-      this.securityGroup,
-      `${props.name} tasks`,
-    );
-
-    this.service = new ecs.FargateService(this, 'Service', {
+  /** One task at a time (one SQLite writer), registered in Cloud Map when a namespace is given. */
+  private createService(props: ToolServiceProps): ecs.FargateService {
+    return new ecs.FargateService(this, 'Service', {
       cluster: props.cluster,
       taskDefinition: this.taskDefinition,
       vpcSubnets: props.subnets,
@@ -222,45 +239,45 @@ export class ToolService extends Construct {
           }
         : undefined,
     });
+  }
 
-    if (props.route) {
-      const route = props.route;
-      this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
-        vpc: props.cluster.vpc,
-        port: props.port,
-        protocol: elbv2.ApplicationProtocol.HTTP,
-        targetType: elbv2.TargetType.IP,
-        deregistrationDelay: Duration.seconds(10),
-        healthCheck: {
-          path: props.healthPath,
-          interval: Duration.seconds(15),
-          timeout: Duration.seconds(5),
-          healthyThresholdCount: 2,
-          unhealthyThresholdCount: 3,
-          healthyHttpCodes: '200',
-        },
-      });
-      this.listenerRule = new elbv2.ApplicationListenerRule(this, 'Route', {
-        listener: route.listener,
-        priority: route.priority,
-        conditions: [
-          elbv2.ListenerCondition.pathPatterns([`/${props.name}/*`]),
-          elbv2.ListenerCondition.sourceIps(route.allowedCidrs),
-        ],
-        targetGroups: [this.targetGroup],
-      });
-      this.targetGroup.addTarget(
-        this.service.loadBalancerTarget({ containerName: props.name, containerPort: props.port }),
-      );
-      // ECS needs the target group attached to the load balancer before the service uses it.
-      this.service.node.addDependency(this.listenerRule);
-      this.securityGroup.connections.allowFrom(
-        route.loadBalancerSecurityGroup,
-        ec2.Port.tcp(props.port),
-        `Load balancer to ${props.name}`,
-      );
-    }
-    this.acknowledgeFindings(props);
+  /** A path route on the service's listener, open to the route's CIDRs only. */
+  private addRoute(props: ToolServiceProps, route: ToolRoute) {
+    const targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
+      vpc: props.cluster.vpc,
+      port: props.port,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.IP,
+      deregistrationDelay: Duration.seconds(10),
+      healthCheck: {
+        path: props.healthPath,
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+        healthyHttpCodes: '200',
+      },
+    });
+    const listenerRule = new elbv2.ApplicationListenerRule(this, 'Route', {
+      listener: route.listener,
+      priority: route.priority,
+      conditions: [
+        elbv2.ListenerCondition.pathPatterns([`/${props.name}/*`]),
+        elbv2.ListenerCondition.sourceIps(route.allowedCidrs),
+      ],
+      targetGroups: [targetGroup],
+    });
+    targetGroup.addTarget(
+      this.service.loadBalancerTarget({ containerName: props.name, containerPort: props.port }),
+    );
+    // ECS needs the target group attached to the load balancer before the service uses it.
+    this.service.node.addDependency(listenerRule);
+    this.securityGroup.connections.allowFrom(
+      route.loadBalancerSecurityGroup,
+      ec2.Port.tcp(props.port),
+      `Load balancer to ${props.name}`,
+    );
+    return { targetGroup, listenerRule };
   }
 
   private acknowledgeFindings(props: ToolServiceProps) {

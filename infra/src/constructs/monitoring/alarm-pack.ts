@@ -56,6 +56,12 @@ const GIB = 1024 ** 3;
  * A chat webhook (Slack, Teams) is a subscriber of the same topic (AWS Chatbot or a small Lambda);
  * see docs/observability.md.
  */
+type ServiceMetrics = ReturnType<typeof metrics>;
+
+const fiveMinutes = (spec: MetricSpec): MetricSpec => ({ ...spec, periodSeconds: 300 });
+const above = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
+const atLeast = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
+
 export class AlarmPack extends Construct {
   readonly topic: sns.Topic;
   readonly alarms: Partial<Record<AlarmRuleName, cloudwatch.Alarm>> = {};
@@ -67,6 +73,16 @@ export class AlarmPack extends Construct {
         throw new Error(`AlarmPack: emails must be email addresses, got "${email}"`);
     }
 
+    this.topic = this.createTopic(props);
+
+    const m = metrics(props.resources);
+    this.addTrafficAlarms(props.prefix, props.rules, m);
+    this.addCapacityAlarms(props.prefix, props.rules, m);
+    this.addDatabaseAlarms(props.prefix, props.rules, m);
+  }
+
+  /** The alarm topic, encrypted with a key CloudWatch may use, with the email subscriptions. */
+  private createTopic(props: AlarmPackProps): sns.Topic {
     // CloudWatch can publish to an encrypted topic only with a customer managed key it may use.
     const key = new kms.Key(this, 'TopicKey', {
       description: `Encrypts the ${props.prefix} alarm topic`,
@@ -81,45 +97,45 @@ export class AlarmPack extends Construct {
         resources: ['*'],
       }),
     );
-    this.topic = new sns.Topic(this, 'Topic', {
+    const topic = new sns.Topic(this, 'Topic', {
       topicName: monitoringName(props.prefix, 'topic'),
       displayName: `${props.prefix} alarms`,
       masterKey: key,
       enforceSSL: true,
     });
-    for (const email of props.emails ?? [])
-      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    for (const email of props.emails ?? []) topic.addSubscription(new subscriptions.EmailSubscription(email));
+    return topic;
+  }
 
-    const m = metrics(props.resources);
-    const fiveMinutes = (spec: MetricSpec): MetricSpec => ({ ...spec, periodSeconds: 300 });
-    const r = props.rules;
-    const add = (
-      rule: AlarmRuleName,
-      meaning: string,
-      metric: cloudwatch.IMetric,
-      threshold: number,
-      evaluationPeriods: number,
-      comparisonOperator: cloudwatch.ComparisonOperator,
-    ) => {
-      const alarm = new cloudwatch.Alarm(this, rule, {
-        alarmName: monitoringName(props.prefix, 'alarm', rule),
-        alarmDescription: `${meaning} Runbook: docs/observability.md#${rule.toLowerCase()}`,
-        metric,
-        threshold,
-        evaluationPeriods,
-        datapointsToAlarm: evaluationPeriods,
-        comparisonOperator,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      alarm.addAlarmAction(new actions.SnsAction(this.topic));
-      alarm.addOkAction(new actions.SnsAction(this.topic));
-      this.alarms[rule] = alarm;
-    };
-    const above = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
-    const atLeast = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
+  private addAlarm(
+    prefix: string,
+    rule: AlarmRuleName,
+    meaning: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    evaluationPeriods: number,
+    comparisonOperator: cloudwatch.ComparisonOperator,
+  ): void {
+    const alarm = new cloudwatch.Alarm(this, rule, {
+      alarmName: monitoringName(prefix, 'alarm', rule),
+      alarmDescription: `${meaning} Runbook: docs/observability.md#${rule.toLowerCase()}`,
+      metric,
+      threshold,
+      evaluationPeriods,
+      datapointsToAlarm: evaluationPeriods,
+      comparisonOperator,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(this.topic));
+    alarm.addOkAction(new actions.SnsAction(this.topic));
+    this.alarms[rule] = alarm;
+  }
 
+  /** 5xx share, p99 latency and unhealthy targets: what users of the service notice. */
+  private addTrafficAlarms(prefix: string, r: AlarmRules, m: ServiceMetrics): void {
     if (r.http5xx) {
-      add(
+      this.addAlarm(
+        prefix,
         'http5xx',
         `More than ${r.http5xx.percent} % of requests answered 5xx by the service over 5 minutes.`,
         new cloudwatch.MathExpression({
@@ -137,7 +153,8 @@ export class AlarmPack extends Construct {
       );
     }
     if (r.latencyP99) {
-      add(
+      this.addAlarm(
+        prefix,
         'latencyP99',
         `p99 target response time above ${r.latencyP99.milliseconds} ms over 5 minutes.`,
         cloudWatchMetric(fiveMinutes(m.latencyP99)),
@@ -147,7 +164,8 @@ export class AlarmPack extends Construct {
       );
     }
     if (r.unhealthyHosts) {
-      add(
+      this.addAlarm(
+        prefix,
         'unhealthyHosts',
         `At least ${r.unhealthyHosts.count} target(s) failing load balancer health checks for 3 minutes.`,
         new cloudwatch.MathExpression({
@@ -164,8 +182,13 @@ export class AlarmPack extends Construct {
         atLeast,
       );
     }
+  }
+
+  /** CPU, memory and missing tasks: the service short of capacity. */
+  private addCapacityAlarms(prefix: string, r: AlarmRules, m: ServiceMetrics): void {
     if (r.cpuHigh) {
-      add(
+      this.addAlarm(
+        prefix,
         'cpuHigh',
         `Service CPU above ${r.cpuHigh.percent} % for 15 minutes (autoscaling at its ceiling or a hot loop).`,
         cloudWatchMetric(fiveMinutes(m.cpu)),
@@ -175,7 +198,8 @@ export class AlarmPack extends Construct {
       );
     }
     if (r.memoryHigh) {
-      add(
+      this.addAlarm(
+        prefix,
         'memoryHigh',
         `Service memory above ${r.memoryHigh.percent} % for 15 minutes (a leak or an undersized task).`,
         cloudWatchMetric(fiveMinutes(m.memory)),
@@ -185,7 +209,8 @@ export class AlarmPack extends Construct {
       );
     }
     if (r.tasksBelowDesired) {
-      add(
+      this.addAlarm(
+        prefix,
         'tasksBelowDesired',
         `Fewer tasks running than desired for ${r.tasksBelowDesired.minutes} minutes (tasks failing to start or crashing).`,
         new cloudwatch.MathExpression({
@@ -199,8 +224,13 @@ export class AlarmPack extends Construct {
         atLeast,
       );
     }
+  }
+
+  /** The database's CPU, free storage and connections, when there is a database. */
+  private addDatabaseAlarms(prefix: string, r: AlarmRules, m: ServiceMetrics): void {
     if (r.dbCpuHigh && m.dbCpu) {
-      add(
+      this.addAlarm(
+        prefix,
         'dbCpuHigh',
         `Database CPU above ${r.dbCpuHigh.percent} % for 15 minutes.`,
         cloudWatchMetric(fiveMinutes(m.dbCpu)),
@@ -210,7 +240,8 @@ export class AlarmPack extends Construct {
       );
     }
     if (r.dbStorageLow && m.dbFreeStorage) {
-      add(
+      this.addAlarm(
+        prefix,
         'dbStorageLow',
         `Database free storage below ${r.dbStorageLow.freeGiB} GiB.`,
         cloudWatchMetric(fiveMinutes(m.dbFreeStorage)),
@@ -220,7 +251,8 @@ export class AlarmPack extends Construct {
       );
     }
     if (r.dbConnectionsHigh && m.dbConnections) {
-      add(
+      this.addAlarm(
+        prefix,
         'dbConnectionsHigh',
         `More than ${r.dbConnectionsHigh.count} database connections for 10 minutes.`,
         cloudWatchMetric(fiveMinutes(m.dbConnections)),

@@ -51,8 +51,8 @@ function subnetMask(vpcPrefix: number, extraBits: number, smallest: number): num
 /**
  * The network of one environment: public, private (when NAT exists) and isolated subnets in every
  * zone, NAT per mode, an S3 gateway endpoint, flow logs, and a network ACL on the isolated
- * (database) subnets that admits only the database port from the workload subnets (seed 003's
- * NACL layer, a second fence behind the database security group).
+ * (database) subnets that admits only the database port from the workload subnets (a second
+ * fence behind the database security group).
  */
 export class SlipwayVpc extends Construct {
   readonly vpc: ec2.Vpc;
@@ -65,18 +65,8 @@ export class SlipwayVpc extends Construct {
   constructor(scope: Construct, id: string, props: SlipwayVpcProps) {
     super(scope, id);
     const nat = props.nat ?? 'gateway-per-az';
-    if (!NAT_MODES.includes(nat)) {
-      throw new Error(`SlipwayVpc: nat must be one of ${NAT_MODES.join(', ')}, got "${nat}"`);
-    }
-    if (props.availabilityZones.length < 2) {
-      throw new Error(
-        `SlipwayVpc: availabilityZones needs at least 2 zones (an ALB spans two), got ${props.availabilityZones.length}`,
-      );
-    }
+    validate(props, nat);
     const prefix = Number(props.cidr.split('/')[1]);
-    if (!(prefix >= 16 && prefix <= 24)) {
-      throw new Error(`SlipwayVpc: cidr must be a /16 to /24 block, got "${props.cidr}"`);
-    }
 
     const natGateways = {
       none: 0,
@@ -84,17 +74,7 @@ export class SlipwayVpc extends Construct {
       gateway: 1,
       'gateway-per-az': props.availabilityZones.length,
     }[nat];
-    const natGatewayProvider =
-      nat === 'instance'
-        ? ec2.NatProvider.instanceV2({
-            instanceType:
-              props.natInstanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
-            associatePublicIpAddress: true,
-            defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
-          })
-        : nat === 'none'
-          ? undefined
-          : ec2.NatProvider.gateway();
+    const natGatewayProvider = natProvider(props, nat);
 
     this.workloadSubnetType = nat === 'none' ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS;
 
@@ -182,7 +162,7 @@ export class SlipwayVpc extends Construct {
     acknowledge(
       acl,
       'AwsSolutions-VPC3',
-      'Deliberate: the isolated (database) subnets get a network ACL layer in addition to security groups (seed 003).',
+      'Deliberate: the isolated (database) subnets get a network ACL layer in addition to security groups, a second fence around the data.',
     );
     // Stateless: admit the database port from each workload subnet, and let replies (ephemeral
     // ports) go back to the same subnets. Everything else hits the implicit deny.
@@ -221,4 +201,34 @@ export class SlipwayVpc extends Construct {
       });
     });
   }
+}
+
+/** Throws on a NAT mode, zone count or CIDR the VPC cannot be built with. */
+function validate(props: SlipwayVpcProps, nat: NatMode): void {
+  const prefix = Number(props.cidr.split('/')[1]);
+  if (!NAT_MODES.includes(nat)) {
+    throw new Error(`SlipwayVpc: nat must be one of ${NAT_MODES.join(', ')}, got "${nat}"`);
+  }
+  if (props.availabilityZones.length < 2) {
+    throw new Error(
+      `SlipwayVpc: availabilityZones needs at least 2 zones (an ALB spans two), got ${props.availabilityZones.length}`,
+    );
+  }
+  if (!(prefix >= 16 && prefix <= 24)) {
+    throw new Error(`SlipwayVpc: cidr must be a /16 to /24 block, got "${props.cidr}"`);
+  }
+}
+
+/** A NAT instance (t4g.nano by default), NAT gateways, or nothing for `nat: 'none'`. */
+function natProvider(props: SlipwayVpcProps, nat: NatMode): ec2.NatProvider | undefined {
+  return nat === 'instance'
+    ? ec2.NatProvider.instanceV2({
+        instanceType:
+          props.natInstanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO),
+        associatePublicIpAddress: true,
+        defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
+      })
+    : nat === 'none'
+      ? undefined
+      : ec2.NatProvider.gateway();
 }

@@ -111,6 +111,14 @@ export function cronAt(days: string, minutes: number, offset = 0): OfficeHoursCr
  * stays until the next edge. RDS starts a stopped instance by itself after seven days; a
  * schedule with at least one day a week starts it earlier anyway, and stops it again that evening.
  */
+/** What every schedule's description and expression share. */
+interface Edge {
+  readonly label: string;
+  /** `MON-FRI 08:00-18:00 Europe/London`, for descriptions. */
+  readonly window: string;
+  readonly timeZone: TimeZone;
+}
+
 export class OfficeHours extends Construct {
   /** When the services scale up and down, and when the database and instances start and stop. */
   readonly crons: {
@@ -146,8 +154,16 @@ export class OfficeHours extends Construct {
     const instances = props.instances ?? [];
     if (databases.length === 0 && instances.length === 0) return;
 
+    this.role = this.createSchedulerRole(label);
+    const edge: Edge = { label, window, timeZone: TimeZone.of(timezone) };
+    this.scheduleDatabases(databases, edge);
+    this.scheduleInstances(instances, edge);
+  }
+
+  /** The role EventBridge Scheduler assumes, for this account's default schedule group only. */
+  private createSchedulerRole(label: string): iam.Role {
     const stack = Stack.of(this);
-    this.role = new iam.Role(this, 'SchedulerRole', {
+    return new iam.Role(this, 'SchedulerRole', {
       description: `EventBridge Scheduler: stops and starts ${label}'s database and NAT instance outside office hours`,
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: {
@@ -163,47 +179,52 @@ export class OfficeHours extends Construct {
         },
       }),
     });
-    const expression = (cron: OfficeHoursCron) =>
-      scheduler.ScheduleExpression.cron({ ...cron, timeZone: TimeZone.of(timezone) });
-    const schedule = (
-      scheduleId: string,
-      cron: OfficeHoursCron,
-      description: string,
-      target: { service: string; action: string; input: Record<string, unknown>; iamAction: string },
-      resourceArn: string,
-    ) => {
-      const s = new scheduler.Schedule(this, scheduleId, {
-        description: `${label}: ${description} (office hours ${window})`,
-        schedule: expression(cron),
-        target: new targets.Universal({
-          service: target.service,
-          action: target.action,
-          input: scheduler.ScheduleTargetInput.fromObject(target.input),
-          role: this.role,
-          policyStatements: [
-            new iam.PolicyStatement({ actions: [target.iamAction], resources: [resourceArn] }),
-          ],
-          // An edge that fails (the instance is still starting) is not retried for hours: a late
-          // stop would put an environment to sleep that a deploy has just woken.
-          retryAttempts: 2,
-          maxEventAge: Duration.minutes(30),
-        }),
-      });
-      this.schedules.push(s);
-      return s;
-    };
+  }
 
+  /** One schedule that calls `target` at `cron`, allowed `target.iamAction` on `resourceArn` only. */
+  private addSchedule(
+    edge: Edge,
+    scheduleId: string,
+    cron: OfficeHoursCron,
+    description: string,
+    target: { service: string; action: string; input: Record<string, unknown>; iamAction: string },
+    resourceArn: string,
+  ): scheduler.Schedule {
+    const s = new scheduler.Schedule(this, scheduleId, {
+      description: `${edge.label}: ${description} (office hours ${edge.window})`,
+      schedule: scheduler.ScheduleExpression.cron({ ...cron, timeZone: edge.timeZone }),
+      target: new targets.Universal({
+        service: target.service,
+        action: target.action,
+        input: scheduler.ScheduleTargetInput.fromObject(target.input),
+        role: this.role,
+        policyStatements: [
+          new iam.PolicyStatement({ actions: [target.iamAction], resources: [resourceArn] }),
+        ],
+        // An edge that fails (the instance is still starting) is not retried for hours: a late
+        // stop would put an environment to sleep that a deploy has just woken.
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(30),
+      }),
+    });
+    this.schedules.push(s);
+    return s;
+  }
+
+  private scheduleDatabases(databases: NonNullable<OfficeHoursProps['databases']>, edge: Edge): void {
     databases.forEach((db, i) => {
       const suffix = databases.length === 1 ? '' : String(i);
       const input = { DBInstanceIdentifier: db.instanceIdentifier };
-      schedule(
+      this.addSchedule(
+        edge,
         `StartDatabase${suffix}`,
         this.crons.instancesStart,
         'start the database',
         { service: 'rds', action: 'startDBInstance', input, iamAction: 'rds:StartDBInstance' },
         db.instanceArn,
       );
-      schedule(
+      this.addSchedule(
+        edge,
         `StopDatabase${suffix}`,
         this.crons.instancesStop,
         'stop the database',
@@ -211,6 +232,10 @@ export class OfficeHours extends Construct {
         db.instanceArn,
       );
     });
+  }
+
+  private scheduleInstances(instances: NonNullable<OfficeHoursProps['instances']>, edge: Edge): void {
+    const stack = Stack.of(this);
     instances.forEach((instance, i) => {
       const suffix = instances.length === 1 ? '' : String(i);
       const arn = stack.formatArn({
@@ -221,14 +246,16 @@ export class OfficeHours extends Construct {
       const input = { InstanceIds: [instance.instanceId] };
       // The root volume is encrypted with the AWS managed key aws/ebs, whose key policy lets EC2 use
       // it for any principal of the account: starting the instance needs no KMS statement here.
-      schedule(
+      this.addSchedule(
+        edge,
         `StartInstance${suffix}`,
         this.crons.instancesStart,
         'start the NAT instance',
         { service: 'ec2', action: 'startInstances', input, iamAction: 'ec2:StartInstances' },
         arn,
       );
-      schedule(
+      this.addSchedule(
+        edge,
         `StopInstance${suffix}`,
         this.crons.instancesStop,
         'stop the NAT instance',

@@ -36,7 +36,7 @@ export interface ImageCleanupProps {
    */
   readonly schedule?: string;
   /**
-   * Images pushed more than this many days ago are deleted unless protected (two months by default: old builds only cost storage).
+   * Images pushed more than this many days ago are deleted unless protected (two months by default).
    * @default 60
    */
   readonly maxAgeDays?: number;
@@ -124,7 +124,26 @@ export class ImageCleanup extends Construct {
     );
     if (clusters.length > 0) this.grantEcsReads(clusters);
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
+    this.function = this.createFunction(props, maxAgeDays, clusters);
+
+    this.rule = new events.Rule(this, 'Schedule', {
+      description: `Runs ${props.functionName} (${schedule}, UTC)`,
+      schedule: events.Schedule.expression(schedule),
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 2 })],
+    });
+
+    const alerting = this.createAlarm(props, removalPolicy);
+    this.topic = alerting.topic;
+    this.alarm = alerting.alarm;
+  }
+
+  /** The cleanup function, bundled with its SDK clients; its settings travel as variables. */
+  private createFunction(
+    props: ImageCleanupProps,
+    maxAgeDays: number,
+    clusters: readonly CleanupCluster[],
+  ): nodejs.NodejsFunction {
+    return new nodejs.NodejsFunction(this, 'Function', {
       functionName: props.functionName,
       description: `Deletes images of ${props.repository.repositoryName} older than ${maxAgeDays} days unless protected (docs/images.md)`,
       entry: ENTRY,
@@ -161,13 +180,10 @@ export class ImageCleanup extends Construct {
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
       },
     });
+  }
 
-    this.rule = new events.Rule(this, 'Schedule', {
-      description: `Runs ${props.functionName} (${schedule}, UTC)`,
-      schedule: events.Schedule.expression(schedule),
-      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 2 })],
-    });
-
+  /** An alarm on any failed run, to an encrypted topic with the given email subscriptions. */
+  private createAlarm(props: ImageCleanupProps, removalPolicy: RemovalPolicy) {
     // CloudWatch can publish to an encrypted topic only with a customer managed key it may use.
     const key = new kms.Key(this, 'AlarmTopicKey', {
       description: `Encrypts the alarm topic of ${props.functionName}`,
@@ -182,16 +198,16 @@ export class ImageCleanup extends Construct {
         resources: ['*'],
       }),
     );
-    this.topic = new sns.Topic(this, 'AlarmTopic', {
+    const topic = new sns.Topic(this, 'AlarmTopic', {
       topicName: monitoringName(props.functionName, 'topic'),
       displayName: `${props.functionName} alarms`,
       masterKey: key,
       enforceSSL: true,
     });
     for (const email of props.alarmEmails ?? []) {
-      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+      topic.addSubscription(new subscriptions.EmailSubscription(email));
     }
-    this.alarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+    const alarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
       alarmName: monitoringName(props.functionName, 'function-alarm', 'errors'),
       alarmDescription:
         'An image-cleanup run failed (partial deletion, ECS lookup, configuration or timeout): nothing is ' +
@@ -202,7 +218,8 @@ export class ImageCleanup extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.alarm.addAlarmAction(new actions.SnsAction(this.topic));
+    alarm.addAlarmAction(new actions.SnsAction(topic));
+    return { topic, alarm };
   }
 
   private grantEcsReads(clusters: readonly CleanupCluster[]) {

@@ -23,7 +23,7 @@ export interface ImageRepositoryProps {
   readonly pushRoleArn?: string;
   /**
    * How many of the most recently pushed tagged images, beyond the protected ones, the lifecycle
-   * policy keeps (seed 004).
+   * policy keeps.
    * @default 10
    */
   readonly keepImages?: number;
@@ -96,6 +96,15 @@ export class ImageRepository extends Construct {
       encryptionType: 'AES256',
     };
 
+    this.addLifecycleRules(keepImages);
+    this.grantAccess(props, pullAccounts);
+  }
+
+  /**
+   * Claim rules first (one per protected pattern, so no later rule expires them), then untagged
+   * expiry, then the newest `keepImages` of the rest.
+   */
+  private addLifecycleRules(keepImages: number): void {
     this.protectedTags.forEach((pattern, i) => {
       this.repository.addLifecycleRule({
         rulePriority: i + 1,
@@ -119,7 +128,10 @@ export class ImageRepository extends Construct {
       tagPatternList: ['*'],
       maxImageCount: keepImages,
     });
+  }
 
+  /** Pulls from the environment accounts; pushes and layer uploads from the CI push role only. */
+  private grantAccess(props: ImageRepositoryProps, pullAccounts: string[]): void {
     if (pullAccounts.length > 0) {
       this.repository.addToResourcePolicy(
         new iam.PolicyStatement({

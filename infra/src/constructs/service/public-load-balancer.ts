@@ -90,6 +90,28 @@ export class PublicLoadBalancer extends Construct {
       idleTimeout: Duration.seconds(props.idleTimeoutSeconds ?? 60),
     });
 
+    this.addAccessLogs(props);
+
+    const notFound = elbv2.ListenerAction.fixedResponse(404, {
+      contentType: 'application/json',
+      messageBody: '{"error":{"code":"NOT_FOUND","message":"no route"}}',
+    });
+    this.productionListener = this.addProductionListener(props, notFound);
+
+    this.testListener =
+      props.testListenerPort === undefined
+        ? undefined
+        : this.loadBalancer.addListener('Test', {
+            port: props.testListenerPort,
+            protocol: elbv2.ApplicationProtocol.HTTP,
+            defaultAction: notFound,
+            // Closed: only the smoke-test function's security group and configured CIDRs get in.
+            open: false,
+          });
+  }
+
+  /** Access logs to a retained bucket, or the acknowledgement that they are off by configuration. */
+  private addAccessLogs(props: PublicLoadBalancerProps): void {
     if (props.accessLogs) {
       const bucket = new s3.Bucket(this, 'AccessLogs', {
         encryption: s3.BucketEncryption.S3_MANAGED,
@@ -118,13 +140,16 @@ export class PublicLoadBalancer extends Construct {
         'Access logs off by configuration (accessLogs: false), the default for non-production environments.',
       );
     }
+  }
 
-    const notFound = elbv2.ListenerAction.fixedResponse(404, {
-      contentType: 'application/json',
-      messageBody: '{"error":{"code":"NOT_FOUND","message":"no route"}}',
-    });
+  /** HTTPS with an HTTP redirect when a certificate is configured, else plain HTTP. */
+  private addProductionListener(
+    props: PublicLoadBalancerProps,
+    notFound: elbv2.ListenerAction,
+  ): elbv2.ApplicationListener {
+    const https = props.certificateArn !== undefined;
     if (https) {
-      this.productionListener = this.loadBalancer.addListener('Https', {
+      const listener = this.loadBalancer.addListener('Https', {
         port: 443,
         protocol: elbv2.ApplicationProtocol.HTTPS,
         certificates: [
@@ -140,25 +165,15 @@ export class PublicLoadBalancer extends Construct {
         defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
         open: false,
       });
+      return listener;
     } else {
-      this.productionListener = this.loadBalancer.addListener('Http', {
+      return this.loadBalancer.addListener('Http', {
         port: 80,
         protocol: elbv2.ApplicationProtocol.HTTP,
         defaultAction: notFound,
         open: false,
       });
     }
-
-    this.testListener =
-      props.testListenerPort === undefined
-        ? undefined
-        : this.loadBalancer.addListener('Test', {
-            port: props.testListenerPort,
-            protocol: elbv2.ApplicationProtocol.HTTP,
-            defaultAction: notFound,
-            // Closed: only the smoke-test function's security group and configured CIDRs get in.
-            open: false,
-          });
   }
 
   /** The URL clients use: the domain when given, else the load balancer's DNS name. */

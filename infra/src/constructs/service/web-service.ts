@@ -8,140 +8,20 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../policy/index.ts';
+import {
+  type DeployStrategy,
+  validate,
+  type WebServiceDeployment,
+  type WebServiceProps,
+} from './web-service-props.ts';
 
-export type DeployStrategy = 'rolling' | 'blue-green' | 'canary' | 'linear';
-export const DEPLOY_STRATEGIES: readonly DeployStrategy[] = ['rolling', 'blue-green', 'canary', 'linear'];
-
-export interface CapacityShare {
-  readonly capacityProvider: 'FARGATE' | 'FARGATE_SPOT';
-  readonly base?: number;
-  readonly weight: number;
-}
-
-export interface WebServiceDeployment {
-  /**
-   * How a new revision replaces the running one.
-   * @default 'rolling'
-   */
-  readonly strategy?: DeployStrategy;
-  /**
-   * Canary: percent of production traffic shifted first; linear: percent per step (multiples of 0.1).
-   * @default 10
-   */
-  readonly stepPercent?: number;
-  /**
-   * Minutes to watch each canary/linear step.
-   * @default 5
-   */
-  readonly stepBakeMinutes?: number;
-  /**
-   * Minutes the new revision serves all traffic before the old tasks stop (blue/green, canary, linear).
-   * @default 0
-   */
-  readonly bakeMinutes?: number;
-}
-
-export interface WebServiceProps {
-  /** Cluster to run in (Fargate capacity providers enabled). */
-  readonly cluster: ecs.ICluster;
-  /** Subnets for the tasks. */
-  readonly subnets: ec2.SubnetSelection;
-  /**
-   * Give tasks a public IP (only for environments without NAT, whose tasks run in public subnets).
-   * @default false
-   */
-  readonly assignPublicIp?: boolean;
-  /** The container image. */
-  readonly image: ecs.ContainerImage;
-  /** Port the container listens on (passed as `PORT`). */
-  readonly port: number;
-  /** Liveness path the load balancer checks. */
-  readonly healthPath: string;
-  /** Task CPU units (256 = 0.25 vCPU). */
-  readonly cpu: number;
-  /** Task memory in MiB. */
-  readonly memoryMiB: number;
-  /**
-   * Plain environment variables (never secrets: those go in `secrets`).
-   * @default none
-   */
-  readonly environment?: Record<string, string>;
-  /**
-   * Variables ECS resolves from Secrets Manager or SSM when the task starts.
-   * @default none
-   */
-  readonly secrets?: Record<string, ecs.Secret>;
-  /** Fewest running tasks. */
-  readonly minTasks: number;
-  /** Most running tasks autoscaling may start. */
-  readonly maxTasks: number;
-  /**
-   * Fargate capacity providers and their shares.
-   * @default on-demand Fargate only
-   */
-  readonly capacity?: CapacityShare[];
-  /**
-   * Target CPU utilization (percent) for autoscaling.
-   * @default 70
-   */
-  readonly scaleOnCpuPercent?: number;
-  /**
-   * Target memory utilization (percent) for autoscaling.
-   * @default 80
-   */
-  readonly scaleOnMemoryPercent?: number;
-  /**
-   * Target ALB requests per task per minute for autoscaling.
-   * @default no request-count scaling
-   */
-  readonly scaleOnRequestsPerTarget?: number;
-  /** The listener production traffic arrives on; the service gets a `/*` rule on it. */
-  readonly productionListener: elbv2.ApplicationListener;
-  /**
-   * The listener smoke tests reach new tasks through (needed by every strategy but rolling).
-   * @default none
-   */
-  readonly testListener?: elbv2.ApplicationListener;
-  /**
-   * Seconds the load balancer drains a deregistering task before ECS stops it.
-   * @default 30
-   */
-  readonly deregistrationDelaySeconds?: number;
-  /**
-   * Seconds the container needs after SIGTERM to finish in-flight requests; ECS waits this plus
-   * 5 s before SIGKILL (at most 120 s on Fargate).
-   * @default 10
-   */
-  readonly shutdownSeconds?: number;
-  /**
-   * Days to keep the container logs.
-   * @default 30
-   */
-  readonly logRetentionDays?: number;
-  /**
-   * What happens to the log group when the stack is deleted.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly logRemovalPolicy?: RemovalPolicy;
-  /**
-   * Name of the log group.
-   * @default generated
-   */
-  readonly logGroupName?: string;
-  /**
-   * Register the tasks in a Cloud Map namespace as `<name>.<namespace>` (A records).
-   * @default not registered
-   */
-  readonly discovery?: { readonly namespace: servicediscovery.INamespace; readonly name: string };
-  /** Deployment strategy and safety nets. @default rolling with circuit breaker */
-  readonly deployment?: WebServiceDeployment;
-  /**
-   * When given, the service runs tasks only while this condition holds, and none otherwise (an
-   * environment whose first image has not been pushed yet).
-   * @default always runs `minTasks`
-   */
-  readonly runWhen?: CfnCondition;
-}
+export {
+  type CapacityShare,
+  DEPLOY_STRATEGIES,
+  type DeployStrategy,
+  type WebServiceDeployment,
+  type WebServiceProps,
+} from './web-service-props.ts';
 
 const CONTAINER_NAME = 'app';
 // Rule priority of the service's catch-all route; tools (Grafana, pgAdmin) take lower numbers.
@@ -173,21 +53,18 @@ export class WebService extends Construct {
   readonly scaling: ecs.ScalableTaskCount;
   readonly containerName = CONTAINER_NAME;
   readonly strategy: DeployStrategy;
-
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
     const deployment = props.deployment ?? {};
     const strategy = deployment.strategy ?? 'rolling';
     this.strategy = strategy;
     validate(props, strategy);
-    const shutdownSeconds = props.shutdownSeconds ?? 10;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: props.logGroupName,
       retention: props.logRetentionDays ?? 30,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
-
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: props.cpu,
       memoryLimitMiB: props.memoryMiB,
@@ -198,8 +75,39 @@ export class WebService extends Construct {
     });
     // The root filesystem is read-only; /tmp is the one writable place (task-local storage).
     this.taskDefinition.addVolume({ name: 'tmp' });
+    this.container = this.addAppContainer(props);
 
-    this.container = this.taskDefinition.addContainer(CONTAINER_NAME, {
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.cluster.vpc,
+      description: 'Service tasks: ingress only from the load balancer on the container port',
+      allowAllOutbound: false,
+    });
+    // Tasks call AWS APIs (ECR, Secrets Manager, CloudWatch Logs) and the internet over HTTPS.
+    this.securityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'HTTPS to AWS APIs and the internet',
+    );
+
+    this.blueTargetGroup = this.targetGroup('Blue', props);
+    this.greenTargetGroup = this.targetGroup('Green', props);
+    // Both target groups are always present and weighted, whatever the strategy, so that changing
+    // the strategy never modifies this rule (see the class comment).
+    this.productionRule = this.listenerRule('ProductionRule', props.productionListener);
+    this.testRule = props.testListener ? this.listenerRule('TestRule', props.testListener) : undefined;
+
+    this.service = this.createService(props, strategy, deployment);
+    this.attachTargets(props, strategy !== 'rolling');
+    this.scaling = this.addScaling(props);
+
+    if (props.runWhen) this.runOnlyWhen(props.runWhen, props.minTasks, props.maxTasks);
+    this.acknowledgeFindings();
+  }
+
+  /** The app container: read-only root filesystem, /tmp mounted, SIGTERM given time to drain. */
+  private addAppContainer(props: WebServiceProps): ecs.ContainerDefinition {
+    const shutdownSeconds = props.shutdownSeconds ?? 10;
+    const container = this.taskDefinition.addContainer(CONTAINER_NAME, {
       image: props.image,
       essential: true,
       readonlyRootFilesystem: true,
@@ -218,43 +126,32 @@ export class WebService extends Construct {
         mode: ecs.AwsLogDriverMode.NON_BLOCKING,
       }),
     });
-    this.container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
+    container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
+    return container;
+  }
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+  private targetGroup(name: string, props: WebServiceProps): elbv2.ApplicationTargetGroup {
+    return new elbv2.ApplicationTargetGroup(this, name, {
       vpc: props.cluster.vpc,
-      description: 'Service tasks: ingress only from the load balancer on the container port',
-      allowAllOutbound: false,
+      port: props.port,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.IP,
+      deregistrationDelay: Duration.seconds(props.deregistrationDelaySeconds ?? 30),
+      healthCheck: {
+        path: props.healthPath,
+        interval: Duration.seconds(10),
+        timeout: Duration.seconds(5),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 2,
+        healthyHttpCodes: '200',
+      },
     });
-    // Tasks call AWS APIs (ECR, Secrets Manager, CloudWatch Logs) and the internet over HTTPS.
-    this.securityGroup.addEgressRule(
-      ec2.Peer.anyIpv4(),
-      ec2.Port.tcp(443),
-      'HTTPS to AWS APIs and the internet',
-    );
+  }
 
-    const targetGroup = (name: string) =>
-      new elbv2.ApplicationTargetGroup(this, name, {
-        vpc: props.cluster.vpc,
-        port: props.port,
-        protocol: elbv2.ApplicationProtocol.HTTP,
-        targetType: elbv2.TargetType.IP,
-        deregistrationDelay: Duration.seconds(props.deregistrationDelaySeconds ?? 30),
-        healthCheck: {
-          path: props.healthPath,
-          interval: Duration.seconds(10),
-          timeout: Duration.seconds(5),
-          healthyThresholdCount: 2,
-          unhealthyThresholdCount: 2,
-          healthyHttpCodes: '200',
-        },
-      });
-    this.blueTargetGroup = targetGroup('Blue');
-    this.greenTargetGroup = targetGroup('Green');
-
-    // Both target groups are always present and weighted, whatever the strategy, so that changing
-    // the strategy never modifies this rule (see the class comment).
-    this.productionRule = new elbv2.ApplicationListenerRule(this, 'ProductionRule', {
-      listener: props.productionListener,
+  /** The catch-all rule, all traffic to blue at first; ECS moves the weights during deployments. */
+  private listenerRule(id: string, listener: elbv2.ApplicationListener): elbv2.ApplicationListenerRule {
+    return new elbv2.ApplicationListenerRule(this, id, {
+      listener,
       priority: SERVICE_RULE_PRIORITY,
       conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
       action: elbv2.ListenerAction.weightedForward([
@@ -262,20 +159,16 @@ export class WebService extends Construct {
         { targetGroup: this.greenTargetGroup, weight: 0 },
       ]),
     });
-    this.testRule = props.testListener
-      ? new elbv2.ApplicationListenerRule(this, 'TestRule', {
-          listener: props.testListener,
-          priority: SERVICE_RULE_PRIORITY,
-          conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
-          action: elbv2.ListenerAction.weightedForward([
-            { targetGroup: this.blueTargetGroup, weight: 100 },
-            { targetGroup: this.greenTargetGroup, weight: 0 },
-          ]),
-        })
-      : undefined;
+  }
 
+  /** The Fargate service with its deployment strategy; ECS-native strategies bake after shifting. */
+  private createService(
+    props: WebServiceProps,
+    strategy: DeployStrategy,
+    deployment: WebServiceDeployment,
+  ): ecs.FargateService {
     const native = strategy !== 'rolling';
-    this.service = new ecs.FargateService(this, 'Service', {
+    return new ecs.FargateService(this, 'Service', {
       cluster: props.cluster,
       taskDefinition: this.taskDefinition,
       vpcSubnets: props.subnets,
@@ -325,7 +218,10 @@ export class WebService extends Construct {
             }
           : undefined,
     });
+  }
 
+  /** Registers the tasks in blue, with green as the alternate target of ECS-native strategies. */
+  private attachTargets(props: WebServiceProps, native: boolean): void {
     this.blueTargetGroup.addTarget(
       this.service.loadBalancerTarget({
         containerName: CONTAINER_NAME,
@@ -353,32 +249,33 @@ export class WebService extends Construct {
         );
       }
     }
+  }
 
-    this.scaling = this.service.autoScaleTaskCount({
+  /** Target tracking on CPU and memory, and on requests per target when asked. */
+  private addScaling(props: WebServiceProps): ecs.ScalableTaskCount {
+    const scaling = this.service.autoScaleTaskCount({
       minCapacity: props.minTasks,
       maxCapacity: props.maxTasks,
     });
-    this.scaling.scaleOnCpuUtilization('Cpu', {
+    scaling.scaleOnCpuUtilization('Cpu', {
       targetUtilizationPercent: props.scaleOnCpuPercent ?? 70,
       scaleInCooldown: Duration.seconds(120),
       scaleOutCooldown: Duration.seconds(60),
     });
-    this.scaling.scaleOnMemoryUtilization('Memory', {
+    scaling.scaleOnMemoryUtilization('Memory', {
       targetUtilizationPercent: props.scaleOnMemoryPercent ?? 80,
       scaleInCooldown: Duration.seconds(120),
       scaleOutCooldown: Duration.seconds(60),
     });
     if (props.scaleOnRequestsPerTarget !== undefined) {
-      this.scaling.scaleOnRequestCount('Requests', {
+      scaling.scaleOnRequestCount('Requests', {
         requestsPerTarget: props.scaleOnRequestsPerTarget,
         targetGroup: this.blueTargetGroup,
         scaleInCooldown: Duration.seconds(120),
         scaleOutCooldown: Duration.seconds(60),
       });
     }
-
-    if (props.runWhen) this.runOnlyWhen(props.runWhen, props.minTasks, props.maxTasks);
-    this.acknowledgeFindings();
+    return scaling;
   }
 
   private acknowledgeFindings() {
@@ -423,35 +320,4 @@ export class WebService extends Construct {
   allowTo(peer: ec2.IConnectable, port: number, description: string) {
     this.securityGroup.connections.allowTo(peer, ec2.Port.tcp(port), description);
   }
-}
-
-function validate(props: WebServiceProps, strategy: DeployStrategy) {
-  const fail = (message: string) => {
-    throw new Error(`WebService: ${message}`);
-  };
-  if (!DEPLOY_STRATEGIES.includes(strategy))
-    fail(`deployment.strategy must be one of ${DEPLOY_STRATEGIES.join(', ')}, got "${strategy}"`);
-  if (props.minTasks < 0 || props.maxTasks < 1 || props.minTasks > props.maxTasks)
-    fail(
-      `minTasks must be 0..maxTasks and maxTasks ≥ 1, got minTasks ${props.minTasks}, maxTasks ${props.maxTasks}`,
-    );
-  if (!props.healthPath.startsWith('/')) fail(`healthPath must start with "/", got "${props.healthPath}"`);
-  const step = props.deployment?.stepPercent;
-  if (step !== undefined) {
-    const low = strategy === 'linear' ? 3 : 0.1;
-    if (step < low || step > 100 || Math.abs(step * 10 - Math.round(step * 10)) > 1e-9)
-      fail(
-        `deployment.stepPercent must be a multiple of 0.1 from ${low} to 100 for ${strategy}, got ${step}`,
-      );
-  }
-  for (const [key, value] of [
-    ['bakeMinutes', props.deployment?.bakeMinutes],
-    ['stepBakeMinutes', props.deployment?.stepBakeMinutes],
-  ] as const) {
-    if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= 1440))
-      fail(`deployment.${key} must be a whole number of minutes from 0 to 1440, got ${value}`);
-  }
-  const shutdown = props.shutdownSeconds ?? 10;
-  if (!(shutdown >= 1 && shutdown <= 115))
-    fail(`shutdownSeconds must be 1-115 (Fargate stops at 120 s), got ${shutdown}`);
 }

@@ -28,7 +28,7 @@ export interface AuditTrailProps {
 }
 
 /**
- * One CloudTrail trail for the whole account (seed 001): every region, global service events,
+ * One CloudTrail trail for the whole account: every region, global service events,
  * log file validation, encrypted with a customer managed KMS key (rotated yearly), delivered to an
  * S3 bucket that is private, TLS-only, versioned, expires objects after `retentionDays` and logs
  * its own access to a second bucket, and to CloudWatch Logs for queries and metric filters.
@@ -59,95 +59,10 @@ export class AuditTrail extends Construct {
       resourceName: props.trailName,
     });
 
-    this.key = new kms.Key(this, 'Key', {
-      description: `Encrypts the ${props.trailName} CloudTrail logs`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
-    // CloudTrail encrypts log files for this trail only (AWS CloudTrail KMS key policy guidance).
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudTrailEncrypt',
-        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
-        actions: ['kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'aws:SourceArn': trailArn },
-          StringLike: {
-            'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${stack.partition}:cloudtrail:*:${stack.account}:trail/*`,
-          },
-        },
-      }),
-    );
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudTrailDescribeKey',
-        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
-        actions: ['kms:DescribeKey'],
-        resources: ['*'],
-      }),
-    );
-    // CloudWatch Logs encrypts the trail's log group with the same key.
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchLogsEncrypt',
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }),
-    );
-
-    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
-      // S3 server access logging delivers only to buckets with S3-managed encryption.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [
-        { expiration: Duration.days(retentionDays), noncurrentVersionExpiration: Duration.days(30) },
-      ],
-      removalPolicy,
-    });
-    acknowledge(
-      this.accessLogsBucket,
-      'AwsSolutions-S1',
-      'This bucket receives the trail bucket’s server access logs; logging access to the log bucket itself would recurse.',
-    );
-
-    this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: 'trail-bucket/',
-      lifecycleRules: [
-        {
-          expiration: Duration.days(retentionDays),
-          noncurrentVersionExpiration: Duration.days(30),
-          // Older than 90 days is read rarely: Infrequent Access halves the storage price.
-          transitions:
-            retentionDays > 120
-              ? [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(90) }]
-              : undefined,
-        },
-      ],
-      removalPolicy,
-    });
+    this.key = this.createKey(props.trailName, trailArn, removalPolicy);
+    const buckets = this.createBuckets(this.key, retentionDays, removalPolicy);
+    this.accessLogsBucket = buckets.accessLogsBucket;
+    this.bucket = buckets.bucket;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/${props.trailName}/cloudtrail`,
@@ -167,5 +82,104 @@ export class AuditTrail extends Construct {
       cloudWatchLogGroup: this.logGroup,
       managementEvents: cloudtrail.ReadWriteType.ALL,
     });
+  }
+
+  /** The key of the trail's files and log group, usable by CloudTrail for this trail only and by CloudWatch Logs. */
+  private createKey(trailName: string, trailArn: string, removalPolicy: RemovalPolicy): kms.Key {
+    const stack = Stack.of(this);
+    const key = new kms.Key(this, 'Key', {
+      description: `Encrypts the ${trailName} CloudTrail logs`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    // CloudTrail encrypts log files for this trail only (AWS CloudTrail KMS key policy guidance).
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailEncrypt',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceArn': trailArn },
+          StringLike: {
+            'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${stack.partition}:cloudtrail:*:${stack.account}:trail/*`,
+          },
+        },
+      }),
+    );
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailDescribeKey',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:DescribeKey'],
+        resources: ['*'],
+      }),
+    );
+    // CloudWatch Logs encrypts the trail's log group with the same key.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogsEncrypt',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    return key;
+  }
+
+  /** The trail bucket (KMS, versioned, expiring) and the bucket of its server access logs. */
+  private createBuckets(key: kms.Key, retentionDays: number, removalPolicy: RemovalPolicy) {
+    const accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      // S3 server access logging delivers only to buckets with S3-managed encryption.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [
+        { expiration: Duration.days(retentionDays), noncurrentVersionExpiration: Duration.days(30) },
+      ],
+      removalPolicy,
+    });
+    acknowledge(
+      accessLogsBucket,
+      'AwsSolutions-S1',
+      'This bucket receives the trail bucket’s server access logs; logging access to the log bucket itself would recurse.',
+    );
+
+    const bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogsBucket,
+      serverAccessLogsPrefix: 'trail-bucket/',
+      lifecycleRules: [
+        {
+          expiration: Duration.days(retentionDays),
+          noncurrentVersionExpiration: Duration.days(30),
+          // Older than 90 days is read rarely: Infrequent Access halves the storage price.
+          transitions:
+            retentionDays > 120
+              ? [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(90) }]
+              : undefined,
+        },
+      ],
+      removalPolicy,
+    });
+    return { accessLogsBucket, bucket };
   }
 }

@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+// The benchmark's settings (environment variables, see bench/service.ts) and the CPU pinning.
+export const repo = fileURLToPath(new URL('../..', import.meta.url));
+export const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+export const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+export const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+export const STARTS = Number(process.env.BENCH_STARTS ?? 10);
+export const WRITE = process.argv.includes('--write') || process.env.BENCH_WRITE === '1';
+
+/** The targets the report marks as met or missed. RSS targets are in MB (10^6 bytes); RSS is reported in MiB. */
+export const TARGETS = { healthRatio: 0.7, startMs: 300, idleRssMB: 80, loadRssMB: 150 };
+export const MIB_PER_MB = 1e6 / 2 ** 20;
+
+export const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+export function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true']);
+    return cpus().length >= 2;
+  } catch {
+    return false;
+  }
+}
+export const PIN = hasTaskset();
+export const SERVER_CPU = 0;
+export const LOAD_CPU = 1;

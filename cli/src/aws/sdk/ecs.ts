@@ -1,0 +1,83 @@
+import {
+  DescribeCapacityProvidersCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  type ECSClient,
+  ExecuteCommandCommand,
+  ListTasksCommand,
+} from '@aws-sdk/client-ecs';
+import type { EcsApi } from '../api.ts';
+
+/** Services, tasks, task definitions and ECS Exec sessions. */
+export function ecsApi(ecs: ECSClient): EcsApi {
+  return {
+    async describeService(cluster, service) {
+      const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+      const s = out.services?.[0];
+      if (!s || s.status === 'INACTIVE') return undefined;
+      const tgs = (s.loadBalancers ?? []).flatMap((lb) => [
+        lb.targetGroupArn ?? '',
+        lb.advancedConfiguration?.alternateTargetGroupArn ?? '',
+      ]);
+      return {
+        name: s.serviceName ?? service,
+        status: s.status ?? 'UNKNOWN',
+        desired: s.desiredCount ?? 0,
+        running: s.runningCount ?? 0,
+        pending: s.pendingCount ?? 0,
+        taskDefinition: s.taskDefinition,
+        deployments: (s.deployments ?? []).map((d) => ({
+          id: d.id ?? '',
+          status: d.status ?? '',
+          rolloutState: d.rolloutState,
+          taskDefinition: d.taskDefinition,
+          desired: d.desiredCount ?? 0,
+          running: d.runningCount ?? 0,
+          pending: d.pendingCount ?? 0,
+          createdAt: d.createdAt,
+        })),
+        targetGroupArns: tgs.filter(Boolean),
+        events: (s.events ?? []).map((e) => ({
+          time: e.createdAt ?? new Date(0),
+          message: e.message ?? '',
+        })),
+      };
+    },
+    async capacityProviderAvailable(name) {
+      const out = await ecs.send(new DescribeCapacityProvidersCommand({ capacityProviders: [name] }));
+      return (out.capacityProviders ?? []).some((c) => c.name === name && c.status !== 'INACTIVE');
+    },
+    async runningTasks(cluster, service) {
+      const out = await ecs.send(
+        new ListTasksCommand({ cluster, serviceName: service, desiredStatus: 'RUNNING' }),
+      );
+      return out.taskArns ?? [];
+    },
+    async taskDefinitionImages(taskDefinition) {
+      const out = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }));
+      return Object.fromEntries(
+        (out.taskDefinition?.containerDefinitions ?? []).map((c) => [c.name ?? '', c.image ?? '']),
+      );
+    },
+    async executeCommand({ cluster, task, container, command }) {
+      const out = await ecs.send(
+        new ExecuteCommandCommand({ cluster, task, container, command, interactive: true }),
+      );
+      const s = out.session;
+      if (!s?.sessionId || !s.streamUrl || !s.tokenValue)
+        throw new Error('ECS ExecuteCommand returned no session');
+      // session-manager-plugin's target: ecs:<cluster>_<task id>_<container runtime id>.
+      const tasks = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [task] }));
+      const containers = tasks.tasks?.[0]?.containers ?? [];
+      const runtimeId = (containers.find((c) => c.name === (out.containerName ?? container)) ?? containers[0])
+        ?.runtimeId;
+      const taskId = task.split('/').pop() ?? task;
+      const clusterName = cluster.split('/').pop() ?? cluster;
+      return {
+        session: { sessionId: s.sessionId, streamUrl: s.streamUrl, tokenValue: s.tokenValue },
+        target: `ecs:${clusterName}_${taskId}_${runtimeId ?? ''}`,
+      };
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import type { CommandContext } from './context.ts';
+
+/** `deploy`, `destroy` and `rollback`: the commands that change an environment. */
+export function registerReleaseCommands(program: Command, { io, config, run }: CommandContext): void {
+  program
+    .command('deploy')
+    .description('deploy the stacks in dependency order (and a new image with --image); prints the URL')
+    .argument('<env>')
+    .option('--image <tag>', 'image tag to release (must exist in the registry)')
+    .option(
+      '--allow-traffic-reset',
+      'deploy even when the production listener rule or its target groups change',
+    )
+    .action(
+      run(async (env: string, opts: { image?: string; allowTrafficReset?: boolean }) => {
+        const { deployCommand } = await import('../commands/deploy.ts');
+        return deployCommand(await config(), env, opts, io);
+      }),
+    );
+
+  program
+    .command('destroy')
+    .description('delete the environment, keeping what is retained (listed first)')
+    .argument('<env>')
+    .option('--yes', 'skip the typed confirmation (automation)')
+    .option('--allow-protected', 'allow destroying a protected environment')
+    .action(
+      run(async (env: string, opts: { yes?: boolean; allowProtected?: boolean }) => {
+        const { destroyCommand } = await import('../commands/destroy.ts');
+        return destroyCommand(await config(), env, opts, io);
+      }),
+    );
+
+  program
+    .command('rollback')
+    .description('redeploy the previous image (or --to <sha>) through the normal deploy path')
+    .argument('<env>')
+    .option('--to <sha>', 'image tag (commit sha) to roll back to')
+    .action(
+      run(async (env: string, opts: { to?: string }) => {
+        const { rollbackCommand } = await import('../commands/rollback.ts');
+        return rollbackCommand(await config(), env, opts, io);
+      }),
+    );
+}

@@ -1,0 +1,171 @@
+import type { CfnCondition, RemovalPolicy } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+
+export type DeployStrategy = 'rolling' | 'blue-green' | 'canary' | 'linear';
+export const DEPLOY_STRATEGIES: readonly DeployStrategy[] = ['rolling', 'blue-green', 'canary', 'linear'];
+
+export interface CapacityShare {
+  readonly capacityProvider: 'FARGATE' | 'FARGATE_SPOT';
+  readonly base?: number;
+  readonly weight: number;
+}
+
+export interface WebServiceDeployment {
+  /**
+   * How a new revision replaces the running one.
+   * @default 'rolling'
+   */
+  readonly strategy?: DeployStrategy;
+  /**
+   * Canary: percent of production traffic shifted first; linear: percent per step (multiples of 0.1).
+   * @default 10
+   */
+  readonly stepPercent?: number;
+  /**
+   * Minutes to watch each canary/linear step.
+   * @default 5
+   */
+  readonly stepBakeMinutes?: number;
+  /**
+   * Minutes the new revision serves all traffic before the old tasks stop (blue/green, canary, linear).
+   * @default 0
+   */
+  readonly bakeMinutes?: number;
+}
+
+export interface WebServiceProps {
+  /** Cluster to run in (Fargate capacity providers enabled). */
+  readonly cluster: ecs.ICluster;
+  /** Subnets for the tasks. */
+  readonly subnets: ec2.SubnetSelection;
+  /**
+   * Give tasks a public IP (only for environments without NAT, whose tasks run in public subnets).
+   * @default false
+   */
+  readonly assignPublicIp?: boolean;
+  /** The container image. */
+  readonly image: ecs.ContainerImage;
+  /** Port the container listens on (passed as `PORT`). */
+  readonly port: number;
+  /** Liveness path the load balancer checks. */
+  readonly healthPath: string;
+  /** Task CPU units (256 = 0.25 vCPU). */
+  readonly cpu: number;
+  /** Task memory in MiB. */
+  readonly memoryMiB: number;
+  /**
+   * Plain environment variables (never secrets: those go in `secrets`).
+   * @default none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Variables ECS resolves from Secrets Manager or SSM when the task starts.
+   * @default none
+   */
+  readonly secrets?: Record<string, ecs.Secret>;
+  /** Fewest running tasks. */
+  readonly minTasks: number;
+  /** Most running tasks autoscaling may start. */
+  readonly maxTasks: number;
+  /**
+   * Fargate capacity providers and their shares.
+   * @default on-demand Fargate only
+   */
+  readonly capacity?: CapacityShare[];
+  /**
+   * Target CPU utilization (percent) for autoscaling.
+   * @default 70
+   */
+  readonly scaleOnCpuPercent?: number;
+  /**
+   * Target memory utilization (percent) for autoscaling.
+   * @default 80
+   */
+  readonly scaleOnMemoryPercent?: number;
+  /**
+   * Target ALB requests per task per minute for autoscaling.
+   * @default no request-count scaling
+   */
+  readonly scaleOnRequestsPerTarget?: number;
+  /** The listener production traffic arrives on; the service gets a `/*` rule on it. */
+  readonly productionListener: elbv2.ApplicationListener;
+  /**
+   * The listener smoke tests reach new tasks through (needed by every strategy but rolling).
+   * @default none
+   */
+  readonly testListener?: elbv2.ApplicationListener;
+  /**
+   * Seconds the load balancer drains a deregistering task before ECS stops it.
+   * @default 30
+   */
+  readonly deregistrationDelaySeconds?: number;
+  /**
+   * Seconds the container needs after SIGTERM to finish in-flight requests; ECS waits this plus
+   * 5 s before SIGKILL (at most 120 s on Fargate).
+   * @default 10
+   */
+  readonly shutdownSeconds?: number;
+  /**
+   * Days to keep the container logs.
+   * @default 30
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * What happens to the log group when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Name of the log group.
+   * @default generated
+   */
+  readonly logGroupName?: string;
+  /**
+   * Register the tasks in a Cloud Map namespace as `<name>.<namespace>` (A records).
+   * @default not registered
+   */
+  readonly discovery?: { readonly namespace: servicediscovery.INamespace; readonly name: string };
+  /** Deployment strategy and safety nets. @default rolling with circuit breaker */
+  readonly deployment?: WebServiceDeployment;
+  /**
+   * When given, the service runs tasks only while this condition holds, and none otherwise (an
+   * environment whose first image has not been pushed yet).
+   * @default always runs `minTasks`
+   */
+  readonly runWhen?: CfnCondition;
+}
+
+/** Throws naming the first prop that is out of range, and what it allows. */
+export function validate(props: WebServiceProps, strategy: DeployStrategy) {
+  const fail = (message: string) => {
+    throw new Error(`WebService: ${message}`);
+  };
+  if (!DEPLOY_STRATEGIES.includes(strategy))
+    fail(`deployment.strategy must be one of ${DEPLOY_STRATEGIES.join(', ')}, got "${strategy}"`);
+  if (props.minTasks < 0 || props.maxTasks < 1 || props.minTasks > props.maxTasks)
+    fail(
+      `minTasks must be 0..maxTasks and maxTasks ≥ 1, got minTasks ${props.minTasks}, maxTasks ${props.maxTasks}`,
+    );
+  if (!props.healthPath.startsWith('/')) fail(`healthPath must start with "/", got "${props.healthPath}"`);
+  const step = props.deployment?.stepPercent;
+  if (step !== undefined) {
+    const low = strategy === 'linear' ? 3 : 0.1;
+    if (step < low || step > 100 || Math.abs(step * 10 - Math.round(step * 10)) > 1e-9)
+      fail(
+        `deployment.stepPercent must be a multiple of 0.1 from ${low} to 100 for ${strategy}, got ${step}`,
+      );
+  }
+  for (const [key, value] of [
+    ['bakeMinutes', props.deployment?.bakeMinutes],
+    ['stepBakeMinutes', props.deployment?.stepBakeMinutes],
+  ] as const) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= 1440))
+      fail(`deployment.${key} must be a whole number of minutes from 0 to 1440, got ${value}`);
+  }
+  const shutdown = props.shutdownSeconds ?? 10;
+  if (!(shutdown >= 1 && shutdown <= 115))
+    fail(`shutdownSeconds must be 1-115 (Fargate stops at 120 s), got ${shutdown}`);
+}
