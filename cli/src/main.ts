@@ -15,6 +15,7 @@ export const COMMANDS = {
   destroy: 'slipway destroy <env> [--yes] [--allow-protected]',
   rollback: 'slipway rollback <env> [--to <sha>]',
   status: 'slipway status <env> [--json]',
+  drift: 'slipway drift <env> [--json]',
   logs: 'slipway logs <env> [--follow] [--since <duration>]',
   exec: 'slipway exec <env> [--command <cmd>]',
   doctor: 'slipway doctor [<env>]',
@@ -176,6 +177,18 @@ export async function main(argv: readonly string[], ioOverride?: Io): Promise<Ex
       run(async (env: string, opts: { json?: boolean }) => {
         const { statusCommand } = await import('./commands/status.ts');
         return statusCommand(await config(), env, opts, io);
+      }),
+    );
+
+  program
+    .command('drift')
+    .description('drift detection: live resources against their templates, minus what AWS changes on purpose')
+    .argument('<env>')
+    .option('--json', 'machine-readable output on stdout')
+    .action(
+      run(async (env: string, opts: { json?: boolean }) => {
+        const { driftCommand } = await import('./commands/drift/index.ts');
+        return driftCommand(await config(), env, opts, io);
       }),
     );
 
