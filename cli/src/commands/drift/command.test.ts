@@ -118,22 +118,24 @@ describe('slipway drift exit codes', () => {
     expect(code).toBeUndefined();
     expect(error?.code).toBe('SW222');
     expect(error?.exitCode).toBe(EXIT.failed);
-    expect(error?.message).toContain(
-      `${NETWORK_STACK} (could not start drift detection: ValidationError: Stack with id ${NETWORK_STACK} does not exist)`,
+    expect(error?.message).toBe(
+      `drift detection did not complete for 1 of 2 stacks in account 333333333333 (af-south-1), so nothing is concluded: ${NETWORK_STACK}: could not start drift detection: ValidationError: Stack with id ${NETWORK_STACK} does not exist`,
     );
-    expect(error?.message).toContain('account 333333333333 (af-south-1)');
     expect(error?.next).toBe('slipway status prod');
     const doc = JSON.parse(cap.stdout()) as DriftResult;
     expect(doc.outcome).toBe('error');
     expect(doc.real).toHaveLength(1);
   });
 
-  it('suggests running it again when a detection timed out', async () => {
-    const { error } = await drift({
-      [SERVICE_STACK]: { statuses: [{ DetectionStatus: 'DETECTION_IN_PROGRESS' }] },
-    });
+  it('suggests running it again when detections timed out, naming every stack and the first error', async () => {
+    const running = { statuses: [{ DetectionStatus: 'DETECTION_IN_PROGRESS' as const }] };
+    const { error } = await drift({ [NETWORK_STACK]: running, [SERVICE_STACK]: running });
     expect(error?.code).toBe('SW222');
-    expect(error?.message).toContain('drift detection still in progress after 1200 s');
+    expect(error?.message).toMatch(
+      new RegExp(
+        `did not complete for 2 of 2 stacks .*: ${NETWORK_STACK}, ${SERVICE_STACK} \\(${NETWORK_STACK}: drift detection still in progress after 1200 s .*; every stack's error is in the report\\)$`,
+      ),
+    );
     expect(error?.next).toBe('slipway drift prod');
   });
 

@@ -54,16 +54,20 @@ function showStep(progress: Progress, event: DriftProgress): void {
   }
 }
 
-/** The one-line error of an incomplete run, naming the stacks that were not checked. */
+/** The one-line error of an incomplete run: the stacks not checked and the first error (all are in the report). */
 function incomplete(result: DriftResult, where: string): CliError {
   const failed = result.stacks.filter((s) => s.error);
   const missing = failed.some((s) => /does not exist/i.test(s.error ?? ''));
   const name = result.environment;
-  const which =
-    failed.length > 0 ? `${failed.map((s) => `${s.stack} (${s.error})`).join('; ')}` : 'no stack to check';
+  const [first] = failed;
+  const which = !first
+    ? 'there was no stack to check'
+    : failed.length === 1
+      ? `${first.stack}: ${first.error}`
+      : `${failed.map((s) => s.stack).join(', ')} (${first.stack}: ${first.error}; every stack's error is in the report)`;
   return new CliError(
     'SW222',
-    `drift detection did not complete in ${where}, so nothing is concluded: ${which}`,
+    `drift detection did not complete for ${failed.length} of ${result.stacks.length} stacks in ${where}, so nothing is concluded: ${which}`,
     missing ? `slipway status ${name}` : `slipway drift ${name}`,
   );
 }
