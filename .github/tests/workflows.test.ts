@@ -12,8 +12,8 @@
  *   - destroy: manual only; confirmation and allow-protected guards; choices = the config's environments
  *   - `run:` blocks call only things that exist: npm scripts, tsx scripts and their subcommands,
  *     `slipway` verbs of the CLI, and no `cdk` command; local `uses:` paths exist
- *   - drift: the issue opens only on real drift (drift.ts exit 2), closes only when clean (exit 0);
- *     any other exit fails the job without touching it
+ *   - drift: `slipway drift <env> --json`; the issue opens only on real drift (exit 5), closes only
+ *     when clean (exit 0); any other exit fails the job without touching it
  *   - the branch → environment mapping of app.yml and infra.yml matches slipway.config.ts
  *     (branch, promoteFrom order, approval)
  */
@@ -24,7 +24,7 @@ import { pathToFileURL } from 'node:url';
 import { PREVIEW_GITHUB_ENVIRONMENT, resolveTarget } from '@slipway/config/contract';
 import { shippedConfig } from '@slipway/testing/synth';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXIT } from '../../scripts/ci/drift.ts';
+import { EXIT } from '../../cli/src/errors.ts';
 import {
   deployOrder,
   PIPELINE_COMMANDS,
@@ -76,6 +76,7 @@ const DECIDED_COMMANDS: Record<string, string> = {
   destroy: 'slipway destroy <env> [--yes] [--allow-protected]',
   rollback: 'slipway rollback <env> [--to <sha>]',
   status: 'slipway status <env> [--json]',
+  drift: 'slipway drift <env> [--json]',
   logs: 'slipway logs <env> [--follow] [--since 10m]',
   exec: 'slipway exec <env>',
   doctor: 'slipway doctor [<env>]',
@@ -424,7 +425,7 @@ describe('run: blocks call only what exists', () => {
     const used = lines.flatMap(({ where, l }) =>
       [...l.matchAll(/npx slipway (\S+)/g)].map((m) => ({ where, v: m[1] })),
     );
-    expect(new Set(used.map((u) => u.v))).toEqual(new Set(['plan', 'diff', 'deploy', 'destroy']));
+    expect(new Set(used.map((u) => u.v))).toEqual(new Set(['plan', 'diff', 'deploy', 'destroy', 'drift']));
     for (const { where, v } of used) expect(verbs, `${where}: slipway ${v}`).toContain(v);
   });
 
@@ -452,7 +453,7 @@ describe('run: blocks call only what exists', () => {
     );
   }
 
-  it('calls no cdk command: drift detection is scripts/ci/drift.ts, deploys go through slipway', () => {
+  it('calls no cdk command: drift detection and deploys go through slipway', () => {
     const used = lines.flatMap(({ where, l }) =>
       [...l.matchAll(/npx cdk (\w+)/g)].map((m) => `${where}: ${m[1]}`),
     );
@@ -466,25 +467,40 @@ describe('drift: an issue only for real drift, never "clean" on an error', () =>
   const detect = steps.find((s) => s.id === 'drift');
   const when = (fragment: string) => steps.filter((s) => (s.run ?? '').includes(fragment)).map((s) => s.if);
 
-  it('runs scripts/ci/drift.ts for the matrix environment and records its exit status', () => {
+  it('runs slipway drift for the matrix environment, keeps its JSON and records its exit status', () => {
     expect(detect?.run).toContain(
-      'npx tsx scripts/ci/drift.ts --environment "$ENVIRONMENT" --report "$RUNNER_TEMP/drift.txt" || status=$?',
+      'npx slipway drift "$ENVIRONMENT" --json > "$RUNNER_TEMP/drift.json" || status=$?',
     );
     expect(detect?.run).toContain('echo "status=$status" >> "$GITHUB_OUTPUT"');
     expect(detect?.if).toBeUndefined();
   });
 
-  it("branches on drift.ts's exit statuses: 2 opens the issue, 0 closes it, anything else fails", () => {
-    expect([EXIT.clean, EXIT.drifted]).toEqual([0, 2]);
+  it("branches on slipway drift's exit statuses: 5 opens the issue, 0 closes it, anything else fails", () => {
+    expect([EXIT.ok, EXIT.drifted]).toEqual([0, 5]);
     expect(when('--status drifted')).toEqual([`steps.drift.outputs.status == '${EXIT.drifted}'`]);
-    expect(when('--status clean')).toEqual([`steps.drift.outputs.status == '${EXIT.clean}'`]);
+    expect(when('--status clean')).toEqual([`steps.drift.outputs.status == '${EXIT.ok}'`]);
     const failing = steps.filter((s) => /^\s*exit 1\s*$/m.test(s.run ?? ''));
     expect(failing.map((s) => s.if).sort()).toEqual(
       [
-        `steps.drift.outputs.status != '${EXIT.clean}' && steps.drift.outputs.status != '${EXIT.drifted}'`,
+        `steps.drift.outputs.status != '${EXIT.ok}' && steps.drift.outputs.status != '${EXIT.drifted}'`,
         `steps.drift.outputs.status == '${EXIT.drifted}'`,
       ].sort(),
     );
+  });
+
+  it("reports from the CLI's JSON on every path; the error path gets no token, so it cannot touch the issue", () => {
+    const reporting = steps.filter((s) => (s.run ?? '').includes('scripts/ci/drift-issue.ts'));
+    expect(reporting.map((s) => /--status (\w+)/.exec(s.run ?? '')?.[1]).sort()).toEqual([
+      'clean',
+      'drifted',
+      'error',
+    ]);
+    for (const s of reporting) expect(s.run).toContain('--report "$RUNNER_TEMP/drift.json"');
+    expect(when('--status error')).toEqual([
+      `steps.drift.outputs.status != '${EXIT.ok}' && steps.drift.outputs.status != '${EXIT.drifted}'`,
+    ]);
+    const error = reporting.find((s) => (s.run ?? '').includes('--status error'));
+    expect(Object.keys(error?.env ?? {})).not.toContain('GITHUB_TOKEN');
   });
 
   it('keeps the read-only plan role, a timeout and one run per environment', () => {

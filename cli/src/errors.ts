@@ -6,9 +6,10 @@
  * Exit codes: 0 success; 1 the operation failed (a policy finding, a failed deploy, a failed
  * doctor check); 2 usage (unknown environment, command or flag, bad value, invalid config);
  * 3 missing AWS credentials or access; 4 refused by a guard (deployment in progress, traffic
- * reset, protected environment, unconfirmed destroy).
+ * reset, protected environment, unconfirmed destroy); 5 a verdict, not a failure: `drift` found
+ * real drift (its own code, so a pipeline can tell drift from a run that could not check).
  */
-export const EXIT = { ok: 0, failed: 1, usage: 2, credentials: 3, refused: 4 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, credentials: 3, refused: 4, drifted: 5 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export const CLI_ERRORS = {
@@ -130,6 +131,12 @@ export const CLI_ERRORS = {
     exit: EXIT.failed,
     solve:
       'Outside its office hours (`officeHours`) a deploy first starts the NAT instance and the database; one did not come up in time. Check it in `slipway status <env>` or the RDS/EC2 console events, then deploy again.',
+  },
+  SW222: {
+    title: 'drift detection incomplete',
+    exit: EXIT.failed,
+    solve:
+      "Read each stack's error in the drift report: a stack not deployed yet (`slipway status <env>`), access denied (the role needs cloudformation:DetectStackDrift, DescribeStackDriftDetectionStatus, DescribeStackResourceDrifts and read access to the resources checked; the CI plan role has them), or a detection that failed or outlasted 20 minutes (run `slipway drift <env>` again). Nothing is concluded until every stack is checked.",
   },
 } as const;
 

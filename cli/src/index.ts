@@ -1,9 +1,11 @@
 /**
  * @slipway/cli: the `slipway` command (bin/slipway.js → main.ts) and the models other parts of
  * the repository quote (docs/deployments.md uses the deploy-time model; the pipelines' test uses
- * the command list).
+ * the command list; the drift workflow's issue renders `slipway drift --json` with formatDriftReport).
  */
 
+export type { DriftResult } from './commands/drift/detect.ts';
+export { formatReport as formatDriftReport } from './commands/drift/report.ts';
 export {
   type CostAssumptions,
   type CostEstimate,

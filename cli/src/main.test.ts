@@ -22,7 +22,7 @@ async function run(...argv: string[]) {
 describe('slipway', () => {
   it('registers every verb of the contract', () => {
     expect(Object.keys(COMMANDS).sort()).toEqual(
-      ['deploy', 'destroy', 'diff', 'doctor', 'exec', 'logs', 'plan', 'rollback', 'status'].sort(),
+      ['deploy', 'destroy', 'diff', 'doctor', 'drift', 'exec', 'logs', 'plan', 'rollback', 'status'].sort(),
     );
   });
 

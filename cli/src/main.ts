@@ -19,6 +19,7 @@ export const COMMANDS = {
   destroy: 'slipway destroy <env> [--yes] [--allow-protected]',
   rollback: 'slipway rollback <env> [--to <sha>]',
   status: 'slipway status <env> [--json]',
+  drift: 'slipway drift <env> [--json]',
   logs: 'slipway logs <env> [--follow] [--since <duration>]',
   exec: 'slipway exec <env> [--command <cmd>]',
   doctor: 'slipway doctor [<env>]',

@@ -17,6 +17,8 @@ export const ACCESS: Readonly<Record<string, string>> = {
     'the deploy role (CloudFormation delete via the CDK bootstrap roles; with --allow-protected also cloudformation:UpdateTerminationProtection and rds:ModifyDBInstance)',
   status:
     'read access (cloudformation:DescribeStacks, ssm:GetParameter, ecs:DescribeServices, elasticloadbalancing:DescribeTargetHealth)',
+  drift:
+    'read access (cloudformation:DetectStackDrift, DescribeStackDriftDetectionStatus, DescribeStackResourceDrifts, and the describes drift detection makes of each resource): the CI plan role has it',
   logs: 'logs:FilterLogEvents on the service log group and ssm:GetParameter',
   exec: 'ecs:ExecuteCommand, ecs:ListTasks, ecs:DescribeTasks and ssm:GetParameter',
   doctor:

@@ -16,6 +16,18 @@ export function registerOperateCommands(program: Command, { io, config, run }: C
     );
 
   program
+    .command('drift')
+    .description('drift detection: live resources against their templates, minus what AWS changes on purpose')
+    .argument('<env>')
+    .option('--json', 'machine-readable output on stdout')
+    .action(
+      run(async (env: string, opts: { json?: boolean }) => {
+        const { driftCommand } = await import('../commands/drift/index.ts');
+        return driftCommand(await config(), env, opts, io);
+      }),
+    );
+
+  program
     .command('logs')
     .description("the service's logs")
     .argument('<env>')

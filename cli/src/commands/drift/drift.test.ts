@@ -1,285 +1,54 @@
 /*
- * The drift script against a fake of the three CloudFormation calls (DriftApi):
+ * Drift detection against a fake of the three CloudFormation calls (DriftApi):
  *   - only expected differences (weights moved by ECS, autoscaled task count, office-hours bounds) → clean, exit 0
- *   - one real difference among expected ones → drifted, exit 2, listed apart from the expected ones
+ *   - one real difference among expected ones → drifted, exit 5, listed apart from the expected ones
  *   - a DELETED resource, an UNKNOWN status, MODIFIED without differences → drifted
  *   - each allow-list entry refuses what its condition excludes (a rule ECS does not manage, other
  *     target groups, a count outside the bounds, a bound no scheduled action sets)
- *   - detection FAILED, timed out, or an API error → error, exit 1 (never 0, never 2), other stacks still checked
+ *   - detection FAILED, timed out, or an API error → error, exit 1 (never 0, never 5), other stacks still checked
  *   - DescribeStackResourceDrifts pagination (a real difference on the last page is found)
  *   - polling with progress lines, on a fake clock
  *   - the environment's stacks come from the contract's resolveTarget
- * No moto test: moto_server 5.2.1 answers DetectStackDrift with HTTP 500 "NotImplementedError: The
- * detect_stack_drift action has not been implemented" (checked against the installed moto_server).
+ * The command itself (output, exit codes, progress display) is in command.test.ts; what moto_server
+ * supports of it (the credentials check, the SDK client's errors) in drift.moto.test.ts.
  */
 // cspell:ignore FBAE
-import type {
-  DescribeStackDriftDetectionStatusOutput,
-  PropertyDifference,
-  StackResourceDrift,
-} from '@aws-sdk/client-cloudformation';
-import { shippedConfig } from '@slipway/testing/synth';
+import { type Layer, stackName } from '@slipway/config/contract';
+import {
+  afterNativeDeploy,
+  BLUE,
+  DATA_STACK,
+  diff,
+  ecsService,
+  FakeCloudFormation,
+  type FakeStack,
+  fakeClock,
+  GRAFANA_RULE,
+  GREEN,
+  inSync,
+  NETWORK_STACK,
+  OTHER_TG,
+  PROD_RULE,
+  REGION,
+  resource,
+  rule,
+  SECURITY_GROUP_OPENED,
+  SERVICE_STACK,
+  scalableTarget,
+  weights,
+} from '@slipway/testing/cli/fake-drift';
+import { shippedConfig } from '@slipway/testing/cli/fixtures';
 import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../errors.ts';
 import {
   classifyStack,
-  type DriftApi,
   type DriftResult,
   detectDrift,
-  EXIT,
   EXPECTED_DRIFT,
   environmentStacks,
   exitCode,
   formatReport,
-} from './drift.ts';
-
-const REGION = 'af-south-1';
-const ACCOUNT = '333333333333';
-const elb = (what: string) => `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:${what}`;
-const PROD_RULE = elb('listener-rule/app/slipway-prod/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee');
-const TEST_RULE = elb('listener-rule/app/slipway-prod/50dc6c495c0c9188/0467ef3c8400ae65/3a2e9dbbc6a1ad26');
-const GRAFANA_RULE = elb('listener-rule/app/slipway-prod/50dc6c495c0c9188/f2f7dc8efc522ab2/77aa0b1c2d3e4f50');
-const BLUE = elb('targetgroup/slipway-prod-blue/73e2d6bc24d8a067');
-const GREEN = elb('targetgroup/slipway-prod-green/2453ed029918f21f');
-const OTHER_TG = elb('targetgroup/attacker/0000000000000000');
-const SERVICE = `arn:aws:ecs:${REGION}:${ACCOUNT}:service/slipway-prod/slipway-prod-web`;
-const SERVICE_ID = 'service/slipway-prod/slipway-prod-web';
-
-const SERVICE_STACK = 'slipway-prod-service';
-const DATA_STACK = 'slipway-prod-data';
-const NETWORK_STACK = 'slipway-prod-network';
-
-function resource(
-  logicalId: string,
-  type: string,
-  physicalId: string,
-  status: string,
-  props: { expected?: unknown; actual?: unknown; differences?: PropertyDifference[] } = {},
-): StackResourceDrift {
-  return {
-    StackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/x/1`,
-    LogicalResourceId: logicalId,
-    PhysicalResourceId: physicalId,
-    ResourceType: type,
-    StackResourceDriftStatus: status as StackResourceDrift['StackResourceDriftStatus'],
-    ExpectedProperties: props.expected === undefined ? undefined : JSON.stringify(props.expected),
-    ActualProperties: props.actual === undefined ? undefined : JSON.stringify(props.actual),
-    PropertyDifferences: props.differences,
-    Timestamp: new Date(0),
-  };
-}
-
-const diff = (
-  path: string,
-  expected: unknown,
-  actual: unknown,
-  type: 'NOT_EQUAL' | 'ADD' | 'REMOVE' = 'NOT_EQUAL',
-): PropertyDifference => ({
-  PropertyPath: path,
-  ExpectedValue: typeof expected === 'string' ? expected : JSON.stringify(expected),
-  ActualValue: typeof actual === 'string' ? actual : JSON.stringify(actual),
-  DifferenceType: type,
-});
-
-const weights = (blue: number, green: number) => [
-  diff('/Actions/0/ForwardConfig/TargetGroups/0/Weight', 100, blue),
-  diff('/Actions/0/ForwardConfig/TargetGroups/1/Weight', 0, green),
-];
-
-const rule = (logicalId: string, arn: string, differences?: PropertyDifference[]) =>
-  resource(
-    logicalId,
-    'AWS::ElasticLoadBalancingV2::ListenerRule',
-    arn,
-    differences ? 'MODIFIED' : 'IN_SYNC',
-    {
-      expected: {
-        Actions: [
-          {
-            Type: 'forward',
-            ForwardConfig: {
-              TargetGroups: [
-                { TargetGroupArn: BLUE, Weight: 100 },
-                { TargetGroupArn: GREEN, Weight: 0 },
-              ],
-            },
-          },
-        ],
-      },
-      differences,
-    },
-  );
-
-/** The ECS service; `native` hands the production and test rules to ECS (blue/green, canary, linear). */
-const ecsService = (options: { native: boolean; desired?: number }) =>
-  resource(
-    'WebServiceD04B5F3E',
-    'AWS::ECS::Service',
-    SERVICE,
-    options.desired === undefined ? 'IN_SYNC' : 'MODIFIED',
-    {
-      expected: {
-        DesiredCount: 1,
-        LoadBalancers: [
-          {
-            ContainerName: 'app',
-            ContainerPort: 3000,
-            TargetGroupArn: BLUE,
-            ...(options.native
-              ? {
-                  AdvancedConfiguration: {
-                    AlternateTargetGroupArn: GREEN,
-                    ProductionListenerRule: PROD_RULE,
-                    TestListenerRule: TEST_RULE,
-                    RoleArn: `arn:aws:iam::${ACCOUNT}:role/green`,
-                  },
-                }
-              : {}),
-          },
-        ],
-      },
-      differences:
-        options.desired === undefined ? undefined : [diff('/DesiredCount', '1', String(options.desired))],
-    },
-  );
-
-const OFFICE_HOURS = [
-  { ScheduledActionName: 'WebOfficeHoursStart', ScalableTargetAction: { MinCapacity: 1, MaxCapacity: 4 } },
-  { ScheduledActionName: 'WebOfficeHoursStop', ScalableTargetAction: { MinCapacity: 0, MaxCapacity: 0 } },
-];
-
-const scalableTarget = (
-  live: { min: number; max: number },
-  schedule = true,
-  differences?: PropertyDifference[],
-) => {
-  const expected = {
-    ScalableDimension: 'ecs:service:DesiredCount',
-    ResourceId: SERVICE_ID,
-    ServiceNamespace: 'ecs',
-    MinCapacity: 1,
-    MaxCapacity: 4,
-    ...(schedule ? { ScheduledActions: OFFICE_HOURS } : {}),
-  };
-  return resource(
-    'WebServiceTaskCountTargetF7BAB0BC',
-    'AWS::ApplicationAutoScaling::ScalableTarget',
-    `${SERVICE_ID}|ecs:service:DesiredCount|ecs`,
-    differences ? 'MODIFIED' : 'IN_SYNC',
-    { expected, actual: { ...expected, MinCapacity: live.min, MaxCapacity: live.max }, differences },
-  );
-};
-
-const inSync = (n: number, prefix = 'Thing') =>
-  Array.from({ length: n }, (_, i) =>
-    resource(`${prefix}${i}`, 'AWS::SSM::Parameter', `/slipway/prod/${i}`, 'IN_SYNC'),
-  );
-
-/** A service stack after a blue/green deployment moved traffic to green and autoscaling ran. */
-const afterNativeDeploy = (): StackResourceDrift[] => [
-  rule('WebProductionRule64DA67B6', PROD_RULE, weights(0, 100)),
-  rule('WebTestRule9FBAE9EB', TEST_RULE, weights(0, 100)),
-  ecsService({ native: true, desired: 3 }),
-  scalableTarget({ min: 1, max: 4 }),
-  ...inSync(5),
-];
-
-const SECURITY_GROUP_OPENED = resource(
-  'WebLoadBalancerSecurityGroupB2D6C7E1',
-  'AWS::EC2::SecurityGroup',
-  'sg-0123456789abcdef0',
-  'MODIFIED',
-  {
-    differences: [
-      diff(
-        '/SecurityGroupIngress/2',
-        'null',
-        { CidrIp: '0.0.0.0/0', FromPort: 22, IpProtocol: 'tcp', ToPort: 22 },
-        'ADD',
-      ),
-    ],
-  },
-);
-
-interface FakeStack {
-  drifts?: StackResourceDrift[];
-  /** Status answers in order; the last one repeats. @default one DETECTION_COMPLETE */
-  statuses?: Partial<DescribeStackDriftDetectionStatusOutput>[];
-  pageSize?: number;
-  detectError?: Error;
-  resourceDriftsError?: Error;
-}
-
-class FakeCloudFormation implements DriftApi {
-  readonly calls: string[] = [];
-  private readonly polls = new Map<string, number>();
-
-  constructor(private readonly stacks: Record<string, FakeStack>) {}
-
-  private stack(name: string | undefined): FakeStack {
-    const stack = this.stacks[name ?? ''];
-    if (!stack)
-      throw Object.assign(new Error(`Stack with id ${name} does not exist`), { name: 'ValidationError' });
-    return stack;
-  }
-
-  async detectStackDrift(input: { StackName: string | undefined }) {
-    this.calls.push(`detect ${input.StackName}`);
-    const stack = this.stack(input.StackName);
-    if (stack.detectError) throw stack.detectError;
-    return { StackDriftDetectionId: `det-${input.StackName}` };
-  }
-
-  async describeStackDriftDetectionStatus(input: { StackDriftDetectionId: string | undefined }) {
-    const name = (input.StackDriftDetectionId ?? '').replace(/^det-/, '');
-    this.calls.push(`status ${name}`);
-    const stack = this.stack(name);
-    const n = this.polls.get(name) ?? 0;
-    this.polls.set(name, n + 1);
-    const statuses = stack.statuses ?? [{ DetectionStatus: 'DETECTION_COMPLETE' }];
-    const answer = statuses[Math.min(n, statuses.length - 1)] ?? {};
-    const drifted = (stack.drifts ?? []).some((d) => d.StackResourceDriftStatus !== 'IN_SYNC');
-    return {
-      StackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${name}/1`,
-      StackDriftDetectionId: input.StackDriftDetectionId,
-      Timestamp: new Date(0),
-      StackDriftStatus:
-        answer.DetectionStatus === 'DETECTION_COMPLETE' ? (drifted ? 'DRIFTED' : 'IN_SYNC') : undefined,
-      ...answer,
-    } as DescribeStackDriftDetectionStatusOutput;
-  }
-
-  async describeStackResourceDrifts(input: {
-    StackName: string | undefined;
-    NextToken?: string;
-    MaxResults?: number;
-  }) {
-    this.calls.push(`drifts ${input.StackName} ${input.NextToken ?? '-'} ${input.MaxResults}`);
-    const stack = this.stack(input.StackName);
-    if (stack.resourceDriftsError) throw stack.resourceDriftsError;
-    const all = stack.drifts ?? [];
-    const size = Math.min(stack.pageSize ?? 100, input.MaxResults ?? 100);
-    const start = input.NextToken ? Number(input.NextToken.replace('page-', '')) : 0;
-    const end = start + size;
-    return {
-      StackResourceDrifts: all.slice(start, end),
-      NextToken: end < all.length ? `page-${end}` : undefined,
-    };
-  }
-}
-
-/** A clock that only moves when the script sleeps: no wall-clock time in these tests. */
-function fakeClock() {
-  let t = 1_000_000;
-  const sleeps: number[] = [];
-  return {
-    now: () => t,
-    sleep: async (ms: number) => {
-      sleeps.push(ms);
-      t += ms;
-    },
-    sleeps,
-  };
-}
+} from './index.ts';
 
 async function run(stacks: Record<string, FakeStack>, extra: { timeoutMs?: number; order?: string[] } = {}) {
   const api = new FakeCloudFormation(stacks);
@@ -290,7 +59,7 @@ async function run(stacks: Record<string, FakeStack>, extra: { timeoutMs?: numbe
     region: REGION,
     stacks: extra.order ?? Object.keys(stacks),
     api,
-    log: (line) => lines.push(line),
+    progress: (event) => lines.push(event.text),
     sleep: clock.sleep,
     now: clock.now,
     pollIntervalMs: 10_000,
@@ -317,7 +86,7 @@ describe('expected differences only', () => {
       [SERVICE_STACK]: { drifts: afterNativeDeploy() },
     });
     expect(result.outcome).toBe('clean');
-    expect(exitCode(result)).toBe(EXIT.clean);
+    expect(exitCode(result)).toBe(EXIT.ok);
     expect(result.real).toEqual([]);
     expect(result.expected.map((f) => f.expected?.id).sort()).toEqual([
       'ecs-desired-count',
@@ -379,7 +148,7 @@ describe('expected differences only', () => {
 });
 
 describe('real drift', () => {
-  it('is drifted (exit 2) when one real difference sits among expected ones, and lists it apart', async () => {
+  it('is drifted (exit 5) when one real difference sits among expected ones, and lists it apart', async () => {
     const { result, report } = await run({
       [SERVICE_STACK]: { drifts: [...afterNativeDeploy(), SECURITY_GROUP_OPENED] },
     });
@@ -512,9 +281,9 @@ describe('errors are neither clean nor drift', () => {
       [SERVICE_STACK]: { drifts: afterNativeDeploy() },
     });
     expect(result.outcome).toBe('error');
-    expect(exitCode(result)).toBe(EXIT.error);
-    expect(EXIT.error).not.toBe(EXIT.clean);
-    expect(EXIT.error).not.toBe(EXIT.drifted);
+    expect(exitCode(result)).toBe(EXIT.failed);
+    expect(EXIT.failed).not.toBe(EXIT.ok);
+    expect(EXIT.failed).not.toBe(EXIT.drifted);
     expect(report).toMatch(
       /: ERROR: drift detection did not complete for every stack, so nothing is concluded/,
     );
@@ -524,7 +293,7 @@ describe('errors are neither clean nor drift', () => {
     expect(api.calls).toContain(`drifts ${SERVICE_STACK} - 100`);
   });
 
-  it('exits 1 on an API error (access denied, a stack that does not exist), not 2, even beside real drift', async () => {
+  it('exits 1 on an API error (access denied, a stack that does not exist), not 5, even beside real drift', async () => {
     const denied = Object.assign(new Error('not authorized to perform: cloudformation:DetectStackDrift'), {
       name: 'AccessDenied',
     });
@@ -536,7 +305,7 @@ describe('errors are neither clean nor drift', () => {
       { order: [NETWORK_STACK, 'slipway-prod-missing', SERVICE_STACK] },
     );
     expect(result.outcome).toBe('error');
-    expect(exitCode(result)).toBe(EXIT.error);
+    expect(exitCode(result)).toBe(EXIT.failed);
     expect(result.real).toHaveLength(1);
     expect(report).toContain(
       'slipway-prod-network: ERROR\n    error: could not start drift detection: AccessDenied: not authorized to perform: cloudformation:DetectStackDrift',
