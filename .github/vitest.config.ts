@@ -8,7 +8,7 @@ export default defineProject({
     name: '.github',
     root: fileURLToPath(new URL('..', import.meta.url)),
     include: ['.github/tests/**/*.test.ts', 'scripts/**/*.test.ts'],
-    // Hang guards, not performance limits: a loaded 2-core machine is slow.
+    // Hang guards, not performance limits: a loaded CI runner is many times slower than an idle laptop.
     testTimeout: 120_000,
     hookTimeout: 120_000,
     exclude: ['**/node_modules/**'],

@@ -4,7 +4,7 @@ export default defineProject({
   test: {
     name: 'config',
     include: ['**/*.test.ts'],
-    // Hang guards, not performance limits: a loaded 2-core machine is slow.
+    // Hang guards, not performance limits: a loaded CI runner is many times slower than an idle laptop.
     testTimeout: 120_000,
     hookTimeout: 120_000,
     exclude: ['**/node_modules/**', '**/cdk.out/**', '**/dist/**'],

@@ -1,5 +1,5 @@
 /**
- * The container image, without a Docker engine (none runs on these machines).
+ * The container image, without a Docker engine (the tests must run where none does).
  *
  * Scenarios and expected outcomes:
  * - the Dockerfile, parsed with dockerfile-ast: multi-stage; Node 24 base pinned to an exact version

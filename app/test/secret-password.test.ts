@@ -10,7 +10,7 @@
  * - against moto_server: the default reader gets the current version of a real secret, a rotation
  *   (PutSecretValue) is seen after the refresh age
  * - the pool sends the source's password at each new login (to a stand-in server that asks for a
- *   password; the machines' PostgreSQL trusts local logins and never asks)
+ *   password; a PostgreSQL with trust authentication never asks)
  * - config: DB_SECRET_ARN must be an ARN and needs a server
  */
 // cspell:ignore SFATAL Mpassword
@@ -195,7 +195,7 @@ describe.skipIf(!moto.available)('the Secrets Manager reader, against moto_serve
 /**
  * The first steps of a PostgreSQL server that asks for a cleartext password (protocol 3.0:
  * AuthenticationCleartextPassword, then the client's PasswordMessage), recording what it receives
- * and refusing the login. The machines' PostgreSQL trusts local logins, so it never asks.
+ * and refusing the login. A PostgreSQL with trust authentication never asks.
  */
 async function passwordAskingServer() {
   const received: string[] = [];

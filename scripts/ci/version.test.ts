@@ -1,5 +1,5 @@
 /*
- * Version detection from the last release tag and Conventional Commits (seed 003):
+ * Version detection from the last release tag and Conventional Commits:
  *   - fix/chore → patch, feat → minor, `!` or BREAKING CHANGE → major (minor before 1.0.0)
  *   - release branch → X.Y.Z; other branches → X.Y.Z-<branch>.<n>; nothing new → the tag itself
  *   - the result is a valid APP_VERSION for the service (letters, digits, . + _ -, ≤ 64)

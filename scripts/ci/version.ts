@@ -1,5 +1,5 @@
 /*
- * Automated version detection (seed 003): the next semantic version from the last release tag
+ * Automated version detection: the next semantic version from the last release tag
  * (`v1.4.2`) and the Conventional Commits since it.
  *
  *   npx tsx scripts/ci/version.ts [--release-branch main]

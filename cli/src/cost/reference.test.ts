@@ -1,5 +1,5 @@
 /*
- * The reference architecture (seeds 000/001), priced by the same model as `slipway plan`:
+ * The reference architecture (a typical hand-built layout), priced by the same model as `slipway plan`:
  *   - every component is a line, nothing is unpriced, and the lines add up to the total
  *   - the NAT gateway, ALB, Fargate and RDS lines are the committed table's prices × 730 h
  *   - changing the region, or one price of the table, changes exactly the lines that use it

@@ -4,10 +4,10 @@ import type { Resource, Template } from '../synth/template.ts';
 import { type CostAssumptions, type CostEstimate, estimateCost } from './model.ts';
 
 /**
- * The reference architecture of the design documents (seeds 000 and 001): a VPC with two public
+ * The reference architecture many teams build by hand first: a VPC with two public
  * and two private subnets, a NAT gateway (and its Elastic IP) in each public subnet, an
  * internet-facing Application Load Balancer, the application and Grafana as one small Fargate
- * task each (0.25 vCPU / 0.5 GB, on-demand, x86: the dev sizing of seeds 003 and 004), Grafana's
+ * task each (0.25 vCPU / 0.5 GB, on-demand, x86: the usual dev sizing), Grafana's
  * files on EFS, and a single-AZ db.t4g.micro PostgreSQL with 20 GB of gp3 storage. Each task logs
  * to its own CloudWatch log group (30 days). Nothing else: no WAF, alarms, dashboards, KMS keys,
  * secrets or audit trail, so it is the floor of what the seeds describe, not a copy of Slipway.

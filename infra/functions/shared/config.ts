@@ -3,8 +3,8 @@
  *
  * Every handler reads its configuration once, at cold start, through an {@link EnvReader}. The
  * reader collects every problem instead of stopping at the first, so one failed cold start tells
- * the operator everything that is wrong (STYLE habit 4). Each message names the variable, the
- * value received, what is allowed and how to fix it (STYLE habit 3).
+ * the operator everything that is wrong (one fix per deploy, not one per error). Each message names the variable, the
+ * value received, what is allowed and how to fix it.
  */
 
 export type Env = Readonly<Record<string, string | undefined>>;

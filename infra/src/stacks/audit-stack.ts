@@ -12,7 +12,7 @@ export interface AuditStackProps extends StackProps {
 }
 
 /**
- * The account-level audit layer (seed 001): one CloudTrail trail per AWS account, deployed in the
+ * The account-level audit layer: one CloudTrail trail per AWS account, deployed in the
  * account's home region and covering every region, however many environments share the account.
  * Its data is evidence, so it is always retained when the stack is deleted.
  */

@@ -36,7 +36,7 @@ export interface CiAccessPush {
   /**
    * Other accounts whose deploy role may assume the push role to move `deployed-<env>` and
    * `rollback-<env>` tags (`slipway deploy` with `SLIPWAY_REGISTRY_ROLE_ARN`).
-   * @default none
+   * @default - no other account: only deploy roles of this account may move the release tags
    */
   readonly deployAccounts?: string[];
 }
@@ -49,13 +49,13 @@ export interface CiAccessProps {
   /**
    * The environments in this account. Each one's GitHub Environment may assume the deploy role,
    * which may reach that environment's stacks, parameters, cluster and logs only.
-   * @default none: no deploy role (a registry-only account)
+   * @default - no deploy role (a registry-only account)
    */
   readonly environments?: CiAccessEnvironment[];
   /**
    * Branches (besides pull requests) that may assume the read-only plan role, e.g. the default
    * branch where the scheduled drift workflow runs.
-   * @default none: pull requests only
+   * @default - pull requests only
    */
   readonly planBranches?: string[];
   /**

@@ -94,7 +94,7 @@ export interface GrafanaServiceProps {
 }
 
 /**
- * Grafana (seed 000) as its own one-task Fargate service: the official image pinned by tag, state
+ * Grafana as its own one-task Fargate service: the official image pinned by tag, state
  * on EFS through an access point as Grafana's uid/gid with IAM and TLS, the CloudWatch data source
  * and the dashboards provisioned from the repository's grafana/ folder, the admin password
  * generated in Secrets Manager, served under `/grafana/`, and reading CloudWatch with the task role

@@ -49,12 +49,12 @@ export interface ToolServiceProps {
   readonly capacity?: 'on-demand' | 'spot';
   /**
    * Plain environment variables.
-   * @default none
+   * @default - no variables beyond the image's own
    */
   readonly environment?: Record<string, string>;
   /**
    * Variables ECS resolves from Secrets Manager or SSM at task start.
-   * @default none
+   * @default - no secrets
    */
   readonly secrets?: Record<string, ecs.Secret>;
   /**

@@ -53,18 +53,18 @@ export interface OfficeHoursProps {
   readonly lagMinutes?: number;
   /**
    * ECS services to scale to zero outside office hours and back to their bounds inside.
-   * @default none
+   * @default - no service is scaled
    */
   readonly services?: ScheduledService[];
   /**
    * RDS instances to stop outside office hours (storage is kept and still billed).
-   * @default none
+   * @default - no database is stopped
    */
   readonly databases?: rds.IDatabaseInstance[];
   /**
    * EC2 instances (the NAT instance) to stop outside office hours. An auto-assigned public IPv4
    * address is released while stopped; an Elastic IP would be billed all the same.
-   * @default none
+   * @default - no instance is stopped
    */
   readonly instances?: ec2.IInstance[];
   /**

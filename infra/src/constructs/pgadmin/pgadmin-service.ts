@@ -86,7 +86,7 @@ export interface PgAdminServiceProps {
 }
 
 /**
- * pgAdmin (seed 002) as a one-task Fargate service, off unless enabled: state on EFS, the login
+ * pgAdmin as a one-task Fargate service, off unless enabled: state on EFS, the login
  * password generated in Secrets Manager, a server entry for the environment's PostgreSQL (TLS
  * required) replaced on every start, reachable only through allowed CIDRs or port forwarding.
  * The database password is not stored in pgAdmin: take it from the database secret when asked.

@@ -1,5 +1,5 @@
 /*
- * The image-cleanup function's wiring (issue #6), as a construct in a bare stack. The handler's
+ * The image-cleanup function's wiring, as a construct in a bare stack. The handler's
  * behaviour is tested against moto_server in infra/functions/image-cleanup.
  *
  * Scenarios and expected outcomes:

@@ -53,7 +53,7 @@ export interface ImageCleanupProps {
   /**
    * Clusters (same account and region) whose services' task definitions and running tasks
    * protect their images. Their services are listed at each run.
-   * @default none: only tags protect images (environments elsewhere are covered by their
+   * @default - only tags protect images (environments elsewhere are covered by their
    * `deployed-<env>` and `rollback-<env>` tags)
    */
   readonly clusters?: CleanupCluster[];

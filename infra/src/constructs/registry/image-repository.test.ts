@@ -1,5 +1,5 @@
 /*
- * The app's ECR repository (issue #6), as a construct in a bare stack.
+ * The app's ECR repository, as a construct in a bare stack.
  *
  * Scenarios and expected outcomes:
  *   - scan on push, AES-256 encryption, tags IMMUTABLE_WITH_EXCLUSION with exactly latest, *-latest,

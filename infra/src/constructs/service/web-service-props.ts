@@ -58,12 +58,12 @@ export interface WebServiceProps {
   readonly memoryMiB: number;
   /**
    * Plain environment variables (never secrets: those go in `secrets`).
-   * @default none
+   * @default - no variables beyond the image's own
    */
   readonly environment?: Record<string, string>;
   /**
    * Variables ECS resolves from Secrets Manager or SSM when the task starts.
-   * @default none
+   * @default - no secrets
    */
   readonly secrets?: Record<string, ecs.Secret>;
   /** Fewest running tasks. */
@@ -94,7 +94,7 @@ export interface WebServiceProps {
   readonly productionListener: elbv2.ApplicationListener;
   /**
    * The listener smoke tests reach new tasks through (needed by every strategy but rolling).
-   * @default none
+   * @default - no test listener: only rolling deployments are possible
    */
   readonly testListener?: elbv2.ApplicationListener;
   /**
