@@ -63,3 +63,35 @@ describe('production code and the test support', () => {
     ]);
   });
 });
+
+/**
+ * The CLI and the CI scripts reach the CDK app through its one public entry point (synthesizing
+ * it), never into its files: every name they share with it comes from the contract
+ * (`@slipway/config/contract`).
+ */
+export function infraImports(source: string): string[] {
+  return [...source.matchAll(SPECIFIER)]
+    .map((m) => m[1] ?? '')
+    .filter((s) => s.startsWith('@slipway/infra') || /(^|\/)infra\//.test(s));
+}
+
+describe('the CLI and the scripts and the CDK app', () => {
+  it('import nothing from infra/ but @slipway/infra’s synthesizeApp', () => {
+    const files = ['cli', 'scripts'].flatMap((tree) => productionFiles(join(ROOT, tree)));
+    const offenders = files.flatMap((file) => {
+      const source = readFileSync(file, 'utf8');
+      const specifiers = infraImports(source);
+      const onlySynth = /import\s*\{\s*synthesizeApp\s*\}\s*from\s*'@slipway\/infra'/.test(source);
+      return specifiers
+        .filter((s) => !(s === '@slipway/infra' && onlySynth))
+        .map((s) => `${relative(ROOT, file)} imports ${s}`);
+    });
+    expect(offenders).toEqual([]);
+  });
+
+  it('flags a planted import of infra’s names (negative control)', () => {
+    expect(infraImports("import { PARAMETERS } from '../../infra/src/names.ts';")).toEqual([
+      '../../infra/src/names.ts',
+    ]);
+  });
+});
