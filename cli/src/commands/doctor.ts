@@ -53,15 +53,16 @@ const SERVICE_LINKED_ROLES: readonly [string, string][] = [
 export function localChecks(
   deps: Pick<DoctorDeps, 'nodeVersion' | 'cfnLint' | 'sessionManagerPlugin'>,
 ): Check[] {
-  const [major = 0, minor = 0] = deps.nodeVersion.split('.').map(Number);
-  const nodeOk = major > 20 || (major === 20 && minor >= 11);
+  const [major = 0] = deps.nodeVersion.split('.').map(Number);
+  // Node 20 reached its end of life in April 2026; the AWS SDK warns under it.
+  const nodeOk = major >= 24;
   const lint = deps.cfnLint();
   return [
     {
       name: 'Node.js',
       result: nodeOk ? 'ok' : 'fail',
-      detail: `v${deps.nodeVersion} (needs >= 20.11)`,
-      fix: nodeOk ? undefined : 'install Node.js 20.11 or later (nvm install 20)',
+      detail: `v${deps.nodeVersion} (needs >= 24)`,
+      fix: nodeOk ? undefined : 'install Node.js 24 LTS (nvm install 24; the repository has an .nvmrc)',
     },
     {
       name: 'cfn-lint',

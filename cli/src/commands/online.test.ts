@@ -243,6 +243,18 @@ describe('slipway exec', () => {
 });
 
 describe('slipway doctor', () => {
+  it('refuses a Node.js older than 24 and accepts 24', () => {
+    const check = (nodeVersion: string) =>
+      localChecks({ nodeVersion, cfnLint: () => 'cfn-lint 1.51.0', sessionManagerPlugin: () => true }).find(
+        (c) => c.name === 'Node.js',
+      );
+    expect(check('20.20.2')).toMatchObject({
+      result: 'fail',
+      fix: expect.stringContaining('nvm install 24'),
+    });
+    expect(check('24.22.3')?.result).toBe('ok');
+  });
+
   it('checks Node.js and cfn-lint offline', () => {
     const checks = localChecks({
       nodeVersion: '18.19.0',
@@ -262,7 +274,7 @@ describe('slipway doctor', () => {
       doctorCommand(config, 'dev', cap.io, {
         factory: fakeAws(fakeState()),
         synth: () => synthesized,
-        nodeVersion: '20.20.2',
+        nodeVersion: '24.22.3',
         cfnLint: () => 'cfn-lint 1.51.0',
         sessionManagerPlugin: () => true,
       }),
