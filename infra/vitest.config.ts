@@ -15,7 +15,7 @@ export default defineProject({
     env: { CDK_VALIDATION: 'false' },
     // The files share their worker's modules: aws-cdk-lib is imported, and the shipped config
     // synthesized (testing/src/synth.ts), once per worker instead of once per file. The tests
-    // only read synthesized apps, and the one that stubs environment variables unstubs them.
+    // only read synthesized apps, and the one that stubs environment variables restores them.
     isolate: false,
   },
 });

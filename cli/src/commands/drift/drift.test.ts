@@ -13,7 +13,6 @@
  * supports of it (the credentials check, the SDK client's errors) in drift.moto.test.ts.
  */
 // cspell:ignore FBAE
-import { type Layer, stackName } from '@slipway/config/contract';
 import {
   afterNativeDeploy,
   BLUE,
