@@ -11,6 +11,7 @@ export default defineProject({
     hookTimeout: 600_000,
     // CDK's built-in CloudFormation validation costs seconds per synth; infra's policy test runs it.
     env: { CDK_VALIDATION: 'false' },
+    globalSetup: ['../testing/src/scratch-setup.ts'],
     // The files share their worker's modules: aws-cdk-lib is imported, and the shipped assembly
     // read (testing/src/cli/fixtures.ts), once per worker instead of once per file. The tests
     // only read it, and the one that changes environment variables restores them.

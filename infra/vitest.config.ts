@@ -13,6 +13,7 @@ export default defineProject({
     // template: off for every synth here, including bare `new App()`s. The policy test turns it
     // on for its own synth (synthesizeApp's `validation` option).
     env: { CDK_VALIDATION: 'false' },
+    globalSetup: ['../testing/src/scratch-setup.ts'],
     // The files share their worker's modules: aws-cdk-lib is imported, and the shipped config
     // synthesized (testing/src/synth.ts), once per worker instead of once per file. The tests
     // only read synthesized apps, and the one that stubs environment variables restores them.

@@ -65,7 +65,7 @@ export function synth(config: SlipwayConfig, options: SynthOptions = {}): Synthe
     policies: options.policies ?? false,
     bundling: options.bundling ?? false,
     failOnFindings: false,
-    outdir: mkdtempSync(join(tmpdir(), 'slipway-synth-')),
+    outdir: scratchDir('slipway-synth-'),
     context: options.context,
   });
   byOptions.set(key, app);
@@ -73,6 +73,15 @@ export function synth(config: SlipwayConfig, options: SynthOptions = {}): Synthe
 }
 
 export type Synthesized = SynthesizedApp;
+
+/**
+ * A temporary folder for a synthesized assembly. It lives as long as the test run (the helper
+ * caches the assembly for every file of a worker): under the run's folder that the global setup
+ * `scratch-setup.ts` creates and removes, or the system's temporary folder without that setup.
+ */
+export function scratchDir(prefix: string): string {
+  return mkdtempSync(join(process.env.SLIPWAY_SCRATCH ?? tmpdir(), prefix));
+}
 
 /** The templates of one environment's layers, as assertion `Template`s. */
 export function templatesOf(synthesized: Synthesized, environment: string) {
