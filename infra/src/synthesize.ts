@@ -29,7 +29,7 @@ export interface SynthesizeAppOptions {
   readonly bundling?: boolean;
   /** Cloud assembly directory; emptied first if it exists. @default the one `cdk` asks for (CDK_OUTDIR), else a new temporary directory */
   readonly outdir?: string;
-  /** Context values on top of infra/cdk.json's feature flags. @default none */
+  /** Context values on top of infra/cdk.json's feature flags. @default - only the feature flags */
   readonly context?: Record<string, unknown>;
 }
 

@@ -33,7 +33,7 @@ export interface SynthOptions {
   readonly policies?: boolean;
   /** Environments to build. @default every environment of the config */
   readonly environments?: string[];
-  /** Extra context values. @default none */
+  /** Extra context values. @default - only the feature flags of infra/cdk.json */
   readonly context?: Record<string, unknown>;
   /**
    * Bundle the Lambda functions with esbuild. Templates are the same either way (only the asset
