@@ -55,6 +55,20 @@ describe('the repository speaks of the product', () => {
     expect(hits).toEqual([]);
   });
 
+  it('no doc comment gives a default of "none" or "undefined" without saying what that does', () => {
+    const vague = new RegExp(`@default (${'none'}|${'undefined'})\\s*(\\*/)?$`);
+    const hits = files
+      .filter((file) => file.endsWith('.ts'))
+      .flatMap((file) =>
+        readFileSync(join(ROOT, file), 'utf8')
+          .split('\n')
+          .flatMap((line, index) =>
+            vague.test(line.trim()) ? [`${file}:${index + 1}: ${line.trim()}`] : [],
+          ),
+      );
+    expect(hits).toEqual([]);
+  });
+
   it('flags a planted citation (negative control)', () => {
     expect(CITATIONS.some(([, pattern]) => pattern.test(`as ${'seed'} 002 says`))).toBe(true);
   });
