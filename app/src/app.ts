@@ -21,6 +21,7 @@ import healthRoutes from './routes/health/index.ts';
 import infoRoutes from './routes/info/index.ts';
 import readyRoutes from './routes/ready/index.ts';
 import rootRoutes from './routes/root.ts';
+import { strictNumericStrings } from './schemas/strict-numbers.ts';
 
 /** The app with TypeBox schemas typing request and reply in route handlers. */
 export type AppInstance = FastifyInstance<
@@ -66,7 +67,11 @@ function validators() {
     validateSchema: false,
   } as const;
   const body = memoize(new Ajv({ ...common, coerceTypes: false }));
-  const params = memoize(new Ajv({ ...common, coerceTypes: 'array' }));
+  const paramsAjv = new Ajv({ ...common, coerceTypes: 'array' });
+  // Numbers in query strings and paths must be plain decimal (schemas/strict-numbers.ts says why).
+  const params = memoize({
+    compile: (schema: object) => strictNumericStrings(schema, paramsAjv.compile(schema)),
+  });
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
     httpPart === 'body' ? body(schema) : params(schema);
 }

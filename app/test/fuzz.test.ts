@@ -1,5 +1,5 @@
 /**
- * Property-based fuzzing of the API (fast-check, 1250 cases in all) against the real PostgreSQL,
+ * Property-based fuzzing of the API (fast-check, 1400 cases in all) against the real PostgreSQL,
  * through `app.inject`.
  *
  * Property: whatever the client sends (bodies, ids, query strings, content types, raw bytes),
@@ -92,6 +92,37 @@ const idSegment = fc.oneof(
     '{0b5f4c84-3c1e-4f6e-9d55-2f1c2e8f6a10}',
   ),
 );
+
+/**
+ * Strings JavaScript's number parsing (and so ajv's coercion) accepts, written every way it allows:
+ * non-finite (`Infinity`, overflowing exponents like `1e400`), hex, binary and octal literals,
+ * exponents, signs, leading or trailing dots and zeros, surrounding whitespace, more digits than a
+ * double holds. Non-finite values used to pass validation and answer 500 from PostgreSQL.
+ */
+const numberish = fc.oneof(
+  fc.double().map(String),
+  fc.double().map((n) => n.toExponential()),
+  fc.integer({ min: 0, max: 0xffff }).map((n) => `0x${n.toString(16)}`),
+  fc.integer({ min: 0, max: 255 }).map((n) => `0b${n.toString(2)}`),
+  fc.integer({ min: 0, max: 255 }).map((n) => `0o${n.toString(8)}`),
+  fc
+    .tuple(fc.constantFrom('', '+', '-'), fc.integer({ min: 1, max: 400 }))
+    .map(([sign, exp]) => `${sign}1e${exp}`),
+  fc.bigInt({ min: 0n, max: 10n ** 30n }).map(String),
+  fc
+    .tuple(
+      fc.constantFrom('', ' ', '\t', '\n', '+', '-', '0', '00', '.'),
+      fc.integer({ min: 0, max: 200 }),
+      fc.constantFrom('', ' ', '\n', '.', '.0', '.00', 'e0', 'E1', '0'),
+    )
+    .map(([before, n, after]) => `${before}${n}${after}`),
+  fc.constantFrom('Infinity', '-Infinity', '+Infinity', '1e400', '-1e400', '1e309', '-0', '0.0', '', ' '),
+);
+
+/** What the service accepts for `limit`: plain decimal digits in range. */
+function plainLimit(value: string): boolean {
+  return /^-?[0-9]{1,15}$/.test(value) && Number(value) >= 1 && Number(value) <= 100;
+}
 
 function resolveId(segment: string): string {
   return segment === 'EXISTING' ? existingId : segment;
@@ -199,6 +230,7 @@ describe('fuzzing never yields a 5xx', () => {
     const value = fc.oneof(
       anyText,
       fc.integer().map(String),
+      numberish,
       fc.constantFrom(
         '0',
         '1',
@@ -229,6 +261,17 @@ describe('fuzzing never yields a 5xx', () => {
     );
   });
 
+  it('GET /api/items with limit written any way JavaScript parses a number: 400 unless plain decimal (150 cases)', async () => {
+    await fc.assert(
+      fc.asyncProperty(numberish, async (value) => {
+        const response = await app.inject({ method: 'GET', url: `/api/items?limit=${encode(value)}` });
+        check(response, [200, 400]);
+        expect(response.statusCode, JSON.stringify(value)).toBe(plainLimit(value) ? 200 : 400);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('POST /api/items with arbitrary content types and raw bodies (100 cases)', async () => {
     const contentType = fc.oneof(
       fc.constantFrom(
@@ -241,6 +284,8 @@ describe('fuzzing never yields a 5xx', () => {
         '',
         ';;;',
         'application/json;',
+        'application/json; charset=utf-16',
+        'application/json; charset="UTF-8"',
       ),
       fc.string({ maxLength: 30 }).filter((s) => /^[\t\x20-\x7e]*$/.test(s)),
     );
@@ -251,11 +296,12 @@ describe('fuzzing never yields a 5xx', () => {
           anyText,
           anyJson.map((v) => JSON.stringify(v)),
         ),
-        async (type, raw) => {
+        fc.option(fc.constantFrom('gzip', 'identity', 'br, gzip', 'deflate', 'x-unknown', '')),
+        async (type, raw, encoding) => {
           const response = await app.inject({
             method: 'POST',
             url: '/api/items',
-            headers: { 'content-type': type },
+            headers: { 'content-type': type, ...(encoding === null ? {} : { 'content-encoding': encoding }) },
             payload: raw,
           });
           check(response, [201, 400, 413, 415]);
