@@ -10,7 +10,8 @@ import Fastify, {
 } from 'fastify';
 import type pg from 'pg';
 import type { Config } from './config.ts';
-import errorHandler, { sendError, toAppError } from './plugins/app/error-handler.ts';
+import bodyEncoding from './plugins/app/body-encoding.ts';
+import errorHandler, { clientErrorHandler, sendError, toAppError } from './plugins/app/error-handler.ts';
 import itemsRepository, { type ItemsRepositoryFactory } from './plugins/app/items-repository.ts';
 import lifecycle from './plugins/app/lifecycle.ts';
 import requestContext, { RequestLogController, requestIdOf } from './plugins/app/request-context.ts';
@@ -122,6 +123,8 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
     forceCloseConnections: 'idle',
     // Errors raised before routing (a malformed URL encoding): same shape as every other error.
     frameworkErrors: (error, request, reply) => sendError(request, reply, toAppError(error)),
+    // Errors of the HTTP parser itself (a malformed request line or header): same shape again.
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validators());
@@ -135,6 +138,7 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   await app.register(requestContext);
   await app.register(lifecycle);
   await app.register(errorHandler);
+  await app.register(bodyEncoding);
   await app.register(itemsRepository, { create: options.itemsRepository });
 
   await app.register(rootRoutes);

@@ -35,7 +35,8 @@ export const errorCatalog = {
   BAD_REQUEST: {
     status: 400,
     message: 'The request is malformed.',
-    howToSolve: 'Check the URL encoding and the `content-length` header; the message says what was wrong.',
+    howToSolve:
+      'Check the request line, the headers, the URL encoding and the `content-length` header; the message says what was wrong.',
   },
   ITEM_NOT_FOUND: {
     status: 404,
@@ -56,7 +57,25 @@ export const errorCatalog = {
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     message: 'The content type is not supported.',
-    howToSolve: 'Send the body as JSON with `content-type: application/json`.',
+    howToSolve:
+      'Send the body as UTF-8 JSON with `content-type: application/json` (a `charset` parameter, if any, must be `utf-8`).',
+  },
+  UNSUPPORTED_CONTENT_ENCODING: {
+    status: 415,
+    message: 'The content encoding is not supported.',
+    howToSolve:
+      'Send the body uncompressed, without `content-encoding` (or with `identity`); the `accept-encoding` response header lists what is accepted.',
+  },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    message: 'The request was not received in time.',
+    howToSolve: 'Send the whole request (headers and body) promptly on one connection, then retry.',
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    message: 'The request headers are too large.',
+    howToSolve:
+      'Send fewer or shorter headers (cookies are the usual cause); Node.js accepts 16 KiB of headers.',
   },
   SHUTTING_DOWN: {
     status: 503,

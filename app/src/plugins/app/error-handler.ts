@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { isDatabaseUnavailable } from '../../db/errors.ts';
-import { AppError, type FieldError } from '../../errors.ts';
+import { AppError, type ErrorCode, errorCatalog, type FieldError } from '../../errors.ts';
 import { CURSOR_PATTERN, UUID_PATTERN } from '../../schemas/item.ts';
 
 /** Readable messages for the `pattern` rules (ajv would print the regular expression). */
@@ -75,6 +78,49 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
       ...(error.fields ? { fields: error.fields } : {}),
     },
   });
+}
+
+/** The catalogued error for an HTTP parser error (Node's `clientError`), as fastify's default handler maps them. */
+function parserErrorCode(error: NodeJS.ErrnoException): ErrorCode {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return 'REQUEST_TIMEOUT';
+  if (error.code === 'HPE_HEADER_OVERFLOW') return 'HEADERS_TOO_LARGE';
+  return 'BAD_REQUEST';
+}
+
+/**
+ * fastify's `clientErrorHandler`: a request the HTTP parser rejects (malformed request line, bad
+ * header, oversized headers, timeout) never reaches fastify's routing, so this writes the response
+ * itself, in the same shape and with an `x-request-id` like every other error, then closes the
+ * connection (the parser cannot resynchronise with the stream).
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  // The peer is gone or the response already started: nothing can be sent.
+  if (
+    error.code === 'ECONNRESET' ||
+    !socket.writable ||
+    (socket as { _httpMessage?: unknown })._httpMessage
+  ) {
+    socket.destroy();
+    return;
+  }
+  const requestId = randomUUID();
+  const code = parserErrorCode(error);
+  const { status } = errorCatalog[code];
+  // llhttp's codes (HPE_INVALID_METHOD, ...) and reasons are fixed texts, never request bytes.
+  const reason = error.code?.startsWith('HPE_')
+    ? ` (${error.code}: ${String((error as { reason?: unknown }).reason ?? '')})`
+    : '';
+  const message =
+    code === 'BAD_REQUEST' ? `The HTTP request could not be parsed${reason}.` : errorCatalog[code].message;
+  const body = JSON.stringify({ error: { code, message, requestId } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      'content-type: application/json; charset=utf-8\r\n' +
+      `content-length: ${Buffer.byteLength(body)}\r\n` +
+      `x-request-id: ${requestId}\r\n` +
+      'connection: close\r\n\r\n' +
+      body,
+  );
 }
 
 /**
