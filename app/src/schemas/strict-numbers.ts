@@ -26,9 +26,13 @@ interface NumberSyntaxError extends ErrorObject {
 /** A compiled validator as fastify expects it: false with `errors` set when the data is invalid. */
 type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null | undefined };
 
+/** A numeric property of a querystring or params schema, and how its raw string must look. */
 interface NumericProperty {
+  /** The property's name, as sent in the query string or path. */
   readonly name: string;
+  /** What the raw string must match before ajv coerces it. */
   readonly pattern: RegExp;
+  /** The rule, in words, for `error.fields[].message`. */
   readonly message: string;
 }
 
