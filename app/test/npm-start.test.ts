@@ -22,6 +22,8 @@ import { freePort, killAll, type RunningProcess, spawnCommand, spawnNode, waitFo
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 let scratch: string;
+/** Processes npm started: killed at the end should a test fail before they stop. */
+const started = new Set<number>();
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'slipway-npm-start-'));
@@ -29,6 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await killAll();
+  for (const pid of started) if (alive(pid)) process.kill(pid, 'SIGKILL');
   await rm(scratch, { recursive: true, force: true });
 });
 
@@ -98,6 +101,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
 async function stopThroughNpm(proc: RunningProcess, port: number, signal: NodeJS.Signals) {
   const npmPid = proc.child.pid ?? 0;
   const below = descendants(npmPid);
+  for (const pid of below) started.add(pid);
   expect(below.length).toBeGreaterThan(0);
   proc.child.kill(signal);
   await proc.exited;
