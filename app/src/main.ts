@@ -5,6 +5,7 @@
  * - `migrate`: apply pending migrations and exit: 0 on success, 1 on any failure. The deploy hook
  *   runs it as a one-off ECS task from the same image (WORKDIR /app).
  * - `--memory`: use an in-memory embedded database (same as DB_EMBEDDED=memory).
+ * - Under `npm start`, the service stops when that npm exits (see launcher.ts).
  *
  * Exit codes: 0 success or clean shutdown; 1 invalid configuration, failed migration, failed start,
  * or a shutdown that did not finish within SHUTDOWN_TIMEOUT_MS; 2 bad command line.
@@ -12,6 +13,8 @@
 import { parseArgs } from 'node:util';
 import closeWithGrace from 'close-with-grace';
 import { type Config, ConfigError, loadConfig } from './config.ts';
+import { DataDirInUseError } from './db/embedded.ts';
+import { watchLauncher } from './launcher.ts';
 import { createLogger } from './logger.ts';
 import { connectionSettings, migrateLogger, openDatabase, startService } from './server.ts';
 
@@ -66,7 +69,8 @@ async function runMigrate(config: Config): Promise<number> {
     logger.info({ applied, schema: config.dbSchema }, `migrate: done, ${applied.length} applied`);
     return 0;
   } catch (error) {
-    logger.error({ err: error }, `migrate: failed: ${(error as Error).message}`);
+    if (error instanceof DataDirInUseError) process.stderr.write(`${error.message}\n`);
+    else logger.error({ err: error }, `migrate: failed: ${(error as Error).message}`);
     return 1;
   } finally {
     await database
@@ -81,7 +85,9 @@ async function runServe(config: Config): Promise<void> {
   try {
     service = await startService(config, logger);
   } catch (error) {
-    logger.fatal({ err: error }, `start failed: ${(error as Error).message}`);
+    // A folder held by another instance is the operator's to resolve: one plain line says how.
+    if (error instanceof DataDirInUseError) process.stderr.write(`${error.message}\n`);
+    else logger.fatal({ err: error }, `start failed: ${(error as Error).message}`);
     process.exit(1);
   }
 
@@ -101,6 +107,8 @@ async function runServe(config: Config): Promise<void> {
       logger.info('shut down cleanly');
     },
   );
+  // Signalling `npm start` reaches only npm's shell, not this process: follow npm out instead.
+  watchLauncher(() => process.kill(process.pid, 'SIGTERM'));
 
   try {
     const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;

@@ -92,7 +92,9 @@ describe('file mode', () => {
     await writeFile(join(dataDir, 'slipway.pid'), String(sleeper.child.pid));
     await expect(
       startEmbedded({ mode: 'file', dataDir, maxConnections: 3, loadDataDir: template }),
-    ).rejects.toThrow(`is in use by process ${sleeper.child.pid}`);
+    ).rejects.toThrow(
+      `another Slipway service holds ${dataDir}, pid ${sleeper.child.pid}; stop it or use --memory`,
+    );
 
     sleeper.child.kill('SIGKILL');
     await sleeper.exited;

@@ -1,5 +1,5 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { ConnectionTarget } from './connection.ts';
 
 /**
@@ -30,6 +30,24 @@ export interface EmbeddedDatabase {
 
 const LOCK_FILE = 'slipway.pid';
 
+/**
+ * The data folder is held by another live service. An operator's mistake, not a fault: the command
+ * line prints its message alone, without a stack trace.
+ */
+export class DataDirInUseError extends Error {
+  /** Pid of the process holding the folder. */
+  readonly owner: number;
+
+  constructor(dataDir: string, owner: number) {
+    // npm sets INIT_CWD to the folder `npm start` was typed in: the path reads as the user would type it.
+    const path = relative(process.env.INIT_CWD ?? process.cwd(), dataDir);
+    const shown = path === '' || path.startsWith('..') ? dataDir : path;
+    super(`another Slipway service holds ${shown}, pid ${owner}; stop it or use --memory`);
+    this.name = 'DataDirInUseError';
+    this.owner = owner;
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -55,9 +73,7 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number.parseInt(await readFile(lockPath, 'utf8').catch(() => ''), 10);
       if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-        throw new Error(
-          `embedded database ${dataDir} is in use by process ${owner}; stop it, or use --memory / DB_EMBEDDED_DIR for a second instance`,
-        );
+        throw new DataDirInUseError(dataDir, owner);
       }
       await rm(lockPath, { force: true });
     }
