@@ -8,6 +8,7 @@
  * and the outermost npm, and stops (as on SIGTERM) once one of them is gone.
  */
 import { readFileSync } from 'node:fs';
+import { isAlive } from './pid.ts';
 
 /** Shells npm runs scripts with; part of the launcher chain between two npm processes. */
 const SHELLS = new Set(['sh', 'dash', 'bash', 'zsh']);
@@ -44,15 +45,6 @@ export function launcherChain(startPid: number = process.ppid, maxDepth = 8): nu
     pid = stat.ppid;
   }
   return chain.slice(0, lastNpm);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { isAlive } from '../pid.ts';
 import type { ConnectionTarget } from './connection.ts';
 
 /**
@@ -45,15 +46,6 @@ export class DataDirInUseError extends Error {
     super(`another Slipway service holds ${shown}, pid ${owner}; stop it or use --memory`);
     this.name = 'DataDirInUseError';
     this.owner = owner;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
