@@ -20,11 +20,9 @@ import {
   failed,
   type HookDetails,
   type HookResponse,
-  hookLogFields,
   inProgress,
-  isRollbackInvocation,
   type LifecycleHookEvent,
-  parseLifecycleHookEvent,
+  startHook,
   succeeded,
 } from '../shared/hook.ts';
 import { errorMessage, type LogFields, type Logger } from '../shared/log.ts';
@@ -72,16 +70,10 @@ class MigrateHook {
   }
 
   async handle(rawEvent: unknown): Promise<HookResponse> {
-    const parsed = parseLifecycleHookEvent(rawEvent);
-    if (!parsed.ok) return this.finish(failed(), { reason: parsed.problem });
-    const event = parsed.value;
-    const base: LogFields = hookLogFields(event);
-    if (isRollbackInvocation(event)) {
-      return this.finish(succeeded(), {
-        ...base,
-        reason: 'deployment is rolling back; migrations are not run during a rollback',
-      });
-    }
+    const start = startHook(rawEvent, 'deployment is rolling back; migrations are not run during a rollback');
+    if (start.answered) return this.finish(start.response, start.fields);
+    const { event } = start;
+    const base: LogFields = start.base;
     const startedBy = migrationStartedBy(event);
     base.startedBy = startedBy;
 

@@ -122,6 +122,26 @@ export function hookLogFields(event: LifecycleHookEvent): Record<string, unknown
   };
 }
 
+/** How an invocation starts: answered already (a malformed event, a rollback), or the event to work on. */
+export type HookStart =
+  | { readonly answered: true; readonly response: HookResponse; readonly fields: Record<string, unknown> }
+  | { readonly answered: false; readonly event: LifecycleHookEvent; readonly base: Record<string, unknown> };
+
+/**
+ * The start every hook shares: a malformed event fails the hook (ECS then rolls back), and a
+ * rollback invocation succeeds without work (`rollbackReason` says why in the log line).
+ */
+export function startHook(rawEvent: unknown, rollbackReason: string): HookStart {
+  const parsed = parseLifecycleHookEvent(rawEvent);
+  if (!parsed.ok) return { answered: true, response: failed(), fields: { reason: parsed.problem } };
+  const event = parsed.value;
+  const base = hookLogFields(event);
+  if (isRollbackInvocation(event)) {
+    return { answered: true, response: succeeded(), fields: { ...base, reason: rollbackReason } };
+  }
+  return { answered: false, event, base };
+}
+
 function describe(value: unknown): string {
   if (value === undefined) return 'missing';
   if (value === null) return 'null';

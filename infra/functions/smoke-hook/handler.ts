@@ -18,11 +18,9 @@ import {
   failed,
   type HookDetails,
   type HookResponse,
-  hookLogFields,
   type InvocationContext,
   inProgress,
-  isRollbackInvocation,
-  parseLifecycleHookEvent,
+  startHook,
   succeeded,
 } from '../shared/hook.ts';
 import { parseImageRef } from '../shared/image-ref.ts';
@@ -98,16 +96,10 @@ class SmokeHook {
 
   async handle(rawEvent: unknown, context?: InvocationContext): Promise<HookResponse> {
     const { config, deps } = this;
-    const parsed = parseLifecycleHookEvent(rawEvent);
-    if (!parsed.ok) return this.finish(failed(), { reason: parsed.problem });
-    const event = parsed.value;
-    const base: LogFields = hookLogFields(event);
-    if (isRollbackInvocation(event)) {
-      return this.finish(succeeded(), {
-        ...base,
-        reason: 'deployment is rolling back; nothing to smoke-test',
-      });
-    }
+    const start = startHook(rawEvent, 'deployment is rolling back; nothing to smoke-test');
+    if (start.answered) return this.finish(start.response, start.fields);
+    const { event } = start;
+    const base: LogFields = start.base;
 
     const startedAtRaw = Date.parse(String(event.hookDetails[SMOKE_STARTED_AT] ?? ''));
     const startedAt = Number.isNaN(startedAtRaw) ? deps.now().getTime() : startedAtRaw;
