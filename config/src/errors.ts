@@ -1,6 +1,7 @@
 /**
  * The configuration error catalog. Every error `validateConfig` reports carries one of these
- * codes; `docs/reference/errors.md` lists them with how to solve each (a test keeps the two in sync).
+ * codes. `docs/reference/errors.md` and the README's troubleshooting section are generated from this
+ * catalog by `npm run docs:errors` (scripts/docs/errors.ts; its test fails when they are stale).
  */
 export const CONFIG_ERRORS = {
   SW101: {
