@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { SlipwayConfig } from '@slipway/config';
 import { synthesizeApp } from '@slipway/infra';
 import { Stack } from 'aws-cdk-lib';
+import { holdingStderr } from './quiet.ts';
 import type { Template } from './template.ts';
 
 /** One synthesized stack, as the CLI needs it. */
@@ -57,14 +58,16 @@ export interface SynthesizeOptions {
 export function synthesize(config: SlipwayConfig, options: SynthesizeOptions = {}): Synthesized {
   const started = performance.now();
   const outdir = options.outdir ?? mkdtempSync(join(tmpdir(), 'slipway-plan-'));
-  const built = synthesizeApp(config, {
-    environments: options.environments,
-    outdir,
-    validation: false,
-    policies: true,
-    failOnFindings: false,
-    bundling: options.bundling,
-  });
+  const built = holdingStderr(() =>
+    synthesizeApp(config, {
+      environments: options.environments,
+      outdir,
+      validation: false,
+      policies: true,
+      failOnFindings: false,
+      bundling: options.bundling,
+    }),
+  );
   const { assembly } = built;
   const owner = new Map<Stack, string>();
   for (const [env, layers] of Object.entries(built.stacks)) {
