@@ -13,7 +13,7 @@ const SOURCE_TEXT: Record<ConfigSource, string> = {
 /**
  * Turns an error of `loadConfig` into the CLI's one line, each problem with its own code:
  * SW230 not found, SW231 a folder, SW232 syntax, SW233 threw while loading, SW234 a missing
- * import, SW204 invalid content. A syntax error's line and caret, or the list of invalid keys,
+ * import, SW238 not a TypeScript module, SW204 invalid content. A syntax error's line and caret, or the list of invalid keys,
  * go to `err` above the line. `rerun` is the command to run again once fixed. Anything else is
  * returned as it is (an unexpected error).
  */
@@ -56,6 +56,13 @@ export function configLoadFailure(
             `${rerun} --config <path to slipway.config.ts>`,
             details,
           );
+    case 'not-a-module':
+      return new CliError(
+        'SW238',
+        `config ${file} (from ${SOURCE_TEXT[source]}) ${error.detail}`,
+        `${rerun} --config <path to slipway.config.ts>`,
+        details,
+      );
     case 'directory':
       return new CliError(
         'SW231',

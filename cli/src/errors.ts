@@ -184,6 +184,12 @@ export const CLI_ERRORS = {
     exit: EXIT.usage,
     solve: 'Run slipway with Node.js 24 or later (`nvm install 24`, or the version in .nvmrc).',
   },
+  SW238: {
+    title: 'config is not a TypeScript module',
+    exit: EXIT.usage,
+    solve:
+      'The config is TypeScript (`slipway.config.ts` with `export default defineConfig({...})`), not JSON or YAML; point `--config` at such a file.',
+  },
 } as const;
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;

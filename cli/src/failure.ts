@@ -1,3 +1,4 @@
+import { closest } from '@slipway/config';
 import { CommanderError } from 'commander';
 import { CLI_ERRORS, CliError, formatCliError } from './errors.ts';
 import type { Io } from './io.ts';
@@ -7,7 +8,7 @@ export type Usage = Readonly<Record<string, string>>;
 
 /** Turns commander's usage errors into one SW202/SW203 line with the closest valid name. */
 export function usageError(error: CommanderError, argv: readonly string[], commands: Usage): CliError {
-  const message = error.message.replace(/^error: /, '').split('\n')[0] ?? error.message;
+  const message = (error.message.replace(/^error: /, '').split('\n')[0] ?? error.message).replace(/\.+$/, '');
   const suggestion = /Did you mean (?:one of )?([^?]+)\?/.exec(error.message)?.[1]?.trim();
   const verb = argv.find((a) => a in commands);
   if (error.code === 'commander.unknownCommand') {
@@ -27,6 +28,18 @@ export function usageError(error: CommanderError, argv: readonly string[], comma
     );
   }
   return new CliError('SW203', message, verb ? commands[verb] : 'slipway --help');
+}
+
+/** `slipway help <name>` for a name that is no command (commander prints nothing and exits 0). */
+export function unknownHelpTopic(argv: readonly string[], commands: Usage): CliError | undefined {
+  const [first, topic] = argv;
+  if (first !== 'help' || topic === undefined || topic.startsWith('-') || topic in commands) return undefined;
+  const suggestion = closest(topic, Object.keys(commands));
+  return new CliError(
+    'SW202',
+    `unknown command "${topic}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; commands: ${Object.keys(commands).join(', ')}`,
+    suggestion ? `slipway help ${suggestion}` : 'slipway --help',
+  );
 }
 
 /**

@@ -3,12 +3,13 @@ import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError } from 'commander';
 import { loadCliConfig } from './context.ts';
 import { EXIT, type ExitCode } from './errors.ts';
-import { asCliError, reportFailure } from './failure.ts';
+import { asCliError, reportFailure, unknownHelpTopic } from './failure.ts';
 import { type Io, oraProgress } from './io.ts';
 import type { CommandContext } from './program/context.ts';
 import { registerOperateCommands } from './program/operate.ts';
 import { registerPreviewCommands } from './program/preview.ts';
 import { registerReleaseCommands } from './program/release.ts';
+import { nonEmpty } from './program/values.ts';
 
 /**
  * The command surface, the contract the pipelines are written against (.github/workflows call
@@ -69,6 +70,7 @@ function buildProgram(io: Io, argv: readonly string[], onExit: (code: ExitCode) 
     .option(
       '--config <path>',
       'config file (default: $SLIPWAY_CONFIG, else the nearest slipway.config.ts in the working directory or above)',
+      nonEmpty,
     )
     .option('--verbose', 'print the stack of an unexpected error (as SLIPWAY_DEBUG=1 does)')
     .exitOverride()
@@ -112,6 +114,8 @@ export async function main(argv: readonly string[], ioOverride?: Io): Promise<Ex
       program.outputHelp();
       return EXIT.usage;
     }
+    const badTopic = unknownHelpTopic(argv, COMMANDS);
+    if (badTopic) throw badTopic;
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {

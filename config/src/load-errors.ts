@@ -9,9 +9,19 @@ import { fileURLToPath } from 'node:url';
  * - `syntax`: the file does not parse as TypeScript (`location` says where)
  * - `threw`: the file parsed but threw when it ran (`location` says where, when the stack shows it)
  * - `missing-module`: the file imports a package or file that cannot be found (`module` names it)
+ * - `not-a-module`: the file is not TypeScript or JavaScript (a `.json` or `.yaml` file, say)
  * The CLI turns each into its own SW2xx code (cli/src/config-errors.ts).
  */
-export type ConfigLoadProblem = 'not-found' | 'directory' | 'syntax' | 'threw' | 'missing-module';
+export type ConfigLoadProblem =
+  | 'not-found'
+  | 'directory'
+  | 'syntax'
+  | 'threw'
+  | 'missing-module'
+  | 'not-a-module';
+
+/** The extensions a config module may have. */
+export const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
 /** A place in the config file; `line` and `column` count from 1. */
 export interface SourceLocation {

@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigValidationError } from './errors.ts';
-import { ConfigLoadError, importError, syntaxError } from './load-errors.ts';
+import { ConfigLoadError, importError, MODULE_EXTENSIONS, syntaxError } from './load-errors.ts';
 import type { SlipwayConfig } from './types.ts';
 import { validateConfig } from './validate/index.ts';
 
@@ -54,7 +54,14 @@ export function defaultConfigPath(cwd: string = process.cwd()): string {
 function configFile(path: string): string {
   const stat = statSync(path, { throwIfNoEntry: false });
   if (!stat) throw new ConfigLoadError('not-found', path, 'no such file');
-  if (!stat.isDirectory()) return path;
+  if (!stat.isDirectory()) {
+    if (MODULE_EXTENSIONS.includes(extname(path))) return path;
+    throw new ConfigLoadError(
+      'not-a-module',
+      path,
+      'is not a TypeScript module; the config is a .ts file that does `export default defineConfig({...})`',
+    );
+  }
   const inside = join(path, CONFIG_FILE);
   if (existsSync(inside)) return inside;
   throw new ConfigLoadError('directory', path, `is a folder, and has no ${CONFIG_FILE} in it`);

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { CommandContext } from './context.ts';
+import { nonEmpty } from './values.ts';
 
 /** `status`, `logs`, `exec` and `doctor`: looking at and into a running environment. */
 export function registerOperateCommands(program: Command, { io, config, run }: CommandContext): void {
@@ -47,7 +48,7 @@ export function registerOperateCommands(program: Command, { io, config, run }: C
     .command('exec')
     .description('a shell in a running task (ECS Exec)')
     .argument('<env>')
-    .option('--command <cmd>', 'command to run', '/bin/sh')
+    .option('--command <cmd>', 'command to run', nonEmpty, '/bin/sh')
     .action(
       run(async (env: string, opts: { command: string }) => {
         const loaded = await config();

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { checkOutputFolder } from '../output-folder.ts';
 import type { CommandContext } from './context.ts';
+import { nonEmpty } from './values.ts';
 
 /** `plan` (offline) and `diff`: what a deploy would create or change, without deploying. */
 export function registerPreviewCommands(program: Command, { io, config, run }: CommandContext): void {
@@ -15,6 +16,7 @@ export function registerPreviewCommands(program: Command, { io, config, run }: C
     .option(
       '--out <dir>',
       'where to write the diagrams, created when missing (default: docs/generated of the Slipway repository)',
+      nonEmpty,
     )
     .option('--no-cache', 'run cfn-lint and the CloudFormation validator even on unchanged templates')
     .action(
@@ -23,7 +25,8 @@ export function registerPreviewCommands(program: Command, { io, config, run }: C
           env: string | undefined,
           opts: { all?: boolean; json?: boolean; out?: string; cache: boolean },
         ) => {
-          if (opts.out) checkOutputFolder(opts.out, '--out', `slipway plan ${env ?? '--all'} --out <folder>`);
+          if (opts.out !== undefined)
+            checkOutputFolder(opts.out, '--out', `slipway plan ${env ?? '--all'} --out <folder>`);
           const loaded = await config();
           const { plan } = await import('../commands/plan.ts');
           return (await plan(loaded, env, opts, io)).exitCode;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandContext } from './context.ts';
+import { nonEmpty } from './values.ts';
 
 /** `deploy`, `destroy` and `rollback`: the commands that change an environment. */
 export function registerReleaseCommands(program: Command, { io, config, run }: CommandContext): void {
@@ -10,6 +11,7 @@ export function registerReleaseCommands(program: Command, { io, config, run }: C
     .option(
       '--image <tag>',
       'image tag to release, which must exist in the registry (default: keep the image deployed now)',
+      nonEmpty,
     )
     .option(
       '--allow-traffic-reset',
@@ -41,7 +43,11 @@ export function registerReleaseCommands(program: Command, { io, config, run }: C
     .command('rollback')
     .description('redeploy the previous image (or --to <sha>) through the normal deploy path')
     .argument('<env>')
-    .option('--to <sha>', 'image tag (commit sha) to roll back to (default: the image tagged rollback-<env>)')
+    .option(
+      '--to <sha>',
+      'image tag (commit sha) to roll back to (default: the image tagged rollback-<env>)',
+      nonEmpty,
+    )
     .action(
       run(async (env: string, opts: { to?: string }) => {
         const loaded = await config();
