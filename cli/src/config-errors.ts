@@ -13,8 +13,8 @@ const SOURCE_TEXT: Record<ConfigSource, string> = {
 /**
  * Turns an error of `loadConfig` into the CLI's one line, each problem with its own code:
  * SW230 not found, SW231 a folder, SW232 syntax, SW233 threw while loading, SW234 a missing
- * import, SW238 not a TypeScript module, SW204 invalid content. A syntax error's line and caret, or the list of invalid keys,
- * go to `err` above the line. `rerun` is the command to run again once fixed. Anything else is
+ * import, SW238 not a TypeScript module, SW204 invalid content. A syntax error's line and caret,
+ * or the list of invalid keys, go to `err` above the line. `rerun` is the command to run again once fixed. Anything else is
  * returned as it is (an unexpected error).
  */
 export function configLoadFailure(
@@ -23,21 +23,32 @@ export function configLoadFailure(
   rerun: string,
   err: (text: string) => void,
 ): unknown {
-  if (error instanceof ConfigValidationError) {
-    err(`${error.message}\n`);
-    const n = error.errors.length;
-    return new CliError(
-      'SW204',
-      `${error.source} has ${n} error${n === 1 ? '' : 's'} (listed above)`,
-      `fix them, then ${rerun}`,
-      {
-        path: n === 1 ? error.errors[0]?.path || error.source : error.source,
-        errors: error.errors.map((e) => ({ code: e.code, message: e.message, path: e.path })),
-        cause: error,
-      },
-    );
-  }
-  if (!(error instanceof ConfigLoadError)) return error;
+  if (error instanceof ConfigValidationError) return invalidConfig(error, rerun, err);
+  if (error instanceof ConfigLoadError) return unloadable(error, source, rerun, err);
+  return error;
+}
+
+function invalidConfig(error: ConfigValidationError, rerun: string, err: (text: string) => void): CliError {
+  err(`${error.message}\n`);
+  const n = error.errors.length;
+  return new CliError(
+    'SW204',
+    `${error.source} has ${n} error${n === 1 ? '' : 's'} (listed above)`,
+    `fix them, then ${rerun}`,
+    {
+      path: n === 1 ? error.errors[0]?.path || error.source : error.source,
+      errors: error.errors.map((e) => ({ code: e.code, message: e.message, path: e.path })),
+      cause: error,
+    },
+  );
+}
+
+function unloadable(
+  error: ConfigLoadError,
+  source: ConfigSource,
+  rerun: string,
+  err: (text: string) => void,
+): CliError {
   const { file, location } = error;
   const where = location ? `${file}:${location.line}:${location.column}` : file;
   const details = { path: file, line: location?.line, column: location?.column, cause: error };
