@@ -184,6 +184,12 @@ export const CLI_ERRORS = {
     exit: EXIT.usage,
     solve: 'Run slipway with Node.js 24 or later (`nvm install 24`, or the version in .nvmrc).',
   },
+  SW239: {
+    title: 'another slipway run is in progress',
+    exit: EXIT.refused,
+    solve:
+      'Another `slipway` command (plan, deploy, destroy, doctor) on this checkout is writing the cloud assembly (`cdk.out`); wait for it to finish, then run the command again. A lock left by a run that was killed is taken over by itself.',
+  },
   SW238: {
     title: 'config is not a TypeScript module',
     exit: EXIT.usage,

@@ -52,6 +52,8 @@ export function oraProgress(options: { silent?: boolean; stream?: NodeJS.WriteSt
   const stream = options.stream ?? process.stderr;
   const color = colorEnabled(stream);
   let spinner: Ora | undefined;
+  // A step is open between start and its end; off a terminal its text changes print nothing.
+  let open = false;
   const make = () => {
     spinner ??= ora({
       stream,
@@ -67,15 +69,18 @@ export function oraProgress(options: { silent?: boolean; stream?: NodeJS.WriteSt
       symbol: color ? styleText(hue, symbol, { validateStream: false }) : symbol,
       text,
     });
+    open = false;
   };
   return {
     start: (text) => {
       make().start(text);
+      open = true;
     },
     update: (text) => {
       const s = make();
-      if (s.isSpinning) s.text = text;
+      if (s.isSpinning || open) s.text = text;
       else s.start(text);
+      open = true;
     },
     succeed: (text) => persist('succeed', text),
     fail: (text) => persist('fail', text),
@@ -83,6 +88,7 @@ export function oraProgress(options: { silent?: boolean; stream?: NodeJS.WriteSt
     info: (text) => persist('info', text),
     stop: () => {
       spinner?.stop();
+      open = false;
     },
   };
 }

@@ -105,6 +105,7 @@ describe('colours', () => {
     try {
       const progress = oraProgress({ stream });
       progress.start('Synthesizing dev');
+      progress.update('Synthesizing dev: slipway-dev-network');
       progress.succeed('Synthesized 4 stacks');
       progress.fail('Policy checks failed');
     } finally {

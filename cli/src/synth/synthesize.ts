@@ -1,9 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { SlipwayConfig } from '@slipway/config';
 import { synthesizeApp } from '@slipway/infra';
 import { Stack } from 'aws-cdk-lib';
+import { paths } from '../context.ts';
+import { lockAssembly } from './assembly-lock.ts';
 import { holdingStderr } from './quiet.ts';
 import type { Template } from './template.ts';
 
@@ -58,6 +60,8 @@ export interface SynthesizeOptions {
 export function synthesize(config: SlipwayConfig, options: SynthesizeOptions = {}): Synthesized {
   const started = performance.now();
   const outdir = options.outdir ?? mkdtempSync(join(tmpdir(), 'slipway-plan-'));
+  // The shared `cdk.out` of the CLI: one run at a time (a second one would empty it midway).
+  if (resolve(outdir) === paths.assembly) lockAssembly(outdir);
   const built = holdingStderr(() =>
     synthesizeApp(config, {
       environments: options.environments,
