@@ -24,7 +24,7 @@ export function configLoadFailure(
   err: (text: string) => void,
 ): unknown {
   if (error instanceof ConfigValidationError) return invalidConfig(error, rerun, err);
-  if (error instanceof ConfigLoadError) return unloadable(error, source, rerun, err);
+  if (error instanceof ConfigLoadError) return notLoaded(error, source, rerun, err);
   return error;
 }
 
@@ -43,7 +43,7 @@ function invalidConfig(error: ConfigValidationError, rerun: string, err: (text: 
   );
 }
 
-function unloadable(
+function notLoaded(
   error: ConfigLoadError,
   source: ConfigSource,
   rerun: string,

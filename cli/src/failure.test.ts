@@ -58,6 +58,17 @@ describe('--json errors', () => {
     expect(r.err).toContain('error SW232:');
   });
 
+  it('prints an invalid config as JSON with every error and its key path', async () => {
+    const dir = mkdtempSync(join(process.env.SLIPWAY_SCRATCH ?? tmpdir(), 'json-'));
+    const file = join(dir, 'slipway.config.ts');
+    writeFileSync(file, 'export default { environments: {}, colour: 1 };\n');
+    const r = await run(['plan', 'dev', '--json', '--config', file]);
+    expect(r.code).toBe(2);
+    const error = jsonError(r.out);
+    expect(error).toMatchObject({ code: 'SW204', path: file, fix: 'fix them, then slipway plan dev --json' });
+    expect(error.errors).toContainEqual(expect.objectContaining({ code: 'SW101', path: 'colour' }));
+  });
+
   it('prints a usage error as JSON with a null path', async () => {
     const r = await run(['deploy', 'dev', '--json', '--imgae', 'abc']);
     expect(r.code).toBe(2);

@@ -1,7 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONFIG_FILE, findRepoRoot, loadConfig, parseConfig, type SlipwayConfig, type SlipwayConfigInput } from '@slipway/config';
+import {
+  CONFIG_FILE,
+  findRepoRoot,
+  loadConfig,
+  parseConfig,
+  type SlipwayConfig,
+  type SlipwayConfigInput,
+} from '@slipway/config';
 import { type SynthesizedApp, synthesizeApp } from '@slipway/infra';
 import { Template } from 'aws-cdk-lib/assertions';
 
