@@ -12,6 +12,25 @@ if (major < 24) {
   process.exit(2);
 }
 
+const debug = ['1', 'true'].includes(process.env.SLIPWAY_DEBUG ?? '') || process.argv.includes('--verbose');
+
+/**
+ * An error outside `main` (the sources failing to load, a socket error after a command returned):
+ * the same one SW235 line `main` prints for an unexpected error, the stack only when debugging.
+ */
+function unexpected(error) {
+  const err = error instanceof Error ? error : new Error(String(error));
+  if (debug) process.stderr.write(`${err.stack}\n`);
+  const first = err.message.split('\n').find((l) => l.trim() !== '') ?? '';
+  const name = err.name && err.name !== 'Error' ? `${err.name}: ` : '';
+  process.stderr.write(
+    `error SW235: unexpected error: ${name}${first}. Next: rerun with --verbose (or SLIPWAY_DEBUG=1) for the stack\n`,
+  );
+  process.exit(1);
+}
+process.on('uncaughtException', unexpected);
+process.on('unhandledRejection', unexpected);
+
 const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('../src/main.ts');

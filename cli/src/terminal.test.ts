@@ -5,6 +5,7 @@
  *   - one plain line per step, then the one error line
  *   - no AWS SDK Node.js deprecation banner on a command that calls the SDK
  *   - an older Node.js is refused with one SW237 line before anything loads
+ *   - an error thrown outside any command is one SW235 line, not a stack trace
  */
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -64,6 +65,16 @@ describe('output off a terminal', () => {
       /NodeDeprecationWarning|NodeVersionSupportWarning|no longer support|require node/i,
     );
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('reports an error thrown outside a command as one SW235 line', async () => {
+    const preload = join(process.env.SLIPWAY_SCRATCH ?? tmpdir(), 'late-throw.mjs');
+    writeFileSync(preload, "setTimeout(() => { throw new Error('socket hang up'); }, 0);\n");
+    const r = await slipway(['--version'], {}, ['--import', preload]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'error SW235: unexpected error: socket hang up. Next: rerun with --verbose (or SLIPWAY_DEBUG=1) for the stack\n',
+    );
   });
 
   it('refuses a Node.js older than 24 with one line', async () => {
