@@ -1,8 +1,37 @@
 #!/usr/bin/env node
 // The `slipway` command: registers tsx (a root devDependency) so the CLI runs from its TypeScript
 // sources with no build step, then hands over to src/main.ts.
-import { register } from 'tsx/esm/api';
 
+// Checked before anything else loads: on an older Node.js the AWS SDK prints a deprecation banner
+// and tsx or the sources may fail with a stack trace instead of saying what is wrong.
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24) {
+  process.stderr.write(
+    `error SW237: slipway needs Node.js 24 or later; this is ${process.version}. Next: nvm install 24 (or use the version in .nvmrc)\n`,
+  );
+  process.exit(2);
+}
+
+const debug = ['1', 'true'].includes(process.env.SLIPWAY_DEBUG ?? '') || process.argv.includes('--verbose');
+
+/**
+ * An error outside `main` (the sources failing to load, a socket error after a command returned):
+ * the same one SW235 line `main` prints for an unexpected error, the stack only when debugging.
+ */
+function unexpected(error) {
+  const err = error instanceof Error ? error : new Error(String(error));
+  if (debug) process.stderr.write(`${err.stack}\n`);
+  const first = err.message.split('\n').find((l) => l.trim() !== '') ?? '';
+  const name = err.name && err.name !== 'Error' ? `${err.name}: ` : '';
+  process.stderr.write(
+    `error SW235: unexpected error: ${name}${first}. Next: rerun with --verbose (or SLIPWAY_DEBUG=1) for the stack\n`,
+  );
+  process.exit(1);
+}
+process.on('uncaughtException', unexpected);
+process.on('unhandledRejection', unexpected);
+
+const { register } = await import('tsx/esm/api');
 register();
 const { main } = await import('../src/main.ts');
 const code = await main(process.argv.slice(2));

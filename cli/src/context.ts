@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigValidationError, defaultConfigPath, loadConfig, type SlipwayConfig } from '@slipway/config';
-import { CliError } from './errors.ts';
+import { defaultConfigPath, loadConfig, type SlipwayConfig } from '@slipway/config';
+import { type ConfigSource, configLoadFailure } from './config-errors.ts';
 
 /** Files the CLI reads from the repository, located from the packages (not from the working directory). */
 export const paths = (() => {
@@ -22,34 +22,31 @@ export const paths = (() => {
   };
 })();
 
-/** The config file: `--config`, else `$SLIPWAY_CONFIG`, else `<repo>/slipway.config.ts`. */
-export function configPath(option?: string): string {
-  return option ? resolve(option) : defaultConfigPath();
+/**
+ * Where the config comes from: `--config`, else `$SLIPWAY_CONFIG`, else the nearest
+ * `slipway.config.ts` in the working directory or above (the path is resolved when loading).
+ */
+export function configSource(option?: string): { path?: string; source: ConfigSource } {
+  if (option) return { path: resolve(option), source: '--config' };
+  if (process.env.SLIPWAY_CONFIG)
+    return { path: resolve(process.env.SLIPWAY_CONFIG), source: 'SLIPWAY_CONFIG' };
+  return { source: 'search' };
 }
 
 /**
- * Loads and validates the config. Invalid config: every error (with its SW1xx code) on stderr,
- * then one SW204 line.
+ * Loads and validates the config. Each way it can fail is one CliError with its own code
+ * (config-errors.ts); the details (the invalid keys, a syntax error's line) go to `err` first.
+ * `rerun` is the command line to run again once the config is fixed.
  */
-export async function loadCliConfig(path: string, err: (text: string) => void): Promise<SlipwayConfig> {
+export async function loadCliConfig(
+  option: string | undefined,
+  err: (text: string) => void,
+  rerun = 'slipway plan --all',
+): Promise<SlipwayConfig> {
+  const { path, source } = configSource(option);
   try {
-    return await loadConfig(path);
+    return await loadConfig(path ?? defaultConfigPath());
   } catch (error) {
-    if (error instanceof ConfigValidationError) {
-      err(`${error.message}\n`);
-      throw new CliError(
-        'SW204',
-        `${error.source} has ${error.errors.length} error${error.errors.length === 1 ? '' : 's'} (listed above)`,
-        'fix them, then run `slipway plan --all`',
-      );
-    }
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
-      throw new CliError(
-        'SW204',
-        `cannot load the config file ${path}`,
-        'slipway --config <path> plan --all',
-      );
-    }
-    throw error;
+    throw configLoadFailure(error, source, rerun, err);
   }
 }

@@ -138,6 +138,64 @@ export const CLI_ERRORS = {
     solve:
       "Read each stack's error in the drift report: a stack not deployed yet (`slipway status <env>`), access denied (the role needs cloudformation:DetectStackDrift, DescribeStackDriftDetectionStatus, DescribeStackResourceDrifts and read access to the resources checked; the CI plan role has them), or a detection that failed or outlasted 20 minutes (run `slipway drift <env>` again). Nothing is concluded until every stack is checked.",
   },
+  SW230: {
+    title: 'config file not found',
+    exit: EXIT.usage,
+    solve:
+      'Run slipway inside your project: it looks for slipway.config.ts in the working directory and each folder above it. Or name the file with `--config <path>` (or `SLIPWAY_CONFIG`).',
+  },
+  SW231: {
+    title: 'config path is a folder',
+    exit: EXIT.usage,
+    solve:
+      'Point `--config` (or `SLIPWAY_CONFIG`) at the file, e.g. `--config <folder>/slipway.config.ts`; a folder is accepted only when it holds a slipway.config.ts.',
+  },
+  SW232: {
+    title: 'config syntax error',
+    exit: EXIT.usage,
+    solve:
+      'Fix the TypeScript at the line and column the message names (the caret above the error marks the spot); `npx tsc --noEmit` lists every error.',
+  },
+  SW233: {
+    title: 'config failed while loading',
+    exit: EXIT.usage,
+    solve:
+      'The config file threw an error when it ran, at the line the message names; fix that code. Rerun with `--verbose` (or `SLIPWAY_DEBUG=1`) for the stack.',
+  },
+  SW234: {
+    title: 'config imports something missing',
+    exit: EXIT.usage,
+    solve:
+      'Install the package the message names where the config is (`npm install <package>`), or fix the import path; a config outside the project cannot import `@slipway/config` unless it is installed beside it.',
+  },
+  SW235: {
+    title: 'unexpected error',
+    exit: EXIT.failed,
+    solve:
+      'A fault in slipway or a tool it runs, not in the input. Rerun with `--verbose` (or `SLIPWAY_DEBUG=1`) for the stack, and report it with that output.',
+  },
+  SW236: {
+    title: 'output path is not a folder',
+    exit: EXIT.usage,
+    solve: '`--out` names a folder (created when missing); give a folder path, not a file.',
+  },
+  SW237: {
+    title: 'Node.js too old',
+    exit: EXIT.usage,
+    solve: 'Run slipway with Node.js 24 or later (`nvm install 24`, or the version in .nvmrc).',
+  },
+  SW239: {
+    title: 'another slipway run is in progress',
+    exit: EXIT.refused,
+    solve:
+      'Another `slipway` command (plan, deploy, destroy, doctor) on this checkout is writing the cloud assembly (`cdk.out`); wait for it to finish, then run the command again. A lock left by a run that was killed is taken over by itself.',
+  },
+  SW238: {
+    title: 'config is not a TypeScript module',
+    exit: EXIT.usage,
+    solve:
+      'The config is TypeScript (`slipway.config.ts` with `export default defineConfig({...})`), not JSON or YAML; point `--config` at such a file.',
+  },
 } as const;
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;
@@ -150,11 +208,27 @@ export class CliError extends Error {
     message: string,
     /** The next command to run, printed after the message. */
     readonly next?: string,
+    more: CliErrorDetails = {},
   ) {
-    super(message);
+    super(message, { cause: more.cause });
     this.name = 'CliError';
     this.exitCode = CLI_ERRORS[code].exit;
+    this.details = more;
   }
+
+  /** What `--json` adds to the error object (the key path or file, a location, the list of config errors). */
+  readonly details: CliErrorDetails;
+}
+
+/** Where an error points, for `--json` and for the lines printed above the error. */
+export interface CliErrorDetails {
+  /** The config key path or the file the error is about. */
+  readonly path?: string;
+  readonly line?: number;
+  readonly column?: number;
+  /** Every config error, when the error sums up several. */
+  readonly errors?: readonly { code: string; message: string; path: string }[];
+  readonly cause?: unknown;
 }
 
 /** `error SW201: unknown environment "dve" (did you mean "dev"?). Next: slipway plan dev` */

@@ -1,3 +1,4 @@
+import { styleText } from 'node:util';
 import ora, { type Ora } from 'ora';
 
 /** Where a command writes: results to `out` (stdout), progress and warnings to `err` (stderr). */
@@ -25,35 +26,69 @@ export interface Progress {
   stop(): void;
 }
 
-export function oraProgress(options: { silent?: boolean } = {}): Progress {
+/**
+ * Whether to colour what goes to `stream`: never with NO_COLOR set; always with FORCE_COLOR set
+ * (other than 0 or false); otherwise only on a terminal that has colours. ora's symbols decide
+ * this from TERM alone, so they coloured output sent to a file or a pipe; the symbols are drawn
+ * here instead.
+ */
+export function colorEnabled(
+  stream: NodeJS.WriteStream = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined) return !['0', 'false'].includes(env.FORCE_COLOR);
+  return stream.isTTY === true && stream.hasColors?.() === true;
+}
+
+const SYMBOLS = {
+  succeed: ['green', '✔'],
+  fail: ['red', '✖'],
+  warn: ['yellow', '⚠'],
+  info: ['blue', 'ℹ'],
+} as const;
+
+export function oraProgress(options: { silent?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
+  const stream = options.stream ?? process.stderr;
+  const color = colorEnabled(stream);
   let spinner: Ora | undefined;
+  // A step is open between start and its end; off a terminal its text changes print nothing.
+  let open = false;
   const make = () => {
-    spinner ??= ora({ stream: process.stderr, isSilent: options.silent === true, discardStdin: false });
+    spinner ??= ora({
+      stream,
+      isSilent: options.silent === true,
+      discardStdin: false,
+      color: color ? 'cyan' : false,
+    });
     return spinner;
+  };
+  const persist = (kind: keyof typeof SYMBOLS, text?: string) => {
+    const [hue, symbol] = SYMBOLS[kind];
+    make().stopAndPersist({
+      symbol: color ? styleText(hue, symbol, { validateStream: false }) : symbol,
+      text,
+    });
+    open = false;
   };
   return {
     start: (text) => {
       make().start(text);
+      open = true;
     },
     update: (text) => {
       const s = make();
-      if (s.isSpinning) s.text = text;
+      if (s.isSpinning || open) s.text = text;
       else s.start(text);
+      open = true;
     },
-    succeed: (text) => {
-      make().succeed(text);
-    },
-    fail: (text) => {
-      make().fail(text);
-    },
-    warn: (text) => {
-      make().warn(text);
-    },
-    info: (text) => {
-      make().info(text);
-    },
+    succeed: (text) => persist('succeed', text),
+    fail: (text) => persist('fail', text),
+    warn: (text) => persist('warn', text),
+    info: (text) => persist('info', text),
     stop: () => {
       spinner?.stop();
+      open = false;
     },
   };
 }

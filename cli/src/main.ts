@@ -1,12 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError } from 'commander';
-import { configPath, loadCliConfig } from './context.ts';
-import { CliError, EXIT, type ExitCode, formatCliError } from './errors.ts';
+import { loadCliConfig } from './context.ts';
+import { EXIT, type ExitCode } from './errors.ts';
+import { asCliError, reportFailure, unknownHelpTopic } from './failure.ts';
 import { type Io, oraProgress } from './io.ts';
 import type { CommandContext } from './program/context.ts';
 import { registerOperateCommands } from './program/operate.ts';
 import { registerPreviewCommands } from './program/preview.ts';
 import { registerReleaseCommands } from './program/release.ts';
+import { nonEmpty } from './program/values.ts';
 
 /**
  * The command surface, the contract the pipelines are written against (.github/workflows call
@@ -27,6 +30,11 @@ export const COMMANDS = {
 
 export type CommandName = keyof typeof COMMANDS;
 
+/** The CLI's version, from cli/package.json. */
+export const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
 /** The real terminal: stdout for results, stderr for progress, a readline prompt when a TTY. */
 export function processIo(options: { json?: boolean } = {}): Io {
   return {
@@ -45,85 +53,81 @@ export function processIo(options: { json?: boolean } = {}): Io {
   };
 }
 
-/** Turns commander's usage errors into one SW202/SW203 line with the closest valid name. */
-function usageError(error: CommanderError, argv: readonly string[]): CliError {
-  const message = error.message.replace(/^error: /, '').split('\n')[0] ?? error.message;
-  const suggestion = /Did you mean (?:one of )?([^?]+)\?/.exec(error.message)?.[1]?.trim();
-  if (error.code === 'commander.unknownCommand') {
-    const name = /'([^']+)'/.exec(message)?.[1] ?? argv[0] ?? '';
-    return new CliError(
-      'SW202',
-      `unknown command "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; commands: ${Object.keys(COMMANDS).join(', ')}`,
-      suggestion ? `slipway ${suggestion} --help` : 'slipway --help',
-    );
-  }
-  if (error.code === 'commander.unknownOption') {
-    const flag = /'([^']+)'/.exec(message)?.[1] ?? '';
-    const verb = argv.find((a) => a in COMMANDS);
-    return new CliError(
-      'SW202',
-      `unknown flag "${flag}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
-      verb ? `slipway ${verb} --help` : 'slipway --help',
-    );
-  }
-  const verb = argv.find((a) => a in COMMANDS);
-  return new CliError('SW203', message, verb ? COMMANDS[verb as CommandName] : 'slipway --help');
+/** The command line without `--config <path>`: what to run again once the config is fixed. */
+function rerunLine(argv: readonly string[]): string {
+  const kept = argv.filter(
+    (a, i) => a !== '--config' && argv[i - 1] !== '--config' && !a.startsWith('--config='),
+  );
+  return ['slipway', ...kept].join(' ');
 }
 
-/**
- * Runs the CLI with `argv` (without `node` and the script) and returns the exit code. Every
- * failure is one line on stderr with a code and the next command; exit codes in errors.ts.
- */
-export async function main(argv: readonly string[], ioOverride?: Io): Promise<ExitCode> {
-  const json = argv.includes('--json');
-  const io = ioOverride ?? processIo({ json });
-  let exitCode: ExitCode = EXIT.ok;
+function buildProgram(io: Io, argv: readonly string[], onExit: (code: ExitCode) => void): Command {
   const program = new Command('slipway')
     .description(
       'Slipway: from git push to production on ECS Fargate. Offline: plan, doctor. Online: the rest.',
     )
-    .option('--config <path>', 'config file (default: $SLIPWAY_CONFIG or slipway.config.ts at the repo root)')
+    .version(VERSION, '-v, --version', 'print the version')
+    .option(
+      '--config <path>',
+      'config file (default: $SLIPWAY_CONFIG, else the nearest slipway.config.ts in the working directory or above)',
+      nonEmpty,
+    )
+    .option('--verbose', 'print the stack of an unexpected error (as SLIPWAY_DEBUG=1 does)')
     .exitOverride()
     .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({
       writeOut: (t) => io.out(t),
       writeErr: () => {},
     });
 
-  const config = async () => loadCliConfig(configPath(program.opts<{ config?: string }>().config), io.err);
+  const config = async () =>
+    loadCliConfig(program.opts<{ config?: string }>().config, io.err, rerunLine(argv));
   const run =
     (fn: (...args: never[]) => Promise<ExitCode>) =>
     async (...args: unknown[]) => {
-      exitCode = await (fn as (...a: unknown[]) => Promise<ExitCode>)(...args);
+      onExit(await (fn as (...a: unknown[]) => Promise<ExitCode>)(...args));
     };
 
   const context: CommandContext = { io, config, run };
   registerPreviewCommands(program, context);
   registerReleaseCommands(program, context);
   registerOperateCommands(program, context);
+  return program;
+}
 
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and returns the exit code. Every
+ * failure is one line on stderr with a code and the next command (with --json also a JSON
+ * object on stdout); exit codes in errors.ts.
+ */
+export async function main(argv: readonly string[], ioOverride?: Io): Promise<ExitCode> {
+  const json = argv.includes('--json');
+  const verbose = argv.includes('--verbose') || ['1', 'true'].includes(process.env.SLIPWAY_DEBUG ?? '');
+  const io = ioOverride ?? processIo({ json });
+  let exitCode: ExitCode = EXIT.ok;
   try {
+    const program = buildProgram(io, argv, (code) => {
+      exitCode = code;
+    });
     if (argv.length === 0) {
       program.outputHelp();
       return EXIT.usage;
     }
+    const badTopic = unknownHelpTopic(argv, COMMANDS);
+    if (badTopic) throw badTopic;
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
     io.progress.stop();
-    let cli: CliError | undefined;
-    if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
-      if (error.code === 'commander.help') return EXIT.ok;
-      cli = usageError(error, argv);
-    } else if (error instanceof CliError) {
-      cli = error;
+    if (
+      error instanceof CommanderError &&
+      ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)
+    ) {
+      return EXIT.ok;
     }
-    if (cli) {
-      io.err(`${formatCliError(cli)}\n`);
-      return cli.exitCode;
-    }
-    io.err(`error: ${(error as Error)?.stack ?? String(error)}\n`);
-    return EXIT.failed;
+    const cli = asCliError(error, argv, COMMANDS);
+    reportFailure(io, cli, { json, verbose });
+    return cli.exitCode;
   }
 }

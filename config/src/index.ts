@@ -25,7 +25,20 @@ export {
   formatConfigError,
 } from './errors.ts';
 export { describeMemoryFor, FARGATE_CPU_UNITS, FARGATE_SIZES, isValidFargateSize } from './fargate.ts';
-export { defaultConfigPath, findRepoRoot, loadConfig, parseConfig } from './load.ts';
+export {
+  CONFIG_FILE,
+  defaultConfigPath,
+  findConfig,
+  findRepoRoot,
+  loadConfig,
+  parseConfig,
+} from './load.ts';
+export {
+  ConfigLoadError,
+  type ConfigLoadProblem,
+  codeFrame,
+  type SourceLocation,
+} from './load-errors.ts';
 export {
   checkTimeZone,
   expandDays,

@@ -1,7 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, parseConfig, type SlipwayConfig, type SlipwayConfigInput } from '@slipway/config';
+import {
+  CONFIG_FILE,
+  findRepoRoot,
+  loadConfig,
+  parseConfig,
+  type SlipwayConfig,
+  type SlipwayConfigInput,
+} from '@slipway/config';
 import { type SynthesizedApp, synthesizeApp } from '@slipway/infra';
 import { Template } from 'aws-cdk-lib/assertions';
 
@@ -14,7 +21,8 @@ let shipped: Promise<SlipwayConfig> | undefined;
 
 /** The validated repository `slipway.config.ts`. */
 export function shippedConfig(): Promise<SlipwayConfig> {
-  shipped ??= loadConfig();
+  // The repository's own file, wherever the tests are started from.
+  shipped ??= loadConfig(join(findRepoRoot(), CONFIG_FILE));
   return shipped;
 }
 

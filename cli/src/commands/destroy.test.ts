@@ -78,6 +78,18 @@ describe('slipway destroy guards (no AWS call)', () => {
     expect(rec.destroyed).toEqual([]);
   });
 
+  it('refuses a protected environment off a terminal without printing a command that would delete it', async () => {
+    const { cap, rec, deps } = offline();
+    const e = await failure(destroyCommand(config, 'prod', { allowProtected: true }, cap.io, deps));
+    expect(e.code).toBe('SW213');
+    expect(e.exitCode).toBe(4);
+    expect(e.message).toContain('needs its name typed back at a terminal');
+    const printed = `${e.message} ${e.next}`;
+    expect(printed).not.toContain('--yes');
+    expect(printed).not.toMatch(/slipway destroy prod\b.*--/);
+    expect(rec.destroyed).toEqual([]);
+  });
+
   it('refuses when the typed-back name does not match', async () => {
     const { cap, rec, deps } = offline(['prod'], true);
     const e = await failure(destroyCommand(config, 'dev', {}, cap.io, deps));

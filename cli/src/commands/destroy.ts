@@ -201,11 +201,19 @@ function listKept(config: SlipwayConfig, name: string, stacks: StackInfo[], io: 
 
 /** The environment name typed back; a non-interactive run must pass --yes instead. */
 async function confirm(name: string, isProtected: boolean, io: Io): Promise<void> {
+  if (!io.interactive && isProtected) {
+    // No ready-to-paste command here: one line that deletes production must be typed on purpose.
+    throw new CliError(
+      'SW213',
+      `destroy ${name} deletes a protected environment and needs its name typed back at a terminal; this run has none, so nothing was deleted`,
+      `run it from a terminal and type ${name} when asked (a pipeline confirms with the flag docs/cli.md describes)`,
+    );
+  }
   if (!io.interactive) {
     throw new CliError(
       'SW213',
       `destroy ${name} needs confirmation and this run is not interactive`,
-      `slipway destroy ${name} --yes${isProtected ? ' --allow-protected' : ''}`,
+      `slipway destroy ${name} --yes`,
     );
   }
   const answer = (await io.ask(`Type the environment name (${name}) to destroy it: `)).trim();

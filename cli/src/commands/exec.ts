@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { SlipwayConfig } from '@slipway/config';
 import type { AwsFactory } from '../aws/api.ts';
 import { sdkFactory } from '../aws/sdk.ts';
+import { resolveEnvironmentName } from '../environments.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { call, onlineTarget, serviceNames } from '../online.ts';
@@ -56,6 +57,8 @@ export async function execCommand(
   io: Io,
   deps: ExecDeps = realExecDeps,
 ): Promise<ExitCode> {
+  // A mistyped environment is named first: installing the plugin would not have helped.
+  resolveEnvironmentName(config, envArg, 'exec');
   if (!deps.pluginInstalled()) {
     throw new CliError(
       'SW217',

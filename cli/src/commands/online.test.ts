@@ -5,7 +5,7 @@
  *   - rollback --to <sha>: deploys that tag
  *   - status --json: stacks, release tag, tasks, image sha, target health, deployments in progress
  *   - logs: --since is parsed (bad value → SW203, exit 2); events since then are printed; --follow polls
- *   - exec: refuses without session-manager-plugin (SW217); no running task → SW216; otherwise runs the plugin
+ *   - exec: an unknown environment → SW201 before anything else; refuses without session-manager-plugin (SW217); no running task → SW216; otherwise runs the plugin
  *     with the session and the ecs:<cluster>_<task>_<runtime> target
  *   - doctor: local checks offline; account checks flag a missing service-linked role and a bootstrap gap
  */
@@ -206,6 +206,19 @@ describe('slipway exec', () => {
       }),
     );
     expect(e.code).toBe('SW217');
+  });
+
+  it('names a mistyped environment before a missing plugin', async () => {
+    const cap = captureIo();
+    const e = await failure(
+      execCommand(config, 'dve', { command: '/bin/sh' }, cap.io, {
+        factory: fakeAws(execState(1)),
+        pluginInstalled: () => false,
+        runPlugin: async () => 0,
+      }),
+    );
+    expect(e.code).toBe('SW201');
+    expect(e.next).toBe('slipway exec dev');
   });
 
   it('refuses when no task runs', async () => {

@@ -187,6 +187,7 @@ async function checkPolicy(synthesized: Synthesized, options: PlanOptions, io: I
     cfnLintConfig: paths.cfnLintConfig,
     cacheDir: options.cache === false ? undefined : paths.policyCache,
     cfnLintAvailable: options.cfnLintAvailable,
+    onProgress: (text) => io.progress.update(text),
   });
   const checksMs = Math.round(performance.now() - checksStarted);
   const summary = policy.runs

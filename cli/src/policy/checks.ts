@@ -39,6 +39,19 @@ export interface PolicyOptions {
   readonly cacheDir?: string;
   /** Whether cfn-lint is installed. @default looks it up on PATH */
   readonly cfnLintAvailable?: boolean;
+  /** Told what runs now, as each check starts and ends (a spinner's text). @default nothing is told */
+  readonly onProgress?: (text: string) => void;
+}
+
+type Report = (check: string, state: string) => void;
+
+/** One line of what each check is doing, e.g. `cdk-nag done, cfn-lint 7 templates (us-east-1)`. */
+function progressLine(onProgress: PolicyOptions['onProgress']): Report {
+  const states = new Map<string, string>();
+  return (check, state) => {
+    states.set(check, state);
+    onProgress?.(`Policy checks: ${[...states].map(([c, s]) => `${c} ${s}`).join(', ')}`);
+  };
 }
 
 /**
@@ -54,6 +67,7 @@ export async function runPolicyChecks(
   options: PolicyOptions,
 ): Promise<PolicyResult> {
   const ignored = ignoredChecks(options.cfnLintConfig);
+  const report = progressLine(options.onProgress);
   const nagStarted = performance.now();
   const nag = nagFindings(assemblyDir, stacks);
   const nagRun: CheckRun = {
@@ -61,9 +75,10 @@ export async function runPolicyChecks(
     status: 'ran',
     durationMs: Math.round(performance.now() - nagStarted),
   };
+  report('cdk-nag', 'done');
   const [validate, lint] = await Promise.all([
-    builtInValidation(stacks, ignored, options.cacheDir),
-    cfnLint(stacks, options),
+    builtInValidation(stacks, ignored, options.cacheDir, report),
+    cfnLint(stacks, options, report),
   ]);
   const findings = [...nag, ...validate.findings, ...lint.findings];
   return { findings, runs: [nagRun, validate.run, lint.run], ok: findings.length === 0 };
@@ -153,6 +168,7 @@ async function builtInValidation(
   stacks: readonly StackInfo[],
   ignored: readonly string[],
   cacheDir: string | undefined,
+  report: Report = () => {},
 ): Promise<{ findings: Finding[]; run: CheckRun }> {
   const started = performance.now();
   const version = awsCdkLibVersion();
@@ -165,6 +181,7 @@ async function builtInValidation(
     if (cached) findings.push(...cached);
     else todo.push(s);
   }
+  report('CloudFormation validation', todo.length === 0 ? 'cached' : `${todo.length} templates`);
   if (todo.length > 0) {
     const violations = await new Promise<Violation[]>((resolve, reject) => {
       const worker = new Worker(new URL('./validate-worker.mjs', import.meta.url), {
@@ -204,6 +221,7 @@ async function builtInValidation(
       writeCache(cacheDir, keyOf(s), found);
       findings.push(...found);
     }
+    report('CloudFormation validation', 'done');
   }
   return {
     findings,
@@ -227,6 +245,7 @@ export function cfnLintVersion(): string | undefined {
 async function cfnLint(
   stacks: readonly StackInfo[],
   options: PolicyOptions,
+  report: Report = () => {},
 ): Promise<{ findings: Finding[]; run: CheckRun }> {
   const started = performance.now();
   const version = options.cfnLintAvailable === false ? undefined : cfnLintVersion();
@@ -254,6 +273,12 @@ async function cfnLint(
     }
     byRegion.set(s.region, [...(byRegion.get(s.region) ?? []), s]);
   }
+  const pending = new Map([...byRegion].map(([region, group]) => [region, group.length]));
+  const lintState = () =>
+    pending.size === 0
+      ? 'done'
+      : [...pending].map(([region, n]) => `${n} template${n === 1 ? '' : 's'} (${region})`).join(', ');
+  report('cfn-lint', byRegion.size === 0 ? 'cached' : lintState());
   await Promise.all(
     [...byRegion].map(async ([region, group]) => {
       const lines = await lintFiles(
@@ -268,6 +293,8 @@ async function cfnLint(
         writeCache(options.cacheDir, keyOf(s), found);
         findings.push(...found);
       }
+      pending.delete(region);
+      report('cfn-lint', lintState());
     }),
   );
   return {

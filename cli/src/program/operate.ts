@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { CommandContext } from './context.ts';
+import { nonEmpty } from './values.ts';
 
 /** `status`, `logs`, `exec` and `doctor`: looking at and into a running environment. */
 export function registerOperateCommands(program: Command, { io, config, run }: CommandContext): void {
@@ -10,8 +11,9 @@ export function registerOperateCommands(program: Command, { io, config, run }: C
     .option('--json', 'machine-readable output on stdout')
     .action(
       run(async (env: string, opts: { json?: boolean }) => {
+        const loaded = await config();
         const { statusCommand } = await import('../commands/status.ts');
-        return statusCommand(await config(), env, opts, io);
+        return statusCommand(loaded, env, opts, io);
       }),
     );
 
@@ -22,8 +24,9 @@ export function registerOperateCommands(program: Command, { io, config, run }: C
     .option('--json', 'machine-readable output on stdout')
     .action(
       run(async (env: string, opts: { json?: boolean }) => {
+        const loaded = await config();
         const { driftCommand } = await import('../commands/drift/index.ts');
-        return driftCommand(await config(), env, opts, io);
+        return driftCommand(loaded, env, opts, io);
       }),
     );
 
@@ -35,8 +38,9 @@ export function registerOperateCommands(program: Command, { io, config, run }: C
     .addOption(new Option('--since <duration>', 'how far back: 30s, 10m, 2h, 1d').default('10m'))
     .action(
       run(async (env: string, opts: { follow?: boolean; since: string }) => {
+        const loaded = await config();
         const { logsCommand } = await import('../commands/logs.ts');
-        return logsCommand(await config(), env, opts, io);
+        return logsCommand(loaded, env, opts, io);
       }),
     );
 
@@ -44,11 +48,12 @@ export function registerOperateCommands(program: Command, { io, config, run }: C
     .command('exec')
     .description('a shell in a running task (ECS Exec)')
     .argument('<env>')
-    .option('--command <cmd>', 'command to run', '/bin/sh')
+    .option('--command <cmd>', 'command to run', nonEmpty, '/bin/sh')
     .action(
       run(async (env: string, opts: { command: string }) => {
+        const loaded = await config();
         const { execCommand } = await import('../commands/exec.ts');
-        return execCommand(await config(), env, opts, io);
+        return execCommand(loaded, env, opts, io);
       }),
     );
 

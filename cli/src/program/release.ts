@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandContext } from './context.ts';
+import { nonEmpty } from './values.ts';
 
 /** `deploy`, `destroy` and `rollback`: the commands that change an environment. */
 export function registerReleaseCommands(program: Command, { io, config, run }: CommandContext): void {
@@ -7,15 +8,20 @@ export function registerReleaseCommands(program: Command, { io, config, run }: C
     .command('deploy')
     .description('deploy the stacks in dependency order (and a new image with --image); prints the URL')
     .argument('<env>')
-    .option('--image <tag>', 'image tag to release (must exist in the registry)')
+    .option(
+      '--image <tag>',
+      'image tag to release, which must exist in the registry (default: keep the image deployed now)',
+      nonEmpty,
+    )
     .option(
       '--allow-traffic-reset',
       'deploy even when the production listener rule or its target groups change',
     )
     .action(
       run(async (env: string, opts: { image?: string; allowTrafficReset?: boolean }) => {
+        const loaded = await config();
         const { deployCommand } = await import('../commands/deploy.ts');
-        return deployCommand(await config(), env, opts, io);
+        return deployCommand(loaded, env, opts, io);
       }),
     );
 
@@ -27,8 +33,9 @@ export function registerReleaseCommands(program: Command, { io, config, run }: C
     .option('--allow-protected', 'allow destroying a protected environment')
     .action(
       run(async (env: string, opts: { yes?: boolean; allowProtected?: boolean }) => {
+        const loaded = await config();
         const { destroyCommand } = await import('../commands/destroy.ts');
-        return destroyCommand(await config(), env, opts, io);
+        return destroyCommand(loaded, env, opts, io);
       }),
     );
 
@@ -36,11 +43,16 @@ export function registerReleaseCommands(program: Command, { io, config, run }: C
     .command('rollback')
     .description('redeploy the previous image (or --to <sha>) through the normal deploy path')
     .argument('<env>')
-    .option('--to <sha>', 'image tag (commit sha) to roll back to')
+    .option(
+      '--to <sha>',
+      'image tag (commit sha) to roll back to (default: the image tagged rollback-<env>)',
+      nonEmpty,
+    )
     .action(
       run(async (env: string, opts: { to?: string }) => {
+        const loaded = await config();
         const { rollbackCommand } = await import('../commands/rollback.ts');
-        return rollbackCommand(await config(), env, opts, io);
+        return rollbackCommand(loaded, env, opts, io);
       }),
     );
 }

@@ -1,9 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { SlipwayConfig } from '@slipway/config';
 import { synthesizeApp } from '@slipway/infra';
 import { Stack } from 'aws-cdk-lib';
+import { paths } from '../context.ts';
+import { lockAssembly } from './assembly-lock.ts';
+import { holdingStderr } from './quiet.ts';
 import type { Template } from './template.ts';
 
 /** One synthesized stack, as the CLI needs it. */
@@ -57,14 +60,18 @@ export interface SynthesizeOptions {
 export function synthesize(config: SlipwayConfig, options: SynthesizeOptions = {}): Synthesized {
   const started = performance.now();
   const outdir = options.outdir ?? mkdtempSync(join(tmpdir(), 'slipway-plan-'));
-  const built = synthesizeApp(config, {
-    environments: options.environments,
-    outdir,
-    validation: false,
-    policies: true,
-    failOnFindings: false,
-    bundling: options.bundling,
-  });
+  // The shared `cdk.out` of the CLI: one run at a time (a second one would empty it midway).
+  if (resolve(outdir) === paths.assembly) lockAssembly(outdir);
+  const built = holdingStderr(() =>
+    synthesizeApp(config, {
+      environments: options.environments,
+      outdir,
+      validation: false,
+      policies: true,
+      failOnFindings: false,
+      bundling: options.bundling,
+    }),
+  );
   const { assembly } = built;
   const owner = new Map<Stack, string>();
   for (const [env, layers] of Object.entries(built.stacks)) {

@@ -36,6 +36,8 @@ export interface HandlerFunctionProps {
 }
 
 const FUNCTIONS_DIR = fileURLToPath(new URL('../../../functions/', import.meta.url));
+/** The repository's lock file: CDK otherwise searches from the working directory, and fails outside the repository. */
+const LOCK_FILE = fileURLToPath(new URL('../../../../package-lock.json', import.meta.url));
 
 /**
  * One of Slipway's Lambda handlers, bundled locally by esbuild into a single ESM file with its
@@ -52,6 +54,7 @@ export class HandlerFunction extends Construct {
     });
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: `${FUNCTIONS_DIR}${props.handler}/index.ts`,
+      depsLockFilePath: LOCK_FILE,
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -63,6 +66,8 @@ export class HandlerFunction extends Construct {
       vpcSubnets: props.vpc?.subnets,
       securityGroups: props.vpc ? [props.vpc.securityGroup] : undefined,
       bundling: {
+        // esbuild's size table and timing are noise in `slipway plan`; its errors still print.
+        logLevel: nodejs.LogLevel.ERROR,
         format: nodejs.OutputFormat.ESM,
         target: 'node24',
         minify: true,

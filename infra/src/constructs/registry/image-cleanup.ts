@@ -78,6 +78,8 @@ export interface ImageCleanupProps {
 export const IMAGE_CLEANUP_METRIC_NAMESPACE = METRIC_NAMESPACES.imageCleanup;
 
 const ENTRY = fileURLToPath(new URL('../../../functions/image-cleanup/index.ts', import.meta.url));
+/** The repository's lock file: CDK otherwise searches from the working directory, and fails outside the repository. */
+const LOCK_FILE = fileURLToPath(new URL('../../../../package-lock.json', import.meta.url));
 const SCHEDULE = /^(rate|cron)\(.+\)$/;
 
 /**
@@ -147,6 +149,7 @@ export class ImageCleanup extends Construct {
       functionName: props.functionName,
       description: `Deletes images of ${props.repository.repositoryName} older than ${maxAgeDays} days unless protected (docs/images.md)`,
       entry: ENTRY,
+      depsLockFilePath: LOCK_FILE,
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -170,6 +173,8 @@ export class ImageCleanup extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
+        // esbuild's size table and timing are noise in `slipway plan`; its errors still print.
+        logLevel: nodejs.LogLevel.ERROR,
         format: nodejs.OutputFormat.ESM,
         // The SDK clients ship in the bundle: the function runs the versions its tests ran.
         externalModules: [],
