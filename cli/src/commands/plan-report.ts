@@ -115,7 +115,7 @@ function deployTime(env: EnvironmentPlan): string {
 function docsPage(env: EnvironmentPlan, result: PlanResult): string {
   return result.docsWritten
     ? `Diagram and cost detail: ${env.diagram} (written)`
-    : wrap(`Diagram and cost detail: ${env.diagram} (to regenerate: npx slipway docs ${env.name})`);
+    : wrap(`Diagram and cost detail: ${env.diagram} (written by: npx slipway docs ${env.name})`);
 }
 
 /** The sections of one environment, in print order. */

@@ -96,7 +96,7 @@ describe('slipway plan writes', () => {
     const after = readdirSync(paths.generated).map((f) => [f, statSync(join(paths.generated, f)).mtimeMs]);
     expect(after).toEqual(before);
     expect(out).toContain(
-      'Diagram and cost detail: docs/generated/dev.md (to regenerate: npx slipway docs dev)',
+      'Diagram and cost detail: docs/generated/dev.md (written by: npx slipway docs dev)',
     );
   });
 
