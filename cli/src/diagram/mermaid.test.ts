@@ -2,6 +2,8 @@
  * The generated environment diagrams, on the shipped config's templates:
  *   - each parses with the mermaid release GitHub renders Markdown with (pinned in
  *     testing/package.json), as a flowchart
+ *   - no label starts like a Markdown list or holds a code span (mermaid 11 renders labels as
+ *     Markdown, which the parse alone does not catch)
  *   - the architecture reads left to right: Internet → load balancer → service → database
  *   - monitoring sits in its own subgraph; the SSM wiring is one node with its count, no edges
  *   - the diagram stays small enough to read (nodes and edges counted)
@@ -35,6 +37,14 @@ describe('the environment diagram', () => {
   it('fails the parse check on broken source (the check can fail)', async () => {
     await expect(parseMermaid('flowchart LR\n  a["unclosed --> b')).rejects.toThrow(/Parse error/);
   });
+
+  it.each(ENVIRONMENTS)(
+    '%s has no label mermaid 11 would render as Markdown (a list, a code span)',
+    (env) => {
+      const labels = [...diagram(env).matchAll(/"([^"]*)"/g)].map((m) => m[1] ?? '');
+      expect(labels.filter((l) => /^\d+\.\s|`/.test(l))).toEqual([]);
+    },
+  );
 
   it.each(ENVIRONMENTS)('%s reads Internet → load balancer → service → database', (env) => {
     const source = diagram(env);
