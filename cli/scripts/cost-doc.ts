@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { defaultConfigPath, loadConfig, resolveEnvironment, type SlipwayConfig } from '@slipway/config';
 import { type AccountPlan, accountPlans } from '../src/commands/plan.ts';
 import { paths } from '../src/context.ts';
+import { costTable } from '../src/cost/markdown.ts';
 import { type CostEstimate, type CostLine, estimateCost } from '../src/cost/model.ts';
 import { REFERENCE_COMPONENTS, referenceArchitectureCost } from '../src/cost/reference.ts';
 import { money } from '../src/format.ts';
@@ -64,30 +65,6 @@ function costs(config: SlipwayConfig): { environments: EnvironmentCost[]; accoun
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('*', '\\*');
 const usd = (n: number) => money(n);
 const percent = (share: number) => `${Math.round(share * 100)}%`;
-
-function flags(line: CostLine): string {
-  return `${line.estimatedPrice ? ' \\*' : ''}${line.assumption ? ' †' : ''}`;
-}
-
-/** An itemized cost as a Markdown table, then its notes (estimates, assumptions, unpriced types). */
-function costTable(cost: CostEstimate, stackLabel: (stack: string) => string): string {
-  const rows = [
-    '| stack | item | how | USD/month |',
-    '|---|---|---|--:|',
-    ...cost.lines.map(
-      (l) =>
-        `| ${cell(stackLabel(l.stack))} | ${cell(l.item)}${flags(l)} | ${cell(l.detail)} | ${usd(l.monthly)} |`,
-    ),
-    `| | **total** | | **${usd(cost.total)}** |`,
-  ];
-  const notes: string[] = [];
-  if (cost.estimatedShare > 0)
-    notes.push(`\\* an estimated regional price (${percent(cost.estimatedShare)} of this total).`);
-  if (cost.lines.some((l) => l.assumption)) notes.push('† depends on a usage assumption.');
-  for (const u of cost.unpriced)
-    notes.push(`Unpriced: ${u.count} × \`${u.resourceType}\` (${u.reason}) in ${u.stacks.join(', ')}.`);
-  return `${rows.join('\n')}\n${notes.length ? `\n${notes.join(' ')}\n` : ''}`;
-}
 
 const has = (cost: CostEstimate, test: (l: CostLine) => boolean) => cost.lines.some(test);
 

@@ -15,7 +15,7 @@ export const paths = (() => {
     cfnLintConfig: join(infra, '.cfnlintrc.yaml'),
     /** Cloud assembly the online commands deploy from (the one `cdk` writes too). */
     assembly: join(root, 'cdk.out'),
-    /** Default output of `plan`'s diagrams. */
+    /** Default output of `slipway docs` (the environment pages: diagram, cost detail). */
     generated: join(root, 'docs', 'generated'),
     /** Cached policy results (per template content and tool version). */
     policyCache: join(root, 'node_modules', '.cache', 'slipway', 'policy'),

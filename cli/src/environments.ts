@@ -35,3 +35,34 @@ export function resolveEnvironmentName(config: SlipwayConfig, name: string, comm
     );
   }
 }
+
+/**
+ * The environments a command that takes `<env> | --all` works on: every configured one with
+ * `--all`, else the one named (resolved as above). Both, or neither, is SW203.
+ * @param command the verb being run, for the "Next:" hint (e.g. `plan`)
+ */
+export function selectEnvironments(
+  config: SlipwayConfig,
+  envArg: string | undefined,
+  all: boolean | undefined,
+  command: string,
+): string[] {
+  const first = Object.keys(config.environments)[0] ?? '<env>';
+  if (all && envArg) {
+    throw new CliError(
+      'SW203',
+      `give an environment or --all, not both (got "${envArg}" and --all)`,
+      `slipway ${command} ${envArg} or slipway ${command} --all`,
+    );
+  }
+  if (!all && !envArg) {
+    throw new CliError(
+      'SW203',
+      'missing environment',
+      `slipway ${command} ${first} or slipway ${command} --all`,
+    );
+  }
+  return all
+    ? Object.keys(config.environments)
+    : [resolveEnvironmentName(config, envArg as string, command).name];
+}

@@ -23,7 +23,8 @@ export {
   formatDuration,
   modelDeployTime,
 } from './deploy-time/model.ts';
-export { diagramDocument, mermaid } from './diagram/mermaid.ts';
+export { environmentPage } from './diagram/document.ts';
+export { mermaid } from './diagram/mermaid.ts';
 export { resolveEnvironmentName } from './environments.ts';
 export { CLI_ERRORS, type CliErrorCode, EXIT } from './errors.ts';
 export { COMMANDS, type CommandName, main } from './main.ts';

@@ -22,7 +22,19 @@ async function run(...argv: string[]) {
 describe('slipway', () => {
   it('registers every verb of the contract', () => {
     expect(Object.keys(COMMANDS).sort()).toEqual(
-      ['deploy', 'destroy', 'diff', 'doctor', 'drift', 'exec', 'logs', 'plan', 'rollback', 'status'].sort(),
+      [
+        'deploy',
+        'destroy',
+        'diff',
+        'docs',
+        'doctor',
+        'drift',
+        'exec',
+        'logs',
+        'plan',
+        'rollback',
+        'status',
+      ].sort(),
     );
   });
 

@@ -16,7 +16,8 @@ import { nonEmpty } from './program/values.ts';
  * `npx slipway <verb> ...`). Exported so their test can check the verbs they use exist.
  */
 export const COMMANDS = {
-  plan: 'slipway plan <env> | --all [--json] [--out <dir>] [--no-cache]',
+  plan: 'slipway plan <env> | --all [--json] [--write-docs] [--out <dir>] [--no-cache]',
+  docs: 'slipway docs <env> | --all [--out <dir>]',
   diff: 'slipway diff <env> [--json]',
   deploy: 'slipway deploy <env> [--image <tag>] [--allow-traffic-reset]',
   destroy: 'slipway destroy <env> [--yes] [--allow-protected]',

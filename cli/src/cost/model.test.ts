@@ -2,6 +2,7 @@
  * The cost model, on the shipped environments and on small hand-made templates:
  *   - every environment: itemized lines present, each rounded to cents, summing exactly to the total
  *   - dev prices a NAT instance and no NAT gateway; prod two NAT gateways with their Elastic IPs
+ *   - each log line names the volume assumption of its logs (flow logs, tasks, the trail)
  *   - Fargate Spot share follows the capacity provider strategy (spotShare from @slipway/config)
  *   - Multi-AZ doubles the RDS instance and storage lines
  *   - a resource type with no price is reported as unpriced, never dropped
@@ -62,6 +63,17 @@ describe('the cost model on the shipped environments', () => {
     expect(dev.lines.some((l) => l.resourceType === 'AWS::EC2::NatGateway')).toBe(false);
     expect(prod.lines.find((l) => l.item.startsWith('NAT gateways'))?.item).toBe('NAT gateways (2)');
     expect(prod.lines.find((l) => l.item.startsWith('Public IPv4'))?.item).toContain('2 Elastic IPs');
+  });
+
+  it('names the log volume each log line rests on: flow logs, the tasks, the trail', async () => {
+    const s = await shippedAssembly();
+    const logs = (stacks: StackInfo[], name: string) =>
+      estimateCost(stacks.filter((x) => x.stackName === name)).lines.find((l) =>
+        l.item.startsWith('CloudWatch Logs ingestion'),
+      )?.assumption;
+    expect(logs(stacksOf(s, 'dev'), 'slipway-dev-network')).toBe('flowLogGiBMonth');
+    expect(logs(stacksOf(s, 'dev'), 'slipway-dev-service')).toBe('logGiBPerTaskMonth');
+    expect(logs(s.stacks, 'slipway-audit-111111111111')).toBe('trailLogGiBMonth');
   });
 
   it('prices the Multi-AZ database at twice the single-AZ rate', () => {

@@ -168,7 +168,10 @@ const perUnitMonthly =
   };
 
 /** Where a log group's data comes from, and how many GiB a month that is assumed to be. */
-function logIngestion(group: NamedResource, ctx: Context): { gib: number; source: string } {
+function logIngestion(
+  group: NamedResource,
+  ctx: Context,
+): { gib: number; source: string; assumption?: keyof CostAssumptions } {
   const template = ctx.stack.template;
   const a = ctx.assumptions;
   const name = stringOf(group.Properties?.LogGroupName) ?? '';
@@ -187,11 +190,15 @@ function logIngestion(group: NamedResource, ctx: Context): { gib: number; source
     return {
       gib: round(taskMonths * a.logGiBPerTaskMonth, 3),
       source: `${tasks} task${tasks === 1 ? '' : 's'}${share}`,
+      assumption: 'logGiBPerTaskMonth',
     };
   }
-  if (usedBy('AWS::EC2::FlowLog').length > 0) return { gib: a.flowLogGiBMonth, source: 'VPC flow logs' };
-  if (name.startsWith('aws-waf-logs-')) return { gib: a.wafLogGiBMonth, source: 'WAF logs' };
-  if (usedBy('AWS::CloudTrail::Trail').length > 0) return { gib: a.trailLogGiBMonth, source: 'CloudTrail' };
+  if (usedBy('AWS::EC2::FlowLog').length > 0)
+    return { gib: a.flowLogGiBMonth, source: 'VPC flow logs', assumption: 'flowLogGiBMonth' };
+  if (name.startsWith('aws-waf-logs-'))
+    return { gib: a.wafLogGiBMonth, source: 'WAF logs', assumption: 'wafLogGiBMonth' };
+  if (usedBy('AWS::CloudTrail::Trail').length > 0)
+    return { gib: a.trailLogGiBMonth, source: 'CloudTrail', assumption: 'trailLogGiBMonth' };
   return { gib: 0, source: 'function logs (negligible)' };
 }
 
@@ -200,9 +207,13 @@ const logGroups: Pricer = (groups, ctx) => {
   let ingest = 0;
   let stored = 0;
   const sources: string[] = [];
+  // The volume assumption the lines rest on: the first source's (a stack's log groups are
+  // mostly of one kind: tasks, flow logs, or the trail).
+  let assumption: keyof CostAssumptions | undefined;
   for (const g of groups) {
-    const { gib, source } = logIngestion(g, ctx);
+    const { gib, source, assumption: used } = logIngestion(g, ctx);
     if (gib === 0) continue;
+    assumption ??= used;
     const days = numberOf(g.Properties?.RetentionInDays);
     const months = days === undefined ? ctx.assumptions.neverExpireLogMonths : days / 30;
     ingest += gib;
@@ -216,7 +227,7 @@ const logGroups: Pricer = (groups, ctx) => {
     detail: `${sources.join(' + ')} × ${usd(prices.logsIngestGb)}/GB`,
     monthly: ingest * prices.logsIngestGb,
     estimatedPrice: isEstimate(ctx.prices, 'logsIngestGb'),
-    assumption: 'logGiBPerTaskMonth',
+    assumption: assumption ?? 'logGiBPerTaskMonth',
   });
   ctx.add({
     item: `CloudWatch Logs storage (${round(stored, 1)} GiB at steady state)`,
@@ -224,7 +235,7 @@ const logGroups: Pricer = (groups, ctx) => {
     detail: `monthly GiB × retention months × ${usd(prices.logsStorageGbMonth)}/GB-month`,
     monthly: stored * prices.logsStorageGbMonth,
     estimatedPrice: isEstimate(ctx.prices, 'logsStorageGbMonth'),
-    assumption: 'logGiBPerTaskMonth',
+    assumption: assumption ?? 'logGiBPerTaskMonth',
   });
 };
 

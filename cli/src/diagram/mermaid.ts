@@ -1,6 +1,8 @@
+import { LAYERS } from '@slipway/config/contract';
 import type { StackInfo } from '../synth/synthesize.ts';
 import {
   type NamedResource,
+  referencedId,
   referencesIn,
   resourcesOf,
   shortName,
@@ -9,264 +11,244 @@ import {
   stringOf,
 } from '../synth/template.ts';
 
-/**
- * A mermaid diagram of one environment, generated from its synthesized templates (never drawn by
- * hand): a subgraph per stack; the resources that shape the architecture as nodes (VPC, subnets,
- * NAT, load balancer, listeners and rules, target groups, ECS services, database, file system,
- * WAF, alarms...); every other resource counted in one "supporting" node per stack so nothing is
- * left out; references inside a stack as edges; and the SSM parameters one stack writes and
- * another reads as dotted edges between stacks.
+/*
+ * A mermaid diagram of one environment's architecture, generated from its synthesized templates
+ * (never drawn by hand), read left to right the way a request travels: Internet → edge (WAF,
+ * load balancer) → services (ECS) → data (RDS, EFS), with the network (VPC, NAT) below and
+ * monitoring (alarms, their topic, Grafana, logs) in a subgraph of its own. Only the resources
+ * that shape the architecture are drawn; the supporting ones (roles, security groups, routes) are
+ * counted in `plan`'s resource list. The SSM parameters the stacks pass values through are one
+ * node with their count: drawn one edge each, they hid the architecture.
  */
 
-/** Types drawn as their own node, with the label prefix they get. */
-const SHOWN: Readonly<Record<string, string>> = {
-  'AWS::EC2::VPC': 'VPC',
-  'AWS::EC2::InternetGateway': 'Internet gateway',
-  'AWS::EC2::NatGateway': 'NAT gateway',
-  'AWS::EC2::Instance': 'EC2 instance',
-  'AWS::EC2::VPCEndpoint': 'VPC endpoint',
-  'AWS::EC2::FlowLog': 'Flow log',
-  'AWS::ServiceDiscovery::PrivateDnsNamespace': 'Cloud Map namespace',
-  'AWS::ServiceDiscovery::Service': 'Cloud Map service',
-  'AWS::ElasticLoadBalancingV2::LoadBalancer': 'Load balancer',
-  'AWS::ElasticLoadBalancingV2::Listener': 'Listener',
-  'AWS::ElasticLoadBalancingV2::ListenerRule': 'Listener rule',
-  'AWS::ElasticLoadBalancingV2::TargetGroup': 'Target group',
-  'AWS::WAFv2::WebACL': 'WAF web ACL',
-  'AWS::ECS::Cluster': 'ECS cluster',
-  'AWS::ECS::Service': 'ECS service',
-  'AWS::ECS::TaskDefinition': 'Task definition',
-  'AWS::RDS::DBInstance': 'RDS',
-  'AWS::EFS::FileSystem': 'EFS',
-  'AWS::SecretsManager::Secret': 'Secret',
-  'AWS::SNS::Topic': 'SNS topic',
-  'AWS::CloudWatch::Dashboard': 'Dashboard',
-  'AWS::CloudTrail::Trail': 'CloudTrail',
-  'AWS::ECR::Repository': 'ECR repository',
-  'AWS::S3::Bucket': 'S3 bucket',
-  'AWS::KMS::Key': 'KMS key',
-};
-
-/** Types counted into one node per stack (many of a kind, one meaning). */
-const GROUPED: Readonly<Record<string, string>> = {
-  'AWS::EC2::Subnet': 'subnets',
-  'AWS::SSM::Parameter': 'SSM parameters',
-  'AWS::CloudWatch::Alarm': 'CloudWatch alarms',
-  'AWS::Logs::LogGroup': 'log groups',
-};
-
-/** Traffic order: an edge between two of these goes from the earlier to the later one. */
-const TRAFFIC = [
-  'AWS::WAFv2::WebACL',
-  'AWS::ElasticLoadBalancingV2::LoadBalancer',
-  'AWS::ElasticLoadBalancingV2::Listener',
-  'AWS::ElasticLoadBalancingV2::ListenerRule',
-  'AWS::ElasticLoadBalancingV2::TargetGroup',
-  'AWS::ECS::Service',
-];
+/** A resource with the stack it is in. */
+interface Located {
+  readonly stack: StackInfo;
+  readonly resource: NamedResource;
+}
 
 const label = (text: string) => `"${text.replace(/"/g, '#quot;')}"`;
 const idOf = (...parts: string[]) => parts.join('_').replace(/[^A-Za-z0-9_]/g, '_');
 
-interface Node {
-  readonly id: string;
-  readonly text: string;
-  readonly shape: 'box' | 'round' | 'db' | 'stadium';
+/** The environment layer a stack belongs to (`<prefix>-<layer>`), if any. */
+function layerOf(stack: StackInfo): string | undefined {
+  return LAYERS.find((layer) => stack.stackName.endsWith(`-${layer}`));
 }
 
-export interface DiagramOptions {
-  /** The environment's parameter root, e.g. `/slipway/dev`, to shorten SSM labels. */
-  readonly parameterPath?: string;
+function all(stacks: readonly StackInfo[], type: string): Located[] {
+  return stacks.flatMap((stack) =>
+    resourcesOf(stack.template, type).map((resource) => ({ stack, resource })),
+  );
 }
 
-function subnetKind(r: NamedResource): string {
-  const tags = (r.Properties?.Tags ?? []) as { Key?: string; Value?: string }[];
-  return (tags.find((t) => t.Key === 'aws-cdk:subnet-type')?.Value ?? 'other').toLowerCase();
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function subnetSummary(stacks: readonly StackInfo[]): string {
+  const kinds = new Map<string, number>();
+  for (const { resource } of all(stacks, 'AWS::EC2::Subnet')) {
+    const tags = (resource.Properties?.Tags ?? []) as { Key?: string; Value?: string }[];
+    const kind = (tags.find((t) => t.Key === 'aws-cdk:subnet-type')?.Value ?? 'other').toLowerCase();
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  return [...kinds].map(([kind, n]) => `${n} ${kind}`).join(' · ');
 }
 
-function describe(r: NamedResource): string {
+/** `0.25 vCPU / 0.5 GB` from a task definition's literal Cpu and Memory, when both are literal. */
+function taskSize(task: { readonly Properties?: Record<string, unknown> } | undefined): string {
+  const cpu = Number(task?.Properties?.Cpu);
+  const memory = Number(task?.Properties?.Memory);
+  return cpu > 0 && memory > 0 ? `<br/>${cpu / 1024} vCPU / ${memory / 1024} GB` : '';
+}
+
+function rdsLabel(r: NamedResource): string {
   const p = r.Properties ?? {};
-  const prefix = SHOWN[r.Type] ?? r.Type;
-  switch (r.Type) {
-    case 'AWS::EC2::VPC':
-      return `${prefix} ${stringOf(p.CidrBlock) ?? ''}`.trim();
-    case 'AWS::EC2::Instance':
-      return `${p.SourceDestCheck === false ? 'NAT instance' : prefix} ${stringOf(p.InstanceType) ?? ''}`.trim();
-    case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
-      return `ALB ${stringOf(p.Scheme) ?? ''}`.trim();
-    case 'AWS::ElasticLoadBalancingV2::Listener':
-      return `${prefix} ${stringOf(p.Protocol) ?? ''}:${String(p.Port ?? '')}`;
-    case 'AWS::ElasticLoadBalancingV2::ListenerRule':
-      return `${prefix} ${shortName(r.logicalId)} (priority ${String(p.Priority ?? '?')})`;
-    case 'AWS::ECS::Service':
-      return `${prefix} ${shortName(r.logicalId).replace(/Service$/, '') || 'service'}`;
-    case 'AWS::RDS::DBInstance':
-      return `${prefix} ${stringOf(p.Engine) ?? ''} ${stringOf(p.EngineVersion) ?? ''} ${stringOf(p.DBInstanceClass) ?? ''}${p.MultiAZ === true ? ' Multi-AZ' : ''}`.replace(
-        /\s+/g,
-        ' ',
-      );
-    case 'AWS::EC2::VPCEndpoint':
-      return `${prefix} ${stringOf(p.VpcEndpointType) ?? ''} ${shortName(r.logicalId)}`;
-    default:
-      return `${prefix} ${shortName(r.logicalId)}`;
-  }
+  const parts = [stringOf(p.Engine), stringOf(p.EngineVersion), stringOf(p.DBInstanceClass)];
+  return `RDS ${parts.filter(Boolean).join(' ')}${p.MultiAZ === true ? ' Multi-AZ' : ''}`;
 }
 
-function shapeOf(type: string): Node['shape'] {
-  if (type === 'AWS::RDS::DBInstance' || type === 'AWS::EFS::FileSystem' || type === 'AWS::S3::Bucket')
-    return 'db';
-  if (type === 'AWS::ECS::Service') return 'round';
-  return 'box';
+/** The data resources (RDS instances, EFS file systems) a logical id stands for, in its stack. */
+function dataBehind(stack: StackInfo, id: string, depth = 0): string[] {
+  const r = stack.template.Resources?.[id];
+  if (!r || depth > 2) return [];
+  if (r.Type === 'AWS::RDS::DBInstance' || r.Type === 'AWS::EFS::FileSystem')
+    return [idOf(stack.stackName, id)];
+  const next =
+    r.Type === 'AWS::SecretsManager::SecretTargetAttachment'
+      ? referencedId(r.Properties?.TargetId)
+      : r.Type === 'AWS::EFS::AccessPoint'
+        ? referencedId(r.Properties?.FileSystemId)
+        : undefined;
+  return next ? dataBehind(stack, next, depth + 1) : [];
 }
 
-function render(node: Node): string {
-  const l = label(node.text);
-  switch (node.shape) {
-    case 'db':
-      return `${node.id}[(${l})]`;
-    case 'round':
-      return `${node.id}(${l})`;
-    case 'stadium':
-      return `${node.id}([${l}])`;
-    default:
-      return `${node.id}[${l}]`;
+/**
+ * The data a service reaches: what its task definition references in its own stack, and what the
+ * SSM parameters it reads stand for in the stack that writes them (the database secret, say).
+ */
+function dataOf(service: Located, stacks: readonly StackInfo[]): string[] {
+  const { stack, resource } = service;
+  const taskId = referencedId(resource.Properties?.TaskDefinition);
+  const task = taskId ? stack.template.Resources?.[taskId] : undefined;
+  const refs = [...referencesIn(task?.Properties), ...referencesIn(resource.Properties)];
+  const reads = ssmReads(stack.template);
+  const out = new Set<string>();
+  for (const ref of refs) {
+    for (const d of dataBehind(stack, ref)) out.add(d);
+    const name = reads.get(ref);
+    if (!name) continue;
+    for (const writer of stacks) {
+      for (const [paramId, written] of ssmWrites(writer.template)) {
+        if (written !== name) continue;
+        const value = writer.template.Resources?.[paramId]?.Properties?.Value;
+        for (const target of referencesIn(value)) for (const d of dataBehind(writer, target)) out.add(d);
+      }
+    }
   }
+  return [...out].sort();
+}
+
+function serviceNode(s: Located): string {
+  const taskId = referencedId(s.resource.Properties?.TaskDefinition);
+  const task = taskId ? s.stack.template.Resources?.[taskId] : undefined;
+  const name = shortName(s.resource.logicalId).replace(/Service$/, '') || 'service';
+  return `${idOf(s.stack.stackName, s.resource.logicalId)}(${label(`ECS service ${name}${taskSize(task)}`)})`;
+}
+
+function listenersOf(stacks: readonly StackInfo[], alb: Located): string {
+  const ports = all(stacks, 'AWS::ElasticLoadBalancingV2::Listener')
+    .filter(
+      (l) =>
+        l.stack === alb.stack &&
+        referencedId(l.resource.Properties?.LoadBalancerArn) === alb.resource.logicalId,
+    )
+    .map(
+      (l) =>
+        `${stringOf(l.resource.Properties?.Protocol) ?? ''}:${String(l.resource.Properties?.Port ?? '')}`,
+    );
+  return ports.length ? `<br/>${[...new Set(ports)].sort().join(', ')}` : '';
 }
 
 /** The mermaid source of one environment's diagram (deterministic for the same templates). */
-export function mermaid(stacks: readonly StackInfo[], options: DiagramOptions = {}): string {
+export function mermaid(stacks: readonly StackInfo[]): string {
   const lines: string[] = ['flowchart LR', '  internet((Internet))'];
-  const edges = new Set<string>();
-  // Where each resource is drawn: its own node, a group node, or the stack's supporting node.
-  const nodeOf = new Map<string, string>();
-  const writers = new Map<string, { stack: string; node: string }>();
-  const shorten = (name: string) =>
-    options.parameterPath && name.startsWith(`${options.parameterPath}/`)
-      ? name.slice(options.parameterPath.length + 1)
-      : name;
+  const edges: string[] = [];
+  const node = (l: Located) => idOf(l.stack.stackName, l.resource.logicalId);
+  const subgraph = (id: string, title: string, members: string[]) => {
+    if (members.length)
+      lines.push(`  subgraph ${id}[${label(title)}]`, ...members.map((m) => `    ${m}`), '  end');
+  };
 
-  for (const stack of stacks) drawStack(stack, lines, nodeOf, writers);
-  for (const stack of stacks) linkStack(stack, nodeOf, writers, edges, shorten);
-  return [...lines, ...[...edges]].join('\n');
+  const services = all(stacks, 'AWS::ECS::Service');
+  const monitoringServices = services.filter((s) => layerOf(s.stack) === 'observability');
+  const appServices = services.filter((s) => !monitoringServices.includes(s));
+
+  // Edge: WAF and load balancers.
+  const webAcls = all(stacks, 'AWS::WAFv2::WebACL');
+  const albs = all(stacks, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+  const edgeNodes = [
+    ...webAcls.map((w) => `${node(w)}[${label('WAF web ACL')}]`),
+    ...albs.map(
+      (a) =>
+        `${node(a)}[${label(`ALB ${stringOf(a.resource.Properties?.Scheme) ?? ''}${listenersOf(stacks, a)}`)}]`,
+    ),
+  ];
+  const balanced = appServices.filter((s) => Array.isArray(s.resource.Properties?.LoadBalancers));
+  if (albs.length === 0 && balanced.length > 0)
+    edgeNodes.push(`shared_alb[${label('listener rule on a shared load balancer')}]`);
+  subgraph('edge', 'edge', edgeNodes);
+  const entries = albs.length ? albs.map(node) : balanced.length ? ['shared_alb'] : [];
+  for (const entry of entries) {
+    const internetFacing = !albs.some(
+      (a) => node(a) === entry && a.resource.Properties?.Scheme === 'internal',
+    );
+    if (!internetFacing) continue;
+    if (webAcls.length)
+      for (const w of webAcls) edges.push(`  internet --> ${node(w)}`, `  ${node(w)} --> ${entry}`);
+    else edges.push(`  internet --> ${entry}`);
+    for (const s of balanced) edges.push(`  ${entry} --> ${node(s)}`);
+  }
+
+  subgraph('services', 'services (ECS on Fargate)', appServices.map(serviceNode));
+
+  // Data: databases and file systems, with the services that use them.
+  const rds = all(stacks, 'AWS::RDS::DBInstance');
+  const efs = all(stacks, 'AWS::EFS::FileSystem');
+  subgraph('data', 'data', [
+    ...rds.map((r) => `${node(r)}[(${label(rdsLabel(r.resource))})]`),
+    ...efs.map((f) => `${node(f)}[(${label('EFS file system')})]`),
+  ]);
+  const drawn = new Set([...rds, ...efs].map(node));
+  for (const s of services)
+    for (const d of dataOf(s, stacks)) if (drawn.has(d)) edges.push(`  ${node(s)} --> ${d}`);
+
+  drawNetwork(stacks, services.map(node), lines, edges, label);
+  drawMonitoring(stacks, monitoringServices, appServices.map(node), lines, edges);
+
+  const parameters = all(stacks, 'AWS::SSM::Parameter').length;
+  if (parameters > 0) {
+    lines.push(
+      `  ssm[[${label(`SSM parameters (${parameters})<br/>ids and endpoints one stack writes, a later one reads`)}]]`,
+    );
+  }
+  return [...lines, ...edges].join('\n');
 }
 
-/** Where each resource is drawn: its own node, a group node, or the stack's supporting node. */
-type NodeMap = Map<string, string>;
-/** The group node of each SSM parameter name, and the stack that writes it. */
-type Writers = Map<string, { stack: string; node: string }>;
-
-/** A stack's subgraph: shown resources, grouped resources, and one node for the supporting rest. */
-function drawStack(stack: StackInfo, lines: string[], nodeOf: NodeMap, writers: Writers): void {
-  const sid = idOf(stack.stackName);
-  lines.push(`  subgraph ${sid}[${label(stack.stackName)}]`);
-  const resources = resourcesOf(stack.template);
-  const supporting = new Map<string, number>();
-  const groups = new Map<string, NamedResource[]>();
-  for (const r of resources) {
-    const key = `${stack.stackName}/${r.logicalId}`;
-    if (SHOWN[r.Type]) {
-      const node: Node = { id: idOf(sid, r.logicalId), text: describe(r), shape: shapeOf(r.Type) };
-      lines.push(`    ${render(node)}`);
-      nodeOf.set(key, node.id);
-    } else if (GROUPED[r.Type]) {
-      const g = r.Type === 'AWS::EC2::Subnet' ? `${r.Type}/${subnetKind(r)}` : r.Type;
-      groups.set(g, [...(groups.get(g) ?? []), r]);
-    } else {
-      supporting.set(r.Type, (supporting.get(r.Type) ?? 0) + 1);
-      nodeOf.set(key, idOf(sid, 'supporting'));
-    }
-  }
-  for (const [g, members] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-    const [type, kind] = g.split('/');
-    const id = idOf(sid, type === 'AWS::EC2::Subnet' ? `subnets_${kind}` : (GROUPED[type ?? ''] ?? g));
-    const text =
-      type === 'AWS::EC2::Subnet'
-        ? `${members.length} ${kind} subnets`
-        : `${members.length} ${GROUPED[type ?? ''] ?? type}`;
-    lines.push(`    ${render({ id, text, shape: type === 'AWS::SSM::Parameter' ? 'stadium' : 'box' })}`);
-    for (const m of members) nodeOf.set(`${stack.stackName}/${m.logicalId}`, id);
-    if (type === 'AWS::SSM::Parameter') {
-      for (const name of ssmWrites(stack.template).values())
-        writers.set(name, { stack: stack.stackName, node: id });
-    }
-  }
-  if (supporting.size > 0) {
-    const text = [...supporting]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([type, n]) => `${n} ${type.replace(/^AWS::/, '')}`)
-      .join('<br/>');
-    lines.push(`    ${idOf(sid, 'supporting')}[${label(`supporting:<br/>${text}`)}]`);
-  }
-  lines.push('  end');
-}
-
-/** A stack's edges: references inside it, internet entry points, and SSM reads of other stacks' values. */
-function linkStack(
-  stack: StackInfo,
-  nodeOf: NodeMap,
-  writers: Writers,
-  edges: Set<string>,
-  shorten: (name: string) => string,
-): void {
-  const reads = ssmReads(stack.template);
-  const readEdges = new Map<string, string[]>();
-  for (const r of resourcesOf(stack.template)) {
-    const from = nodeOf.get(`${stack.stackName}/${r.logicalId}`);
-    if (!from) continue;
-    for (const ref of [...referencesIn(r.Properties)].sort()) {
-      const to = nodeOf.get(`${stack.stackName}/${ref}`);
-      if (to && to !== from) {
-        const forward =
-          TRAFFIC.includes(r.Type) && TRAFFIC.includes(stack.template.Resources?.[ref]?.Type ?? '')
-            ? TRAFFIC.indexOf(r.Type) < TRAFFIC.indexOf(stack.template.Resources?.[ref]?.Type ?? '')
-            : true;
-        edges.add(forward ? `  ${from} --> ${to}` : `  ${to} --> ${from}`);
-      }
-      const ssm = reads.get(ref);
-      const writer = ssm ? writers.get(ssm) : undefined;
-      if (ssm && writer && writer.stack !== stack.stackName) {
-        const k = `${writer.node}|${from}`;
-        readEdges.set(k, [...new Set([...(readEdges.get(k) ?? []), shorten(ssm)])]);
-      }
-    }
-    if (r.Type === 'AWS::EC2::InternetGateway') edges.add(`  internet --> ${from}`);
-    if (r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' && r.Properties?.Scheme !== 'internal') {
-      edges.add(`  internet --> ${from}`);
-    }
-  }
-  for (const [k, names] of [...readEdges].sort(([a], [b]) => a.localeCompare(b))) {
-    const [writer, reader] = k.split('|');
-    const sorted = names.sort();
-    const text =
-      sorted.length > 2 ? `${sorted.slice(0, 2).join(', ')} +${sorted.length - 2}` : sorted.join(', ');
-    edges.add(`  ${writer} -.->|${label(`SSM ${text}`)}| ${reader}`);
-  }
-}
-
-/** The generated markdown file for one environment (`docs/generated/<env>.md`). */
-export function diagramDocument(
-  environment: string,
+function drawNetwork(
   stacks: readonly StackInfo[],
-  options: DiagramOptions = {},
-) {
-  const counts = stacks.map(
-    (s) => `| ${s.stackName} | ${s.region} | ${Object.keys(s.template.Resources ?? {}).length} |`,
+  services: string[],
+  lines: string[],
+  edges: string[],
+  text: (t: string) => string,
+): void {
+  const vpcs = all(stacks, 'AWS::EC2::VPC');
+  if (vpcs.length === 0) return;
+  const members = vpcs.map(
+    (v) =>
+      `${idOf(v.stack.stackName, v.resource.logicalId)}[${text(`VPC ${stringOf(v.resource.Properties?.CidrBlock) ?? ''}<br/>subnets: ${subnetSummary(stacks)}`)}]`,
   );
-  return [
-    `<!-- Generated by \`slipway plan ${environment}\` (cli/src/diagram/mermaid.ts) from the synthesized templates. Do not edit: run \`npx slipway plan ${environment}\` to regenerate. -->`,
-    '',
-    `# ${environment}: architecture`,
-    '',
-    'Stacks in deploy order (dependencies first). Dotted edges are values passed through SSM',
-    'parameters (written by one stack, read by a later one at deploy time).',
-    '',
-    '| stack | region | resources |',
-    '|---|---|---|',
-    ...counts,
-    '',
-    '```mermaid',
-    mermaid(stacks, options),
-    '```',
-    '',
-  ].join('\n');
+  const natInstances = all(stacks, 'AWS::EC2::Instance').filter(
+    (i) => i.resource.Properties?.SourceDestCheck === false,
+  );
+  const natGateways = all(stacks, 'AWS::EC2::NatGateway');
+  const nat =
+    natInstances.length > 0
+      ? `NAT instance ${stringOf(natInstances[0]?.resource.Properties?.InstanceType) ?? ''}`.trim()
+      : natGateways.length > 0
+        ? count(natGateways.length, 'NAT gateway')
+        : '';
+  if (nat) members.push(`nat[${text(nat)}]`);
+  const endpoints = all(stacks, 'AWS::EC2::VPCEndpoint').length;
+  if (endpoints) members.push(`endpoints[${text(count(endpoints, 'VPC endpoint'))}]`);
+  if (all(stacks, 'AWS::ServiceDiscovery::PrivateDnsNamespace').length)
+    members.push(`namespace[${text('Cloud Map namespace (service discovery)')}]`);
+  lines.push(`  subgraph network[${text('network')}]`, ...members.map((m) => `    ${m}`), '  end');
+  if (nat) {
+    for (const s of services) edges.push(`  ${s} -.->|egress| nat`);
+    edges.push('  nat -.-> internet');
+  }
+}
+
+function drawMonitoring(
+  stacks: readonly StackInfo[],
+  tools: Located[],
+  watched: string[],
+  lines: string[],
+  edges: string[],
+): void {
+  const members = tools.map(serviceNode);
+  const alarms = all(stacks, 'AWS::CloudWatch::Alarm').length;
+  const topics = all(stacks, 'AWS::SNS::Topic');
+  const dashboards = all(stacks, 'AWS::CloudWatch::Dashboard').length;
+  const logGroups = all(stacks, 'AWS::Logs::LogGroup').length;
+  if (alarms) members.push(`alarms[${label(count(alarms, 'CloudWatch alarm'))}]`);
+  for (const t of topics)
+    members.push(`${idOf(t.stack.stackName, t.resource.logicalId)}[${label('alarm topic (SNS)')}]`);
+  if (dashboards) members.push(`dashboards[${label(count(dashboards, 'CloudWatch dashboard'))}]`);
+  if (logGroups) members.push(`logs[${label(count(logGroups, 'log group'))}]`);
+  if (members.length === 0) return;
+  lines.push(`  subgraph monitoring[${label('monitoring')}]`, ...members.map((m) => `    ${m}`), '  end');
+  if (alarms) {
+    for (const t of topics) edges.push(`  alarms --> ${idOf(t.stack.stackName, t.resource.logicalId)}`);
+    for (const w of watched) edges.push(`  alarms -.->|watch| ${w}`);
+  }
 }

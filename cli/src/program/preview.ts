@@ -3,19 +3,23 @@ import { checkOutputFolder } from '../output-folder.ts';
 import type { CommandContext } from './context.ts';
 import { nonEmpty } from './values.ts';
 
-/** `plan` (offline) and `diff`: what a deploy would create or change, without deploying. */
+/**
+ * `plan` and `docs` (offline) and `diff`: what a deploy would create or change, without
+ * deploying. Only `docs` (and `plan --write-docs`) writes into the repository.
+ */
 export function registerPreviewCommands(program: Command, { io, config, run }: CommandContext): void {
   program
     .command('plan')
     .description(
-      'offline: synthesize, run the policy checks, print resources, monthly cost, deploy time; write the diagram',
+      'offline: synthesize, run the policy checks, print resources, monthly cost, deploy time (writes nothing)',
     )
     .argument('[env]', 'environment (a key of `environments`, or pr-<number>)')
     .option('--all', 'every environment')
     .option('--json', 'machine-readable output on stdout')
+    .option('--write-docs', 'also write each environment page (diagram, cost detail), as `slipway docs` does')
     .option(
       '--out <dir>',
-      'where to write the diagrams, created when missing (default: docs/generated of the Slipway repository)',
+      'with --write-docs: where the pages go (default docs/generated); implies --write-docs',
       nonEmpty,
     )
     .option('--no-cache', 'run cfn-lint and the CloudFormation validator even on unchanged templates')
@@ -23,7 +27,7 @@ export function registerPreviewCommands(program: Command, { io, config, run }: C
       run(
         async (
           env: string | undefined,
-          opts: { all?: boolean; json?: boolean; out?: string; cache: boolean },
+          opts: { all?: boolean; json?: boolean; writeDocs?: boolean; out?: string; cache: boolean },
         ) => {
           if (opts.out !== undefined)
             checkOutputFolder(opts.out, '--out', `slipway plan ${env ?? '--all'} --out <folder>`);
@@ -32,6 +36,22 @@ export function registerPreviewCommands(program: Command, { io, config, run }: C
           return (await plan(loaded, env, opts, io)).exitCode;
         },
       ),
+    );
+
+  program
+    .command('docs')
+    .description('offline: write each environment page (architecture diagram, itemized monthly cost)')
+    .argument('[env]', 'environment (a key of `environments`, or pr-<number>)')
+    .option('--all', 'every environment')
+    .option('--out <dir>', 'where the pages go (default docs/generated at the repository root)', nonEmpty)
+    .action(
+      run(async (env: string | undefined, opts: { all?: boolean; out?: string }) => {
+        if (opts.out !== undefined)
+          checkOutputFolder(opts.out, '--out', `slipway docs ${env ?? '--all'} --out <folder>`);
+        const loaded = await config();
+        const { docs } = await import('../commands/docs.ts');
+        return docs(loaded, env, opts, io);
+      }),
     );
 
   program
