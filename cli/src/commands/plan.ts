@@ -11,6 +11,7 @@ import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import { indent, money, table } from '../format.ts';
 import type { Io } from '../io.ts';
 import { type PolicyResult, runPolicyChecks } from '../policy/checks.ts';
+import { type EnvironmentReadiness, environmentReadiness, renderReadiness } from '../readiness/render.ts';
 import {
   accountLevelStacks,
   type StackInfo,
@@ -76,6 +77,8 @@ export interface PlanResult {
   /** Account-level stacks (CI access, audit trail, registry), shared by the environments of one account. */
   readonly accounts: AccountPlan[];
   readonly policy: PolicyResult;
+  /** Each production-readiness rule's verdict per environment (config validation already enforced them). */
+  readonly readiness: EnvironmentReadiness[];
   readonly timings: { readonly synthMs: number; readonly checksMs: number; readonly totalMs: number };
 }
 
@@ -138,6 +141,7 @@ export async function plan(
     environments,
     accounts,
     policy,
+    readiness: environmentReadiness(config, names),
     timings: {
       synthMs: synthesized.durationMs,
       checksMs,
@@ -145,7 +149,7 @@ export async function plan(
     },
   };
   if (options.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
-  else io.out(renderPlan(result));
+  else io.out(`${renderPlan(result)}\n${renderReadiness(result.readiness)}`);
   if (!policy.ok) {
     const error = new CliError(
       'SW205',
