@@ -9,6 +9,7 @@
  *   - the old `waivers` key → SW101 telling what to rename
  *   - the shipped slipway.config.ts: prod passes every rule with nothing acknowledged
  */
+// cspell:ignore Databse
 import { describe, expect, it } from 'vitest';
 import shipped from '../../slipway.config.ts';
 import { parseConfig } from './load.ts';

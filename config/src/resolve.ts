@@ -204,11 +204,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       smokeTest: env.deploy.smokeTest,
     },
     alarms: resolveAlarms(env, hasDatabase),
-    waf: {
-      enabled: env.waf.enabled ?? d.waf,
-      rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes,
-      logRetentionDays: env.waf.logRetentionDays,
-    },
+    waf: { ...env.waf, enabled: env.waf.enabled ?? d.waf },
     accessLogs: env.accessLogs ?? d.accessLogs,
     /** Office hours; undefined: always on. */
     officeHours: env.officeHours,
