@@ -85,8 +85,10 @@ export default defineConfig({
       waf: { enabled: true },
     },
 
-    // Production (in af-south-1): an on-demand base task plus Spot, a NAT gateway per zone,
-    // Multi-AZ PostgreSQL with deletion protection, 10% canary deploys behind an approval.
+    // Production (in af-south-1): two tasks at rest (one on-demand, one Spot) in two zones, a NAT
+    // gateway per zone, Multi-AZ PostgreSQL with deletion protection, HTTPS on its own domain, WAF,
+    // alarms emailed to on-call, 10% canary deploys behind an approval. Being protected, it must
+    // pass the production-readiness rules (docs/production-readiness.md); it acknowledges none.
     prod: {
       account: '333333333333',
       region: 'af-south-1',
@@ -98,7 +100,7 @@ export default defineConfig({
       service: {
         cpu: 1024,
         memoryMiB: 2048,
-        minTasks: 1,
+        minTasks: 2,
         maxTasks: 4,
         capacity: { mixed: { base: 1, spotWeight: 1 } },
       },
@@ -107,6 +109,13 @@ export default defineConfig({
         multiAz: true,
         backupRetentionDays: 14,
         deletionProtection: true,
+      },
+      // The certificate must be an issued ACM certificate in af-south-1 covering the name (`slipway
+      // doctor prod` checks it); point the name's DNS at the load balancer (or add hostedZone).
+      domain: {
+        name: 'app.example.com',
+        certificateArn:
+          'arn:aws:acm:af-south-1:333333333333:certificate/00000000-0000-0000-0000-000000000000',
       },
       deploy: { strategy: 'canary', stepPercent: 10, stepBakeMinutes: 10, bakeMinutes: 15 },
       waf: { enabled: true },

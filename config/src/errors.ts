@@ -38,7 +38,7 @@ export const CONFIG_ERRORS = {
   SW115: {
     title: 'protected environment without deletion protection',
     solve:
-      'Set database.deletionProtection: true, or explain why not in waivers.deletionProtection (at least 10 characters).',
+      'Set database.deletionProtection: true, or explain why not in acknowledge.noDeletionProtection (at least 10 characters).',
   },
   SW116: { title: 'unknown environment reference', solve: 'Name an environment defined in `environments`.' },
   SW117: {
@@ -78,7 +78,7 @@ export const CONFIG_ERRORS = {
   SW127: {
     title: 'protected environment with office hours',
     solve:
-      'Remove officeHours from the protected environment (production runs around the clock), or explain why in waivers.officeHours (at least 10 characters).',
+      'Remove officeHours from the protected environment (production runs around the clock), or explain why in acknowledge.officeHours (at least 10 characters).',
   },
   SW128: {
     title: 'office hours window reversed or too short',
@@ -94,6 +94,45 @@ export const CONFIG_ERRORS = {
     title: 'reserved container variable',
     solve:
       'Rename the variable or secret; Slipway sets PORT, SHUTDOWN_TIMEOUT_MS, APP_ENV, AWS_REGION, GIT_SHA, DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, DB_SSL, DB_SECRET_ARN, MIGRATE_ON_START and DB_EMBEDDED itself, and the service reads APP_VERSION, DATABASE_URL and DB_EMBEDDED_DIR.',
+  },
+  SW131: {
+    title: 'protected environment with a single-AZ database',
+    solve:
+      'Set database.multiAz: true (a standby in a second zone takes over in one to two minutes), or explain why not in acknowledge.singleAzDatabase.',
+  },
+  SW132: {
+    title: 'protected environment with fewer than two tasks',
+    solve:
+      'Set service.minTasks to 2 or more (tasks spread over two zones), or explain why not in acknowledge.singleTask.',
+  },
+  SW133: {
+    title: 'protected environment all on Spot',
+    solve:
+      "Keep an on-demand base: service.capacity { mixed: { base: 1, spotWeight: 1 } } or 'on-demand', or explain why not in acknowledge.allSpot.",
+  },
+  SW134: {
+    title: 'protected environment without alarm email',
+    solve:
+      'List who is on call in alarms.email (each address confirms the subscription), or explain why not in acknowledge.noAlarmEmail.',
+  },
+  SW135: {
+    title: 'protected environment without WAF',
+    solve: 'Set waf.enabled: true, or explain why not in acknowledge.noWaf.',
+  },
+  SW136: {
+    title: 'protected environment without HTTPS',
+    solve:
+      "Set domain: { name, certificateArn } with an ACM certificate from the environment's region, or explain why not in acknowledge.httpOnly.",
+  },
+  SW137: {
+    title: 'protected environment without approval',
+    solve:
+      'Set approval: true (deploys wait for a reviewer on the GitHub Environment), or explain why not in acknowledge.noApproval.',
+  },
+  SW138: {
+    title: 'acknowledgement of a risk not taken',
+    solve:
+      'Remove the acknowledge key the message names: the environment is not protected, or its setting is already safe.',
   },
 } as const;
 

@@ -58,9 +58,10 @@ export {
   type ResolvedRegistry,
   resolveEnvironment,
   resolveRegistry,
+  servesHttps,
   spotShare,
 } from './resolve.ts';
-export { WEEKDAYS } from './schema/index.ts';
+export { type AcknowledgeKey, WEEKDAYS } from './schema/index.ts';
 export type {
   AppConfig,
   EnvironmentConfig,
@@ -68,4 +69,13 @@ export type {
   SlipwayConfig,
   SlipwayConfigInput,
 } from './types.ts';
-export { cidrsOverlap, type ValidationResult, validateConfig } from './validate/index.ts';
+export {
+  cidrsOverlap,
+  READINESS_RULES,
+  type ReadinessCheck,
+  type ReadinessRule,
+  type ReadinessStatus,
+  readinessOf,
+  type ValidationResult,
+  validateConfig,
+} from './validate/index.ts';

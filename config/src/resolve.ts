@@ -189,6 +189,8 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
     },
     database: hasDatabase ? resolveDatabase(app, env, d) : undefined,
     domain: env.domain,
+    /** Risks this environment takes on purpose, with their reasons (the readiness rules read them). */
+    acknowledge: env.acknowledge,
     deploy: {
       strategy,
       stepPercent: env.deploy.stepPercent ?? d.stepPercent,
@@ -202,11 +204,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       smokeTest: env.deploy.smokeTest,
     },
     alarms: resolveAlarms(env, hasDatabase),
-    waf: {
-      enabled: env.waf.enabled ?? d.waf,
-      rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes,
-      logRetentionDays: env.waf.logRetentionDays,
-    },
+    waf: { ...env.waf, enabled: env.waf.enabled ?? d.waf },
     accessLogs: env.accessLogs ?? d.accessLogs,
     /** Office hours; undefined: always on. */
     officeHours: env.officeHours,
@@ -225,6 +223,15 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
 }
 
 export type ResolvedEnvironment = ReturnType<typeof resolveEnvironment>;
+
+/**
+ * Whether the environment's load balancer serves HTTPS. Today only a `domain` with its ACM
+ * certificate turns HTTPS on; every check that cares (the readiness rules) asks this one
+ * function, so another way to get a certificate only has to be added here.
+ */
+export function servesHttps(env: Pick<ResolvedEnvironment, 'domain'>): boolean {
+  return env.domain?.certificateArn !== undefined;
+}
 
 /** Where the image repository lives: explicit, or the first environment's account and region. */
 export function resolveRegistry(config: SlipwayConfig) {

@@ -24,6 +24,13 @@ function base(): SlipwayConfigInput {
         region: 'af-south-1',
         protected: true,
         network: { cidr: '10.0.0.0/16' },
+        // What the defaults of a protected environment cannot give: who to page, and HTTPS.
+        alarms: { email: ['oncall@example.com'] },
+        domain: {
+          name: 'app.example.com',
+          certificateArn:
+            'arn:aws:acm:af-south-1:222222222222:certificate/00000000-0000-0000-0000-000000000000',
+        },
       },
     },
   };
@@ -147,31 +154,7 @@ describe('validateConfig', () => {
     ).toEqual(['environments.dev.network.azCount [SW114]']);
   });
 
-  it('rejects a protected environment without deletion protection', () => {
-    expect(
-      errorsOf((c) => {
-        env(c, 'prod').database = { deletionProtection: false };
-      }),
-    ).toEqual(['environments.prod.database.deletionProtection [SW115]']);
-  });
-
-  it('accepts a protected environment without deletion protection when the waiver gives a reason', () => {
-    expect(
-      errorsOf((c) => {
-        env(c, 'prod').database = { deletionProtection: false };
-        env(c, 'prod').waivers = { deletionProtection: 'restored nightly from the warehouse; disposable' };
-      }),
-    ).toEqual([]);
-  });
-
-  it('rejects a waiver without a real reason', () => {
-    expect(
-      errorsOf((c) => {
-        env(c, 'prod').database = { deletionProtection: false };
-        env(c, 'prod').waivers = { deletionProtection: 'ok' };
-      }),
-    ).toContain('environments.prod.waivers.deletionProtection [SW104]');
-  });
+  // The protected-environment rules (deletion protection, office hours, ...) are in readiness.test.ts.
 
   describe('office hours', () => {
     const officeHours = { days: 'MON-FRI', start: '08:00', stop: '18:00', timezone: 'Europe/London' };
@@ -275,28 +258,6 @@ describe('validateConfig', () => {
       ).toEqual([]);
     });
 
-    it('refuses a schedule in a protected environment unless waived with a reason', () => {
-      expect(
-        messagesOf((c) => {
-          env(c, 'prod').officeHours = officeHours;
-        }),
-      ).toEqual([
-        'environments.prod.officeHours: a protected environment runs around the clock; remove officeHours, or give a reason in waivers.officeHours [SW127]',
-      ]);
-      expect(
-        errorsOf((c) => {
-          env(c, 'prod').officeHours = officeHours;
-          env(c, 'prod').waivers = { officeHours: 'internal tool, used by the office only' };
-        }),
-      ).toEqual([]);
-      expect(
-        errorsOf((c) => {
-          env(c, 'prod').officeHours = officeHours;
-          env(c, 'prod').waivers = { officeHours: 'ok' };
-        }),
-      ).toContain('environments.prod.waivers.officeHours [SW104]');
-    });
-
     it('rejects an unknown office-hours key and suggests the nearest', () => {
       expect(
         messagesOf((c) => {
@@ -311,17 +272,8 @@ describe('validateConfig', () => {
           (env(c, 'dev') as Record<string, unknown>).uptime = officeHours;
         }),
       ).toEqual([
-        'environments.dev.uptime: uptime is now officeHours; rename the key (days, start, stop and timezone stay the same, and waivers.uptime is now waivers.officeHours) [SW101]',
+        'environments.dev.uptime: uptime is now officeHours; rename the key (days, start, stop and timezone stay the same, and waivers.uptime is now acknowledge.officeHours) [SW101]',
       ]);
-    });
-
-    it('tells an old waiver that says uptime that it is now officeHours', () => {
-      expect(
-        errorsOf((c) => {
-          env(c, 'prod').officeHours = officeHours;
-          env(c, 'prod').waivers = { uptime: 'internal tool, used by the office only' } as never;
-        }),
-      ).toContain('environments.prod.waivers.uptime [SW101]');
     });
   });
 

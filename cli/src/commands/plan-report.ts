@@ -1,6 +1,7 @@
 import type { CostEstimate } from '../cost/model.ts';
 import { type DeployTimeModel, formatDuration } from '../deploy-time/model.ts';
 import { indent, money, REPORT_WIDTH, table, wrap } from '../format.ts';
+import { renderReadiness } from '../readiness/render.ts';
 import type { AccountPlan, EnvironmentPlan, PlanResult } from './plan.ts';
 
 /*
@@ -172,6 +173,7 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   (result) => result.accounts.map(account).join('\n\n'),
   summary,
   policy,
+  (result) => renderReadiness(result.readiness).trimEnd(),
 ];
 
 /** The human-readable report. */

@@ -7,6 +7,7 @@ import { selectEnvironments } from '../environments.ts';
 import { CliError, EXIT, type ExitCode, formatCliError } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { type PolicyResult, runPolicyChecks } from '../policy/checks.ts';
+import { type EnvironmentReadiness, environmentReadiness } from '../readiness/render.ts';
 import {
   accountLevelStacks,
   type StackInfo,
@@ -80,6 +81,8 @@ export interface PlanResult {
   readonly policy: PolicyResult;
   /** Whether this run wrote the docs pages (`--write-docs` or `--out`); `plan` alone writes nothing. */
   readonly docsWritten: boolean;
+  /** Each production-readiness rule's verdict per environment (config validation already enforced them). */
+  readonly readiness: EnvironmentReadiness[];
   readonly timings: { readonly synthMs: number; readonly checksMs: number; readonly totalMs: number };
 }
 
@@ -134,6 +137,7 @@ export async function plan(
     accounts: accountPlans(synthesized, config),
     policy,
     docsWritten: writeDocs,
+    readiness: environmentReadiness(config, names),
     timings: {
       synthMs: synthesized.durationMs,
       checksMs,

@@ -123,6 +123,8 @@ function previewSettings(base: EnvironmentConfig): EnvironmentConfig {
   return {
     ...base,
     protected: false,
+    // A preview is never protected, so it has no readiness risk to acknowledge.
+    acknowledge: {},
     branch: undefined,
     promoteFrom: undefined,
     approval: false,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { acknowledgeSchema } from './acknowledge.ts';
 import { alarmsSchema } from './alarms.ts';
 import { accountId, cidr, environmentName, region } from './common.ts';
 import { deploySchema } from './deploy.ts';
@@ -27,19 +28,19 @@ export const environmentSchema = z.strictObject({
   region,
   /**
    * A protected environment is production: safe defaults (Multi-AZ, deletion protection, canary
-   * deploys, WAF, access logs) and `slipway destroy` refuses it without `--allow-protected`.
+   * deploys, WAF, access logs), it must pass the production-readiness rules (or acknowledge each
+   * risk it takes, see `acknowledge`), and `slipway destroy` refuses it without `--allow-protected`.
    * @default false
    */
   protected: z.boolean().default(false),
-  /** Reasons for deliberately turning off a protected-environment safeguard. */
-  waivers: z
-    .strictObject({
-      /** Why this protected environment may run its database without deletion protection. */
-      deletionProtection: z.string().min(10).optional(),
-      /** Why this protected environment may stop outside its `officeHours`. */
-      officeHours: z.string().min(10).optional(),
-    })
-    .default({}),
+  /**
+   * Risks this protected environment takes on purpose, each with its reason (at least 10
+   * characters), e.g. `{ singleAzDatabase: 'staging copy of prod data is disposable' }`. Every
+   * production-readiness rule a protected environment breaks is an error unless acknowledged here
+   * (docs/production-readiness.md); an acknowledgement of a risk the environment does not take is an error too.
+   * @default - nothing acknowledged: a protected environment must pass every readiness rule
+   */
+  acknowledge: acknowledgeSchema.default({}),
   /** Git branch whose pushes deploy here (app and infra pipelines). @default - no branch deploys here; deploys are manual (`slipway deploy`, workflow dispatch) */
   branch: z.string().min(1).optional(),
   /** Deploy here only the image that passed this environment first (e.g. prod after staging). @default - any image may be deployed; none has to pass another environment first */
@@ -144,7 +145,7 @@ export const environmentSchema = z.strictObject({
    * Office hours: run the tasks, the database and the NAT instance only on these days and hours
    * (about a third of the month for MON-FRI 08:00-18:00), e.g.
    * `{ days: 'MON-FRI', start: '08:00', stop: '18:00', timezone: 'Europe/London' }`.
-   * A protected environment needs `waivers.officeHours` to have one.
+   * A protected environment needs `acknowledge.officeHours` to have one.
    * @default always on (no schedule)
    */
   officeHours: officeHoursSchema.optional(),

@@ -14,6 +14,7 @@ import { environmentName } from './common.ts';
 
 export { FARGATE_CPU_UNITS } from '../fargate.ts';
 export { auditSchema, githubSchema, previewsSchema, registrySchema } from './account.ts';
+export { type AcknowledgeKey, acknowledgeSchema } from './acknowledge.ts';
 export { alarmsSchema } from './alarms.ts';
 export { appSchema, imageSchema } from './app.ts';
 export { accountId, appName, cidr, environmentName, region, secretRef } from './common.ts';

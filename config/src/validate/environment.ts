@@ -67,14 +67,6 @@ export function settingErrors(
 ): ConfigError[] {
   const errors: ConfigError[] = [];
   if (r.database) {
-    if (env.protected && !r.database.deletionProtection && !env.waivers.deletionProtection)
-      errors.push(
-        err(
-          at('database.deletionProtection'),
-          'SW115',
-          'got false in a protected environment; set it to true or give a reason in waivers.deletionProtection',
-        ),
-      );
     if (r.database.maxAllocatedStorageGiB < r.database.allocatedStorageGiB)
       errors.push(
         err(

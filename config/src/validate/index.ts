@@ -7,10 +7,18 @@ import { deployErrors, smokeTestErrors } from './deploy.ts';
 import { dashboardErrors, settingErrors, sizeErrors } from './environment.ts';
 import { overlappingCidrs, vpcErrors } from './network.ts';
 import { officeHoursErrors } from './office-hours.ts';
+import { readinessErrors } from './readiness.ts';
 import { dedupe, err, isObject } from './util.ts';
 import { fromZod } from './zod.ts';
 
 export { cidrsOverlap } from './network.ts';
+export {
+  READINESS_RULES,
+  type ReadinessCheck,
+  type ReadinessRule,
+  type ReadinessStatus,
+  readinessOf,
+} from './readiness.ts';
 
 export type ValidationResult = { ok: true; config: SlipwayConfig } | { ok: false; errors: ConfigError[] };
 
@@ -62,6 +70,7 @@ function semanticErrors(config: SlipwayConfig, declared: string[], appValid: boo
       ...dashboardErrors(r, at),
       ...deployErrors(r.deploy, at),
       ...smokeTestErrors(r, at),
+      ...readinessErrors(r, at),
     );
   }
 

@@ -11,14 +11,6 @@ export function officeHoursErrors(env: EnvironmentConfig, at: (key: string) => s
   const errors: ConfigError[] = [];
   const hours = env.officeHours;
   if (!hours) return errors;
-  if (env.protected && !env.waivers.officeHours)
-    errors.push(
-      err(
-        at('officeHours'),
-        'SW127',
-        'a protected environment runs around the clock; remove officeHours, or give a reason in waivers.officeHours',
-      ),
-    );
   const minutes = minutesOfDay(hours.stop) - minutesOfDay(hours.start);
   if (minutes < MIN_OFFICE_HOURS_MINUTES)
     errors.push(

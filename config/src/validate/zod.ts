@@ -10,7 +10,9 @@ type Issue = z.core.$ZodIssue;
 /** Keys that were renamed, with the one sentence an old config gets instead of "unknown key". */
 const RENAMED_KEYS: Record<string, string> = {
   uptime:
-    'uptime is now officeHours; rename the key (days, start, stop and timezone stay the same, and waivers.uptime is now waivers.officeHours)',
+    'uptime is now officeHours; rename the key (days, start, stop and timezone stay the same, and waivers.uptime is now acknowledge.officeHours)',
+  waivers:
+    'waivers is now acknowledge; rename the key, and waivers.deletionProtection to acknowledge.noDeletionProtection (waivers.officeHours keeps its name: acknowledge.officeHours)',
 };
 
 export function fromZod(error: z.ZodError, root: z.ZodType, prefix: (string | number)[]): ConfigError[] {

@@ -4,7 +4,8 @@
  *   - tasks in private subnets without public IP; read-only root filesystem with a writable /tmp
  *   - database credentials only as ECS secrets; no secret-looking names among plain variables
  *   - every container variable name appears once, and each one Slipway sets is reserved in the contract
- *   - security groups: ALB 80 from the internet; tasks only from the ALB on the container port;
+ *   - security groups: ALB 80 (and 443 in prod, which has a domain) from the internet; tasks only
+ *     from the ALB on the container port;
  *     the database admits the task security group on 5432
  *   - fast target group health checks, 30 s deregistration, circuit breaker with rollback, 100/200
  *   - autoscaling on CPU 70 % and memory 80 % (plus request count when configured)
@@ -153,10 +154,14 @@ describe.each(ENVIRONMENTS)('%s service', (env) => {
     });
   });
 
-  it('opens the load balancer on port 80 to the internet only', () => {
+  it('opens the load balancer to the internet on port 80 only, and on 443 where it serves HTTPS', () => {
+    const https = synthesized.stacks[env]?.environment.domain !== undefined;
+    const ports = https ? [80, 443] : [80];
     service(env).hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('Public load balancer'),
-      SecurityGroupIngress: [Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 })],
+      SecurityGroupIngress: ports.map((port) =>
+        Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: port, ToPort: port }),
+      ),
     });
   });
 

@@ -1,0 +1,62 @@
+import { type ReadinessCheck, type ReadinessStatus, readinessOf, type SlipwayConfig } from '@slipway/config';
+import { resolveTarget } from '@slipway/config/contract';
+import { indent, table } from '../format.ts';
+
+/* The production-readiness section of `slipway plan`: every rule, per environment, with its verdict. */
+
+export interface EnvironmentReadiness {
+  readonly environment: string;
+  /** Only protected environments are checked; an unprotected one's verdicts are for information. */
+  readonly protected: boolean;
+  /** One verdict per rule (in `--json`, each rule with its key, id, setting, title, risk and fix). */
+  readonly checks: readonly ReadinessCheck[];
+}
+
+/** Each rule's verdict on the named environments (previews included: they are never protected). */
+export function environmentReadiness(
+  config: SlipwayConfig,
+  names: readonly string[],
+): EnvironmentReadiness[] {
+  return names.map((name) => {
+    const env = resolveTarget(config, name).environment;
+    return { environment: name, protected: env.protected, checks: readinessOf(env) };
+  });
+}
+
+const MARK: Record<ReadinessStatus, string> = {
+  ready: '✓',
+  acknowledged: '~',
+  risky: '✗',
+  'not-applicable': '-',
+};
+
+/** The text section: one table per environment, the protected ones checked, the others informational. */
+export function renderReadiness(readiness: readonly EnvironmentReadiness[]): string {
+  const parts = readiness.map(({ environment, protected: checked, checks }) => {
+    const risky = checks.filter((c) => c.status === 'risky').length;
+    const acknowledged = checks.filter((c) => c.status === 'acknowledged').length;
+    const heading = checked
+      ? `${environment} (protected): ${risky === 0 ? 'ready' : `${risky} risk(s) not acknowledged`}${acknowledged ? `, ${acknowledged} acknowledged` : ''}`
+      : `${environment} (not protected: not checked, shown for information)`;
+    const rows = checks.map((c) => [
+      checked || c.status !== 'risky' ? MARK[c.status] : '·',
+      c.rule.title,
+      c.rule.setting,
+      note(c, checked),
+    ]);
+    return `${heading}\n${indent(table(rows))}`;
+  });
+  return [
+    'Production readiness (✓ ready, ~ acknowledged, ✗ risky, · risky but not checked, - does not apply):',
+    indent(parts.join('\n')),
+    '',
+  ].join('\n');
+}
+
+function note(check: ReadinessCheck, checked: boolean): string {
+  const ack = `acknowledge.${check.rule.key}`;
+  if (check.status === 'acknowledged') return `${ack}: "${check.reason}"`;
+  if (check.status === 'not-applicable') return 'no database';
+  if (check.status !== 'risky') return '';
+  return checked ? `${check.rule.id}: ${check.rule.risk}` : `would need ${ack} if protected`;
+}

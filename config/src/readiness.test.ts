@@ -1,0 +1,230 @@
+/*
+ * Production-readiness scenarios (the rules of protected environments):
+ *   - each rule: a protected environment that takes the risk gets the rule's error at the key path;
+ *     the same environment with the risk acknowledged (a reason of 10+ characters) is valid
+ *   - the message names the key path, the value, the risk, the fix and the acknowledge key
+ *   - a reason shorter than 10 characters → SW104; an unknown acknowledge key → SW101 with the nearest
+ *   - an acknowledgement of a risk not taken (safe setting, unprotected environment, no database) → SW138
+ *   - an unprotected environment with every risky setting → valid, and not nagged
+ *   - the old `waivers` key → SW101 telling what to rename
+ *   - the shipped slipway.config.ts: prod passes every rule with nothing acknowledged
+ */
+// cspell:ignore Databse
+import { describe, expect, it } from 'vitest';
+import shipped from '../../slipway.config.ts';
+import { parseConfig } from './load.ts';
+import { resolveEnvironment, servesHttps } from './resolve.ts';
+import type { EnvironmentInput, SlipwayConfigInput } from './types.ts';
+import { READINESS_RULES, readinessOf, validateConfig } from './validate/index.ts';
+
+/** A protected environment that passes every rule, and an unprotected one with the cheap defaults. */
+function base(): SlipwayConfigInput {
+  return {
+    app: { name: 'demo' },
+    environments: {
+      dev: { account: '111111111111', region: 'us-east-1', network: { cidr: '10.0.0.0/16' } },
+      prod: {
+        account: '222222222222',
+        region: 'af-south-1',
+        protected: true,
+        network: { cidr: '10.1.0.0/16' },
+        alarms: { email: ['oncall@example.com'] },
+        domain: {
+          name: 'app.example.com',
+          certificateArn:
+            'arn:aws:acm:af-south-1:222222222222:certificate/00000000-0000-0000-0000-000000000000',
+        },
+      },
+    },
+  };
+}
+
+type Env = EnvironmentInput & Record<string, unknown>;
+
+function check(mutate: (prod: Env, config: SlipwayConfigInput) => void) {
+  const config = structuredClone(base());
+  mutate(config.environments.prod as Env, config);
+  const result = validateConfig(config);
+  return {
+    codes: result.ok ? [] : result.errors.map((e) => `${e.path} [${e.code}]`),
+    messages: result.ok ? [] : result.errors.map((e) => `${e.path}: ${e.message} [${e.code}]`),
+  };
+}
+
+const REASON = 'a staging copy whose data is restored nightly';
+const officeHours = { days: 'MON-FRI', start: '08:00', stop: '18:00', timezone: 'Europe/London' } as const;
+
+/** For each rule: one way to take its risk, and the error that names it. */
+const RISKS: Record<string, { take: (prod: Env) => void; error: string }[]> = {
+  noDeletionProtection: [
+    {
+      take: (p) => (p.database = { deletionProtection: false }),
+      error: 'environments.prod.database.deletionProtection [SW115]',
+    },
+  ],
+  singleAzDatabase: [
+    { take: (p) => (p.database = { multiAz: false }), error: 'environments.prod.database.multiAz [SW131]' },
+  ],
+  singleTask: [
+    { take: (p) => (p.service = { minTasks: 1 }), error: 'environments.prod.service.minTasks [SW132]' },
+    { take: (p) => (p.service = { minTasks: 0 }), error: 'environments.prod.service.minTasks [SW132]' },
+  ],
+  allSpot: [
+    { take: (p) => (p.service = { capacity: 'spot' }), error: 'environments.prod.service.capacity [SW133]' },
+    {
+      take: (p) => (p.service = { capacity: { mixed: { base: 0, spotWeight: 1 } } }),
+      error: 'environments.prod.service.capacity [SW133]',
+    },
+  ],
+  noAlarmEmail: [{ take: (p) => delete p.alarms, error: 'environments.prod.alarms.email [SW134]' }],
+  noWaf: [{ take: (p) => (p.waf = { enabled: false }), error: 'environments.prod.waf.enabled [SW135]' }],
+  httpOnly: [{ take: (p) => delete p.domain, error: 'environments.prod.domain [SW136]' }],
+  noApproval: [{ take: (p) => (p.approval = false), error: 'environments.prod.approval [SW137]' }],
+  officeHours: [
+    { take: (p) => (p.officeHours = officeHours), error: 'environments.prod.officeHours [SW127]' },
+  ],
+};
+
+const cases = Object.entries(RISKS).flatMap(([key, risks]) => risks.map((r) => ({ key, ...r })));
+
+describe('production readiness of protected environments', () => {
+  it('has a scenario for every rule, and a rule for every scenario', () => {
+    expect(Object.keys(RISKS).sort()).toEqual(READINESS_RULES.map((r) => r.key).sort());
+  });
+
+  it('accepts a protected environment that takes no risk', () => {
+    expect(check(() => {}).codes).toEqual([]);
+  });
+
+  it.each(cases)('$key: fails with $error when the risk is taken', ({ take, error }) => {
+    expect(check(take).codes).toEqual([error]);
+  });
+
+  it.each(cases)('$key: passes when the risk is acknowledged with a reason', ({ key, take }) => {
+    expect(
+      check((p) => {
+        take(p);
+        p.acknowledge = { [key]: REASON };
+      }).codes,
+    ).toEqual([]);
+  });
+
+  it('says in one line what is risky, why, the fix and how to acknowledge it', () => {
+    expect(check((p) => (p.database = { multiAz: false })).messages).toEqual([
+      'environments.prod.database.multiAz: got false in a protected environment: an instance failure or a zone outage stops the database until it is restored, as no standby takes over; set database.multiAz: true (it doubles the instance price), or give a reason in acknowledge.singleAzDatabase [SW131]',
+    ]);
+  });
+
+  it('reports every risk at once', () => {
+    expect(
+      check((p) => {
+        p.service = { minTasks: 1, capacity: 'spot' };
+        p.approval = false;
+      }).codes,
+    ).toEqual([
+      'environments.prod.service.minTasks [SW132]',
+      'environments.prod.service.capacity [SW133]',
+      'environments.prod.approval [SW137]',
+    ]);
+  });
+
+  it('rejects a reason shorter than 10 characters, spaces around it not counted', () => {
+    expect(
+      check((p) => {
+        p.approval = false;
+        p.acknowledge = { noApproval: '  ok, fine ' };
+      }).messages,
+    ).toEqual([
+      'environments.prod.acknowledge.noApproval: got "ok, fine"; expected at least 10 characters [SW104]',
+    ]);
+  });
+
+  it('rejects an unknown acknowledge key and names the closest', () => {
+    expect(
+      check((p) => {
+        p.acknowledge = { singleAZDatabse: REASON } as never;
+      }).messages,
+    ).toEqual([
+      'environments.prod.acknowledge.singleAZDatabse: unknown key; did you mean "singleAzDatabase"? [SW101]',
+    ]);
+  });
+
+  it('rejects an acknowledgement of a risk the environment does not take', () => {
+    expect(check((p) => (p.acknowledge = { noWaf: REASON })).messages).toEqual([
+      'environments.prod.acknowledge.noWaf: nothing to acknowledge: waf.enabled is already safe (got true); remove acknowledge.noWaf [SW138]',
+    ]);
+  });
+
+  it('rejects an acknowledgement of a database risk when the app has no database', () => {
+    expect(
+      check((p, c) => {
+        c.app.database = false;
+        p.database = { multiAz: false };
+        p.acknowledge = { singleAzDatabase: REASON };
+      }).codes,
+    ).toEqual(['environments.prod.acknowledge.singleAzDatabase [SW138]']);
+  });
+
+  it('tells an old config that says waivers what to rename', () => {
+    expect(
+      check((p) => {
+        p.waivers = { deletionProtection: REASON };
+      }).messages,
+    ).toEqual([
+      'environments.prod.waivers: waivers is now acknowledge; rename the key, and waivers.deletionProtection to acknowledge.noDeletionProtection (waivers.officeHours keeps its name: acknowledge.officeHours) [SW101]',
+    ]);
+  });
+});
+
+describe('unprotected environments', () => {
+  const risky: EnvironmentInput = {
+    account: '111111111111',
+    region: 'us-east-1',
+    network: { cidr: '10.0.0.0/16' },
+    service: { minTasks: 0, capacity: 'spot' },
+    database: { multiAz: false, deletionProtection: false },
+    waf: { enabled: false },
+    approval: false,
+    officeHours,
+  };
+
+  it('are not nagged about any risky setting', () => {
+    expect(check((_, c) => (c.environments.dev = risky)).codes).toEqual([]);
+  });
+
+  it('may not carry acknowledgements, which would have no effect', () => {
+    expect(
+      check((_, c) => (c.environments.dev = { ...risky, acknowledge: { noWaf: REASON } })).messages,
+    ).toEqual([
+      'environments.dev.acknowledge.noWaf: nothing to acknowledge: dev is not protected, so its readiness is not checked; remove acknowledge.noWaf [SW138]',
+    ]);
+  });
+});
+
+describe('the shipped slipway.config.ts', () => {
+  const config = parseConfig(shipped);
+  const statuses = (name: string) => {
+    const env = config.environments[name];
+    if (!env) throw new Error(`slipway.config.ts has no ${name}`);
+    return readinessOf(resolveEnvironment(name, env, config)).map((c) => `${c.rule.key}: ${c.status}`);
+  };
+
+  it('has prod pass every readiness rule with nothing acknowledged', () => {
+    expect(config.environments.prod?.protected).toBe(true);
+    expect(config.environments.prod?.acknowledge).toEqual({});
+    expect(statuses('prod')).toEqual(READINESS_RULES.map((r) => `${r.key}: ready`));
+  });
+
+  it('leaves dev and test unprotected, taking risks nobody is asked about', () => {
+    for (const name of ['dev', 'test']) expect(config.environments[name]?.protected, name).toBe(false);
+    expect(statuses('dev')).toContain('singleAzDatabase: risky');
+  });
+});
+
+describe('servesHttps', () => {
+  it('is true with a domain and its certificate, false on the load balancer name alone', () => {
+    const { domain } = base().environments.prod as EnvironmentInput;
+    expect(servesHttps({ domain: domain as never })).toBe(true);
+    expect(servesHttps({ domain: undefined })).toBe(false);
+  });
+});
