@@ -57,6 +57,19 @@ async function main() {
   const log = (message: string) =>
     process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
   const loadBefore = loadavg();
+  const down = await admin.query('SELECT 1').then(
+    () => undefined,
+    (error: Error) => error.message || String(error),
+  );
+  if (down !== undefined) {
+    await admin.end();
+    await rm(scratch, { recursive: true, force: true });
+    process.stderr.write(
+      `bench:service needs PostgreSQL at ${new URL(DATABASE_URL).host}: ${down}; start it with npm run setup, or point TEST_DATABASE_URL at one (npx slipway doctor lists what is missing)\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
   try {
     if (PIN) execFileSync('taskset', ['-a', '-p', '-c', String(LOAD_CPU), String(process.pid)]);
     log(
@@ -70,6 +83,8 @@ async function main() {
       DB_SCHEMA: schema,
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
+      // The start-up phases are read from the service's JSON lines.
+      LOG_FORMAT: 'json',
       MIGRATE_ON_START: 'false',
       ...extra,
     });

@@ -20,6 +20,20 @@ import pkg from '../package.json' with { type: 'json' };
 export const appRoot = fileURLToPath(new URL('..', import.meta.url));
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/**
+ * Variables the AWS runtimes set in every task or function: ECS (Fargate platform 1.4 and later, and
+ * EC2) sets the metadata endpoint and `AWS_EXECUTION_ENV`, Lambda sets `AWS_EXECUTION_ENV`. Source:
+ * Amazon ECS developer guide, "Task metadata endpoint version 4"; AWS Lambda developer guide,
+ * "Defined runtime environment variables" (read 2026-12).
+ */
+const AWS_RUNTIME_VARIABLES = [
+  'ECS_CONTAINER_METADATA_URI_V4',
+  'ECS_CONTAINER_METADATA_URI',
+  'AWS_EXECUTION_ENV',
+];
 
 function int(min: number, max: number, defaultValue?: number) {
   return Type.Integer({
@@ -63,6 +77,14 @@ export const envSchema = Type.Object({
   GIT_SHA: Type.Optional(text(/^[0-9A-Za-z._-]{1,64}$/, 'a commit sha (letters, digits, . _ -, at most 64)')),
   AWS_REGION: Type.Optional(text(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'an AWS region like eu-west-1')),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
+  // No default: unset means "pretty on a terminal outside AWS, else JSON" (resolveLogFormat).
+  LOG_FORMAT: Type.Optional(
+    Type.Unsafe<LogFormat>({
+      type: 'string',
+      enum: [...LOG_FORMATS],
+      description: `one of ${LOG_FORMATS.join(', ')}`,
+    }),
+  ),
   DATABASE_URL: Type.Optional(
     Type.String({ description: 'a URL like postgres://user:password@host:5432/db' }),
   ),
@@ -153,6 +175,8 @@ export interface Config {
   readonly commit: string;
   readonly region: string | null;
   readonly logLevel: Env['LOG_LEVEL'];
+  /** JSON lines, or pino-pretty's one line per entry for a person at a terminal. */
+  readonly logFormat: LogFormat;
   readonly database: DatabaseTarget;
   readonly dbSchema: string;
   readonly dbPoolMax: number;
@@ -179,17 +203,41 @@ function shown(name: string, raw: string | undefined): string {
   return SECRET_VARS.has(name) ? '(hidden)' : JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw);
 }
 
+export interface ConfigOverrides {
+  /** `--memory`: the embedded database in memory, whatever DB_EMBEDDED says. */
+  readonly embedded?: 'memory';
+  /**
+   * Whether stdout is a terminal; with LOG_FORMAT unset, a terminal outside AWS gets pretty logs.
+   * @default false (JSON lines)
+   */
+  readonly terminal?: boolean;
+}
+
+/**
+ * LOG_FORMAT when set; else pretty on a terminal unless an AWS runtime variable says the process
+ * runs in ECS or Lambda (where a pseudo-terminal must not turn CloudWatch's lines into prose).
+ */
+export function resolveLogFormat(
+  requested: LogFormat | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  terminal: boolean,
+): LogFormat {
+  if (requested) return requested;
+  const inAws = AWS_RUNTIME_VARIABLES.some((name) => env[name]);
+  return terminal && !inAws ? 'pretty' : 'json';
+}
+
 /**
  * Reads and validates the configuration. Empty variables count as unset (`PORT=` means the default).
  * @throws ConfigError listing every invalid variable, one line each.
  */
 export function loadConfig(
   env: Readonly<Record<string, string | undefined>>,
-  overrides: { readonly embedded?: 'memory' } = {},
+  overrides: ConfigOverrides = {},
 ): Config {
   const e = parseEnv(env, overrides);
   checkCombinations(e);
-  return toConfig(e);
+  return toConfig(e, resolveLogFormat(e.LOG_FORMAT, env, overrides.terminal ?? false));
 }
 
 /** Each variable against the schema (types, ranges, defaults); every invalid one is reported at once. */
@@ -265,7 +313,7 @@ function checkCombinations(e: Env): void {
   if (problems.length > 0) throw new ConfigError(problems);
 }
 
-function toConfig(e: Env): Config {
+function toConfig(e: Env, logFormat: LogFormat): Config {
   const hasServer = e.DATABASE_URL !== undefined || e.DB_HOST !== undefined;
   const database: DatabaseTarget = hasServer
     ? {
@@ -291,6 +339,7 @@ function toConfig(e: Env): Config {
     commit: e.GIT_SHA ?? 'unknown',
     region: e.AWS_REGION ?? null,
     logLevel: e.LOG_LEVEL,
+    logFormat,
     database,
     dbSchema: e.DB_SCHEMA,
     dbPoolMax: e.DB_POOL_MAX,

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import pino from 'pino';
-import type { Config } from './config.ts';
+import type { Config, LogFormat } from './config.ts';
 
 /** Field names whose values never reach a log line, wherever they are nested. */
 export const SECRET_KEYS: ReadonlySet<string> = new Set([
@@ -85,9 +85,21 @@ function serializeReply(reply: FastifyReply) {
 }
 
 /**
+ * Where the lines go: stdout, as JSON lines written asynchronously (lines written while a write is in
+ * progress go out together, instead of one write(2) per line on the request path; pino flushes what
+ * is pending when the process exits), or through pino-pretty, loaded here only when chosen so that
+ * a JSON start pays nothing for it.
+ */
+export async function logDestination(format: LogFormat): Promise<pino.DestinationStream> {
+  if (format === 'json') return pino.destination({ fd: 1, sync: false });
+  const { prettyStream } = await import('./log-pretty.ts');
+  return prettyStream();
+}
+
+/**
  * The service's logger: JSON lines on stdout (CloudWatch Logs via the awslogs driver), level names
  * instead of numbers, ISO timestamps, and the service identity on every line.
- * @param destination where lines go; stdout by default (tests capture them).
+ * @param destination where lines go (`logDestination`); JSON on stdout by default (tests capture them).
  */
 export function createLogger(
   config: Pick<Config, 'logLevel' | 'name' | 'version' | 'environment'>,
@@ -107,8 +119,6 @@ export function createLogger(
       redact: { paths: REDACT_PATHS, censor: CENSOR },
       serializers: { err: pino.stdSerializers.err, req: serializeRequest, res: serializeReply },
     },
-    // Asynchronous writes: lines written while a write is in progress go out together, instead of one
-    // write(2) per line on the request path. pino flushes what is pending when the process exits.
     destination ?? pino.destination({ fd: 1, sync: false }),
   );
 }

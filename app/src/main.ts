@@ -15,7 +15,7 @@ import closeWithGrace from 'close-with-grace';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { DataDirInUseError } from './db/embedded.ts';
 import { watchLauncher } from './launcher.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, logDestination } from './logger.ts';
 import { connectionSettings, migrateLogger, openDatabase, startService } from './server.ts';
 
 const USAGE = 'usage: node dist/main.js [serve|migrate] [--memory]';
@@ -43,7 +43,10 @@ function parseCommandLine(): { command: 'serve' | 'migrate'; memory: boolean } {
 
 function readConfig(memory: boolean): Config {
   try {
-    return loadConfig(process.env, memory ? { embedded: 'memory' } : {});
+    return loadConfig(process.env, {
+      ...(memory ? { embedded: 'memory' } : {}),
+      terminal: process.stdout.isTTY === true,
+    });
   } catch (error) {
     if (error instanceof ConfigError) {
       // Plain lines, not JSON: the operator reads them in the ECS stopped reason / CloudWatch.
@@ -55,7 +58,7 @@ function readConfig(memory: boolean): Config {
 }
 
 async function runMigrate(config: Config): Promise<number> {
-  const logger = createLogger(config);
+  const logger = createLogger(config, await logDestination(config.logFormat));
   let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
   try {
     database = await openDatabase(config, logger);
@@ -80,7 +83,7 @@ async function runMigrate(config: Config): Promise<number> {
 }
 
 async function runServe(config: Config): Promise<void> {
-  const logger = createLogger(config);
+  const logger = createLogger(config, await logDestination(config.logFormat));
   let service: Awaited<ReturnType<typeof startService>>;
   try {
     service = await startService(config, logger);

@@ -9,31 +9,41 @@ import { resolveEnvironmentName } from '../environments.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { awsError } from '../online.ts';
-import { cfnLintVersion } from '../policy/checks.ts';
 import { type StackInfo, type Synthesized, synthesize } from '../synth/synthesize.ts';
 import { resourcesOf } from '../synth/template.ts';
+import { type DevToolProbes, devToolChecks, realDevToolProbes } from './doctor-dev-tools.ts';
 
 export interface Check {
   readonly name: string;
-  /** `ok`, `warn` (works, but read the fix), `fail` (blocks a deploy), `skip` (could not be checked). */
+  /**
+   * `ok`, `warn` (works, but read the fix), `fail` (blocks a deploy; for a `tests` check: missing),
+   * `skip` (could not be checked).
+   */
   readonly result: 'ok' | 'warn' | 'fail' | 'skip';
   readonly detail: string;
   readonly fix?: string;
+  /**
+   * What the check is for: a `fail` in `deploy` blocks a deploy and exits 1; `tests` are the tools
+   * `npm test` and the benchmark need, whose `fail` (shown as `✗`) leaves the exit code at 0.
+   * @default 'deploy'
+   */
+  readonly scope?: 'deploy' | 'tests';
 }
 
 export interface DoctorDeps {
   readonly factory: AwsFactory;
   readonly synth: (config: SlipwayConfig, env: string) => Synthesized;
   readonly nodeVersion: string;
-  readonly cfnLint: () => string | undefined;
   readonly sessionManagerPlugin: () => boolean;
+  /** PostgreSQL, shellcheck, python3, cfn-lint and moto_server, as the tests and benchmark need them. */
+  readonly devTools: DevToolProbes;
 }
 
 export const realDoctorDeps: DoctorDeps = {
   factory: sdkFactory,
   synth: (config, env) => synthesize(config, { environments: [env], outdir: paths.assembly }),
   nodeVersion: process.versions.node,
-  cfnLint: cfnLintVersion,
+  devTools: realDevToolProbes,
   sessionManagerPlugin: () =>
     spawnSync('session-manager-plugin', ['--version'], { stdio: 'ignore' }).status === 0,
 };
@@ -50,25 +60,16 @@ const SERVICE_LINKED_ROLES: readonly [string, string][] = [
 ];
 
 /** Local prerequisites: they need no AWS account. */
-export function localChecks(
-  deps: Pick<DoctorDeps, 'nodeVersion' | 'cfnLint' | 'sessionManagerPlugin'>,
-): Check[] {
+export function localChecks(deps: Pick<DoctorDeps, 'nodeVersion' | 'sessionManagerPlugin'>): Check[] {
   const [major = 0] = deps.nodeVersion.split('.').map(Number);
   // Node 20 reached its end of life in April 2026; the AWS SDK warns under it.
   const nodeOk = major >= 24;
-  const lint = deps.cfnLint();
   return [
     {
       name: 'Node.js',
       result: nodeOk ? 'ok' : 'fail',
       detail: `v${deps.nodeVersion} (needs >= 24)`,
       fix: nodeOk ? undefined : 'install Node.js 24 LTS (nvm install 24; the repository has an .nvmrc)',
-    },
-    {
-      name: 'cfn-lint',
-      result: lint ? 'ok' : 'warn',
-      detail: lint ?? 'not found: `slipway plan` runs without it and says so',
-      fix: lint ? undefined : 'pip install cfn-lint',
     },
     {
       name: 'session-manager-plugin',
@@ -217,6 +218,12 @@ async function certificateCheck(
 
 const MARK = { ok: '✓', warn: '!', fail: '✗', skip: '-' } as const;
 
+function printChecks(io: Io, checks: readonly Check[]): void {
+  for (const c of checks) {
+    io.out(`${MARK[c.result]} ${c.name}: ${c.detail}${c.fix ? `\n    fix: ${c.fix}` : ''}\n`);
+  }
+}
+
 /** `slipway doctor [<env>]` */
 export async function doctorCommand(
   config: SlipwayConfig | undefined,
@@ -225,14 +232,21 @@ export async function doctorCommand(
   deps: DoctorDeps = realDoctorDeps,
 ): Promise<ExitCode> {
   const checks = localChecks(deps);
+  const devTools = await devToolChecks(deps.devTools);
   if (config && envArg) {
     const { name } = resolveEnvironmentName(config, envArg, 'doctor');
     io.progress.start(`Checking the account prerequisites of ${name}`);
     checks.push(...(await accountChecks(config, name, deps)));
     io.progress.stop();
   }
-  for (const c of checks) {
-    io.out(`${MARK[c.result]} ${c.name}: ${c.detail}${c.fix ? `\n    fix: ${c.fix}` : ''}\n`);
+  printChecks(io, checks);
+  io.out('For the tests and benchmarks (npm test, npm run bench:service):\n');
+  printChecks(io, devTools);
+  const missing = devTools.filter((c) => c.result === 'fail').map((c) => c.name);
+  if (missing.length > 0) {
+    io.out(
+      `Missing for the tests: ${missing.join(', ')}; npm run setup installs what it can. Deploys do not need them.\n`,
+    );
   }
   const failed = checks.filter((c) => c.result === 'fail');
   if (failed.length > 0) {

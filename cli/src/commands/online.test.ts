@@ -258,9 +258,7 @@ describe('slipway exec', () => {
 describe('slipway doctor', () => {
   it('refuses a Node.js older than 24 and accepts 24', () => {
     const check = (nodeVersion: string) =>
-      localChecks({ nodeVersion, cfnLint: () => 'cfn-lint 1.51.0', sessionManagerPlugin: () => true }).find(
-        (c) => c.name === 'Node.js',
-      );
+      localChecks({ nodeVersion, sessionManagerPlugin: () => true }).find((c) => c.name === 'Node.js');
     expect(check('20.20.2')).toMatchObject({
       result: 'fail',
       fix: expect.stringContaining('nvm install 24'),
@@ -268,17 +266,10 @@ describe('slipway doctor', () => {
     expect(check('24.22.3')?.result).toBe('ok');
   });
 
-  it('checks Node.js and cfn-lint offline', () => {
-    const checks = localChecks({
-      nodeVersion: '18.19.0',
-      cfnLint: () => undefined,
-      sessionManagerPlugin: () => true,
-    });
+  it('checks Node.js and the Session Manager plugin offline', () => {
+    const checks = localChecks({ nodeVersion: '18.19.0', sessionManagerPlugin: () => false });
     expect(checks.find((c) => c.name === 'Node.js')?.result).toBe('fail');
-    expect(checks.find((c) => c.name === 'cfn-lint')).toMatchObject({
-      result: 'warn',
-      fix: 'pip install cfn-lint',
-    });
+    expect(checks.find((c) => c.name === 'session-manager-plugin')?.result).toBe('warn');
   });
 
   it('flags a missing bootstrap as a failure and a missing service-linked role as a warning', async () => {
@@ -288,8 +279,14 @@ describe('slipway doctor', () => {
         factory: fakeAws(fakeState()),
         synth: () => synthesized,
         nodeVersion: '24.22.3',
-        cfnLint: () => 'cfn-lint 1.51.0',
         sessionManagerPlugin: () => true,
+        devTools: {
+          run: () => 'version: 0.9.0',
+          onPath: (command) => `/usr/bin/${command}`,
+          cfnLint: () => 'cfn-lint 1.51.0',
+          postgres: async () => undefined,
+          testDatabaseUrl: undefined,
+        },
       }),
     );
     expect(e.code).toBe('SW218');
