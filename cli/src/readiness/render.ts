@@ -1,6 +1,6 @@
 import { type ReadinessCheck, type ReadinessStatus, readinessOf, type SlipwayConfig } from '@slipway/config';
 import { resolveTarget } from '@slipway/config/contract';
-import { indent, table } from '../format.ts';
+import { indent, REPORT_WIDTH, table, wrap } from '../format.ts';
 
 /* The production-readiness section of `slipway plan`: every rule, per environment, with its verdict. */
 
@@ -38,16 +38,25 @@ export function renderReadiness(readiness: readonly EnvironmentReadiness[]): str
     const heading = checked
       ? `${environment} (protected): ${risky === 0 ? 'ready' : `${risky} risk(s) not acknowledged`}${acknowledged ? `, ${acknowledged} acknowledged` : ''}`
       : `${environment} (not protected: not checked, shown for information)`;
+    // One row per rule (mark, title, key: within 90 columns), its note wrapped on the lines below,
+    // so the section fits a 100-column terminal however long a reason is.
     const rows = checks.map((c) => [
       checked || c.status !== 'risky' ? MARK[c.status] : '·',
       c.rule.title,
       c.rule.setting,
-      note(c, checked),
     ]);
-    return `${heading}\n${indent(table(rows))}`;
+    const body = table(rows)
+      .split('\n')
+      .flatMap((line, i) => {
+        const text = note(checks[i] as ReadinessCheck, checked);
+        return text ? [line, `   ${wrap(text, REPORT_WIDTH - 7, '   ')}`] : [line];
+      });
+    return `${wrap(heading, REPORT_WIDTH - 4)}\n${indent(body.join('\n'))}`;
   });
   return [
-    'Production readiness (✓ ready, ~ acknowledged, ✗ risky, · risky but not checked, - does not apply):',
+    wrap(
+      'Production readiness (✓ ready, ~ acknowledged, ✗ risky, · risky but not checked, - does not apply):',
+    ),
     indent(parts.join('\n')),
     '',
   ].join('\n');
