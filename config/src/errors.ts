@@ -42,8 +42,9 @@ export const CONFIG_ERRORS = {
   },
   SW116: { title: 'unknown environment reference', solve: 'Name an environment defined in `environments`.' },
   SW117: {
-    title: 'certificate in another region',
-    solve: 'An ALB needs an ACM certificate from its own region; request or import one there.',
+    title: 'certificate outside us-east-1',
+    solve:
+      'CloudFront only uses ACM certificates from us-east-1: request or import the certificate there, or drop certificateArn and give domain.zone so Slipway creates one.',
   },
   SW118: {
     title: 'secret in a plain environment variable',
@@ -94,6 +95,16 @@ export const CONFIG_ERRORS = {
     title: 'reserved container variable',
     solve:
       'Rename the variable or secret; Slipway sets PORT, SHUTDOWN_TIMEOUT_MS, APP_ENV, AWS_REGION, GIT_SHA, DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, DB_SSL, DB_SECRET_ARN, MIGRATE_ON_START and DB_EMBEDDED itself, and the service reads APP_VERSION, DATABASE_URL and DB_EMBEDDED_DIR.',
+  },
+  SW131: {
+    title: 'domain without a certificate source',
+    solve:
+      'Give the hosted zone id (domain.zone, e.g. Z0123456789ABC) so Slipway creates and validates the certificate, or certificateArn of a us-east-1 certificate covering the name.',
+  },
+  SW132: {
+    title: 'two environments share a domain name',
+    solve:
+      'Set environments.<name>.domain.name on one of them (by default every protected environment serves the apex domain.name).',
   },
 } as const;
 

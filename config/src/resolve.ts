@@ -1,3 +1,4 @@
+import { resolveDomain } from './domain.ts';
 import { availabilityZones, type Region } from './regions.ts';
 import type { AppConfig, EnvironmentConfig, SlipwayConfig } from './types.ts';
 
@@ -188,7 +189,8 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       discoveryName: 'app',
     },
     database: hasDatabase ? resolveDatabase(app, env, d) : undefined,
-    domain: env.domain,
+    /** The name clients use besides the CloudFront one; undefined: CloudFront's name only. */
+    domain: resolveDomain(name, env, config),
     deploy: {
       strategy,
       stepPercent: env.deploy.stepPercent ?? d.stepPercent,

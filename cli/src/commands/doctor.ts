@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import type { ResolvedEnvironment, SlipwayConfig } from '@slipway/config';
-import { resolveTarget } from '@slipway/config/contract';
+import { EDGE_REGION, resolveTarget } from '@slipway/config/contract';
 import type { AwsApis, AwsFactory } from '../aws/api.ts';
 import { sdkFactory } from '../aws/sdk.ts';
 import { paths } from '../context.ts';
@@ -123,9 +123,11 @@ export async function accountChecks(config: SlipwayConfig, name: string, deps: D
   if (usesSpot) {
     await guard('Fargate Spot', () => spotCheck(aws, env, name));
   }
-  if (env.domain) {
-    const domain = env.domain;
-    await guard('certificate', () => certificateCheck(aws, env, domain));
+  // A certificate Slipway creates is validated by CloudFormation; one the user brought may lapse.
+  const brought = env.domain?.certificateArn;
+  if (env.domain && brought) {
+    const domain = { name: env.domain.name, certificateArn: brought };
+    await guard('certificate', () => certificateCheck(deps.factory(EDGE_REGION), domain));
   }
   return checks;
 }
@@ -192,8 +194,7 @@ async function spotCheck(aws: AwsApis, env: ResolvedEnvironment, name: string): 
 /** The domain's ACM certificate is issued, covers the name and is not about to expire. */
 async function certificateCheck(
   aws: AwsApis,
-  env: ResolvedEnvironment,
-  domain: NonNullable<ResolvedEnvironment['domain']>,
+  domain: { readonly name: string; readonly certificateArn: string },
 ): Promise<Check> {
   const cert = await aws.account.certificate(domain.certificateArn);
   const days = cert?.notAfter ? Math.floor((cert.notAfter.getTime() - Date.now()) / 86_400_000) : undefined;
@@ -210,8 +211,8 @@ async function certificateCheck(
     result: ok ? 'ok' : 'fail',
     detail: cert
       ? `${cert.status}, ${covers ? 'covers' : 'does NOT cover'} ${domain.name}${days !== undefined ? `, expires in ${days} days` : ''}`
-      : `${domain.certificateArn} not found in ${env.region}`,
-    fix: ok ? undefined : `request or validate an ACM certificate for ${domain.name} in ${env.region}`,
+      : `${domain.certificateArn} not found in ${EDGE_REGION}`,
+    fix: ok ? undefined : `request or validate an ACM certificate for ${domain.name} in ${EDGE_REGION}`,
   };
 }
 

@@ -26,12 +26,16 @@ export {
 } from './container-variables.ts';
 export { kebab, METRIC_NAMESPACES, type MonitoringKind, monitoringName } from './monitoring.ts';
 export { OFFICE_HOURS_ACTIONS } from './office-hours.ts';
-export { PARAMETERS, parameterName, parameterPath, type SubnetKind } from './parameters.ts';
+export { OUTPUTS, PARAMETERS, parameterName, parameterPath, type SubnetKind } from './parameters.ts';
 export {
   type AccountLayer,
   accountStackName,
   ciAccessStackId,
   ciAccessStackName,
+  createsCertificate,
+  EDGE_REGION,
+  type EdgeNeeds,
+  edgeStackNeeded,
   LAYERS,
   type Layer,
   registryStackName,

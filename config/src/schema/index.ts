@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { auditSchema, githubSchema, previewsSchema, registrySchema } from './account.ts';
 import { appSchema } from './app.ts';
 import { environmentName } from './common.ts';
+import { domainSchema } from './domain.ts';
 
 export { FARGATE_CPU_UNITS } from '../fargate.ts';
 export { auditSchema, githubSchema, previewsSchema, registrySchema } from './account.ts';
@@ -18,6 +19,7 @@ export { alarmsSchema } from './alarms.ts';
 export { appSchema, imageSchema } from './app.ts';
 export { accountId, appName, cidr, environmentName, region, secretRef } from './common.ts';
 export { deploySchema, deployStrategy } from './deploy.ts';
+export { domainSchema, environmentDomainSchema } from './domain.ts';
 export { capacitySchema, environmentSchema, natMode } from './environment.ts';
 export { officeHoursSchema, WEEKDAYS } from './office-hours.ts';
 
@@ -30,4 +32,6 @@ export const configSchema = z.strictObject({
   audit: auditSchema.prefault({}),
   /** Pull-request previews (the `preview` workflow). @default - no previews; `pr-<number>` names are refused */
   previews: previewsSchema.optional(),
+  /** The app's domain: every environment gets a name under it (see `./domain.ts`). @default - CloudFront names only */
+  domain: domainSchema.optional(),
 });

@@ -1,3 +1,4 @@
+import { EDGE_REGION } from '../contract/stacks.ts';
 import type { ConfigError } from '../errors.ts';
 import { describeMemoryFor, FARGATE_CPU_UNITS, isValidFargateSize } from '../fargate.ts';
 import type { ResolvedEnvironment } from '../resolve.ts';
@@ -103,18 +104,7 @@ export function settingErrors(
       );
   }
 
-  if (env.domain) {
-    const certRegion = env.domain.certificateArn.split(':')[3];
-    if (certRegion !== env.region)
-      errors.push(
-        err(
-          at('domain.certificateArn'),
-          'SW117',
-          `got a certificate in ${certRegion}; the load balancer in ${env.region} needs one from ${env.region}`,
-        ),
-      );
-  }
-
+  errors.push(...domainErrors(r, at));
   return errors;
 }
 
@@ -131,4 +121,31 @@ export function dashboardErrors(r: ResolvedEnvironment, at: (key: string) => str
     );
 
   return errors;
+}
+
+/** The certificate must be one CloudFront can use, and Slipway must be able to get one. */
+function domainErrors(r: ResolvedEnvironment, at: (key: string) => string): ConfigError[] {
+  const domain = r.domain;
+  if (domain === undefined) return [];
+  if (domain.certificateArn !== undefined) {
+    const certRegion = domain.certificateArn.split(':')[3];
+    return certRegion === EDGE_REGION
+      ? []
+      : [
+          err(
+            at('domain.certificateArn'),
+            'SW117',
+            `got a certificate in ${certRegion}; CloudFront only uses certificates from ${EDGE_REGION}`,
+          ),
+        ];
+  }
+  if (domain.zoneId === undefined)
+    return [
+      err(
+        at('domain'),
+        'SW131',
+        `got name "${domain.name}" with neither zone nor certificateArn; add domain.zone (a Route 53 hosted zone id) or a ${EDGE_REGION} certificateArn`,
+      ),
+    ];
+  return [];
 }
