@@ -405,13 +405,13 @@ describe('validateConfig', () => {
     ).toEqual(['app.environment.DB_EMBEDDED [SW130]']);
   });
 
-  it('rejects a certificate from another region', () => {
+  it("rejects a certificate outside us-east-1, even one from the environment's own region", () => {
     expect(
       errorsOf((c) => {
         env(c, 'prod').domain = {
           name: 'app.example.com',
           certificateArn:
-            'arn:aws:acm:us-east-1:222222222222:certificate/0b1c2d3e-1111-2222-3333-444455556666',
+            'arn:aws:acm:af-south-1:222222222222:certificate/0b1c2d3e-1111-2222-3333-444455556666',
         };
       }),
     ).toEqual(['environments.prod.domain.certificateArn [SW117]']);

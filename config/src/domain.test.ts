@@ -1,0 +1,150 @@
+/*
+ * Domains, from the one top-level line `domain: { name, zone }`:
+ *   - each environment serves `<env>.<name>`, a protected one the name itself; one may override it
+ *     or opt out with `domain: false`
+ *   - a preview serves `pr-<number>.<base name>` in the base's zone
+ *   - the edge stack (us-east-1) exists only for an environment elsewhere that needs a certificate
+ *     or a web ACL from there
+ *   - errors: a name with neither zone nor certificate (SW131), two environments on one name
+ *     (SW132), a zone given by name instead of id (SW105)
+ */
+import { describe, expect, it } from 'vitest';
+import { edgeStackNeeded, resolveTarget } from './contract/index.ts';
+import { parseConfig } from './load.ts';
+import type { SlipwayConfigInput } from './types.ts';
+import { validateConfig } from './validate/index.ts';
+
+const ZONE = 'Z0HOSTEDZONE1';
+
+function base(): SlipwayConfigInput & Record<string, unknown> {
+  return {
+    app: { name: 'demo' },
+    domain: { name: 'app.example.com', zone: ZONE },
+    previews: { from: 'dev' },
+    environments: {
+      dev: { account: '111111111111', region: 'us-east-1', network: { cidr: '10.0.0.0/16' } },
+      staging: { account: '222222222222', region: 'af-south-1', network: { cidr: '10.1.0.0/16' } },
+      prod: {
+        account: '222222222222',
+        region: 'af-south-1',
+        protected: true,
+        network: { cidr: '10.2.0.0/16' },
+      },
+    },
+  };
+}
+
+function configWith(mutate: (c: SlipwayConfigInput & Record<string, unknown>) => void = () => {}) {
+  const config = base();
+  mutate(config);
+  return config;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: tests write values the schema may refuse
+const env = (c: SlipwayConfigInput, name: string): any => c.environments[name];
+
+function errorsOf(mutate: (c: SlipwayConfigInput & Record<string, unknown>) => void): string[] {
+  const result = validateConfig(configWith(mutate));
+  return result.ok ? [] : result.errors.map((e) => `${e.path} [${e.code}]`);
+}
+
+const domainOf = (name: string, mutate?: (c: SlipwayConfigInput & Record<string, unknown>) => void) =>
+  resolveTarget(parseConfig(configWith(mutate), 'test'), name).environment.domain;
+
+describe('domain names', () => {
+  it('gives each environment <env>.<name> and the protected one the name itself', () => {
+    expect(['dev', 'staging', 'prod'].map((n) => domainOf(n)?.name)).toEqual([
+      'dev.app.example.com',
+      'staging.app.example.com',
+      'app.example.com',
+    ]);
+    expect(domainOf('dev')).toEqual({ name: 'dev.app.example.com', zoneId: ZONE, certificateArn: undefined });
+  });
+
+  it('lets an environment choose its own name, or none', () => {
+    expect(domainOf('staging', (c) => (env(c, 'staging').domain = { name: 'beta.example.org' }))?.name).toBe(
+      'beta.example.org',
+    );
+    expect(domainOf('staging', (c) => (env(c, 'staging').domain = false))).toBeUndefined();
+  });
+
+  it('gives a preview pr-<number>.<base name> in the base zone, with its own certificate', () => {
+    expect(domainOf('pr-7')).toEqual({
+      name: 'pr-7.dev.app.example.com',
+      zoneId: ZONE,
+      certificateArn: undefined,
+    });
+  });
+
+  it('has no domain at all without the top-level line', () => {
+    expect(domainOf('prod', (c) => delete c.domain)).toBeUndefined();
+  });
+});
+
+describe('the edge stack', () => {
+  const needs = (name: string, mutate?: (c: SlipwayConfigInput & Record<string, unknown>) => void) =>
+    edgeStackNeeded(resolveTarget(parseConfig(configWith(mutate), 'test'), name).environment);
+
+  it('exists for an environment outside us-east-1 with a certificate to create', () => {
+    expect(needs('staging')).toBe(true);
+    expect(resolveTarget(parseConfig(configWith(), 'test'), 'staging').stacks.edge).toBe('demo-staging-edge');
+  });
+
+  it('does not exist in us-east-1, nor without a certificate to create or a web ACL', () => {
+    expect(needs('dev')).toBe(false);
+    expect(needs('staging', (c) => delete c.domain)).toBe(false);
+    expect(
+      resolveTarget(
+        parseConfig(
+          configWith((c) => delete c.domain),
+          'test',
+        ),
+        'staging',
+      ).stacks.edge,
+    ).toBe(undefined);
+  });
+
+  it('exists for the web ACL alone (prod turns WAF on by default)', () => {
+    expect(needs('prod', (c) => delete c.domain)).toBe(true);
+  });
+});
+
+describe('domain validation', () => {
+  it('accepts the base config', () => {
+    expect(errorsOf(() => {})).toEqual([]);
+  });
+
+  it('rejects a name with neither zone nor certificate', () => {
+    expect(
+      errorsOf((c) => {
+        delete c.domain;
+        env(c, 'staging').domain = { name: 'staging.example.org' };
+      }),
+    ).toEqual(['environments.staging.domain [SW131]']);
+  });
+
+  it('accepts a brought us-east-1 certificate without a zone', () => {
+    expect(
+      errorsOf((c) => {
+        delete c.domain;
+        env(c, 'staging').domain = {
+          name: 'staging.example.org',
+          certificateArn:
+            'arn:aws:acm:us-east-1:222222222222:certificate/0b1c2d3e-1111-2222-3333-444455556666',
+        };
+      }),
+    ).toEqual([]);
+  });
+
+  it('rejects two environments on one name (two protected environments both take the apex)', () => {
+    expect(errorsOf((c) => (env(c, 'staging').protected = true))).toEqual([
+      'environments.prod.domain.name [SW132]',
+    ]);
+  });
+
+  it('rejects a zone given by name: records and validation need the id', () => {
+    expect(errorsOf((c) => (c.domain = { name: 'app.example.com', zone: 'example.com' }))).toEqual([
+      'domain.zone [SW105]',
+    ]);
+  });
+});
