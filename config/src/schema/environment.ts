@@ -110,7 +110,7 @@ export const environmentSchema = z.strictObject({
       rotationDays: z.union([z.literal(false), z.number().int().min(1).max(365)]).optional(),
     })
     .prefault({}),
-  /** The environment's domain name (see the top-level `domain`). */
+  /** The environment's name on the web (overrides the top-level `domain`); `false` for the CloudFront name only. @default `<env>.<domain.name>` (protected: `domain.name`) with the top-level `domain`, else none */
   domain: environmentDomainSchema.optional(),
   deploy: deploySchema.prefault({}),
   alarms: alarmsSchema.prefault({}),

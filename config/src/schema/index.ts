@@ -32,6 +32,9 @@ export const configSchema = z.strictObject({
   audit: auditSchema.prefault({}),
   /** Pull-request previews (the `preview` workflow). @default - no previews; `pr-<number>` names are refused */
   previews: previewsSchema.optional(),
-  /** The app's domain: every environment gets a name under it (see `./domain.ts`). @default - CloudFront names only */
+  /**
+   * The app's domain, e.g. `{ name: 'app.example.com', zone: 'Z0123456789ABC' }`: each environment serves `<env>.<name>`, a protected one `name` itself, a preview `pr-<number>.<base name>`, with a DNS-validated us-east-1 certificate and alias records Slipway creates in the zone.
+   * @default - each environment serves HTTPS on its CloudFront name only
+   */
   domain: domainSchema.optional(),
 });
