@@ -14,7 +14,7 @@ import { parseConfig } from './load.ts';
 import type { SlipwayConfigInput } from './types.ts';
 import { validateConfig } from './validate/index.ts';
 
-const ZONE = 'Z0HOSTEDZONE1';
+const ZONE = 'Z0123456789ABC';
 
 function base(): SlipwayConfigInput & Record<string, unknown> {
   return {

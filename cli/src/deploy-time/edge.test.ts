@@ -29,7 +29,7 @@ const edgeStack: Template = {
       Type: 'AWS::CertificateManager::Certificate',
       Properties: {
         DomainName: 'app.example.com',
-        DomainValidationOptions: [{ DomainName: 'app.example.com', HostedZoneId: 'Z0HOSTEDZONE1' }],
+        DomainValidationOptions: [{ DomainName: 'app.example.com', HostedZoneId: 'Z0123456789ABC' }],
       },
     },
   },
@@ -54,7 +54,7 @@ describe('the edge on a first deploy', () => {
   it("names the certificate's validation record and its zone", () => {
     expect(edgeNotes([edgeStack, withDomain], a)).toEqual([
       'first deploy of the HTTPS edge adds 20m once (certificate 4m + VPC origin 10m + distribution 5m + alias records 1m); app deploys never touch CloudFront',
-      'certificate app.example.com: ACM validates it with a CNAME _<token>.app.example.com that CloudFormation writes in hosted zone Z0HOSTEDZONE1',
+      'certificate app.example.com: ACM validates it with a CNAME _<token>.app.example.com that CloudFormation writes in hosted zone Z0123456789ABC',
     ]);
   });
 

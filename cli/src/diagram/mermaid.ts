@@ -33,6 +33,8 @@ const SHOWN: Readonly<Record<string, string>> = {
   'AWS::ElasticLoadBalancingV2::ListenerRule': 'Listener rule',
   'AWS::ElasticLoadBalancingV2::TargetGroup': 'Target group',
   'AWS::WAFv2::WebACL': 'WAF web ACL',
+  'AWS::CloudFront::Distribution': 'CloudFront (HTTPS)',
+  'AWS::CloudFront::VpcOrigin': 'CloudFront VPC origin',
   'AWS::ECS::Cluster': 'ECS cluster',
   'AWS::ECS::Service': 'ECS service',
   'AWS::ECS::TaskDefinition': 'Task definition',
@@ -57,6 +59,8 @@ const GROUPED: Readonly<Record<string, string>> = {
 
 /** Traffic order: an edge between two of these goes from the earlier to the later one. */
 const TRAFFIC = [
+  'AWS::CloudFront::Distribution',
+  'AWS::CloudFront::VpcOrigin',
   'AWS::WAFv2::WebACL',
   'AWS::ElasticLoadBalancingV2::LoadBalancer',
   'AWS::ElasticLoadBalancingV2::Listener',
@@ -229,7 +233,8 @@ function linkStack(
         readEdges.set(k, [...new Set([...(readEdges.get(k) ?? []), shorten(ssm)])]);
       }
     }
-    if (r.Type === 'AWS::EC2::InternetGateway') edges.add(`  internet --> ${from}`);
+    if (r.Type === 'AWS::EC2::InternetGateway' || r.Type === 'AWS::CloudFront::Distribution')
+      edges.add(`  internet --> ${from}`);
     if (r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' && r.Properties?.Scheme !== 'internal') {
       edges.add(`  internet --> ${from}`);
     }

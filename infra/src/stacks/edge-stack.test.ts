@@ -1,5 +1,5 @@
 /*
- * Domains and the us-east-1 edge, with `domain: { name: 'app.example.com', zone: 'Z0HOSTEDZONE1' }`:
+ * Domains and the us-east-1 edge, with `domain: { name: 'app.example.com', zone: 'Z0123456789ABC' }`:
  *   - prod (af-south-1, protected) serves the apex; its certificate and its CLOUDFRONT web ACL are
  *     in `slipway-prod-edge`, in us-east-1 of prod's own account, and reach the distribution
  *     through cross-region references; the alias A and AAAA records are in the zone
@@ -13,7 +13,7 @@ import { configVariant, type Synthesized, shippedConfig, synth } from '@slipway/
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-const ZONE = 'Z0HOSTEDZONE1';
+const ZONE = 'Z0123456789ABC';
 let synthesized: Synthesized;
 
 beforeAll(async () => {
