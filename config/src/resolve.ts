@@ -189,8 +189,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       discoveryName: 'app',
     },
     database: hasDatabase ? resolveDatabase(app, env, d) : undefined,
-    /** The name clients use besides the CloudFront one; undefined: CloudFront's name only. */
-    domain: resolveDomain(name, env, config),
+    domain: resolveDomain(name, env, config), // undefined: the CloudFront name only
     deploy: {
       strategy,
       stepPercent: env.deploy.stepPercent ?? d.stepPercent,

@@ -55,7 +55,7 @@ export interface CiAccessProps {
   /**
    * Further regions the environments (or previews) of this account deploy an edge stack to
    * (us-east-1: CloudFront's certificate and web ACL); their bootstrap roles are assumed too.
-   * @default none
+   * @default only the environments' own regions
    */
   readonly edgeRegions?: string[];
   /**
