@@ -20,6 +20,10 @@ export default defineConfig({
   // A pull request labelled `preview` deploys pr-<number> into dev's account and network (the
   // preview workflow), with the cheapest settings and no RDS; it is destroyed when the PR closes.
   previews: { from: 'dev' },
+  // Every environment serves HTTPS on its CloudFront name. This line gives each one a name with a
+  // certificate and DNS records (dev.app.example.com, ..., prod at app.example.com); the zone is a
+  // Route 53 hosted zone id in the environments' account (docs/infrastructure.md, "Domains").
+  // domain: { name: 'app.example.com', zone: 'Z0123456789ABC' },
 
   environments: {
     // Everything cheap: Fargate Spot, one small task, a NAT instance, single-AZ t4g.micro.

@@ -6,7 +6,7 @@
  *   - the edge stack (us-east-1) exists only for an environment elsewhere that needs a certificate
  *     or a web ACL from there
  *   - errors: a name with neither zone nor certificate (SW131), two environments on one name
- *     (SW132), a zone given by name instead of id (SW105)
+ *     (SW132), a zone given by name instead of id (SW105), a tool route CIDR off an octet (SW133)
  */
 import { describe, expect, it } from 'vitest';
 import { edgeStackNeeded, resolveTarget } from './contract/index.ts';
@@ -145,6 +145,23 @@ describe('domain validation', () => {
   it('rejects a zone given by name: records and validation need the id', () => {
     expect(errorsOf((c) => (c.domain = { name: 'app.example.com', zone: 'example.com' }))).toEqual([
       'domain.zone [SW105]',
+    ]);
+  });
+});
+
+describe('tool routes behind CloudFront', () => {
+  it('turns octet-aligned CIDRs into CloudFront-Viewer-Address patterns', async () => {
+    const { viewerAddressPattern } = await import('./contract/index.ts');
+    expect(
+      ['10.0.0.0/8', '10.1.0.0/16', '203.0.113.0/24', '198.51.100.7/32', '203.0.113.0/28'].map(
+        viewerAddressPattern,
+      ),
+    ).toEqual(['10.*', '10.1.*', '203.0.113.*', '198.51.100.7:*', undefined]);
+  });
+
+  it('rejects a route CIDR that does not end on an octet', () => {
+    expect(errorsOf((c) => (env(c, 'prod').grafana = { allowedCidrs: ['203.0.113.0/28'] }))).toEqual([
+      'environments.prod.grafana.allowedCidrs.0 [SW133]',
     ]);
   });
 });

@@ -106,6 +106,11 @@ export const CONFIG_ERRORS = {
     solve:
       'Set environments.<name>.domain.name on one of them (by default every protected environment serves the apex domain.name).',
   },
+  SW133: {
+    title: 'tool route CIDR not on an octet boundary',
+    solve:
+      'Use /8, /16, /24 or /32 blocks in grafana.allowedCidrs and pgadmin.allowedCidrs (e.g. 203.0.113.0/24, or several /32 addresses): the route matches the viewer address CloudFront forwards by wildcard.',
+  },
 } as const;
 
 export type ConfigErrorCode = keyof typeof CONFIG_ERRORS;

@@ -42,3 +42,4 @@ export {
   stackName,
 } from './stacks.ts';
 export { PREVIEW_NAME_GLOB, resolveTarget, type Target, TargetError, type TargetKind } from './target.ts';
+export { OCTET_PREFIXES, VIEWER_ADDRESS_HEADER, viewerAddressPattern } from './viewer-address.ts';

@@ -1,4 +1,5 @@
 import { EDGE_REGION } from '../contract/stacks.ts';
+import { viewerAddressPattern } from '../contract/viewer-address.ts';
 import type { ConfigError } from '../errors.ts';
 import { describeMemoryFor, FARGATE_CPU_UNITS, isValidFargateSize } from '../fargate.ts';
 import type { ResolvedEnvironment } from '../resolve.ts';
@@ -104,7 +105,7 @@ export function settingErrors(
       );
   }
 
-  errors.push(...domainErrors(r, at));
+  errors.push(...domainErrors(r, at), ...toolRouteErrors(env, at));
   return errors;
 }
 
@@ -148,4 +149,24 @@ function domainErrors(r: ResolvedEnvironment, at: (key: string) => string): Conf
       ),
     ];
   return [];
+}
+
+/**
+ * Tool routes match the viewer's address CloudFront forwards, by wildcard: each CIDR must end on an
+ * octet boundary (the load balancer behind CloudFront never sees the viewer's address itself).
+ */
+function toolRouteErrors(env: EnvironmentConfig, at: (key: string) => string): ConfigError[] {
+  return (['grafana', 'pgadmin'] as const).flatMap((tool) =>
+    env[tool].allowedCidrs.flatMap((cidr, i) =>
+      viewerAddressPattern(cidr) === undefined
+        ? [
+            err(
+              at(`${tool}.allowedCidrs.${i}`),
+              'SW133',
+              `got ${cidr}; behind CloudFront a route matches /8, /16, /24 or /32 blocks only`,
+            ),
+          ]
+        : [],
+    ),
+  );
 }
