@@ -5,12 +5,15 @@
  *   - a preview serves `pr-<number>.<base name>` in the base's zone
  *   - the edge stack (us-east-1) exists only for an environment elsewhere that needs a certificate
  *     or a web ACL from there
+ *   - every region Slipway accepts supports CloudFront VPC origins
  *   - errors: a name with neither zone nor certificate (SW131), two environments on one name
  *     (SW132), a zone given by name instead of id (SW105), a tool route CIDR off an octet (SW133)
  */
 import { describe, expect, it } from 'vitest';
-import { edgeStackNeeded, resolveTarget } from './contract/index.ts';
+import { edgeStackNeeded, resolveTarget, viewerAddressPattern } from './contract/index.ts';
+import { VPC_ORIGIN_REGIONS } from './edge-regions.ts';
 import { parseConfig } from './load.ts';
+import { REGION_NAMES } from './regions.ts';
 import type { SlipwayConfigInput } from './types.ts';
 import { validateConfig } from './validate/index.ts';
 
@@ -150,8 +153,7 @@ describe('domain validation', () => {
 });
 
 describe('tool routes behind CloudFront', () => {
-  it('turns octet-aligned CIDRs into CloudFront-Viewer-Address patterns', async () => {
-    const { viewerAddressPattern } = await import('./contract/index.ts');
+  it('turns octet-aligned CIDRs into CloudFront-Viewer-Address patterns', () => {
     expect(
       ['10.0.0.0/8', '10.1.0.0/16', '203.0.113.0/24', '198.51.100.7/32', '203.0.113.0/28'].map(
         viewerAddressPattern,
@@ -163,5 +165,11 @@ describe('tool routes behind CloudFront', () => {
     expect(errorsOf((c) => (env(c, 'prod').grafana = { allowedCidrs: ['203.0.113.0/28'] }))).toEqual([
       'environments.prod.grafana.allowedCidrs.0 [SW133]',
     ]);
+  });
+});
+
+describe('regions', () => {
+  it('every region Slipway accepts supports CloudFront VPC origins (the edge of every environment)', () => {
+    expect(REGION_NAMES.filter((r) => !VPC_ORIGIN_REGIONS.includes(r))).toEqual([]);
   });
 });
