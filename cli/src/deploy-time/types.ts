@@ -79,7 +79,7 @@ export interface DeployTimeAssumptions {
   readonly vpcOriginCreateSeconds: number;
   /** CloudFront creating a distribution until CloudFormation sees it deployed, seconds. */
   readonly distributionCreateSeconds: number;
-  /** Route 53 alias records until INSYNC, seconds. */
+  /** Route 53 alias records until in sync, seconds. */
   readonly aliasRecordSeconds: number;
 }
 
