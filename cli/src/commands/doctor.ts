@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import type { ResolvedEnvironment, SlipwayConfig } from '@slipway/config';
-import { EDGE_REGION, resolveTarget } from '@slipway/config/contract';
+import { EDGE_REGION, edgeStackNeeded, resolveTarget } from '@slipway/config/contract';
 import type { AwsApis, AwsFactory } from '../aws/api.ts';
 import { sdkFactory } from '../aws/sdk.ts';
 import { paths } from '../context.ts';
@@ -112,7 +112,14 @@ export async function accountChecks(config: SlipwayConfig, name: string, deps: D
       checks.push({ name: check, result: 'skip', detail: e.message });
     }
   };
-  await guard('CDK bootstrap', () => bootstrapCheck(aws, env, where));
+  await guard('CDK bootstrap', () => bootstrapCheck(aws, env.account, env.region, where));
+  // The edge stack (CloudFront's certificate and web ACL) deploys through us-east-1's bootstrap.
+  if (edgeStackNeeded(env)) {
+    const edgeWhere = `account ${env.account} (${EDGE_REGION})`;
+    await guard('CDK bootstrap (edge)', () =>
+      bootstrapCheck(deps.factory(EDGE_REGION), env.account, EDGE_REGION, edgeWhere, 'CDK bootstrap (edge)'),
+    );
+  }
   const stacks = deployStacks(deps.synth(config, name), name, kind).filter((s) => s.environment === name);
   const planned = stacks.reduce((n, s) => n + resourcesOf(s.template, 'AWS::EC2::EIP').length, 0);
   await guard('Elastic IP quota', () => elasticIpCheck(aws, name, stacks, planned));
@@ -133,16 +140,20 @@ export async function accountChecks(config: SlipwayConfig, name: string, deps: D
 }
 
 /** The CDK bootstrap stack's version in the environment's account and region. */
-async function bootstrapCheck(aws: AwsApis, env: ResolvedEnvironment, where: string): Promise<Check> {
+async function bootstrapCheck(
+  aws: AwsApis,
+  account: string,
+  region: string,
+  where: string,
+  name = 'CDK bootstrap',
+): Promise<Check> {
   const version = await aws.ssm.get('/cdk-bootstrap/hnb659fds/version');
   const ok = version !== undefined && Number(version) >= MIN_BOOTSTRAP_VERSION;
   return {
-    name: 'CDK bootstrap',
+    name,
     result: ok ? 'ok' : 'fail',
     detail: version ? `version ${version} in ${where}` : `not bootstrapped in ${where}`,
-    fix: ok
-      ? undefined
-      : `npx cdk bootstrap aws://${env.account}/${env.region} (once per account and region)`,
+    fix: ok ? undefined : `npx cdk bootstrap aws://${account}/${region} (once per account and region)`,
   };
 }
 
