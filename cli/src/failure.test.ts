@@ -135,6 +135,6 @@ describe('version and help', () => {
 
   it('shows the default of plan --out', async () => {
     const r = await run(['help', 'plan']);
-    expect(r.out).toMatch(/--out <dir>\s+where to write the diagrams, created when missing \(default:/);
+    expect(r.out).toMatch(/--out <dir>\s+with --write-docs: where the pages go \(default/);
   });
 });

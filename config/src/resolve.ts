@@ -1,3 +1,4 @@
+import { resolveDomain } from './domain.ts';
 import { availabilityZones, type Region } from './regions.ts';
 import type { AppConfig, EnvironmentConfig, SlipwayConfig } from './types.ts';
 
@@ -188,7 +189,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       discoveryName: 'app',
     },
     database: hasDatabase ? resolveDatabase(app, env, d) : undefined,
-    domain: env.domain,
+    domain: resolveDomain(name, env, config), // undefined: the CloudFront name only
     /** Risks this environment takes on purpose, with their reasons (the readiness rules read them). */
     acknowledge: env.acknowledge,
     deploy: {
@@ -225,12 +226,12 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
 export type ResolvedEnvironment = ReturnType<typeof resolveEnvironment>;
 
 /**
- * Whether the environment's load balancer serves HTTPS. Today only a `domain` with its ACM
- * certificate turns HTTPS on; every check that cares (the readiness rules) asks this one
- * function, so another way to get a certificate only has to be added here.
+ * Whether the environment serves HTTPS to its users. Always: CloudFront terminates TLS in front of
+ * every environment, on the environment's own `domain` or on its cloudfront.net name. Checks that
+ * care ask this one function, so an environment that could serve plain HTTP changes only this.
  */
-export function servesHttps(env: Pick<ResolvedEnvironment, 'domain'>): boolean {
-  return env.domain?.certificateArn !== undefined;
+export function servesHttps(_env: Pick<ResolvedEnvironment, 'domain'>): boolean {
+  return true;
 }
 
 /** Where the image repository lives: explicit, or the first environment's account and region. */

@@ -261,6 +261,32 @@ const webAcl: Pricer = (acls, ctx) => {
   }
 };
 
+// CloudFront's always-free tier (1 TB and 10 million requests a month) is per bill, like the free
+// dashboards: under consolidated billing every account of the organization shares it, so the list
+// price is charged here and the free tier is named in the detail.
+const distribution: Pricer = (distributions, ctx) => {
+  const { prices } = ctx.prices;
+  const n = distributions.length;
+  const gib = n * ctx.assumptions.cloudFrontGiBMonth;
+  const requests = n * ctx.assumptions.cloudFrontMillionRequestsMonth;
+  ctx.add({
+    item: `CloudFront data out (${gib} GiB)`,
+    resourceType: 'AWS::CloudFront::Distribution',
+    detail: `${gib} GiB × ${usd(prices.cloudFrontGbOut)}/GB (the free tier's 1 TB a month is per bill: not applied)`,
+    monthly: gib * prices.cloudFrontGbOut,
+    estimatedPrice: isEstimate(ctx.prices, 'cloudFrontGbOut'),
+    assumption: 'cloudFrontGiBMonth',
+  });
+  ctx.add({
+    item: `CloudFront HTTPS requests (${requests} million)`,
+    resourceType: 'AWS::CloudFront::Distribution',
+    detail: `${requests} M × ${usd(prices.cloudFrontMillionHttpsRequests)}/M (the free tier's 10 M a month is per bill: not applied)`,
+    monthly: requests * prices.cloudFrontMillionHttpsRequests,
+    estimatedPrice: isEstimate(ctx.prices, 'cloudFrontMillionHttpsRequests'),
+    assumption: 'cloudFrontMillionRequestsMonth',
+  });
+};
+
 const storage =
   (
     item: string,
@@ -350,6 +376,7 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     'AWS::KMS::Key',
   ),
   'AWS::WAFv2::WebACL': webAcl,
+  'AWS::CloudFront::Distribution': distribution,
   'AWS::CloudTrail::Trail': trail,
   'AWS::ServiceDiscovery::PrivateDnsNamespace': perUnitMonthly(
     (n) => `Cloud Map private DNS namespace (${n} hosted zone${n === 1 ? '' : 's'})`,

@@ -17,6 +17,10 @@ export interface CostAssumptions {
   readonly trailLogGiBMonth: number;
   /** Requests inspected by WAF per month, millions. */
   readonly wafMillionRequestsMonth: number;
+  /** Data CloudFront sends to viewers per distribution per month, GiB. */
+  readonly cloudFrontGiBMonth: number;
+  /** HTTPS requests CloudFront answers per distribution per month, millions. */
+  readonly cloudFrontMillionRequestsMonth: number;
   /** Data stored per EFS file system (Grafana's database and plugins), GiB. */
   readonly efsGiB: number;
   /** Images stored per ECR repository, GiB. */
@@ -35,6 +39,8 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   wafLogGiBMonth: 0.5,
   trailLogGiBMonth: 0.5,
   wafMillionRequestsMonth: 1,
+  cloudFrontGiBMonth: 5,
+  cloudFrontMillionRequestsMonth: 1,
   efsGiB: 1,
   ecrGiB: 2,
   s3GiB: 1,

@@ -38,12 +38,16 @@ export function renderReadiness(readiness: readonly EnvironmentReadiness[]): str
     const heading = checked
       ? `${environment} (protected): ${risky === 0 ? 'ready' : `${risky} risk(s) not acknowledged`}${acknowledged ? `, ${acknowledged} acknowledged` : ''}`
       : `${environment} (not protected: not checked, shown for information)`;
-    const rows = checks.map((c) => [
-      checked || c.status !== 'risky' ? MARK[c.status] : '·',
-      c.rule.title,
-      c.rule.setting,
-      note(c, checked),
-    ]);
+    // Unprotected: the key a risky setting would need goes on a line of its own, under the title,
+    // so the report stays within 100 columns.
+    const rows = checks.flatMap((c) =>
+      checked || c.status !== 'risky'
+        ? [[MARK[c.status], c.rule.title, c.rule.setting, note(c, checked)]]
+        : [
+            ['·', c.rule.title, c.rule.setting],
+            ['', `  ${note(c, checked)}`],
+          ],
+    );
     return `${heading}\n${indent(table(rows))}`;
   });
   return [

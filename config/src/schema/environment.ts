@@ -3,6 +3,7 @@ import { acknowledgeSchema } from './acknowledge.ts';
 import { alarmsSchema } from './alarms.ts';
 import { accountId, cidr, environmentName, region } from './common.ts';
 import { deploySchema } from './deploy.ts';
+import { environmentDomainSchema } from './domain.ts';
 import { officeHoursSchema } from './office-hours.ts';
 import { grafanaSchema, pgadminSchema } from './tools.ts';
 
@@ -110,27 +111,11 @@ export const environmentSchema = z.strictObject({
       rotationDays: z.union([z.literal(false), z.number().int().min(1).max(365)]).optional(),
     })
     .prefault({}),
-  /** Serve on a domain with HTTPS (HTTP redirects to HTTPS). @default - no domain: HTTP on the ALB's DNS name */
-  domain: z
-    .strictObject({
-      /** Fully qualified name, e.g. `app.example.com`. */
-      name: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'a fully qualified domain name'),
-      /** ACM certificate ARN in the environment's region covering `name`. */
-      certificateArn: z
-        .string()
-        .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN'),
-      /** Route 53 hosted zone to create the alias record in. @default no record (manage DNS yourself) */
-      hostedZone: z
-        .strictObject({
-          id: z.string().regex(/^Z[A-Z0-9]+$/, 'a hosted zone id like Z0123456789ABC'),
-          name: z.string().min(1),
-        })
-        .optional(),
-    })
-    .optional(),
+  /** The environment's name on the web (overrides the top-level `domain`); `false` for the CloudFront name only. @default `<env>.<domain.name>` (protected: `domain.name`) with the top-level `domain`, else none */
+  domain: environmentDomainSchema.optional(),
   deploy: deploySchema.prefault({}),
   alarms: alarmsSchema.prefault({}),
-  /** AWS WAF on the load balancer (managed rule groups and a per-IP rate limit). */
+  /** AWS WAF on the CloudFront distribution (managed rule groups and a per-IP rate limit). */
   waf: z
     .strictObject({
       /** @default false unless protected */

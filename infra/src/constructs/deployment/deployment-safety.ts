@@ -7,7 +7,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../policy/index.ts';
-import type { PublicLoadBalancer } from '../service/public-load-balancer.ts';
+import type { OriginLoadBalancer } from '../service/origin-load-balancer.ts';
 import type { WebService } from '../service/web-service.ts';
 import { HandlerFunction } from './hook-function.ts';
 
@@ -40,7 +40,7 @@ export interface DeploymentSafetyProps {
   /** The service to protect. */
   readonly web: WebService;
   /** Its load balancer (the test listener is where smoke tests reach new tasks). */
-  readonly loadBalancer: PublicLoadBalancer;
+  readonly loadBalancer: OriginLoadBalancer;
   /** Subnets the migration task and the smoke-test function run in (must reach the database / the ALB). */
   readonly subnets: ec2.SubnetSelection;
   /**

@@ -1,3 +1,4 @@
+import { VIEWER_ADDRESS_HEADER, viewerAddressPattern } from '@slipway/config/contract';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -263,7 +264,8 @@ export class ToolService extends Construct {
       priority: route.priority,
       conditions: [
         elbv2.ListenerCondition.pathPatterns([`/${props.name}/*`]),
-        elbv2.ListenerCondition.sourceIps(route.allowedCidrs),
+        // The viewer's address as CloudFront forwards it: the load balancer only sees CloudFront's.
+        elbv2.ListenerCondition.httpHeader(VIEWER_ADDRESS_HEADER, route.allowedCidrs.map(viewerPattern)),
       ],
       targetGroups: [targetGroup],
     });
@@ -313,4 +315,12 @@ function validate(props: ToolServiceProps) {
         `route.allowedCidrs must hold 1 to 4 CIDRs (an ALB rule evaluates at most 5 values), got ${allowedCidrs.length}`,
       );
   }
+}
+
+/** The `CloudFront-Viewer-Address` pattern of a CIDR (validation refuses the others, SW142). */
+function viewerPattern(cidr: string): string {
+  const pattern = viewerAddressPattern(cidr);
+  if (pattern === undefined)
+    throw new Error(`ToolService: route.allowedCidrs must end on an octet (/8, /16, /24, /32), got ${cidr}`);
+  return pattern;
 }
