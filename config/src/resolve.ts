@@ -18,6 +18,8 @@ export const DEFAULTS = {
     backupRetentionDays: 1,
     deletionProtection: false,
     rotationDays: false,
+    /** RDS Enhanced Monitoring off: dev reads the basic CloudWatch metrics. */
+    databaseMonitoringSeconds: 0,
     strategy: 'rolling',
     stepPercent: 10,
     stepBakeMinutes: 5,
@@ -39,6 +41,7 @@ export const DEFAULTS = {
     backupRetentionDays: 14,
     deletionProtection: true,
     rotationDays: 30,
+    databaseMonitoringSeconds: 60,
     strategy: 'canary',
     stepPercent: 10,
     stepBakeMinutes: 10,
@@ -114,6 +117,7 @@ function resolveDatabase(app: AppConfig, env: EnvironmentConfig, d: Defaults) {
     allocatedStorageGiB: env.database.allocatedStorageGiB,
     maxAllocatedStorageGiB: env.database.maxAllocatedStorageGiB,
     rotationDays: env.database.rotationDays ?? d.rotationDays,
+    monitoringIntervalSeconds: env.database.monitoringIntervalSeconds ?? d.databaseMonitoringSeconds,
     /** Protected environments snapshot the instance when it is removed; others delete it. */
     snapshotOnRemoval: env.protected,
   };

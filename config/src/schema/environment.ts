@@ -107,6 +107,24 @@ export const environmentSchema = z.strictObject({
       maxAllocatedStorageGiB: z.number().int().min(20).max(65536).default(100),
       /** Rotate the master password every this many days; `false` disables rotation. @default false unless protected, then 30 */
       rotationDays: z.union([z.literal(false), z.number().int().min(1).max(365)]).optional(),
+      /**
+       * RDS Enhanced Monitoring: operating-system metrics (per-process CPU and memory, disk I/O)
+       * every this many seconds, to CloudWatch Logs; `0` turns it off. AWS Control Tower's control
+       * CT.RDS.PR.2 requires it.
+       * @default 0 (off) unless protected, then 60
+       * @example 60 // ≈0.12 GiB of logs a month: about $0.06 in us-east-1 (docs/cost.md)
+       */
+      monitoringIntervalSeconds: z
+        .union([
+          z.literal(0),
+          z.literal(1),
+          z.literal(5),
+          z.literal(10),
+          z.literal(15),
+          z.literal(30),
+          z.literal(60),
+        ])
+        .optional(),
     })
     .prefault({}),
   /** Serve on a domain with HTTPS (HTTP redirects to HTTPS). @default - no domain: HTTP on the ALB's DNS name */

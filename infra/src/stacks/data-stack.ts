@@ -38,6 +38,7 @@ export class DataStack extends Stack {
       allocatedStorageGiB: db.allocatedStorageGiB,
       maxAllocatedStorageGiB: db.maxAllocatedStorageGiB,
       rotationDays: db.rotationDays,
+      monitoringIntervalSeconds: db.monitoringIntervalSeconds,
       logRetentionDays: env.service.logRetentionDays,
     });
     const instance = this.database.instance;

@@ -207,6 +207,7 @@ export class ServiceStack extends Stack {
       assignPublicIp: network.assignPublicIp,
       image,
       port: app.port,
+      user: app.user,
       healthPath: app.healthPath,
       cpu: env.service.cpu,
       memoryMiB: env.service.memoryMiB,

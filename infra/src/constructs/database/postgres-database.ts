@@ -62,6 +62,8 @@ export interface PostgresDatabaseProps {
    * @default false
    */
   readonly rotationDays?: number | false;
+  /** RDS Enhanced Monitoring interval in seconds; 0 turns it off. @default off */
+  readonly monitoringIntervalSeconds?: number;
   /**
    * Days to keep the PostgreSQL logs exported to CloudWatch Logs.
    * @default 30
@@ -138,6 +140,9 @@ export class PostgresDatabase extends Construct {
       cloudwatchLogsRetention: props.logRetentionDays ?? 30,
       publiclyAccessible: false,
       copyTagsToSnapshot: true,
+      monitoringInterval: props.monitoringIntervalSeconds
+        ? Duration.seconds(props.monitoringIntervalSeconds)
+        : undefined,
     });
     this.secret = this.instance.secret as rds.DatabaseSecret | undefined;
 
@@ -176,6 +181,14 @@ export class PostgresDatabase extends Construct {
       'AwsSolutions-RDS11',
       'A non-default port adds no security here: only the service security group and the isolated-subnet NACL admit 5432.',
     );
+    const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');
+    if (monitoringRole) {
+      acknowledge(
+        monitoringRole,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+        'The role RDS Enhanced Monitoring assumes; the AWS policy only lets it write the RDSOSMetrics log group.',
+      );
+    }
     // cloudwatchLogsRetention runs on CDK's LogRetention singleton function at the stack root.
     const logRetention = Stack.of(this).node.tryFindChild(LOG_RETENTION_SINGLETON);
     if (logRetention) {

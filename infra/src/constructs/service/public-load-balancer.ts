@@ -5,6 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../policy/index.ts';
+import { sendEventsToEventBridge } from '../guardrails/index.ts';
 
 export interface PublicLoadBalancerProps {
   /** The VPC; the load balancer goes into its public subnets. */
@@ -128,6 +129,7 @@ export class PublicLoadBalancer extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
       });
       this.loadBalancer.logAccessLogs(bucket, 'alb');
+      sendEventsToEventBridge(bucket);
       acknowledge(
         bucket,
         'AwsSolutions-S1',

@@ -71,6 +71,107 @@ export const CONTROL_ACKNOWLEDGEMENTS: readonly ControlAcknowledgement[] = [
     reason:
       'Calls only AWS APIs (ECS RunTask, ECR); it reaches no resource inside the VPC, and a VPC attachment would add network-interface setup to every cold start.',
   },
+  // Accepted as they are, for the reason given.
+  {
+    control: 'CT.CLOUDWATCH.PR.1',
+    at: /^Deployment\/(blue|green)(5xx|P99)\/Resource$/,
+    reason:
+      'Read by the ECS deployment’s alarm-based rollback, which is its action: a breach during a deploy rolls it back and fails the pipeline run; the alarm pack notifies on the same metrics.',
+  },
+  {
+    control: 'CT.CLOUDWATCH.PR.2',
+    at: /(Logs|LogGroup)\/Resource$/,
+    reason:
+      'Retention is each environment’s cost choice (service.logRetentionDays, network.flowLogRetentionDays, waf.logRetentionDays, audit.logRetentionDays); the audit record itself is kept in S3 for audit.retentionDays.',
+  },
+  {
+    control: 'CT.CLOUDWATCH.PR.3',
+    at: /(Logs|LogGroup)\/Resource$/,
+    reason:
+      'CloudWatch Logs encrypts every log group at rest with an AWS-owned key; the app logs no secrets (the config rejects secret-looking variable names). A customer-managed key is not offered yet.',
+  },
+  {
+    control: 'CT.ECR.PR.3',
+    at: /^Images\/Repository\/Resource$/,
+    reason:
+      'Tags are immutable except latest, *-latest, deployed-* and rollback-* (IMMUTABLE_WITH_EXCLUSION), which releases move; the control accepts IMMUTABLE only.',
+  },
+  {
+    control: 'CT.RDS.PR.20',
+    at: /^Database\/Instance\/Resource$/,
+    reason:
+      'A non-default port adds no security here: only the service security group and the isolated-subnet NACL admit 5432, and changing it restarts the database.',
+  },
+  {
+    control: 'CT.RDS.PR.30',
+    at: /^Database\/Instance\/Resource$/,
+    reason:
+      'Encrypted at rest with the AWS-managed aws/rds key. A customer-managed key can only be chosen when the instance is created (changing it replaces the database); not offered yet.',
+  },
+  // Choices an environment makes in slipway.config.ts (the resolved value decides, never the name).
+  {
+    control: 'CT.RDS.PR.2',
+    at: /^Database\/Instance\/Resource$/,
+    when: (env) => env?.database?.monitoringIntervalSeconds === 0,
+    reason:
+      'Enhanced Monitoring off by configuration (database.monitoringIntervalSeconds: 0), the default outside protected environments.',
+  },
+  {
+    control: 'CT.RDS.PR.1',
+    at: /^Database\/Instance\/Resource$/,
+    when: (env) => env?.database?.multiAz === false,
+    reason:
+      'Single-AZ by configuration (database.multiAz: false), the default outside protected environments.',
+  },
+  {
+    control: 'CT.RDS.PR.13',
+    at: /^Database\/Instance\/Resource$/,
+    when: (env) => env?.database?.deletionProtection === false,
+    reason:
+      'Deletion protection off by configuration (database.deletionProtection: false), so a disposable environment can be destroyed.',
+  },
+  {
+    control: 'CT.RDS.PR.8',
+    at: /^Database\/Instance\/Resource$/,
+    when: (env) => (env?.database?.backupRetentionDays ?? 7) < 7,
+    reason:
+      'Backups kept fewer than 7 days by configuration (database.backupRetentionDays), the default outside protected environments.',
+  },
+  {
+    control: 'CT.ELASTICLOADBALANCING.PR.5',
+    at: /^LoadBalancer\/LoadBalancer\/Resource$/,
+    when: (env) => env !== undefined && !env.protected,
+    reason:
+      'Deletion protection is on for protected environments only; an unprotected one (and a preview) must be destroyable by slipway destroy.',
+  },
+  {
+    control: 'CT.ELASTICLOADBALANCING.PR.6',
+    at: /^LoadBalancer\/LoadBalancer\/Resource$/,
+    when: (env) => env?.accessLogs === false,
+    reason:
+      'Access logs off by configuration (accessLogs: false), the default outside protected environments.',
+  },
+  {
+    control: 'CT.EC2.PR.8',
+    at: /^Network\/Vpc\/\w+\/NatInstance\/Resource$/,
+    when: (env) => env?.network.nat === 'instance',
+    reason:
+      'A NAT instance (network.nat: instance) forwards private traffic to the internet: it needs a public IP address by design.',
+  },
+  {
+    control: 'CT.EC2.PR.13',
+    at: /^Network\/Vpc\/\w+\/NatInstance\/Resource$/,
+    when: (env) => env?.network.nat === 'instance',
+    reason:
+      'The cheap NAT instance of network.nat: instance; detailed monitoring would add about $2 a month to a $3 instance, and flow logs already cover it.',
+  },
+  {
+    control: 'CT.EC2.PR.19',
+    at: /^Network\/Vpc\/\w+\/NatInstance\/Resource$/,
+    when: (env) => env?.network.nat === 'instance',
+    reason:
+      'The NAT instance is a t4g.nano, which has no Nitro in-transit encryption; the traffic it forwards is the app’s own TLS to the internet.',
+  },
 ];
 
 /** The acknowledgements that apply to one construct path of a stack in an environment. */
