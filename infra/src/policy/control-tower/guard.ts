@@ -70,11 +70,12 @@ interface GuardFileResult {
 
 /**
  * Evaluates the Control Tower rules on CloudFormation templates with the bundled cfn-guard, in one
- * process. Each template is evaluated as a hook would see it (`hookView`); only the rules that
+ * process. Each template is evaluated as a hook would see it (`hookView`; `asHook: false`, for
+ * tests, evaluates the raw template); only the rules that
  * report on a resource type present are given to cfn-guard (the others would skip), which takes
  * the run from every rule × template to a few dozen.
  */
-export function runGuard(templatePaths: readonly string[]): GuardRun {
+export function runGuard(templatePaths: readonly string[], options: { asHook?: boolean } = {}): GuardRun {
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'slipway-guard-'));
   try {
@@ -83,7 +84,10 @@ export function runGuard(templatePaths: readonly string[]): GuardRun {
       const template = JSON.parse(readFileSync(path, 'utf8')) as Template;
       for (const r of Object.values(template.Resources ?? {})) if (r.Type) types.add(r.Type);
       const view = join(dir, `${i}-${basename(path)}`);
-      writeFileSync(view, JSON.stringify(hookView(template), undefined, 1));
+      writeFileSync(
+        view,
+        JSON.stringify(options.asHook === false ? template : hookView(template), undefined, 1),
+      );
       return { path, view };
     });
     const rules = rulesFor(types);

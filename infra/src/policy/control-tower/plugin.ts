@@ -1,3 +1,4 @@
+import { CONTROL_TOWER_PLUGIN } from '@slipway/config/contract';
 import type {
   IPolicyValidationContextBeta1,
   IPolicyValidationPluginBeta1,
@@ -7,8 +8,7 @@ import type {
 import { runGuard } from './guard.ts';
 import { controlTowerRules, rulesVersion } from './rules.ts';
 
-/** The plugin's name: the namespace of its rule ids when acknowledging (`control-tower::CT.S3.PR.9`). */
-export const CONTROL_TOWER_PLUGIN = 'control-tower';
+export { CONTROL_TOWER_PLUGIN };
 
 /**
  * The AWS Control Tower proactive controls as a CDK validation plugin. An organisation that turns
