@@ -20,6 +20,7 @@ export const DEFAULTS = {
     rotationDays: false,
     /** RDS Enhanced Monitoring off: dev reads the basic CloudWatch metrics. */
     databaseMonitoringSeconds: 0,
+    databaseKey: 'aws-managed',
     strategy: 'rolling',
     stepPercent: 10,
     stepBakeMinutes: 5,
@@ -32,16 +33,18 @@ export const DEFAULTS = {
   },
   protected: {
     nat: 'gateway-per-az',
-    flowLogRetentionDays: 90,
+    /** A year: what AWS Control Tower's CT.CLOUDWATCH.PR.2 asks of a log group. */
+    flowLogRetentionDays: 365,
     minTasks: 2,
     capacity: { mixed: { base: 1, spotWeight: 1 } },
-    logRetentionDays: 90,
+    logRetentionDays: 365,
     instanceClass: 't4g.small',
     multiAz: true,
     backupRetentionDays: 14,
     deletionProtection: true,
     rotationDays: 30,
     databaseMonitoringSeconds: 60,
+    databaseKey: 'customer-managed',
     strategy: 'canary',
     stepPercent: 10,
     stepBakeMinutes: 10,
@@ -118,6 +121,7 @@ function resolveDatabase(app: AppConfig, env: EnvironmentConfig, d: Defaults) {
     maxAllocatedStorageGiB: env.database.maxAllocatedStorageGiB,
     rotationDays: env.database.rotationDays ?? d.rotationDays,
     monitoringIntervalSeconds: env.database.monitoringIntervalSeconds ?? d.databaseMonitoringSeconds,
+    encryptionKey: env.database.encryptionKey ?? d.databaseKey,
     /** Protected environments snapshot the instance when it is removed; others delete it. */
     snapshotOnRemoval: env.protected,
   };

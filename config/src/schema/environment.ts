@@ -60,7 +60,7 @@ export const environmentSchema = z.strictObject({
        * @default 'instance' unless protected, then 'gateway-per-az'
        */
       nat: natMode.optional(),
-      /** Days to keep VPC flow logs. @default 14 unless protected, then 90 */
+      /** Days to keep VPC flow logs. @default 14 unless protected, then 365 (the year AWS Control Tower's CT.CLOUDWATCH.PR.2 asks) */
       flowLogRetentionDays: z.number().int().min(1).optional(),
     })
     .strict(),
@@ -82,7 +82,7 @@ export const environmentSchema = z.strictObject({
       scaleOnMemoryPercent: z.number().int().min(10).max(95).default(80),
       /** Target ALB requests per task per minute for autoscaling. @default - no request-count scaling; CPU and memory only */
       scaleOnRequestsPerTarget: z.number().int().min(1).optional(),
-      /** Days to keep container logs. @default 14 unless protected, then 90 */
+      /** Days to keep container logs (and the deployment hooks' and database's logs). @default 14 unless protected, then 365 (the year AWS Control Tower's CT.CLOUDWATCH.PR.2 asks) */
       logRetentionDays: z.number().int().min(1).optional(),
       /** Seconds the load balancer drains a deregistering task. @default 30 */
       deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
@@ -114,6 +114,16 @@ export const environmentSchema = z.strictObject({
        * @default 0 (off) unless protected, then 60
        * @example 60 // ≈0.12 GiB of logs a month: about $0.06 in us-east-1 (docs/cost.md)
        */
+      /**
+       * The key that encrypts the database's storage, snapshots and backups: RDS's AWS-managed
+       * `aws/rds` key, or a customer-managed KMS key of the environment. Only a customer-managed key
+       * lets a snapshot be shared with or copied to another account (backups kept elsewhere); AWS
+       * Control Tower's control CT.RDS.PR.30 requires one. Choose it before the first deploy:
+       * changing it replaces the database (restore from a snapshot to keep the data).
+       * @default 'aws-managed' unless protected, then 'customer-managed'
+       * @example 'customer-managed' // one KMS key: $1 a month (docs/cost.md)
+       */
+      encryptionKey: z.enum(['aws-managed', 'customer-managed']).optional(),
       monitoringIntervalSeconds: z
         .union([
           z.literal(0),

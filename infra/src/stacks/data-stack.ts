@@ -39,6 +39,7 @@ export class DataStack extends Stack {
       maxAllocatedStorageGiB: db.maxAllocatedStorageGiB,
       rotationDays: db.rotationDays,
       monitoringIntervalSeconds: db.monitoringIntervalSeconds,
+      encryptionKey: db.encryptionKey,
       logRetentionDays: env.service.logRetentionDays,
     });
     const instance = this.database.instance;

@@ -72,6 +72,7 @@ export class ServiceStack extends Stack {
       rollbackOn5xxPercent: env.deploy.rollbackOn5xxPercent,
       rollbackOnP99Milliseconds: env.deploy.rollbackOnP99Milliseconds,
       alarmPrefix: env.prefix,
+      logRetentionDays: env.service.logRetentionDays,
     });
 
     if (env.database) {

@@ -1,5 +1,7 @@
 import type { ResolvedEnvironment } from '@slipway/config';
-import { CfnResource, type IConstruct, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { IConstruct } from 'constructs';
 import { acknowledge } from '../acknowledge.ts';
 import { CONTROL_TOWER_PLUGIN } from './plugin.ts';
 
@@ -14,11 +16,11 @@ export interface ControlAcknowledgement {
   /** The resources: construct paths inside their stack (`LoadBalancer/AccessLogs/Resource`), as a pattern. */
   readonly at: RegExp;
   /**
-   * When the finding is accepted, from the environment's resolved config (never its name); an
-   * account-level stack (registry, audit, CI access) has no environment.
+   * When the finding is accepted: from the environment's resolved config (never its name; an
+   * account-level stack, the registry, audit or CI access, has none) or from the resource itself.
    * @default always
    */
-  readonly when?: (env: ResolvedEnvironment | undefined) => boolean;
+  readonly when?: (env: ResolvedEnvironment | undefined, resource: CfnResource) => boolean;
   readonly reason: string;
 }
 
@@ -81,8 +83,9 @@ export const CONTROL_ACKNOWLEDGEMENTS: readonly ControlAcknowledgement[] = [
   {
     control: 'CT.CLOUDWATCH.PR.2',
     at: /(Logs|LogGroup)\/Resource$/,
+    when: (_env, resource) => ((resource as logs.CfnLogGroup).retentionInDays ?? 365) < 365,
     reason:
-      'Retention is each environment’s cost choice (service.logRetentionDays, network.flowLogRetentionDays, waf.logRetentionDays, audit.logRetentionDays); the audit record itself is kept in S3 for audit.retentionDays.',
+      'Kept less than a year by configuration (service.logRetentionDays, network.flowLogRetentionDays, waf.logRetentionDays, audit.logRetentionDays): a cost choice; the audit record itself stays in S3 for audit.retentionDays.',
   },
   {
     control: 'CT.CLOUDWATCH.PR.3',
@@ -105,8 +108,9 @@ export const CONTROL_ACKNOWLEDGEMENTS: readonly ControlAcknowledgement[] = [
   {
     control: 'CT.RDS.PR.30',
     at: /^Database\/Instance\/Resource$/,
+    when: (env) => env?.database?.encryptionKey === 'aws-managed',
     reason:
-      'Encrypted at rest with the AWS-managed aws/rds key. A customer-managed key can only be chosen when the instance is created (changing it replaces the database); not offered yet.',
+      'Encrypted with the AWS-managed aws/rds key by configuration (database.encryptionKey: aws-managed), the default outside protected environments.',
   },
   // Choices an environment makes in slipway.config.ts (the resolved value decides, never the name).
   {
@@ -175,8 +179,12 @@ export const CONTROL_ACKNOWLEDGEMENTS: readonly ControlAcknowledgement[] = [
 ];
 
 /** The acknowledgements that apply to one construct path of a stack in an environment. */
-export function acknowledgementsFor(path: string, env: ResolvedEnvironment | undefined) {
-  return CONTROL_ACKNOWLEDGEMENTS.filter((a) => a.at.test(path) && (a.when?.(env) ?? true));
+export function acknowledgementsFor(
+  path: string,
+  env: ResolvedEnvironment | undefined,
+  resource: CfnResource,
+) {
+  return CONTROL_ACKNOWLEDGEMENTS.filter((a) => a.at.test(path) && (a.when?.(env, resource) ?? true));
 }
 
 /**
@@ -188,7 +196,7 @@ export function acknowledgeControls(stack: Stack, env: ResolvedEnvironment | und
   const visit = (c: IConstruct) => {
     if (CfnResource.isCfnResource(c) && Stack.of(c) === stack) {
       const path = c.node.path.slice(stack.node.path.length + 1);
-      for (const a of acknowledgementsFor(path, env)) {
+      for (const a of acknowledgementsFor(path, env, c)) {
         acknowledge(c, `${CONTROL_TOWER_PLUGIN}::${a.control}`, a.reason);
         count++;
       }
