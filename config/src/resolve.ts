@@ -26,7 +26,9 @@ export const DEFAULTS = {
     stepBakeMinutes: 5,
     bakeMinutes: 0,
     waf: false,
+    wafLogRetentionDays: 30,
     accessLogs: false,
+    logEncryptionKey: 'aws-owned',
     approval: false,
     /** Grafana's one task: Spot is fine where an interruption only costs a minute of dashboards. */
     toolCapacity: 'spot',
@@ -50,7 +52,9 @@ export const DEFAULTS = {
     stepBakeMinutes: 10,
     bakeMinutes: 15,
     waf: true,
+    wafLogRetentionDays: 365,
     accessLogs: true,
+    logEncryptionKey: 'customer-managed',
     approval: true,
     toolCapacity: 'on-demand',
   },
@@ -213,9 +217,10 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
     waf: {
       enabled: env.waf.enabled ?? d.waf,
       rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes,
-      logRetentionDays: env.waf.logRetentionDays,
+      logRetentionDays: env.waf.logRetentionDays ?? d.wafLogRetentionDays,
     },
     accessLogs: env.accessLogs ?? d.accessLogs,
+    logEncryptionKey: env.logEncryptionKey ?? d.logEncryptionKey,
     /** Office hours; undefined: always on. */
     officeHours: env.officeHours,
     dashboard: env.dashboard,

@@ -164,8 +164,8 @@ export const environmentSchema = z.strictObject({
       enabled: z.boolean().optional(),
       /** Requests per IP per 5 minutes before WAF blocks it. @default 2000 */
       rateLimitPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(2000),
-      /** Days to keep the WAF log group (`aws-waf-logs-<app>-<env>`). @default 30 */
-      logRetentionDays: z.number().int().min(1).default(30),
+      /** Days to keep the WAF log group (`aws-waf-logs-<app>-<env>`). @default 30 unless protected, then 365 (the year AWS Control Tower's CT.CLOUDWATCH.PR.2 asks) */
+      logRetentionDays: z.number().int().min(1).optional(),
     })
     .prefault({}),
   /**
@@ -178,6 +178,16 @@ export const environmentSchema = z.strictObject({
   officeHours: officeHoursSchema.optional(),
   /** Write ALB access logs to an encrypted bucket. @default true if protected */
   accessLogs: z.boolean().optional(),
+  /**
+   * The key CloudWatch Logs encrypts the environment's log groups with (container, hook, flow,
+   * WAF and Grafana logs): an AWS-owned key, or a customer-managed KMS key per stack that holds log
+   * groups, whose key policy decides who reads the logs and whose use CloudTrail records. AWS
+   * Control Tower's control CT.CLOUDWATCH.PR.3 requires a customer-managed key. Switching either
+   * way re-associates the log groups in place; nothing is replaced.
+   * @default 'aws-owned' unless protected, then 'customer-managed'
+   * @example 'customer-managed' // three keys (network, service, observability): $3 a month (docs/cost.md)
+   */
+  logEncryptionKey: z.enum(['aws-owned', 'customer-managed']).optional(),
   /**
    * The environment's CloudWatch dashboard ($3 a month). Grafana shows the same metrics from the
    * same catalog, so an environment that keeps Grafana may drop it to save money. @default true

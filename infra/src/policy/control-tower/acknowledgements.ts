@@ -90,8 +90,9 @@ export const CONTROL_ACKNOWLEDGEMENTS: readonly ControlAcknowledgement[] = [
   {
     control: 'CT.CLOUDWATCH.PR.3',
     at: /(Logs|LogGroup)\/Resource$/,
+    when: (_env, resource) => (resource as logs.CfnLogGroup).kmsKeyId === undefined,
     reason:
-      'CloudWatch Logs encrypts every log group at rest with an AWS-owned key; the app logs no secrets (the config rejects secret-looking variable names). A customer-managed key is not offered yet.',
+      'Encrypted by CloudWatch Logs with an AWS-owned key: logEncryptionKey is aws-owned here (the default outside protected environments), or it is an account-level function’s log group, which holds no app data.',
   },
   {
     control: 'CT.ECR.PR.3',
