@@ -36,7 +36,7 @@ describe('the validation report in plan', () => {
       pluginName: 'control-tower',
       metadata: { rulesEvaluated: '99', templates: '24', durationMs: '2100' },
       violations: [violation('CT.S3.PR.2', 'slipway-prod-service/Bucket/Resource')],
-      suppressedViolations: [{}, {}],
+      suppressedViolations: [{ violatingConstructs: [{}, {}] }, { violatingConstructs: [{}] }],
     },
   ]);
 
@@ -52,7 +52,7 @@ describe('the validation report in plan', () => {
     expect(controlTowerRun(dir)).toEqual({
       checker: 'control-tower',
       status: 'ran',
-      note: '99 rules on 24 templates during synth, 2 acknowledged',
+      note: '99 rules on 24 templates during synth, 3 acknowledged finding(s)',
       durationMs: 2100,
     });
   });

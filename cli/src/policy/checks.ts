@@ -82,7 +82,7 @@ interface ValidationReport {
   pluginReports: {
     pluginName: string;
     metadata?: Record<string, string>;
-    suppressedViolations?: unknown[];
+    suppressedViolations?: { violatingConstructs?: unknown[] }[];
     violations: {
       ruleName: string;
       description?: string;
@@ -122,12 +122,16 @@ export function controlTowerRun(assemblyDir: string): CheckRun {
   const report = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ValidationReport) : undefined;
   const entry = report?.pluginReports.find((p) => p.pluginName === CONTROL_TOWER_PLUGIN);
   const meta = entry?.metadata ?? {};
-  const acknowledged = entry?.suppressedViolations?.length ?? 0;
+  // Acknowledged resources: each suppressed violation groups the resources of one acknowledgement.
+  const acknowledged = (entry?.suppressedViolations ?? []).reduce(
+    (n, v) => n + (v.violatingConstructs?.length ?? 1),
+    0,
+  );
   return {
     checker: 'control-tower',
     status: 'ran',
     note: entry
-      ? `${meta.rulesEvaluated} rules on ${meta.templates} templates during synth, ${acknowledged} acknowledged`
+      ? `${meta.rulesEvaluated} rules on ${meta.templates} templates during synth, ${acknowledged} acknowledged finding(s)`
       : 'during synth: nothing found, nothing acknowledged',
     durationMs: Number(meta.durationMs ?? 0),
   };

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 // The AWS Control Tower proactive controls as cfn-guard rules, and the cfn-guard binary that
 // evaluates them, both as @cdklabs/cdk-validator-cfnguard ships them (one `.guard` file per
 // control: `ct-s3-pr-9.guard` is control CT.S3.PR.9). Its own CfnGuardValidator plugin is not used:
-// its reader of cfn-guard's output throws on some results (cdk-validator-cfnguard issue 178, open;
+// its reader of cfn-guard's output throws on some results (a known bug of the package, still open;
 // here the Lambda-in-a-VPC control on a function whose subnets come from parameters), and it
 // evaluates all 237 rules on every template. runGuard (guard.ts) reads the output itself.
 
