@@ -2,8 +2,8 @@
  * WAF on the load balancer, per environment of the shipped config and for variants:
  *   - staging and prod (waf.enabled): one regional web ACL on the ALB with the Amazon IP
  *     reputation list, the core rule set (body size rule only counting) and known bad inputs, then
- *     a per-IP rate limit of 2000 requests per 5 minutes; logs to `aws-waf-logs-<app>-<env>` with
- *     retention and the authorization and cookie headers redacted
+ *     a per-IP rate limit of 2000 requests per 5 minutes; logs to `aws-waf-logs-<app>-<env>` kept
+ *     30 days (a year in protected prod) with the authorization and cookie headers redacted
  *   - dev and test: no web ACL at all
  *   - the rate limit and log retention come from config
  *   - the ALB access logs of protected prod go to an encrypted, private, TLS-only, versioned
@@ -78,11 +78,11 @@ describe.each(['staging', 'prod'])('%s WAF', (env) => {
     });
   });
 
-  it('logs to aws-waf-logs-<app>-<env> with retention, redacting credentials', () => {
+  it('logs to aws-waf-logs-<app>-<env> for 30 days, a year when protected, redacting credentials', () => {
     const t = service(env);
     t.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: `aws-waf-logs-slipway-${env}`,
-      RetentionInDays: 30,
+      RetentionInDays: { staging: 30, prod: 365 }[env],
     });
     const e = synthesized.stacks[env]?.environment;
     t.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
