@@ -131,6 +131,15 @@ function resolveDatabase(app: AppConfig, env: EnvironmentConfig, d: Defaults) {
   };
 }
 
+/** AWS WAF on the load balancer, and how long its log group is kept. */
+function resolveWaf(env: EnvironmentConfig, d: Defaults) {
+  return {
+    enabled: env.waf.enabled ?? d.waf,
+    rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes,
+    logRetentionDays: env.waf.logRetentionDays ?? d.wafLogRetentionDays,
+  };
+}
+
 /** Each alarm's threshold, or false when it is off (explicitly, or by the environment's defaults). */
 function resolveAlarms(env: EnvironmentConfig, hasDatabase: boolean) {
   const rules = env.alarms.rules;
@@ -214,11 +223,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       smokeTest: env.deploy.smokeTest,
     },
     alarms: resolveAlarms(env, hasDatabase),
-    waf: {
-      enabled: env.waf.enabled ?? d.waf,
-      rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes,
-      logRetentionDays: env.waf.logRetentionDays ?? d.wafLogRetentionDays,
-    },
+    waf: resolveWaf(env, d),
     accessLogs: env.accessLogs ?? d.accessLogs,
     logEncryptionKey: env.logEncryptionKey ?? d.logEncryptionKey,
     /** Office hours; undefined: always on. */
