@@ -121,6 +121,22 @@ describe('the hook view', () => {
     );
   });
 
+  it('resolves a list parameter to a list and a plain one to a string, leaving other references alone', () => {
+    const view = hookView({
+      Parameters: {
+        Subnets: { Type: 'AWS::SSM::Parameter::Value<List<String>>' },
+        Vpc: { Type: 'AWS::SSM::Parameter::Value<String>' },
+      },
+      Resources: {
+        R: { Type: 'X::Y::Z', Properties: { A: { Ref: 'Subnets' }, B: { Ref: 'Vpc' }, C: { Ref: 'Other' } } },
+      },
+    } as never);
+    expect(view.Resources?.R).toEqual({
+      Type: 'X::Y::Z',
+      Properties: { A: ['resolved-parameter-Subnets'], B: 'resolved-parameter-Vpc', C: { Ref: 'Other' } },
+    });
+  });
+
   it('leaves a function outside any VPC failing CT.LAMBDA.PR.3', () => {
     const template = templateOf(
       (s) => new ec2.Vpc(s, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: false }),

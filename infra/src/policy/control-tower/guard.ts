@@ -40,9 +40,7 @@ export function hookView(template: Template): Template {
     const [key, ref] = entries[0] ?? [];
     if (entries.length === 1 && key === 'Ref' && typeof ref === 'string' && ref in parameters) {
       const placeholder = `resolved-parameter-${ref}`;
-      return /^List<|CommaDelimitedList|::List</.test(parameters[ref]?.Type ?? '')
-        ? [placeholder]
-        : placeholder;
+      return /List<|CommaDelimitedList/.test(parameters[ref]?.Type ?? '') ? [placeholder] : placeholder;
     }
     return Object.fromEntries(entries.map(([k, v]) => [k, resolve(v)]));
   };
