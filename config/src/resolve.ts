@@ -19,33 +19,43 @@ export const DEFAULTS = {
     backupRetentionDays: 1,
     deletionProtection: false,
     rotationDays: false,
+    /** RDS Enhanced Monitoring off: dev reads the basic CloudWatch metrics. */
+    databaseMonitoringSeconds: 0,
+    databaseKey: 'aws-managed',
     strategy: 'rolling',
     stepPercent: 10,
     stepBakeMinutes: 5,
     bakeMinutes: 0,
     waf: false,
+    wafLogRetentionDays: 30,
     accessLogs: false,
+    logEncryptionKey: 'aws-owned',
     approval: false,
     /** Grafana's one task: Spot is fine where an interruption only costs a minute of dashboards. */
     toolCapacity: 'spot',
   },
   protected: {
     nat: 'gateway-per-az',
-    flowLogRetentionDays: 90,
+    /** A year: what AWS Control Tower's CT.CLOUDWATCH.PR.2 asks of a log group. */
+    flowLogRetentionDays: 365,
     minTasks: 2,
     capacity: { mixed: { base: 1, spotWeight: 1 } },
-    logRetentionDays: 90,
+    logRetentionDays: 365,
     instanceClass: 't4g.small',
     multiAz: true,
     backupRetentionDays: 14,
     deletionProtection: true,
     rotationDays: 30,
+    databaseMonitoringSeconds: 60,
+    databaseKey: 'customer-managed',
     strategy: 'canary',
     stepPercent: 10,
     stepBakeMinutes: 10,
     bakeMinutes: 15,
     waf: true,
+    wafLogRetentionDays: 365,
     accessLogs: true,
+    logEncryptionKey: 'customer-managed',
     approval: true,
     toolCapacity: 'on-demand',
   },
@@ -115,8 +125,19 @@ function resolveDatabase(app: AppConfig, env: EnvironmentConfig, d: Defaults) {
     allocatedStorageGiB: env.database.allocatedStorageGiB,
     maxAllocatedStorageGiB: env.database.maxAllocatedStorageGiB,
     rotationDays: env.database.rotationDays ?? d.rotationDays,
+    monitoringIntervalSeconds: env.database.monitoringIntervalSeconds ?? d.databaseMonitoringSeconds,
+    encryptionKey: env.database.encryptionKey ?? d.databaseKey,
     /** Protected environments snapshot the instance when it is removed; others delete it. */
     snapshotOnRemoval: env.protected,
+  };
+}
+
+/** AWS WAF on the load balancer, and how long its log group is kept. */
+function resolveWaf(env: EnvironmentConfig, d: Defaults) {
+  return {
+    enabled: env.waf.enabled ?? d.waf,
+    rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes,
+    logRetentionDays: env.waf.logRetentionDays ?? d.wafLogRetentionDays,
   };
 }
 
@@ -205,8 +226,9 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       smokeTest: env.deploy.smokeTest,
     },
     alarms: resolveAlarms(env, hasDatabase),
-    waf: { ...env.waf, enabled: env.waf.enabled ?? d.waf },
+    waf: resolveWaf(env, d),
     accessLogs: env.accessLogs ?? d.accessLogs,
+    logEncryptionKey: env.logEncryptionKey ?? d.logEncryptionKey,
     /** Office hours; undefined: always on. */
     officeHours: env.officeHours,
     dashboard: env.dashboard,

@@ -16,6 +16,8 @@ import {
   stackName,
 } from '@slipway/config/contract';
 import { App, type AppProps, type Stack, Tags } from 'aws-cdk-lib';
+import { encryptLogGroups, logsKeyRemoval } from './constructs/guardrails/log-encryption.ts';
+import { acknowledgeControls } from './policy/control-tower/acknowledgements.ts';
 import { AuditStack } from './stacks/audit-stack.ts';
 import { addCiAccessStacks } from './stacks/ci-access-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
@@ -114,6 +116,17 @@ export function buildApp(config: SlipwayConfig, options: SlipwayAppOptions = {})
   }
 
   Tags.of(app).add('slipway:app', config.app.name, { excludeResourceTypes: UNTAGGABLE_FOR_CFN_LINT });
+  for (const { environment, network, data, edge, service, observability } of Object.values(stacks)) {
+    for (const stack of [network, data, edge, service, observability]) {
+      if (!stack) continue;
+      if (environment.logEncryptionKey === 'customer-managed') {
+        encryptLogGroups(stack, logsKeyRemoval(environment.protected));
+      }
+      // The Control Tower findings Slipway accepts, each with its reason, from one reviewed table.
+      acknowledgeControls(stack, environment);
+    }
+  }
+  for (const stack of accountStacks) acknowledgeControls(stack, undefined);
   return { app, stacks, accountStacks, accounts, registry };
 }
 

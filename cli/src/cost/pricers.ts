@@ -7,6 +7,7 @@ import {
   resourcesOf,
   stringOf,
 } from '../synth/template.ts';
+import { distribution } from './cloudfront.ts';
 import {
   type Context,
   HOURS_PER_MONTH,
@@ -151,8 +152,29 @@ const rdsInstance: Pricer = (instances, ctx) => {
       monthly: gb * prices.rdsGp3GbMonth * factor,
       estimatedPrice: isEstimate(ctx.prices, 'rdsGp3GbMonth'),
     });
+    enhancedMonitoring(db, ctx);
   }
 };
+
+/**
+ * RDS Enhanced Monitoring: one sample every MonitoringInterval seconds into the RDSOSMetrics log
+ * group (which RDS creates, 30 days' retention), billed as CloudWatch Logs ingestion and storage.
+ */
+function enhancedMonitoring(db: NamedResource, ctx: Context) {
+  const interval = numberOf(db.Properties?.MonitoringInterval) ?? 0;
+  if (interval <= 0) return;
+  const { prices } = ctx.prices;
+  const samples = (ctx.prices.hoursPerMonth * 3600) / interval;
+  const gib = round((samples * ctx.assumptions.rdsMonitoringKiBPerSample) / 1024 ** 2, 3);
+  ctx.add({
+    item: `RDS Enhanced Monitoring (every ${interval} s, ${gib} GiB/month)`,
+    resourceType: 'AWS::RDS::DBInstance',
+    detail: `${Math.round(samples)} samples × ${ctx.assumptions.rdsMonitoringKiBPerSample} KiB × (${usd(prices.logsIngestGb)}/GB ingested + ${usd(prices.logsStorageGbMonth)}/GB-month kept a month)`,
+    monthly: gib * (prices.logsIngestGb + prices.logsStorageGbMonth),
+    estimatedPrice: isEstimate(ctx.prices, 'logsIngestGb'),
+    assumption: 'rdsMonitoringKiBPerSample',
+  });
+}
 
 const perUnitMonthly =
   (item: (n: number) => string, key: keyof PriceTable['prices'], type: string): Pricer =>
@@ -259,32 +281,6 @@ const webAcl: Pricer = (acls, ctx) => {
       assumption: 'wafMillionRequestsMonth',
     });
   }
-};
-
-// CloudFront's always-free tier (1 TB and 10 million requests a month) is per bill, like the free
-// dashboards: under consolidated billing every account of the organization shares it, so the list
-// price is charged here and the free tier is named in the detail.
-const distribution: Pricer = (distributions, ctx) => {
-  const { prices } = ctx.prices;
-  const n = distributions.length;
-  const gib = n * ctx.assumptions.cloudFrontGiBMonth;
-  const requests = n * ctx.assumptions.cloudFrontMillionRequestsMonth;
-  ctx.add({
-    item: `CloudFront data out (${gib} GiB)`,
-    resourceType: 'AWS::CloudFront::Distribution',
-    detail: `${gib} GiB × ${usd(prices.cloudFrontGbOut)}/GB (the free tier's 1 TB a month is per bill: not applied)`,
-    monthly: gib * prices.cloudFrontGbOut,
-    estimatedPrice: isEstimate(ctx.prices, 'cloudFrontGbOut'),
-    assumption: 'cloudFrontGiBMonth',
-  });
-  ctx.add({
-    item: `CloudFront HTTPS requests (${requests} million)`,
-    resourceType: 'AWS::CloudFront::Distribution',
-    detail: `${requests} M × ${usd(prices.cloudFrontMillionHttpsRequests)}/M (the free tier's 10 M a month is per bill: not applied)`,
-    monthly: requests * prices.cloudFrontMillionHttpsRequests,
-    estimatedPrice: isEstimate(ctx.prices, 'cloudFrontMillionHttpsRequests'),
-    assumption: 'cloudFrontMillionRequestsMonth',
-  });
 };
 
 const storage =

@@ -29,6 +29,11 @@ export interface CostAssumptions {
   readonly s3GiB: number;
   /** Retention assumed for log groups that never expire, months. */
   readonly neverExpireLogMonths: number;
+  /**
+   * Size of one RDS Enhanced Monitoring sample (OS metrics and the process list, JSON) written to
+   * CloudWatch Logs, KiB: a small PostgreSQL instance writes a few KiB per sample.
+   */
+  readonly rdsMonitoringKiBPerSample: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
@@ -45,6 +50,7 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   ecrGiB: 2,
   s3GiB: 1,
   neverExpireLogMonths: 12,
+  rdsMonitoringKiBPerSample: 3,
 };
 
 /** One line of the estimate. */

@@ -27,6 +27,7 @@ export {
 export { kebab, METRIC_NAMESPACES, type MonitoringKind, monitoringName } from './monitoring.ts';
 export { OFFICE_HOURS_ACTIONS } from './office-hours.ts';
 export { OUTPUTS, PARAMETERS, parameterName, parameterPath, type SubnetKind } from './parameters.ts';
+export { CONTROL_TOWER_PLUGIN } from './policy.ts';
 export {
   type AccountLayer,
   accountStackName,

@@ -26,6 +26,19 @@ export const appSchema = z.strictObject({
   image: imageSchema.prefault({ build: {} }),
   /** Port the container listens on (the service reads `PORT`). @default 3000 */
   port: z.number().int().min(1).max(65535).default(3000),
+  /**
+   * The user the app container runs as (`uid:gid`, `uid` or a name), never root. It overrides the
+   * image's `USER`, so an image that forgets one still does not run as root (AWS Control Tower's
+   * control CT.ECS.PR.3 rejects a task definition without a non-root user).
+   * @default '1000:1000' (the `node` user of the official Node.js image, as app/Dockerfile runs)
+   */
+  user: z
+    .string()
+    .regex(
+      /^(?!root(:|$))(?!0+(:|$))[\w.-]+(:[\w.-]+)?$/,
+      'a non-root user: uid:gid, uid or a name, not root or 0',
+    )
+    .default('1000:1000'),
   /** Liveness path used by the load balancer and the container health check. @default '/health' */
   healthPath: z.string().regex(/^\//).default('/health'),
   /** Readiness path (database reachable, migrations current) used by deploy smoke tests. @default '/ready' */

@@ -82,6 +82,7 @@ export class ServiceStack extends Stack {
       rollbackOn5xxPercent: env.deploy.rollbackOn5xxPercent,
       rollbackOnP99Milliseconds: env.deploy.rollbackOnP99Milliseconds,
       alarmPrefix: env.prefix,
+      logRetentionDays: env.service.logRetentionDays,
     });
 
     if (env.database) {
@@ -227,6 +228,7 @@ export class ServiceStack extends Stack {
       assignPublicIp: network.assignPublicIp,
       image,
       port: app.port,
+      user: app.user,
       healthPath: app.healthPath,
       cpu: env.service.cpu,
       memoryMiB: env.service.memoryMiB,

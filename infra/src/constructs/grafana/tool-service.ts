@@ -185,6 +185,8 @@ export class ToolService extends Construct {
       essential: true,
       readonlyRootFilesystem: props.readonlyRootFilesystem ?? true,
       user: `${props.uid}:${props.gid}`,
+      // The task's memory as the container's hard limit (Control Tower's CT.ECS.PR.7).
+      memoryLimitMiB: props.memoryMiB,
       entryPoint: props.entryPoint,
       command: props.command,
       environment: props.environment,

@@ -4,6 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../policy/index.ts';
+import { sendEventsToEventBridge } from '../guardrails/index.ts';
 
 export interface OriginLoadBalancerProps {
   /** The VPC. */
@@ -127,6 +128,7 @@ export class OriginLoadBalancer extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
       });
       this.loadBalancer.logAccessLogs(bucket, 'alb');
+      sendEventsToEventBridge(bucket);
       acknowledge(
         bucket,
         'AwsSolutions-S1',

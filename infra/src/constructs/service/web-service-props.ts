@@ -50,6 +50,8 @@ export interface WebServiceProps {
   readonly image: ecs.ContainerImage;
   /** Port the container listens on (passed as `PORT`). */
   readonly port: number;
+  /** The non-root user the container runs as (`uid:gid`). @default the image's own `USER` */
+  readonly user?: string;
   /** Liveness path the load balancer checks. */
   readonly healthPath: string;
   /** Task CPU units (256 = 0.25 vCPU). */

@@ -111,6 +111,10 @@ export class WebService extends Construct {
       image: props.image,
       essential: true,
       readonlyRootFilesystem: true,
+      user: props.user,
+      // A hard limit equal to the task's memory: the container is what the task is for, and
+      // Control Tower's CT.ECS.PR.7 requires every container to declare one.
+      memoryLimitMiB: props.memoryMiB,
       portMappings: [{ containerPort: props.port, name: 'http', appProtocol: ecs.AppProtocol.http }],
       environment: {
         ...props.environment,

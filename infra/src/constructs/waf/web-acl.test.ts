@@ -3,8 +3,8 @@
  *   - staging and prod (waf.enabled, af-south-1): one CLOUDFRONT-scope web ACL in the environment's
  *     us-east-1 edge stack, named by the distribution (no association resource), with the Amazon IP
  *     reputation list, the core rule set (body size rule only counting) and known bad inputs, then
- *     a per-IP rate limit of 2000 requests per 5 minutes; logs to `aws-waf-logs-<app>-<env>` with
- *     retention and the authorization and cookie headers redacted
+ *     a per-IP rate limit of 2000 requests per 5 minutes; logs to `aws-waf-logs-<app>-<env>` kept
+ *     30 days (a year in protected prod) with the authorization and cookie headers redacted
  *   - dev and test: no web ACL at all
  *   - the rate limit and log retention come from config; dev (us-east-1) keeps its web ACL in its
  *     service stack
@@ -95,11 +95,11 @@ describe.each(['staging', 'prod'])('%s WAF', (env) => {
     edge(env).resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
   });
 
-  it('logs to aws-waf-logs-<app>-<env> in us-east-1 with retention, redacting credentials', () => {
+  it('logs to aws-waf-logs-<app>-<env> in us-east-1 for 30 days, a year when protected, redacting credentials', () => {
     const t = edge(env);
     t.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: `aws-waf-logs-slipway-${env}`,
-      RetentionInDays: 30,
+      RetentionInDays: { staging: 30, prod: 365 }[env],
     });
     const e = synthesized.stacks[env]?.environment;
     t.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
