@@ -12,6 +12,7 @@ import type pg from 'pg';
 import type { Config } from './config.ts';
 import bodyEncoding from './plugins/app/body-encoding.ts';
 import errorHandler, { clientErrorHandler, sendError, toAppError } from './plugins/app/error-handler.ts';
+import hsts from './plugins/app/hsts.ts';
 import itemsRepository, { type ItemsRepositoryFactory } from './plugins/app/items-repository.ts';
 import lifecycle from './plugins/app/lifecycle.ts';
 import requestContext, { RequestLogController, requestIdOf } from './plugins/app/request-context.ts';
@@ -125,6 +126,11 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
     frameworkErrors: (error, request, reply) => sendError(request, reply, toAppError(error)),
     // Errors of the HTTP parser itself (a malformed request line or header): same shape again.
     clientErrorHandler,
+    // X-Forwarded-* are believed only from private addresses (RFC 1918, IPv6 unique local): on ECS the
+    // task's security group admits only the load balancer, whose nodes have addresses in the VPC.
+    // request.protocol (HSTS) and request.ip (logs) then describe the client, not the load balancer.
+    // Not loopback: a local run has no proxy in front of it.
+    trustProxy: 'uniquelocal',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validators());
@@ -136,6 +142,7 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   await app.register(postgres, { connection: options.connection, max: config.dbPoolMax });
 
   await app.register(requestContext);
+  await app.register(hsts, { maxAgeSeconds: config.hstsMaxAgeSeconds });
   await app.register(lifecycle);
   await app.register(errorHandler);
   await app.register(bodyEncoding);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SHUTDOWN_TIMEOUT_MS } from '../contract/service-container.ts';
 import { appName, envVarName, secretRef } from './common.ts';
 
 export const imageSchema = z.union([
@@ -36,8 +37,18 @@ export const appSchema = z.strictObject({
   cpu: z.number().int().default(256),
   /** Default task memory in MiB for every environment. @default 512 */
   memoryMiB: z.number().int().default(512),
-  /** Seconds the service needs to finish in-flight requests after SIGTERM (it reads `SHUTDOWN_TIMEOUT_MS`). @default 10 */
-  shutdownSeconds: z.number().int().min(1).max(110).default(10),
+  /**
+   * Seconds the service needs to finish in-flight requests after SIGTERM (it reads
+   * `SHUTDOWN_TIMEOUT_MS`). ECS sends SIGKILL 5 s later (the container's stop timeout); the load
+   * balancer has already drained the task for the deregistration delay before SIGTERM.
+   * @default 10
+   */
+  shutdownSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_SHUTDOWN_TIMEOUT_MS / 1000)
+    .default(10),
   /** Plain environment variables for the container. Secret-looking names are rejected: use `secrets`. @default {} */
   environment: z.record(envVarName, z.string()).default({}),
   /** Secrets injected by ECS from Secrets Manager or SSM (never plain environment variables). @default {} */

@@ -9,7 +9,8 @@
  *   - fast target group health checks, 30 s deregistration, circuit breaker with rollback, 100/200
  *   - autoscaling on CPU 70 % and memory 80 % (plus request count when configured)
  *   - the image tag comes from SSM at deploy time; with the bootstrap tag the service runs 0 tasks
- *   - HTTPS with an HTTP redirect when a domain and certificate are configured
+ *   - HTTPS with an HTTP redirect when a domain and certificate are configured, and HSTS_MAX_AGE for
+ *     the service only then
  */
 
 import { isReservedVariable, userVariableNames } from '@slipway/config/contract';
@@ -75,7 +76,7 @@ describe.each(ENVIRONMENTS)('%s service', (env) => {
         MinimumHealthyPercent: 100,
         MaximumPercent: 200,
       }),
-      HealthCheckGracePeriodSeconds: 30,
+      HealthCheckGracePeriodSeconds: 50,
       EnableExecuteCommand: true,
     });
   });
@@ -311,6 +312,20 @@ describe('configuration variants', () => {
         Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS' }) }),
       ],
     });
+    // The service sends Strict-Transport-Security there: one year unless the domain says otherwise.
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Environment: Match.arrayWith([{ Name: 'HSTS_MAX_AGE', Value: '31536000' }]),
+        }),
+      ],
+    });
+  });
+
+  it('tells the service to send no HSTS where it is served over plain HTTP (no domain)', () => {
+    const names = container('dev').Environment.map((e) => e.Name);
+    expect(names).toContain('SHUTDOWN_TIMEOUT_MS');
+    expect(names).not.toContain('HSTS_MAX_AGE');
   });
 
   it('adds request-count scaling when configured', async () => {

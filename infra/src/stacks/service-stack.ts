@@ -222,6 +222,8 @@ export class ServiceStack extends Stack {
       testListener: this.loadBalancer.testListener,
       deregistrationDelaySeconds: env.service.deregistrationDelaySeconds,
       shutdownSeconds: app.shutdownSeconds,
+      // HTTPS only with a domain (the load balancer redirects HTTP there); without one, no HSTS.
+      hstsMaxAgeSeconds: env.domain?.hstsMaxAgeSeconds,
       logRetentionDays: env.service.logRetentionDays,
       logRemovalPolicy: env.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       logGroupName: `/${app.name}/${env.name}/service`,
