@@ -24,6 +24,7 @@ import infoRoutes from './routes/info/index.ts';
 import readyRoutes from './routes/ready/index.ts';
 import rootRoutes from './routes/root.ts';
 import { strictNumericStrings } from './schemas/strict-numbers.ts';
+import { isTrustedProxy } from './trusted-proxy.ts';
 
 /** The app with TypeBox schemas typing request and reply in route handlers. */
 export type AppInstance = FastifyInstance<
@@ -126,11 +127,9 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
     frameworkErrors: (error, request, reply) => sendError(request, reply, toAppError(error)),
     // Errors of the HTTP parser itself (a malformed request line or header): same shape again.
     clientErrorHandler,
-    // X-Forwarded-* are believed only from private addresses (RFC 1918, IPv6 unique local): on ECS the
-    // task's security group admits only the load balancer, whose nodes have addresses in the VPC.
+    // X-Forwarded-* are believed only from trusted proxies (private addresses: src/trusted-proxy.ts);
     // request.protocol (HSTS) and request.ip (logs) then describe the client, not the load balancer.
-    // Not loopback: a local run has no proxy in front of it.
-    trustProxy: 'uniquelocal',
+    trustProxy: isTrustedProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validators());

@@ -5,6 +5,7 @@
  * Scenarios and expected outcomes:
  * - HSTS_MAX_AGE set, X-Forwarded-Proto https from a private address (the load balancer in the VPC):
  *   `max-age=<HSTS_MAX_AGE>`, on success and error responses alike (200, 404).
+ * - behind CloudFront (plain HTTP to the load balancer): CloudFront-Forwarded-Proto decides.
  * - no header when the proxy says http (the plain-HTTP test listener), when the header comes from a
  *   public or loopback address (not a trusted proxy), or when HSTS_MAX_AGE is unset or 0.
  * - locally (a real socket on http://127.0.0.1, no proxy): no header, whatever the client claims.
@@ -12,6 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedService } from '../src/server.ts';
+import { isTrustedProxy } from '../src/trusted-proxy.ts';
 import { buildTestApp, createMigratedDatabase, LogCapture, type TestDatabase } from './helper.ts';
 
 const LOAD_BALANCER = '10.0.1.23';
@@ -47,6 +49,31 @@ describe('behind the HTTPS edge (HSTS_MAX_AGE set)', () => {
     expect(response.headers['strict-transport-security']).toBe(`max-age=${YEAR}`);
   });
 
+  it('believes CloudFront, which reaches the load balancer over plain HTTP, about the viewer scheme', async () => {
+    const headers = (cloudFront: string) => ({
+      'x-forwarded-proto': 'http',
+      'cloudfront-forwarded-proto': cloudFront,
+    });
+    const https = await served.app.inject({
+      url: '/health',
+      remoteAddress: LOAD_BALANCER,
+      headers: headers('https'),
+    });
+    expect(https.headers['strict-transport-security']).toBe(`max-age=${YEAR}`);
+    const http = await served.app.inject({
+      url: '/health',
+      remoteAddress: LOAD_BALANCER,
+      headers: headers('http'),
+    });
+    expect(http.headers).not.toHaveProperty('strict-transport-security');
+    const forged = await served.app.inject({
+      url: '/health',
+      remoteAddress: '203.0.113.7',
+      headers: headers('https'),
+    });
+    expect(forged.headers).not.toHaveProperty('strict-transport-security');
+  });
+
   it('sends none when the load balancer received the request over plain HTTP', async () => {
     const response = await viaEdge('/health', 'http');
     expect(response.statusCode).toBe(200);
@@ -76,16 +103,19 @@ describe('behind the HTTPS edge (HSTS_MAX_AGE set)', () => {
 });
 
 describe('without HSTS_MAX_AGE (local runs, plain-HTTP environments)', () => {
-  it.each<Record<string, string>>([{}, { HSTS_MAX_AGE: '0' }])('sends none even through the HTTPS edge (%o)', async (env) => {
-    const service = await buildTestApp(db, { env });
-    const response = await service.app.inject({
-      url: '/health',
-      remoteAddress: LOAD_BALANCER,
-      headers: { 'x-forwarded-proto': 'https' },
-    });
-    expect(response.statusCode).toBe(200);
-    expect(response.headers).not.toHaveProperty('strict-transport-security');
-  });
+  it.each<Record<string, string>>([{}, { HSTS_MAX_AGE: '0' }])(
+    'sends none even through the HTTPS edge (%o)',
+    async (env) => {
+      const service = await buildTestApp(db, { env });
+      const response = await service.app.inject({
+        url: '/health',
+        remoteAddress: LOAD_BALANCER,
+        headers: { 'x-forwarded-proto': 'https' },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers).not.toHaveProperty('strict-transport-security');
+    },
+  );
 });
 
 describe('locally, over a real socket', () => {
@@ -98,5 +128,25 @@ describe('locally, over a real socket', () => {
       expect(response.status).toBe(200);
       expect(response.headers.has('strict-transport-security')).toBe(false);
     }
+  });
+});
+
+describe('trusted proxies', () => {
+  it.each([
+    ['10.0.1.23', true],
+    ['172.16.0.1', true],
+    ['172.31.255.254', true],
+    ['192.168.5.5', true],
+    ['::ffff:10.0.1.23', true],
+    ['fd12:3456::1', true],
+    ['172.32.0.1', false],
+    ['203.0.113.7', false],
+    ['::ffff:203.0.113.7', false],
+    ['127.0.0.1', false],
+    ['::1', false],
+    ['2001:db8::1', false],
+    [undefined, false],
+  ])('%s: %s', (address, trusted) => {
+    expect(isTrustedProxy(address)).toBe(trusted);
   });
 });

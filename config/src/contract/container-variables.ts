@@ -37,11 +37,11 @@ const WITHOUT_DATABASE = {
   DB_EMBEDDED: 'DB_EMBEDDED',
 } as const;
 
-/** Set by Slipway when the environment is served over HTTPS (it has a `domain`). */
+/** Set by Slipway when the environment is served over HTTPS. */
 const WITH_HTTPS = {
   /**
    * Seconds of the `Strict-Transport-Security` max-age the service sends on requests that reached
-   * the edge over HTTPS (`domain.hstsMaxAgeSeconds`); unset or 0: no HSTS header.
+   * the edge over HTTPS (`app.hstsMaxAgeSeconds`); unset or 0: no HSTS header.
    */
   HSTS_MAX_AGE: 'HSTS_MAX_AGE',
 } as const;

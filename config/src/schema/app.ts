@@ -49,6 +49,15 @@ export const appSchema = z.strictObject({
     .min(1)
     .max(MAX_SHUTDOWN_TIMEOUT_MS / 1000)
     .default(10),
+  /**
+   * `Strict-Transport-Security` max-age in seconds the service sends on requests that came over
+   * HTTPS, in environments served over HTTPS (it reads `HSTS_MAX_AGE`); browsers then refuse plain
+   * HTTP to that host name for that long. 0 sends no header. One year is what the HSTS preload list
+   * asks for; start lower (300) while trying a new host name, as a browser keeps the promise even
+   * if the name later drops HTTPS.
+   * @default 31536000 (one year)
+   */
+  hstsMaxAgeSeconds: z.number().int().min(0).max(63072000).default(31536000),
   /** Plain environment variables for the container. Secret-looking names are rejected: use `secrets`. @default {} */
   environment: z.record(envVarName, z.string()).default({}),
   /** Secrets injected by ECS from Secrets Manager or SSM (never plain environment variables). @default {} */

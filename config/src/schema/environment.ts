@@ -118,14 +118,6 @@ export const environmentSchema = z.strictObject({
       certificateArn: z
         .string()
         .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN'),
-      /**
-       * `Strict-Transport-Security` max-age in seconds the service sends on HTTPS requests (it
-       * reads `HSTS_MAX_AGE`); browsers then refuse plain HTTP to `name` for that long. 0 sends no
-       * header. One year is what the HSTS preload list asks for; start lower (300) while trying a
-       * new domain, as a browser keeps the promise even if the domain later drops HTTPS.
-       * @default 31536000 (one year)
-       */
-      hstsMaxAgeSeconds: z.number().int().min(0).max(63072000).default(31536000),
       /** Route 53 hosted zone to create the alias record in. @default no record (manage DNS yourself) */
       hostedZone: z
         .strictObject({

@@ -222,8 +222,8 @@ export class ServiceStack extends Stack {
       testListener: this.loadBalancer.testListener,
       deregistrationDelaySeconds: env.service.deregistrationDelaySeconds,
       shutdownSeconds: app.shutdownSeconds,
-      // HTTPS only with a domain (the load balancer redirects HTTP there); without one, no HSTS.
-      hstsMaxAgeSeconds: env.domain?.hstsMaxAgeSeconds,
+      // Served over HTTPS only with a domain (the load balancer redirects HTTP there): HSTS then only.
+      hstsMaxAgeSeconds: env.domain ? app.hstsMaxAgeSeconds : undefined,
       logRetentionDays: env.service.logRetentionDays,
       logRemovalPolicy: env.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       logGroupName: `/${app.name}/${env.name}/service`,
