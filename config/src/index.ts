@@ -44,6 +44,7 @@ export {
   type ResolvedEnvironment,
   type ResolvedRegistry,
   resolveEnvironment,
+  resolveHealthCheck,
   resolveRegistry,
   spotShare,
 } from './resolve.ts';

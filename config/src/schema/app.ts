@@ -29,6 +29,15 @@ export const appSchema = z.strictObject({
   port: z.number().int().min(1).max(65535).default(3000),
   /** Liveness path used by the load balancer and the container health check. @default '/health' */
   healthPath: z.string().regex(/^\//).default('/health'),
+  /**
+   * The container health check ECS runs inside the image (a failing one gets the task replaced).
+   * `'node'`: `GET healthPath` with Node's http module, as the default image's HEALTHCHECK does (any
+   * image with `node` on its PATH). A list: that command, run without a shell, healthy when it exits 0
+   * (e.g. `['curl', '-f', 'http://127.0.0.1:8080/health']`; `['sh', '-c', '…']` for a shell). `false`:
+   * none; the load balancer's check of `healthPath` still replaces a task that stops answering.
+   * @default 'node' for an image built here (`image.build`), false for an image `uri` (Slipway cannot know what it contains)
+   */
+  healthCheck: z.union([z.literal('node'), z.literal(false), z.array(z.string().min(1)).min(1)]).optional(),
   /** Readiness path (database reachable, migrations current) used by deploy smoke tests. @default '/ready' */
   readyPath: z.string().regex(/^\//).default('/ready'),
   /** Command that applies database migrations, run as a one-off task before new tasks take traffic. @default ['node', 'dist/main.js', 'migrate'] */

@@ -322,6 +322,19 @@ describe('configuration variants', () => {
     });
   });
 
+  it('probes the default image with node, and leaves an image from elsewhere to the load balancer', async () => {
+    expect(JSON.stringify(container('dev'))).toContain('"HealthCheck":{"Command":["CMD","node","-e"');
+    const config = await configVariant((c) => {
+      c.app.image = { uri: 'public.ecr.aws/example/api:1.4.2' };
+    });
+    const template = Template.fromStack(
+      synth(config, { environments: ['dev'] }).stacks.dev?.service as never,
+    );
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ HealthCheck: Match.absent() })],
+    });
+  });
+
   it('tells the service to send no HSTS where it is served over plain HTTP (no domain)', () => {
     const names = container('dev').Environment.map((e) => e.Name);
     expect(names).toContain('SHUTDOWN_TIMEOUT_MS');

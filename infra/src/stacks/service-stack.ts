@@ -1,5 +1,5 @@
 import type { AppConfig, ResolvedEnvironment, ResolvedRegistry } from '@slipway/config';
-import { capacityProviderStrategy } from '@slipway/config';
+import { capacityProviderStrategy, resolveHealthCheck } from '@slipway/config';
 import { CONTAINER_VARIABLES, PARAMETERS, parameterName } from '@slipway/config/contract';
 import { CfnCondition, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -208,6 +208,7 @@ export class ServiceStack extends Stack {
       image,
       port: app.port,
       healthPath: app.healthPath,
+      healthCheck: resolveHealthCheck(app),
       cpu: env.service.cpu,
       memoryMiB: env.service.memoryMiB,
       environment,

@@ -53,6 +53,12 @@ export interface WebServiceProps {
   readonly port: number;
   /** Liveness path the load balancer checks. */
   readonly healthPath: string;
+  /**
+   * The container health check: `'node'` probes `healthPath` with Node's http module (the default
+   * image's HEALTHCHECK); a list is a command run without a shell, healthy on exit 0; `false`, none.
+   * @default 'node'
+   */
+  readonly healthCheck?: 'node' | false | readonly string[];
   /** Task CPU units (256 = 0.25 vCPU). */
   readonly cpu: number;
   /** Task memory in MiB. */

@@ -2,7 +2,8 @@
  * The service container's health check, grace period, stop timeout and HSTS switch.
  * Scenarios and expected outcomes:
  *   - the task definition probes the configured health path with the image's own command (node's
- *     http module, exec form), every 30 s, failures ignored for the 30 s start budget
+ *     http module, exec form), every 30 s, failures ignored for the 30 s start budget; a user's
+ *     command runs in exec form; `false` leaves the container without one
  *   - ECS ignores failing checks for 50 s: the start budget plus two 10 s load balancer checks
  *   - stopTimeout is the drain (SHUTDOWN_TIMEOUT_MS) plus 5 s: 15 s by default, 25 s for a 20 s
  *     drain, and the image, the service's comments and the docs state that same default; a drain
@@ -84,6 +85,22 @@ describe('WebService container health', () => {
     expect([form, binary, flag]).toEqual(['CMD', 'node', '-e']);
     expect(script).toContain('path:"/healthz"');
     expect(script).not.toMatch(/curl|wget|fetch/);
+  });
+
+  it("runs a user's command without a shell, or none at all", () => {
+    build({ healthCheck: ['/app/healthcheck', '--quick'] }).hasResourceProperties(
+      'AWS::ECS::TaskDefinition',
+      {
+        ContainerDefinitions: [
+          Match.objectLike({
+            HealthCheck: Match.objectLike({ Command: ['CMD', '/app/healthcheck', '--quick'] }),
+          }),
+        ],
+      },
+    );
+    build({ healthCheck: false }).hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ HealthCheck: Match.absent() })],
+    });
   });
 
   it('ignores failing checks for 50 s: the 30 s start budget plus two 10 s target checks', () => {

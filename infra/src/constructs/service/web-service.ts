@@ -32,6 +32,20 @@ const CONTAINER_NAME = 'app';
 
 /** Seconds a new task may take to answer its health path (measured; the contract says how). */
 export const START_SECONDS = SERVICE_HEALTH_CHECK.startSeconds;
+/** The container's health check: the default image's HEALTHCHECK on the configured path, or the user's command. */
+function containerHealthCheck(props: WebServiceProps): ecs.HealthCheck | undefined {
+  const check = props.healthCheck ?? 'node';
+  if (check === false) return undefined;
+  return {
+    // Exec form ("CMD"): CDK would run any other list through a shell.
+    command: check === 'node' ? serviceHealthCommand(props.healthPath) : ['CMD', ...check],
+    interval: Duration.seconds(SERVICE_HEALTH_CHECK.intervalSeconds),
+    timeout: Duration.seconds(SERVICE_HEALTH_CHECK.timeoutSeconds),
+    retries: SERVICE_HEALTH_CHECK.retries,
+    startPeriod: Duration.seconds(START_SECONDS),
+  };
+}
+
 /** The load balancer's target health check: every 10 s, 2 results either way. */
 const TARGET_CHECK = { intervalSeconds: 10, threshold: 2 } as const;
 /**
@@ -139,14 +153,7 @@ export class WebService extends Construct {
         ...(hstsMaxAge > 0 ? { [CONTAINER_VARIABLES.HSTS_MAX_AGE]: String(hstsMaxAge) } : {}),
       },
       secrets: props.secrets,
-      // The image's HEALTHCHECK, on the configured path.
-      healthCheck: {
-        command: serviceHealthCommand(props.healthPath),
-        interval: Duration.seconds(SERVICE_HEALTH_CHECK.intervalSeconds),
-        timeout: Duration.seconds(SERVICE_HEALTH_CHECK.timeoutSeconds),
-        retries: SERVICE_HEALTH_CHECK.retries,
-        startPeriod: Duration.seconds(START_SECONDS),
-      },
+      healthCheck: containerHealthCheck(props),
       stopTimeout: Duration.seconds(stopTimeoutSeconds(shutdownSeconds)),
       linuxParameters: new ecs.LinuxParameters(this, 'Linux', { initProcessEnabled: true }),
       logging: ecs.LogDrivers.awsLogs({
