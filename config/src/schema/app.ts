@@ -33,7 +33,7 @@ export const appSchema = z.strictObject({
    * The container health check ECS runs inside the image (a failing one gets the task replaced).
    * `'node'`: `GET healthPath` with Node's http module, as the default image's HEALTHCHECK does (any
    * image with `node` on its PATH). A list: that command, run without a shell, healthy when it exits 0
-   * (e.g. `['curl', '-f', 'http://127.0.0.1:8080/health']`; `['sh', '-c', '…']` for a shell). `false`:
+   * (e.g. `['curl', '-f', 'http://127.0.0.1:8080/health']`; `['CMD-SHELL', '…']` for a shell). `false`:
    * none; the load balancer's check of `healthPath` still replaces a task that stops answering.
    * @default 'node' for an image built here (`image.build`), false for an image `uri` (Slipway cannot know what it contains)
    */

@@ -98,6 +98,14 @@ describe('WebService container health', () => {
         ],
       },
     );
+    build({ healthCheck: ['CMD-SHELL', 'test -e /tmp/ok'] }).hasResourceProperties(
+      'AWS::ECS::TaskDefinition',
+      {
+        ContainerDefinitions: [
+          Match.objectLike({ HealthCheck: Match.objectLike({ Command: ['CMD-SHELL', 'test -e /tmp/ok'] }) }),
+        ],
+      },
+    );
     build({ healthCheck: false }).hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({ HealthCheck: Match.absent() })],
     });

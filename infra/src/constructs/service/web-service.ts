@@ -32,13 +32,19 @@ const CONTAINER_NAME = 'app';
 
 /** Seconds a new task may take to answer its health path (measured; the contract says how). */
 export const START_SECONDS = SERVICE_HEALTH_CHECK.startSeconds;
+/** The health check command: node's probe of the path, or the user's list in exec form unless it names its form. */
+function healthCommand(check: 'node' | readonly string[], healthPath: string): string[] {
+  if (check === 'node') return serviceHealthCommand(healthPath);
+  // CDK runs a list that starts with neither CMD nor CMD-SHELL through a shell.
+  return check[0] === 'CMD' || check[0] === 'CMD-SHELL' ? [...check] : ['CMD', ...check];
+}
+
 /** The container's health check: the default image's HEALTHCHECK on the configured path, or the user's command. */
 function containerHealthCheck(props: WebServiceProps): ecs.HealthCheck | undefined {
   const check = props.healthCheck ?? 'node';
   if (check === false) return undefined;
   return {
-    // Exec form ("CMD"): CDK would run any other list through a shell.
-    command: check === 'node' ? serviceHealthCommand(props.healthPath) : ['CMD', ...check],
+    command: healthCommand(check, props.healthPath),
     interval: Duration.seconds(SERVICE_HEALTH_CHECK.intervalSeconds),
     timeout: Duration.seconds(SERVICE_HEALTH_CHECK.timeoutSeconds),
     retries: SERVICE_HEALTH_CHECK.retries,
