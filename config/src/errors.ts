@@ -94,7 +94,7 @@ export const CONFIG_ERRORS = {
   SW130: {
     title: 'reserved container variable',
     solve:
-      'Rename the variable or secret; Slipway sets PORT, SHUTDOWN_TIMEOUT_MS, APP_ENV, AWS_REGION, GIT_SHA, DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, DB_SSL, DB_SECRET_ARN, MIGRATE_ON_START and DB_EMBEDDED itself, and the service reads APP_VERSION, DATABASE_URL and DB_EMBEDDED_DIR.',
+      'Rename the variable or secret; Slipway sets PORT, SHUTDOWN_TIMEOUT_MS, APP_ENV, AWS_REGION, GIT_SHA, DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, DB_SSL, DB_SECRET_ARN, MIGRATE_ON_START, DB_EMBEDDED and HSTS_MAX_AGE itself, and the service reads APP_VERSION, DATABASE_URL and DB_EMBEDDED_DIR.',
   },
   SW131: {
     title: 'protected environment with a single-AZ database',

@@ -164,6 +164,11 @@ function resolveAlarms(env: EnvironmentConfig, hasDatabase: boolean) {
   };
 }
 
+/** The container health check (`app.healthCheck`): node's probe by default only where the image is built here. */
+export function resolveHealthCheck(app: AppConfig): 'node' | false | readonly string[] {
+  return app.healthCheck ?? ('build' in app.image ? 'node' : false);
+}
+
 /** One environment with every default applied: what constructs receive. They never test the name. */
 export function resolveEnvironment(name: string, env: EnvironmentConfig, config: SlipwayConfig) {
   const d = env.protected ? DEFAULTS.protected : DEFAULTS.standard;

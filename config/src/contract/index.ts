@@ -29,6 +29,14 @@ export { OFFICE_HOURS_ACTIONS } from './office-hours.ts';
 export { OUTPUTS, PARAMETERS, parameterName, parameterPath, type SubnetKind } from './parameters.ts';
 export { CONTROL_TOWER_PLUGIN } from './policy.ts';
 export {
+  FARGATE_MAX_STOP_TIMEOUT_SECONDS,
+  MAX_SHUTDOWN_TIMEOUT_MS,
+  SERVICE_HEALTH_CHECK,
+  STOP_TIMEOUT_MARGIN_SECONDS,
+  serviceHealthCommand,
+  stopTimeoutSeconds,
+} from './service-container.ts';
+export {
   type AccountLayer,
   accountStackName,
   ciAccessStackId,

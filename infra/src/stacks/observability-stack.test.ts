@@ -243,7 +243,7 @@ describe.each(['dev', 'staging', 'prod'])('%s Grafana', (env) => {
           User: '472:0',
           MountPoints: [{ ContainerPath: '/var/lib/grafana', SourceVolume: 'data', ReadOnly: false }],
           HealthCheck: Match.objectLike({
-            Command: ['CMD-SHELL', Match.stringLikeRegexp('/grafana/api/health')],
+            Command: Match.arrayWith(['CMD', 'curl', 'http://127.0.0.1:3000/grafana/api/health']),
           }),
           Secrets: [
             {

@@ -13,6 +13,7 @@
  *   - autoscaling on CPU 70 % and memory 80 % (plus request count when configured)
  *   - the image tag comes from SSM at deploy time; with the bootstrap tag the service runs 0 tasks
  *   - a brought us-east-1 certificate is the distribution's viewer certificate (domains: edge-stack.test.ts)
+ *   - HSTS_MAX_AGE for the service in every environment (CloudFront serves them all over HTTPS)
  */
 
 import { isReservedVariable, userVariableNames } from '@slipway/config/contract';
@@ -78,7 +79,7 @@ describe.each(ENVIRONMENTS)('%s service', (env) => {
         MinimumHealthyPercent: 100,
         MaximumPercent: 200,
       }),
-      HealthCheckGracePeriodSeconds: 30,
+      HealthCheckGracePeriodSeconds: 50,
       EnableExecuteCommand: true,
     });
   });
@@ -383,6 +384,33 @@ describe('configuration variants', () => {
     // DNS is the user's: no zone, no records and no certificate of Slipway's.
     template.resourceCountIs('AWS::Route53::RecordSet', 0);
     template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    // The service sends Strict-Transport-Security there: one year unless the domain says otherwise.
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Environment: Match.arrayWith([{ Name: 'HSTS_MAX_AGE', Value: '31536000' }]),
+        }),
+      ],
+    });
+  });
+
+  it('probes the default image with node, and leaves an image from elsewhere to the load balancer', async () => {
+    expect(JSON.stringify(container('dev'))).toContain('"HealthCheck":{"Command":["CMD","node","-e"');
+    const config = await configVariant((c) => {
+      c.app.image = { uri: 'public.ecr.aws/example/api:1.4.2' };
+    });
+    const template = Template.fromStack(
+      synth(config, { environments: ['dev'] }).stacks.dev?.service as never,
+    );
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ HealthCheck: Match.absent() })],
+    });
+  });
+
+  it('tells the service to send HSTS without a domain too: CloudFront serves every environment over HTTPS', () => {
+    const variables = container('dev').Environment;
+    expect(variables.map((e) => e.Name)).toContain('SHUTDOWN_TIMEOUT_MS');
+    expect(variables).toContainEqual({ Name: 'HSTS_MAX_AGE', Value: '31536000' });
   });
 
   it('adds request-count scaling when configured', async () => {

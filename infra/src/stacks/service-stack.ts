@@ -1,5 +1,5 @@
 import type { AppConfig, ResolvedEnvironment, ResolvedRegistry } from '@slipway/config';
-import { capacityProviderStrategy } from '@slipway/config';
+import { capacityProviderStrategy, resolveHealthCheck } from '@slipway/config';
 import { CONTAINER_VARIABLES, OUTPUTS, PARAMETERS, parameterName } from '@slipway/config/contract';
 import { CfnCondition, CfnOutput, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -230,6 +230,7 @@ export class ServiceStack extends Stack {
       port: app.port,
       user: app.user,
       healthPath: app.healthPath,
+      healthCheck: resolveHealthCheck(app),
       cpu: env.service.cpu,
       memoryMiB: env.service.memoryMiB,
       environment,
@@ -244,6 +245,8 @@ export class ServiceStack extends Stack {
       testListener: this.loadBalancer.testListener,
       deregistrationDelaySeconds: env.service.deregistrationDelaySeconds,
       shutdownSeconds: app.shutdownSeconds,
+      // Served over HTTPS only with a domain (the load balancer redirects HTTP there): HSTS then only.
+      hstsMaxAgeSeconds: app.hstsMaxAgeSeconds, // every environment is HTTPS behind CloudFront
       logRetentionDays: env.service.logRetentionDays,
       logRemovalPolicy: env.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       logGroupName: `/${app.name}/${env.name}/service`,

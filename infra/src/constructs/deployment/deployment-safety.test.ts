@@ -11,7 +11,7 @@
  *   - aws/aws-cdk#36649: across a second deploy (infra-only change) and a third (new image), and a
  *     strategy change, the production listener rule and its target groups are byte-identical, so
  *     CloudFormation never re-applies weights over the ones ECS set
- *   - container turnover: stop timeout above the service's drain, 30 s grace and deregistration
+ *   - container turnover: stop timeout 5 s above the service's drain, which follows shutdownSeconds
  */
 // cspell:ignore Deploymentblue Deploymentgreen slipwayprodservice
 
