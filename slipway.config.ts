@@ -20,6 +20,10 @@ export default defineConfig({
   // A pull request labelled `preview` deploys pr-<number> into dev's account and network (the
   // preview workflow), with the cheapest settings and no RDS; it is destroyed when the PR closes.
   previews: { from: 'dev' },
+  // Every environment serves HTTPS on its CloudFront name. This line gives each one a name with a
+  // certificate and DNS records (dev.app.example.com, ..., prod at app.example.com); the zone is a
+  // Route 53 hosted zone id in the environments' account (docs/infrastructure.md, "Domains").
+  // domain: { name: 'app.example.com', zone: 'Z0123456789ABC' },
 
   environments: {
     // Everything cheap: Fargate Spot, one small task, a NAT instance, single-AZ t4g.micro.
@@ -86,7 +90,7 @@ export default defineConfig({
     },
 
     // Production (in af-south-1): two tasks at rest (one on-demand, one Spot) in two zones, a NAT
-    // gateway per zone, Multi-AZ PostgreSQL with deletion protection, HTTPS on its own domain, WAF,
+    // gateway per zone, Multi-AZ PostgreSQL with deletion protection, HTTPS through CloudFront, WAF,
     // alarms emailed to on-call, 10% canary deploys behind an approval. Being protected, it must
     // pass the production-readiness rules (docs/production-readiness.md); it acknowledges none.
     prod: {
@@ -109,13 +113,6 @@ export default defineConfig({
         multiAz: true,
         backupRetentionDays: 14,
         deletionProtection: true,
-      },
-      // The certificate must be an issued ACM certificate in af-south-1 covering the name (`slipway
-      // doctor prod` checks it); point the name's DNS at the load balancer (or add hostedZone).
-      domain: {
-        name: 'app.example.com',
-        certificateArn:
-          'arn:aws:acm:af-south-1:333333333333:certificate/00000000-0000-0000-0000-000000000000',
       },
       deploy: { strategy: 'canary', stepPercent: 10, stepBakeMinutes: 10, bakeMinutes: 15 },
       waf: { enabled: true },

@@ -12,6 +12,7 @@ import type pg from 'pg';
 import type { Config } from './config.ts';
 import bodyEncoding from './plugins/app/body-encoding.ts';
 import errorHandler, { clientErrorHandler, sendError, toAppError } from './plugins/app/error-handler.ts';
+import hsts from './plugins/app/hsts.ts';
 import itemsRepository, { type ItemsRepositoryFactory } from './plugins/app/items-repository.ts';
 import lifecycle from './plugins/app/lifecycle.ts';
 import requestContext, { RequestLogController, requestIdOf } from './plugins/app/request-context.ts';
@@ -23,6 +24,7 @@ import infoRoutes from './routes/info/index.ts';
 import readyRoutes from './routes/ready/index.ts';
 import rootRoutes from './routes/root.ts';
 import { strictNumericStrings } from './schemas/strict-numbers.ts';
+import { isTrustedProxy } from './trusted-proxy.ts';
 
 /** The app with TypeBox schemas typing request and reply in route handlers. */
 export type AppInstance = FastifyInstance<
@@ -125,6 +127,9 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
     frameworkErrors: (error, request, reply) => sendError(request, reply, toAppError(error)),
     // Errors of the HTTP parser itself (a malformed request line or header): same shape again.
     clientErrorHandler,
+    // X-Forwarded-* are believed only from trusted proxies (private addresses: src/trusted-proxy.ts);
+    // request.protocol (HSTS) and request.ip (logs) then describe the client, not the load balancer.
+    trustProxy: isTrustedProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validators());
@@ -136,6 +141,7 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   await app.register(postgres, { connection: options.connection, max: config.dbPoolMax });
 
   await app.register(requestContext);
+  await app.register(hsts, { maxAgeSeconds: config.hstsMaxAgeSeconds });
   await app.register(lifecycle);
   await app.register(errorHandler);
   await app.register(bodyEncoding);

@@ -115,10 +115,13 @@ export const envSchema = Type.Object({
     description: 'a path',
   }),
   MIGRATE_ON_START: Type.Boolean({ default: true, description: 'true or false' }),
-  // ECS sends SIGKILL 30 s (stopTimeout) after SIGTERM; the drain must end well before that.
-  SHUTDOWN_TIMEOUT_MS: int(0, 25000, 10000),
+  // Slipway sets the container's stopTimeout (SIGKILL after SIGTERM) to this plus 5 s, and Fargate
+  // allows at most 120 s: 115 s is the most a drain can take and still end with the service's own exit.
+  SHUTDOWN_TIMEOUT_MS: int(0, 115000, 10000),
   SHUTDOWN_DELAY_MS: int(0, 20000, 0),
   BODY_LIMIT_BYTES: int(1024, 10485760, 65536),
+  // Set by Slipway only where the environment is served over HTTPS; at most two years (HSTS practice).
+  HSTS_MAX_AGE: int(0, 63072000, 0),
 });
 
 export type Env = Static<typeof envSchema>;
@@ -186,6 +189,8 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly shutdownDelayMs: number;
   readonly bodyLimitBytes: number;
+  /** `Strict-Transport-Security` max-age for requests that reached the edge over HTTPS; 0: never sent. */
+  readonly hstsMaxAgeSeconds: number;
 }
 
 /** All configuration problems found, one line each (`NAME: got "value"; expected ...`). */
@@ -349,5 +354,6 @@ function toConfig(e: Env, logFormat: LogFormat): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    hstsMaxAgeSeconds: e.HSTS_MAX_AGE,
   };
 }

@@ -96,8 +96,8 @@ async function runServe(config: Config): Promise<void> {
 
   // SIGTERM (ECS stop, `docker stop`) and SIGINT (Ctrl-C): stop accepting connections, answer /ready
   // with 503, let in-flight requests finish, close the pool and the embedded database, exit 0. Past
-  // SHUTDOWN_TIMEOUT_MS the process exits 1 (ECS would SIGKILL it at 30 s anyway). A second signal
-  // exits at once. Uncaught errors take the same path and exit 1.
+  // SHUTDOWN_TIMEOUT_MS the process exits 1 (ECS would SIGKILL it 5 s later: its stopTimeout is the
+  // drain plus 5 s). A second signal exits at once. Uncaught errors take the same path and exit 1.
   closeWithGrace(
     {
       delay: config.shutdownTimeoutMs,

@@ -10,6 +10,7 @@
  * - the bundled process exits 1 with one line on stderr for an invalid value, 2 for a bad command.
  */
 import { join } from 'node:path';
+import { MAX_SHUTDOWN_TIMEOUT_MS } from '@slipway/config/contract';
 import { afterAll, describe, expect, it } from 'vitest';
 import pkg from '../package.json' with { type: 'json' };
 import { appRoot, ConfigError, loadConfig } from '../src/config.ts';
@@ -77,6 +78,13 @@ describe('defaults', () => {
   });
 });
 
+describe('shutdown bound', () => {
+  it('accepts the longest drain Slipway deploys: its stop timeout limit less the 5 s margin', () => {
+    const ms = String(MAX_SHUTDOWN_TIMEOUT_MS);
+    expect(loadConfig({ SHUTDOWN_TIMEOUT_MS: ms }).shutdownTimeoutMs).toBe(MAX_SHUTDOWN_TIMEOUT_MS);
+  });
+});
+
 describe('invalid values', () => {
   it('names the variable, the value and what is allowed, on one line', () => {
     expect(errorLines({ PORT: 'abc' })).toEqual(['PORT: got "abc"; expected an integer 1-65535']);
@@ -94,7 +102,8 @@ describe('invalid values', () => {
     ],
     ['DB_SSL', 'verify-full', 'DB_SSL: got "verify-full"; expected one of disable, require'],
     ['MIGRATE_ON_START', 'yes', 'MIGRATE_ON_START: got "yes"; expected true or false'],
-    ['SHUTDOWN_TIMEOUT_MS', '30000', 'SHUTDOWN_TIMEOUT_MS: got "30000"; expected an integer 0-25000'],
+    ['SHUTDOWN_TIMEOUT_MS', '116000', 'SHUTDOWN_TIMEOUT_MS: got "116000"; expected an integer 0-115000'],
+    ['HSTS_MAX_AGE', '-1', 'HSTS_MAX_AGE: got "-1"; expected an integer 0-63072000'],
     ['DB_SCHEMA', 'Robert"; DROP', 'DB_SCHEMA: got "Robert\\"; DROP"; expected a lower-case SQL identifier'],
     ['AWS_REGION', 'moon', 'AWS_REGION: got "moon"; expected an AWS region like eu-west-1'],
     ['NODE_ENV', 'prod', 'NODE_ENV: got "prod"; expected one of production, development, test'],

@@ -4,7 +4,8 @@
  * Scenarios and expected outcomes:
  * - the Dockerfile, parsed with dockerfile-ast: multi-stage; Node 24 base pinned to an exact version
  *   tag (no `latest`, no invented digest); runtime stage copies only the bundle and the migrations;
- *   runs as a non-root numeric user; HEALTHCHECK on /health with node's fetch (no curl);
+ *   runs as a non-root numeric user; HEALTHCHECK on /health with node's http module (no curl),
+ *   the same command and timings as the ECS task definition's health check;
  *   STOPSIGNAL SIGTERM; GIT_SHA/APP_VERSION build args become ENV and OCI labels; exec-form CMD.
  * - the ignore file allow-lists the build inputs, and BuildKit finds it next to the Dockerfile.
  * - the bundle started exactly as the image would: CMD and WORKDIR and ENV read from the Dockerfile,
@@ -16,6 +17,7 @@ import { chmod, cp, lstat, mkdtemp, readdir, readFile, readlink, rm, stat } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_HEALTH_CHECK, serviceHealthCommand } from '@slipway/config/contract';
 import { type Copy, type Dockerfile, DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testEnv } from './helper.ts';
@@ -128,6 +130,16 @@ describe('Dockerfile', () => {
     expect(healthcheck).toContain('CMD ["node", "-e"');
     expect(healthcheck).toContain('/health');
     expect(healthcheck).not.toMatch(/curl|wget/);
+  });
+
+  it("runs the task definition's health check: same command and timings", () => {
+    const healthcheck = args(keyword('HEALTHCHECK')[0] as Instruction);
+    const command = JSON.parse(healthcheck.replace(/^.*?CMD\s+/, '')) as string[];
+    expect(['CMD', ...command]).toEqual(serviceHealthCommand('/health'));
+    const { intervalSeconds, timeoutSeconds, startSeconds, retries } = SERVICE_HEALTH_CHECK;
+    expect(source).toContain(
+      `HEALTHCHECK --interval=${intervalSeconds}s --timeout=${timeoutSeconds}s --start-period=${startSeconds}s --retries=${retries} `,
+    );
   });
 
   it('stops with SIGTERM and starts with the exec-form CMD node dist/main.js in /app', () => {

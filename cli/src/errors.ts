@@ -39,7 +39,7 @@ export const CLI_ERRORS = {
     title: 'policy check failed',
     exit: EXIT.failed,
     solve:
-      'Fix the findings `slipway plan` lists (cdk-nag, CloudFormation validation, cfn-lint), or acknowledge a cdk-nag finding with a reason on the narrowest construct.',
+      'Fix the findings `slipway plan` lists (cdk-nag, Control Tower, CloudFormation validation, cfn-lint), or acknowledge one with its reason: a cdk-nag finding on the narrowest construct, a Control Tower one in infra/src/policy/control-tower/acknowledgements.ts.',
   },
   SW206: {
     title: 'AWS credentials missing',

@@ -42,8 +42,9 @@ export const CONFIG_ERRORS = {
   },
   SW116: { title: 'unknown environment reference', solve: 'Name an environment defined in `environments`.' },
   SW117: {
-    title: 'certificate in another region',
-    solve: 'An ALB needs an ACM certificate from its own region; request or import one there.',
+    title: 'certificate outside us-east-1',
+    solve:
+      'CloudFront only uses ACM certificates from us-east-1: request or import the certificate there, or drop certificateArn and give domain.zone so Slipway creates one.',
   },
   SW118: {
     title: 'secret in a plain environment variable',
@@ -93,7 +94,7 @@ export const CONFIG_ERRORS = {
   SW130: {
     title: 'reserved container variable',
     solve:
-      'Rename the variable or secret; Slipway sets PORT, SHUTDOWN_TIMEOUT_MS, APP_ENV, AWS_REGION, GIT_SHA, DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, DB_SSL, DB_SECRET_ARN, MIGRATE_ON_START and DB_EMBEDDED itself, and the service reads APP_VERSION, DATABASE_URL and DB_EMBEDDED_DIR.',
+      'Rename the variable or secret; Slipway sets PORT, SHUTDOWN_TIMEOUT_MS, APP_ENV, AWS_REGION, GIT_SHA, DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, DB_SSL, DB_SECRET_ARN, MIGRATE_ON_START, DB_EMBEDDED and HSTS_MAX_AGE itself, and the service reads APP_VERSION, DATABASE_URL and DB_EMBEDDED_DIR.',
   },
   SW131: {
     title: 'protected environment with a single-AZ database',
@@ -119,11 +120,6 @@ export const CONFIG_ERRORS = {
     title: 'protected environment without WAF',
     solve: 'Set waf.enabled: true, or explain why not in acknowledge.noWaf.',
   },
-  SW136: {
-    title: 'protected environment without HTTPS',
-    solve:
-      "Set domain: { name, certificateArn } with an ACM certificate from the environment's region, or explain why not in acknowledge.httpOnly.",
-  },
   SW137: {
     title: 'protected environment without approval',
     solve:
@@ -133,6 +129,21 @@ export const CONFIG_ERRORS = {
     title: 'acknowledgement of a risk not taken',
     solve:
       'Remove the acknowledge key the message names: the environment is not protected, or its setting is already safe.',
+  },
+  SW140: {
+    title: 'domain without a certificate source',
+    solve:
+      'Give the hosted zone id (domain.zone, e.g. Z0123456789ABC) so Slipway creates and validates the certificate, or certificateArn of a us-east-1 certificate covering the name.',
+  },
+  SW141: {
+    title: 'two environments share a domain name',
+    solve:
+      'Set environments.<name>.domain.name on one of them (by default every protected environment serves the apex domain.name).',
+  },
+  SW142: {
+    title: 'tool route CIDR not on an octet boundary',
+    solve:
+      'Use /8, /16, /24 or /32 blocks in grafana.allowedCidrs and pgadmin.allowedCidrs (e.g. 203.0.113.0/24, or several /32 addresses): the route matches the viewer address CloudFront forwards by wildcard.',
   },
 } as const;
 

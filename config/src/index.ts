@@ -57,6 +57,7 @@ export {
   type ResolvedEnvironment,
   type ResolvedRegistry,
   resolveEnvironment,
+  resolveHealthCheck,
   resolveRegistry,
   servesHttps,
   spotShare,

@@ -29,11 +29,6 @@ function base(): SlipwayConfigInput {
         protected: true,
         network: { cidr: '10.1.0.0/16' },
         alarms: { email: ['oncall@example.com'] },
-        domain: {
-          name: 'app.example.com',
-          certificateArn:
-            'arn:aws:acm:af-south-1:222222222222:certificate/00000000-0000-0000-0000-000000000000',
-        },
       },
     },
   };
@@ -78,7 +73,6 @@ const RISKS: Record<string, { take: (prod: Env) => void; error: string }[]> = {
   ],
   noAlarmEmail: [{ take: (p) => delete p.alarms, error: 'environments.prod.alarms.email [SW134]' }],
   noWaf: [{ take: (p) => (p.waf = { enabled: false }), error: 'environments.prod.waf.enabled [SW135]' }],
-  httpOnly: [{ take: (p) => delete p.domain, error: 'environments.prod.domain [SW136]' }],
   noApproval: [{ take: (p) => (p.approval = false), error: 'environments.prod.approval [SW137]' }],
   officeHours: [
     { take: (p) => (p.officeHours = officeHours), error: 'environments.prod.officeHours [SW127]' },
@@ -222,9 +216,9 @@ describe('the shipped slipway.config.ts', () => {
 });
 
 describe('servesHttps', () => {
-  it('is true with a domain and its certificate, false on the load balancer name alone', () => {
-    const { domain } = base().environments.prod as EnvironmentInput;
+  it('is true with or without a domain: CloudFront serves HTTPS on its own name by default', () => {
+    const domain = { name: 'app.example.com', zone: 'Z0123456789ABC' };
     expect(servesHttps({ domain: domain as never })).toBe(true);
-    expect(servesHttps({ domain: undefined })).toBe(false);
+    expect(servesHttps({ domain: undefined })).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { resolveDomain } from './domain.ts';
 import { availabilityZones, type Region } from './regions.ts';
 import type { AppConfig, EnvironmentConfig, SlipwayConfig } from './types.ts';
 
@@ -18,33 +19,43 @@ export const DEFAULTS = {
     backupRetentionDays: 1,
     deletionProtection: false,
     rotationDays: false,
+    /** RDS Enhanced Monitoring off: dev reads the basic CloudWatch metrics. */
+    databaseMonitoringSeconds: 0,
+    databaseKey: 'aws-managed',
     strategy: 'rolling',
     stepPercent: 10,
     stepBakeMinutes: 5,
     bakeMinutes: 0,
     waf: false,
+    wafLogRetentionDays: 30,
     accessLogs: false,
+    logEncryptionKey: 'aws-owned',
     approval: false,
     /** Grafana's one task: Spot is fine where an interruption only costs a minute of dashboards. */
     toolCapacity: 'spot',
   },
   protected: {
     nat: 'gateway-per-az',
-    flowLogRetentionDays: 90,
+    /** A year: what AWS Control Tower's CT.CLOUDWATCH.PR.2 asks of a log group. */
+    flowLogRetentionDays: 365,
     minTasks: 2,
     capacity: { mixed: { base: 1, spotWeight: 1 } },
-    logRetentionDays: 90,
+    logRetentionDays: 365,
     instanceClass: 't4g.small',
     multiAz: true,
     backupRetentionDays: 14,
     deletionProtection: true,
     rotationDays: 30,
+    databaseMonitoringSeconds: 60,
+    databaseKey: 'customer-managed',
     strategy: 'canary',
     stepPercent: 10,
     stepBakeMinutes: 10,
     bakeMinutes: 15,
     waf: true,
+    wafLogRetentionDays: 365,
     accessLogs: true,
+    logEncryptionKey: 'customer-managed',
     approval: true,
     toolCapacity: 'on-demand',
   },
@@ -114,8 +125,19 @@ function resolveDatabase(app: AppConfig, env: EnvironmentConfig, d: Defaults) {
     allocatedStorageGiB: env.database.allocatedStorageGiB,
     maxAllocatedStorageGiB: env.database.maxAllocatedStorageGiB,
     rotationDays: env.database.rotationDays ?? d.rotationDays,
+    monitoringIntervalSeconds: env.database.monitoringIntervalSeconds ?? d.databaseMonitoringSeconds,
+    encryptionKey: env.database.encryptionKey ?? d.databaseKey,
     /** Protected environments snapshot the instance when it is removed; others delete it. */
     snapshotOnRemoval: env.protected,
+  };
+}
+
+/** AWS WAF on the load balancer, and how long its log group is kept. */
+function resolveWaf(env: EnvironmentConfig, d: Defaults) {
+  return {
+    enabled: env.waf.enabled ?? d.waf,
+    rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes,
+    logRetentionDays: env.waf.logRetentionDays ?? d.wafLogRetentionDays,
   };
 }
 
@@ -140,6 +162,11 @@ function resolveAlarms(env: EnvironmentConfig, hasDatabase: boolean) {
     dbStorageLow: hasDatabase ? alarm('dbStorageLow') : false,
     dbConnectionsHigh: hasDatabase ? alarm('dbConnectionsHigh') : false,
   };
+}
+
+/** The container health check (`app.healthCheck`): node's probe by default only where the image is built here. */
+export function resolveHealthCheck(app: AppConfig): 'node' | false | readonly string[] {
+  return app.healthCheck ?? ('build' in app.image ? 'node' : false);
 }
 
 /** One environment with every default applied: what constructs receive. They never test the name. */
@@ -188,7 +215,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       discoveryName: 'app',
     },
     database: hasDatabase ? resolveDatabase(app, env, d) : undefined,
-    domain: env.domain,
+    domain: resolveDomain(name, env, config), // undefined: the CloudFront name only
     /** Risks this environment takes on purpose, with their reasons (the readiness rules read them). */
     acknowledge: env.acknowledge,
     deploy: {
@@ -204,8 +231,9 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       smokeTest: env.deploy.smokeTest,
     },
     alarms: resolveAlarms(env, hasDatabase),
-    waf: { ...env.waf, enabled: env.waf.enabled ?? d.waf },
+    waf: resolveWaf(env, d),
     accessLogs: env.accessLogs ?? d.accessLogs,
+    logEncryptionKey: env.logEncryptionKey ?? d.logEncryptionKey,
     /** Office hours; undefined: always on. */
     officeHours: env.officeHours,
     dashboard: env.dashboard,
@@ -225,12 +253,12 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
 export type ResolvedEnvironment = ReturnType<typeof resolveEnvironment>;
 
 /**
- * Whether the environment's load balancer serves HTTPS. Today only a `domain` with its ACM
- * certificate turns HTTPS on; every check that cares (the readiness rules) asks this one
- * function, so another way to get a certificate only has to be added here.
+ * Whether the environment serves HTTPS to its users. Always: CloudFront terminates TLS in front of
+ * every environment, on the environment's own `domain` or on its cloudfront.net name. Checks that
+ * care ask this one function, so an environment that could serve plain HTTP changes only this.
  */
-export function servesHttps(env: Pick<ResolvedEnvironment, 'domain'>): boolean {
-  return env.domain?.certificateArn !== undefined;
+export function servesHttps(_env: Pick<ResolvedEnvironment, 'domain'>): boolean {
+  return true;
 }
 
 /** Where the image repository lives: explicit, or the first environment's account and region. */

@@ -24,13 +24,8 @@ function base(): SlipwayConfigInput {
         region: 'af-south-1',
         protected: true,
         network: { cidr: '10.0.0.0/16' },
-        // What the defaults of a protected environment cannot give: who to page, and HTTPS.
+        // What the defaults of a protected environment cannot give: who to page.
         alarms: { email: ['oncall@example.com'] },
-        domain: {
-          name: 'app.example.com',
-          certificateArn:
-            'arn:aws:acm:af-south-1:222222222222:certificate/00000000-0000-0000-0000-000000000000',
-        },
       },
     },
   };
@@ -357,13 +352,13 @@ describe('validateConfig', () => {
     ).toEqual(['app.environment.DB_EMBEDDED [SW130]']);
   });
 
-  it('rejects a certificate from another region', () => {
+  it("rejects a certificate outside us-east-1, even one from the environment's own region", () => {
     expect(
       errorsOf((c) => {
         env(c, 'prod').domain = {
           name: 'app.example.com',
           certificateArn:
-            'arn:aws:acm:us-east-1:222222222222:certificate/0b1c2d3e-1111-2222-3333-444455556666',
+            'arn:aws:acm:af-south-1:222222222222:certificate/0b1c2d3e-1111-2222-3333-444455556666',
         };
       }),
     ).toEqual(['environments.prod.domain.certificateArn [SW117]']);

@@ -8,11 +8,20 @@ import {
   resolveRegistry,
   type SlipwayConfig,
 } from '@slipway/config';
-import { accountStackName, resolveTarget, stackName } from '@slipway/config/contract';
+import {
+  accountStackName,
+  EDGE_REGION,
+  edgeStackNeeded,
+  resolveTarget,
+  stackName,
+} from '@slipway/config/contract';
 import { App, type AppProps, type Stack, Tags } from 'aws-cdk-lib';
+import { encryptLogGroups, logsKeyRemoval } from './constructs/guardrails/log-encryption.ts';
+import { acknowledgeControls } from './policy/control-tower/acknowledgements.ts';
 import { AuditStack } from './stacks/audit-stack.ts';
 import { addCiAccessStacks } from './stacks/ci-access-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
+import { EdgeStack } from './stacks/edge-stack.ts';
 import { NetworkStack } from './stacks/network-stack.ts';
 import { ObservabilityStack } from './stacks/observability-stack.ts';
 import { addRegistryStack } from './stacks/registry-stack.ts';
@@ -46,6 +55,8 @@ export interface EnvironmentStacks {
   /** Absent for a pull-request preview, which uses its base environment's network. */
   readonly network: NetworkStack | undefined;
   readonly data: DataStack | undefined;
+  /** The us-east-1 stack of CloudFront's certificate and web ACL; absent when not needed (see `edgeStackNeeded`). */
+  readonly edge: EdgeStack | undefined;
   readonly service: ServiceStack;
   /** Absent for a pull-request preview. */
   readonly observability: ObservabilityStack | undefined;
@@ -105,6 +116,17 @@ export function buildApp(config: SlipwayConfig, options: SlipwayAppOptions = {})
   }
 
   Tags.of(app).add('slipway:app', config.app.name, { excludeResourceTypes: UNTAGGABLE_FOR_CFN_LINT });
+  for (const { environment, network, data, edge, service, observability } of Object.values(stacks)) {
+    for (const stack of [network, data, edge, service, observability]) {
+      if (!stack) continue;
+      if (environment.logEncryptionKey === 'customer-managed') {
+        encryptLogGroups(stack, logsKeyRemoval(environment.protected));
+      }
+      // The Control Tower findings Slipway accepts, each with its reason, from one reviewed table.
+      acknowledgeControls(stack, environment);
+    }
+  }
+  for (const stack of accountStacks) acknowledgeControls(stack, undefined);
   return { app, stacks, accountStacks, accounts, registry };
 }
 
@@ -124,16 +146,22 @@ function addPreviewStacks(
   common: StackCommon,
   registry: ResolvedRegistry,
 ): EnvironmentStacks {
+  const edge = addEdgeStack(app, env, common);
   const service = new ServiceStack(app, stackName(env, 'service'), {
     ...common,
     registry,
-    description: `Slipway ${env.prefix}: pull-request preview (ECS Fargate Spot, ALB; ${config.previews?.from}'s network)`,
+    edge: edge?.resources,
+    description: `Slipway ${env.prefix}: pull-request preview (ECS Fargate Spot, internal ALB, CloudFront; ${config.previews?.from}'s network)`,
   });
-  Tags.of(service).add('slipway:environment', name, { excludeResourceTypes: UNTAGGABLE_FOR_CFN_LINT });
+  for (const stack of [edge, service]) {
+    if (stack)
+      Tags.of(stack).add('slipway:environment', name, { excludeResourceTypes: UNTAGGABLE_FOR_CFN_LINT });
+  }
   return {
     environment: env,
     network: undefined,
     data: undefined,
+    edge,
     service,
     observability: undefined,
   };
@@ -158,10 +186,12 @@ function addEnvironmentStacks(
       })
     : undefined;
   data?.addStackDependency(network, 'reads the network from SSM');
+  const edge = addEdgeStack(app, env, common);
   const service = new ServiceStack(app, stackName(env, 'service'), {
     ...common,
     registry,
-    description: `Slipway ${env.prefix}: service (ECS Fargate, ALB, autoscaling)`,
+    edge: edge?.resources,
+    description: `Slipway ${env.prefix}: service (ECS Fargate, internal ALB, CloudFront, autoscaling)`,
   });
   service.addStackDependency(data ?? network, 'reads the network and database from SSM');
   const observability = new ObservabilityStack(app, stackName(env, 'observability'), {
@@ -170,11 +200,21 @@ function addEnvironmentStacks(
   });
   observability.addStackDependency(service, 'reads the service, load balancer and database from SSM');
 
-  for (const stack of [network, data, service, observability]) {
+  for (const stack of [network, data, edge, service, observability]) {
     if (stack)
       Tags.of(stack).add('slipway:environment', name, { excludeResourceTypes: UNTAGGABLE_FOR_CFN_LINT });
   }
-  return { environment: env, network, data, service, observability };
+  return { environment: env, network, data, edge, service, observability };
+}
+
+/** The environment's us-east-1 stack for CloudFront's certificate and web ACL, when it needs one. */
+function addEdgeStack(app: App, env: ResolvedEnvironment, common: StackCommon): EdgeStack | undefined {
+  if (!edgeStackNeeded(env)) return undefined;
+  return new EdgeStack(app, stackName(env, 'edge'), {
+    ...common,
+    env: { account: env.account, region: EDGE_REGION },
+    description: `Slipway ${env.prefix}: CloudFront certificate and web ACL (us-east-1)`,
+  });
 }
 
 export interface AccountHome {

@@ -98,6 +98,7 @@ export function templatesOf(synthesized: Synthesized, environment: string) {
   return {
     network: Template.fromStack(present(stacks.network, `${environment}'s network stack`)),
     data: stacks.data ? Template.fromStack(stacks.data) : undefined,
+    edge: stacks.edge ? Template.fromStack(stacks.edge) : undefined,
     service: Template.fromStack(stacks.service),
   };
 }

@@ -295,6 +295,7 @@ describe('slipway destroy (in-memory AWS)', () => {
   it('prod --allow-protected: retained list, then protection off, then the deletion with a final snapshot', async () => {
     const w = world('prod', { databaseProtected: true });
     const prodStacks = stacksOf(synthesized, 'prod').map((s) => s.stackName);
+    const regionOf = new Map(stacksOf(synthesized, 'prod').map((s) => [s.stackName, s.region]));
     expect([...w.terminationProtection.values()].every(Boolean)).toBe(true);
     await run(w, 'prod', { yes: true, allowProtected: true });
 
@@ -308,7 +309,7 @@ describe('slipway destroy (in-memory AWS)', () => {
     expect(destroy).toBeGreaterThan(database);
     // Exactly the stacks that had it, then the data stack's instance, each with its own progress line.
     expect(switched(w)).toEqual([
-      ...prodStacks.map((s) => `set termination protection ${s}=false @af-south-1`),
+      ...prodStacks.map((s) => `set termination protection ${s}=false @${regionOf.get(s)}`),
       'set deletion protection slipway-prod-data-db-0abc=false @af-south-1',
     ]);
     for (const s of prodStacks)
@@ -327,9 +328,11 @@ describe('slipway destroy (in-memory AWS)', () => {
     await run(w, 'prod', { yes: true, allowProtected: true });
     expect(switched(w)).toEqual([
       'set termination protection slipway-prod-data=false @af-south-1',
+      // The edge stack (CloudFront's web ACL) lives in us-east-1.
+      'set termination protection slipway-prod-edge=false @us-east-1',
       'set termination protection slipway-prod-service=false @af-south-1',
     ]);
-    expect(w.deleted).toHaveLength(4);
+    expect(w.deleted).toHaveLength(5);
   });
 
   it('switches nothing off when a guard refuses', async () => {
@@ -378,7 +381,7 @@ describe('slipway destroy (in-memory AWS)', () => {
     expect(switched(allowed)).toEqual([
       'set deletion protection slipway-staging-data-db-0abc=false @af-south-1',
     ]);
-    expect(allowed.deleted).toHaveLength(4);
+    expect(allowed.deleted).toHaveLength(5); // with the us-east-1 edge stack (its web ACL)
   });
 
   it('names what was switched off, and how to switch it back on, when the database step fails', async () => {
@@ -389,13 +392,13 @@ describe('slipway destroy (in-memory AWS)', () => {
     expect(e.message).toContain(
       'switching off deletion protection on RDS instance slipway-prod-data-db-0abc (stack slipway-prod-data) in account 333333333333 (af-south-1) failed (it needs rds:ModifyDBInstance and rds:DescribeDBInstances on the instance)',
     );
-    expect(e.message).toContain('nothing was deleted, 4 protection(s) already off');
+    expect(e.message).toContain('nothing was deleted, 5 protection(s) already off');
     expect(w.events).not.toContain('destroy');
     const report = w.events.filter((x) => x.startsWith('err ')).join('');
-    for (const s of stacksOf(synthesized, 'prod').map((x) => x.stackName)) {
+    for (const { stackName: s, region } of stacksOf(synthesized, 'prod')) {
       expect(report).toContain(`  - termination protection on stack ${s}\n`);
       expect(report).toContain(
-        `  aws cloudformation update-termination-protection --enable-termination-protection --stack-name ${s} --region af-south-1\n`,
+        `  aws cloudformation update-termination-protection --enable-termination-protection --stack-name ${s} --region ${region}\n`,
       );
     }
     expect(report).not.toContain('aws rds modify-db-instance');
@@ -407,7 +410,7 @@ describe('slipway destroy (in-memory AWS)', () => {
     w.failOn = 'destroy';
     const e = await failure(run(w, 'prod', { yes: true, allowProtected: true }));
     expect(e.code).toBe('SW211');
-    expect(e.message).toContain('5 protection(s) were switched off first');
+    expect(e.message).toContain('6 protection(s) were switched off first');
     const report = w.events.filter((x) => x.startsWith('err ')).join('');
     expect(report).toContain(
       '  aws rds modify-db-instance --db-instance-identifier slipway-prod-data-db-0abc --deletion-protection --apply-immediately --region af-south-1\n',

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import type { ResolvedEnvironment, SlipwayConfig } from '@slipway/config';
-import { resolveTarget } from '@slipway/config/contract';
+import { EDGE_REGION, edgeStackNeeded, resolveTarget } from '@slipway/config/contract';
 import type { AwsApis, AwsFactory } from '../aws/api.ts';
 import { sdkFactory } from '../aws/sdk.ts';
 import { paths } from '../context.ts';
@@ -113,7 +113,14 @@ export async function accountChecks(config: SlipwayConfig, name: string, deps: D
       checks.push({ name: check, result: 'skip', detail: e.message });
     }
   };
-  await guard('CDK bootstrap', () => bootstrapCheck(aws, env, where));
+  await guard('CDK bootstrap', () => bootstrapCheck(aws, env.account, env.region, where));
+  // The edge stack (CloudFront's certificate and web ACL) deploys through us-east-1's bootstrap.
+  if (edgeStackNeeded(env)) {
+    const edgeWhere = `account ${env.account} (${EDGE_REGION})`;
+    await guard('CDK bootstrap (edge)', () =>
+      bootstrapCheck(deps.factory(EDGE_REGION), env.account, EDGE_REGION, edgeWhere, 'CDK bootstrap (edge)'),
+    );
+  }
   const stacks = deployStacks(deps.synth(config, name), name, kind).filter((s) => s.environment === name);
   const planned = stacks.reduce((n, s) => n + resourcesOf(s.template, 'AWS::EC2::EIP').length, 0);
   await guard('Elastic IP quota', () => elasticIpCheck(aws, name, stacks, planned));
@@ -124,24 +131,30 @@ export async function accountChecks(config: SlipwayConfig, name: string, deps: D
   if (usesSpot) {
     await guard('Fargate Spot', () => spotCheck(aws, env, name));
   }
-  if (env.domain) {
-    const domain = env.domain;
-    await guard('certificate', () => certificateCheck(aws, env, domain));
+  // A certificate Slipway creates is validated by CloudFormation; one the user brought may lapse.
+  const brought = env.domain?.certificateArn;
+  if (env.domain && brought) {
+    const domain = { name: env.domain.name, certificateArn: brought };
+    await guard('certificate', () => certificateCheck(deps.factory(EDGE_REGION), domain));
   }
   return checks;
 }
 
 /** The CDK bootstrap stack's version in the environment's account and region. */
-async function bootstrapCheck(aws: AwsApis, env: ResolvedEnvironment, where: string): Promise<Check> {
+async function bootstrapCheck(
+  aws: AwsApis,
+  account: string,
+  region: string,
+  where: string,
+  name = 'CDK bootstrap',
+): Promise<Check> {
   const version = await aws.ssm.get('/cdk-bootstrap/hnb659fds/version');
   const ok = version !== undefined && Number(version) >= MIN_BOOTSTRAP_VERSION;
   return {
-    name: 'CDK bootstrap',
+    name,
     result: ok ? 'ok' : 'fail',
     detail: version ? `version ${version} in ${where}` : `not bootstrapped in ${where}`,
-    fix: ok
-      ? undefined
-      : `npx cdk bootstrap aws://${env.account}/${env.region} (once per account and region)`,
+    fix: ok ? undefined : `npx cdk bootstrap aws://${account}/${region} (once per account and region)`,
   };
 }
 
@@ -193,8 +206,7 @@ async function spotCheck(aws: AwsApis, env: ResolvedEnvironment, name: string): 
 /** The domain's ACM certificate is issued, covers the name and is not about to expire. */
 async function certificateCheck(
   aws: AwsApis,
-  env: ResolvedEnvironment,
-  domain: NonNullable<ResolvedEnvironment['domain']>,
+  domain: { readonly name: string; readonly certificateArn: string },
 ): Promise<Check> {
   const cert = await aws.account.certificate(domain.certificateArn);
   const days = cert?.notAfter ? Math.floor((cert.notAfter.getTime() - Date.now()) / 86_400_000) : undefined;
@@ -211,8 +223,8 @@ async function certificateCheck(
     result: ok ? 'ok' : 'fail',
     detail: cert
       ? `${cert.status}, ${covers ? 'covers' : 'does NOT cover'} ${domain.name}${days !== undefined ? `, expires in ${days} days` : ''}`
-      : `${domain.certificateArn} not found in ${env.region}`,
-    fix: ok ? undefined : `request or validate an ACM certificate for ${domain.name} in ${env.region}`,
+      : `${domain.certificateArn} not found in ${EDGE_REGION}`,
+    fix: ok ? undefined : `request or validate an ACM certificate for ${domain.name} in ${EDGE_REGION}`,
   };
 }
 

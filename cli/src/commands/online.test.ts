@@ -297,4 +297,25 @@ describe('slipway doctor', () => {
     expect(out).toContain('✓ Elastic IP quota: 4 of 5 allocated; dev plans 0');
     expect(out).toContain('✓ Fargate Spot');
   });
+
+  it("checks us-east-1's bootstrap too for an environment with an edge stack there (prod's web ACL)", async () => {
+    const state = fakeState('333333333333');
+    state.parameters.set('/cdk-bootstrap/hnb659fds/version', '33');
+    const cap = captureIo();
+    await doctorCommand(config, 'prod', cap.io, {
+      factory: fakeAws(state),
+      synth: () => synthesized,
+      nodeVersion: '24.22.3',
+      sessionManagerPlugin: () => true,
+      devTools: {
+        run: () => 'version: 0.9.0',
+        onPath: (command) => `/usr/bin/${command}`,
+        cfnLint: () => 'cfn-lint 1.51.0',
+        postgres: async () => undefined,
+        testDatabaseUrl: undefined,
+      },
+    }).catch(() => undefined);
+    expect(state.calls).toContain('ssm.get /cdk-bootstrap/hnb659fds/version @us-east-1');
+    expect(cap.stdout()).toContain('✓ CDK bootstrap (edge): version 33 in account 333333333333 (us-east-1)');
+  });
 });

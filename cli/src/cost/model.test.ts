@@ -5,6 +5,7 @@
  *   - each log line names the volume assumption of its logs (flow logs, tasks, the trail)
  *   - Fargate Spot share follows the capacity provider strategy (spotShare from @slipway/config)
  *   - Multi-AZ doubles the RDS instance and storage lines
+ *   - RDS Enhanced Monitoring is priced as CloudWatch Logs data when on, not at all when off
  *   - a resource type with no price is reported as unpriced, never dropped
  *   - a region without a price table prices nothing and says so
  *   - the price tables carry a date, a source and the same keys in every region
@@ -94,6 +95,26 @@ describe('the cost model on the shipped environments', () => {
     const multi = estimateCost([stack(db(true))]);
     expect(cents(multi.total)).toBe(2 * cents(single.total));
     expect(single.lines[0]?.monthly).toBe(23.36); // 730 h × $0.032
+  });
+
+  it('prices RDS Enhanced Monitoring as CloudWatch Logs, only when it is on', () => {
+    const db = (interval: number): Template => ({
+      Resources: {
+        Db: {
+          Type: 'AWS::RDS::DBInstance',
+          Properties: { DBInstanceClass: 'db.t4g.small', Engine: 'postgres', MonitoringInterval: interval },
+        },
+      },
+    });
+    const monitoring = (interval: number) =>
+      estimateCost([stack(db(interval))]).lines.filter((l) => l.item.startsWith('RDS Enhanced Monitoring'));
+    expect(monitoring(0)).toEqual([]);
+    // 730 h × 3600 / 60 = 43,800 samples × 3 KiB = 0.125 GiB × ($0.50 + $0.03)
+    expect(monitoring(60)).toEqual([
+      expect.objectContaining({ monthly: 0.07, assumption: 'rdsMonitoringKiBPerSample' }),
+    ]);
+    // Every second: sixty times the data.
+    expect(monitoring(1)[0]?.monthly).toBeCloseTo(3.98, 1);
   });
 });
 

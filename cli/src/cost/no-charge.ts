@@ -48,6 +48,10 @@ const NO_CHARGE: Readonly<Record<string, string>> = {
   'AWS::WAFv2::WebACLAssociation': 'free',
   'AWS::WAFv2::LoggingConfiguration': 'priced as CloudWatch Logs ingestion',
   'AWS::KMS::Alias': 'free',
+  'AWS::CloudFront::VpcOrigin': 'free (VPC origins have no charge of their own; the distribution is priced)',
+  'AWS::CertificateManager::Certificate': 'public ACM certificates are free',
+  'AWS::Route53::RecordSet':
+    "alias queries to CloudFront are free; the hosted zone is the user's own ($0.50 a month, outside the environment)",
   'AWS::ECR::RegistryPolicy': 'free',
   'AWS::ECR::ReplicationConfiguration': 'replicated storage priced per repository',
   'AWS::CDK::Metadata': 'not a resource',

@@ -7,6 +7,7 @@ import {
   resourcesOf,
   stringOf,
 } from '../synth/template.ts';
+import { distribution } from './cloudfront.ts';
 import {
   type Context,
   HOURS_PER_MONTH,
@@ -151,8 +152,29 @@ const rdsInstance: Pricer = (instances, ctx) => {
       monthly: gb * prices.rdsGp3GbMonth * factor,
       estimatedPrice: isEstimate(ctx.prices, 'rdsGp3GbMonth'),
     });
+    enhancedMonitoring(db, ctx);
   }
 };
+
+/**
+ * RDS Enhanced Monitoring: one sample every MonitoringInterval seconds into the RDSOSMetrics log
+ * group (which RDS creates, 30 days' retention), billed as CloudWatch Logs ingestion and storage.
+ */
+function enhancedMonitoring(db: NamedResource, ctx: Context) {
+  const interval = numberOf(db.Properties?.MonitoringInterval) ?? 0;
+  if (interval <= 0) return;
+  const { prices } = ctx.prices;
+  const samples = (ctx.prices.hoursPerMonth * 3600) / interval;
+  const gib = round((samples * ctx.assumptions.rdsMonitoringKiBPerSample) / 1024 ** 2, 3);
+  ctx.add({
+    item: `RDS Enhanced Monitoring (every ${interval} s, ${gib} GiB/month)`,
+    resourceType: 'AWS::RDS::DBInstance',
+    detail: `${Math.round(samples)} samples × ${ctx.assumptions.rdsMonitoringKiBPerSample} KiB × (${usd(prices.logsIngestGb)}/GB ingested + ${usd(prices.logsStorageGbMonth)}/GB-month kept a month)`,
+    monthly: gib * (prices.logsIngestGb + prices.logsStorageGbMonth),
+    estimatedPrice: isEstimate(ctx.prices, 'logsIngestGb'),
+    assumption: 'rdsMonitoringKiBPerSample',
+  });
+}
 
 const perUnitMonthly =
   (item: (n: number) => string, key: keyof PriceTable['prices'], type: string): Pricer =>
@@ -350,6 +372,7 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     'AWS::KMS::Key',
   ),
   'AWS::WAFv2::WebACL': webAcl,
+  'AWS::CloudFront::Distribution': distribution,
   'AWS::CloudTrail::Trail': trail,
   'AWS::ServiceDiscovery::PrivateDnsNamespace': perUnitMonthly(
     (n) => `Cloud Map private DNS namespace (${n} hosted zone${n === 1 ? '' : 's'})`,

@@ -17,6 +17,10 @@ export interface CostAssumptions {
   readonly trailLogGiBMonth: number;
   /** Requests inspected by WAF per month, millions. */
   readonly wafMillionRequestsMonth: number;
+  /** Data CloudFront sends to viewers per distribution per month, GiB. */
+  readonly cloudFrontGiBMonth: number;
+  /** HTTPS requests CloudFront answers per distribution per month, millions. */
+  readonly cloudFrontMillionRequestsMonth: number;
   /** Data stored per EFS file system (Grafana's database and plugins), GiB. */
   readonly efsGiB: number;
   /** Images stored per ECR repository, GiB. */
@@ -25,6 +29,11 @@ export interface CostAssumptions {
   readonly s3GiB: number;
   /** Retention assumed for log groups that never expire, months. */
   readonly neverExpireLogMonths: number;
+  /**
+   * Size of one RDS Enhanced Monitoring sample (OS metrics and the process list, JSON) written to
+   * CloudWatch Logs, KiB: a small PostgreSQL instance writes a few KiB per sample.
+   */
+  readonly rdsMonitoringKiBPerSample: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
@@ -35,10 +44,13 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   wafLogGiBMonth: 0.5,
   trailLogGiBMonth: 0.5,
   wafMillionRequestsMonth: 1,
+  cloudFrontGiBMonth: 5,
+  cloudFrontMillionRequestsMonth: 1,
   efsGiB: 1,
   ecrGiB: 2,
   s3GiB: 1,
   neverExpireLogMonths: 12,
+  rdsMonitoringKiBPerSample: 3,
 };
 
 /** One line of the estimate. */

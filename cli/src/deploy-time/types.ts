@@ -73,6 +73,14 @@ export interface DeployTimeAssumptions {
   readonly hookSeconds: number;
   /** The migration itself inside the migrate hook's task, once the container runs, seconds. */
   readonly migrationSeconds: number;
+  /** ACM issuing a DNS-validated certificate once its CNAME is in Route 53 (first create), seconds. */
+  readonly certificateValidationSeconds: number;
+  /** CloudFront creating a VPC origin (AWS documents "up to 15 minutes"), seconds. */
+  readonly vpcOriginCreateSeconds: number;
+  /** CloudFront creating a distribution until CloudFormation sees it deployed, seconds. */
+  readonly distributionCreateSeconds: number;
+  /** Route 53 alias records until in sync, seconds. */
+  readonly aliasRecordSeconds: number;
 }
 
 export const DEFAULT_DEPLOY_TIME_ASSUMPTIONS: DeployTimeAssumptions = {
@@ -82,6 +90,10 @@ export const DEFAULT_DEPLOY_TIME_ASSUMPTIONS: DeployTimeAssumptions = {
   containerStartSeconds: 5,
   hookSeconds: 15,
   migrationSeconds: 5,
+  certificateValidationSeconds: 240,
+  vpcOriginCreateSeconds: 600,
+  distributionCreateSeconds: 300,
+  aliasRecordSeconds: 60,
 };
 
 /**

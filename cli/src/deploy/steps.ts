@@ -21,17 +21,21 @@ export interface DeployRun {
   readonly command: 'deploy' | 'rollback';
 }
 
-/** Stops on any cdk-nag finding in the stacks about to be deployed. */
+/**
+ * Stops on any finding of the synth-time validation plugins (cdk-nag, the Control Tower controls)
+ * in the stacks about to be deployed.
+ */
 export function checkNag(run: DeployRun, synthesized: Synthesized, stacks: StackInfo[]): void {
   const { io } = run.deps;
   const name = run.target.env.name;
   const nag = nagFindings(synthesized.outdir, stacks);
   if (nag.length > 0) {
-    io.progress.fail(`cdk-nag: ${nag.length} finding(s)`);
+    const checkers = [...new Set(nag.map((f) => f.checker))].join(', ');
+    io.progress.fail(`${checkers}: ${nag.length} finding(s)`);
     for (const f of nag) io.err(`  ✗ ${f.rule} ${f.where}: ${f.message}\n`);
     throw new CliError(
       'SW205',
-      `${nag.length} cdk-nag finding(s) in ${name} (listed above)`,
+      `${nag.length} ${checkers} finding(s) in ${name} (listed above)`,
       `slipway plan ${name}`,
     );
   }

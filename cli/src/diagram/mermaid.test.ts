@@ -46,15 +46,23 @@ describe('the environment diagram', () => {
     },
   );
 
-  it.each(ENVIRONMENTS)('%s reads Internet → load balancer → service → database', (env) => {
+  it.each(ENVIRONMENTS)('%s reads Internet → CloudFront → load balancer → service → database', (env) => {
     const source = diagram(env);
-    const alb = nodeId(source, 'ALB');
+    const cloudFront = nodeId(source, 'CloudFront');
+    const alb = nodeId(source, 'ALB internal');
     const web = nodeId(source, 'ECS service Web');
     const db = nodeId(source, 'RDS');
-    const entry = source.includes('"WAF web ACL"') ? nodeId(source, 'WAF web ACL') : alb;
+    const entry = source.includes('"WAF web ACL"') ? nodeId(source, 'WAF web ACL') : cloudFront;
     expect(edges(source)).toEqual(
-      expect.arrayContaining([`  internet --> ${entry}`, `  ${alb} --> ${web}`, `  ${web} --> ${db}`]),
+      expect.arrayContaining([
+        `  internet --> ${entry}`,
+        `  ${cloudFront} --> ${alb}`,
+        `  ${alb} --> ${web}`,
+        `  ${web} --> ${db}`,
+      ]),
     );
+    // The load balancer is internal: the internet reaches it only through CloudFront.
+    expect(edges(source)).not.toContain(`  internet --> ${alb}`);
   });
 
   it.each(ENVIRONMENTS)('%s keeps monitoring apart and summarises the SSM wiring in one node', (env) => {

@@ -14,7 +14,7 @@ import {
 /*
  * A mermaid diagram of one environment's architecture, generated from its synthesized templates
  * (never drawn by hand), read left to right the way a request travels: Internet → edge (WAF,
- * load balancer) → services (ECS) → data (RDS, EFS), with the network (VPC, NAT) below and
+ * CloudFront, load balancer) → services (ECS) → data (RDS, EFS), with the network (VPC, NAT) below and
  * monitoring (alarms, their topic, Grafana, logs) in a subgraph of its own. Only the resources
  * that shape the architecture are drawn; the supporting ones (roles, security groups, routes) are
  * counted in `plan`'s resource list. The SSM parameters the stacks pass values through are one
@@ -142,31 +142,7 @@ export function mermaid(stacks: readonly StackInfo[]): string {
   const monitoringServices = services.filter((s) => layerOf(s.stack) === 'observability');
   const appServices = services.filter((s) => !monitoringServices.includes(s));
 
-  // Edge: WAF and load balancers.
-  const webAcls = all(stacks, 'AWS::WAFv2::WebACL');
-  const albs = all(stacks, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
-  const edgeNodes = [
-    ...webAcls.map((w) => `${node(w)}[${label('WAF web ACL')}]`),
-    ...albs.map(
-      (a) =>
-        `${node(a)}[${label(`ALB ${stringOf(a.resource.Properties?.Scheme) ?? ''}${listenersOf(stacks, a)}`)}]`,
-    ),
-  ];
-  const balanced = appServices.filter((s) => Array.isArray(s.resource.Properties?.LoadBalancers));
-  if (albs.length === 0 && balanced.length > 0)
-    edgeNodes.push(`shared_alb[${label('listener rule on a shared load balancer')}]`);
-  subgraph('edge', 'edge', edgeNodes);
-  const entries = albs.length ? albs.map(node) : balanced.length ? ['shared_alb'] : [];
-  for (const entry of entries) {
-    const internetFacing = !albs.some(
-      (a) => node(a) === entry && a.resource.Properties?.Scheme === 'internal',
-    );
-    if (!internetFacing) continue;
-    if (webAcls.length)
-      for (const w of webAcls) edges.push(`  internet --> ${node(w)}`, `  ${node(w)} --> ${entry}`);
-    else edges.push(`  internet --> ${entry}`);
-    for (const s of balanced) edges.push(`  ${entry} --> ${node(s)}`);
-  }
+  drawEdge(stacks, appServices, node, subgraph, edges);
 
   subgraph('services', 'services (ECS on Fargate)', appServices.map(serviceNode));
 
@@ -191,6 +167,48 @@ export function mermaid(stacks: readonly StackInfo[]): string {
     );
   }
   return [...lines, ...edges].join('\n');
+}
+
+/**
+ * The edge: CloudFront (which terminates HTTPS), the WAF web ACL and the load balancers, with the
+ * path a request takes from the internet to the services. With CloudFront the load balancer is
+ * internal and reached only through CloudFront's VPC origin: Internet → (WAF →) CloudFront → ALB.
+ */
+function drawEdge(
+  stacks: readonly StackInfo[],
+  appServices: Located[],
+  node: (l: Located) => string,
+  subgraph: (id: string, title: string, members: string[]) => void,
+  edges: string[],
+): void {
+  const distributions = all(stacks, 'AWS::CloudFront::Distribution');
+  const webAcls = all(stacks, 'AWS::WAFv2::WebACL');
+  const albs = all(stacks, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+  const edgeNodes = [
+    ...distributions.map((d) => `${node(d)}[${label('CloudFront (HTTPS)')}]`),
+    ...webAcls.map((w) => `${node(w)}[${label('WAF web ACL')}]`),
+    ...albs.map(
+      (a) =>
+        `${node(a)}[${label(`ALB ${stringOf(a.resource.Properties?.Scheme) ?? ''}${listenersOf(stacks, a)}`)}]`,
+    ),
+  ];
+  const balanced = appServices.filter((s) => Array.isArray(s.resource.Properties?.LoadBalancers));
+  if (albs.length === 0 && balanced.length > 0)
+    edgeNodes.push(`shared_alb[${label('listener rule on a shared load balancer')}]`);
+  subgraph('edge', 'edge', edgeNodes);
+  const entries = albs.length ? albs.map(node) : balanced.length ? ['shared_alb'] : [];
+  // Where the internet comes in: CloudFront when there is one, else each internet-facing ALB.
+  const fronts = distributions.length
+    ? distributions.map(node)
+    : entries.filter((e) => !albs.some((a) => node(a) === e && a.resource.Properties?.Scheme === 'internal'));
+  for (const front of fronts) {
+    if (webAcls.length)
+      for (const w of webAcls) edges.push(`  internet --> ${node(w)}`, `  ${node(w)} --> ${front}`);
+    else edges.push(`  internet --> ${front}`);
+  }
+  const reached = distributions.length ? entries : fronts;
+  for (const d of distributions) for (const entry of entries) edges.push(`  ${node(d)} --> ${entry}`);
+  for (const entry of reached) for (const s of balanced) edges.push(`  ${entry} --> ${node(s)}`);
 }
 
 function drawNetwork(

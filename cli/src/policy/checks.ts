@@ -3,12 +3,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { CONTROL_TOWER_PLUGIN } from '@slipway/config/contract';
 import { parse as parseYaml } from 'yaml';
 import type { StackInfo } from '../synth/synthesize.ts';
 
 /** One policy finding, from whichever checker reported it. */
 export interface Finding {
-  readonly checker: 'cdk-nag' | 'cloudformation-validate' | 'cfn-lint';
+  readonly checker: 'cdk-nag' | 'control-tower' | 'cloudformation-validate' | 'cfn-lint';
   readonly rule: string;
   readonly severity: string;
   readonly stack: string;
@@ -55,8 +56,9 @@ function progressLine(onProgress: PolicyOptions['onProgress']): Report {
 }
 
 /**
- * The policy rung of the verification ladder for `plan`: cdk-nag (already ran during synth; read
- * from the assembly's validation report), CDK's built-in CloudFormation validation and cfn-lint
+ * The policy rung of the verification ladder for `plan`: cdk-nag and the AWS Control Tower
+ * proactive controls (both ran during synth as validation plugins; read from the assembly's
+ * validation report), CDK's built-in CloudFormation validation and cfn-lint
  * (each stack in its own region). The last two are slow (≈10 s each, mostly start-up), so they
  * run side by side and their results are cached per template content and tool version: an
  * unchanged template is not checked twice.
@@ -81,7 +83,8 @@ export async function runPolicyChecks(
     cfnLint(stacks, options, report),
   ]);
   const findings = [...nag, ...validate.findings, ...lint.findings];
-  return { findings, runs: [nagRun, validate.run, lint.run], ok: findings.length === 0 };
+  const runs = [nagRun, controlTowerRun(assemblyDir), validate.run, lint.run];
+  return { findings, runs, ok: findings.length === 0 };
 }
 
 /** The `ignore_checks` of a cfn-lint config file. */
@@ -93,6 +96,8 @@ export function ignoredChecks(configFile: string): string[] {
 interface ValidationReport {
   pluginReports: {
     pluginName: string;
+    metadata?: Record<string, string>;
+    suppressedViolations?: { violatingConstructs?: unknown[] }[];
     violations: {
       ruleName: string;
       description?: string;
@@ -110,7 +115,7 @@ export function nagFindings(assemblyDir: string, stacks: readonly StackInfo[]): 
   return report.pluginReports.flatMap((p) =>
     p.violations.flatMap((v) =>
       v.violatingConstructs.map((c) => ({
-        checker: 'cdk-nag' as const,
+        checker: p.pluginName === CONTROL_TOWER_PLUGIN ? ('control-tower' as const) : ('cdk-nag' as const),
         rule: v.ruleName,
         severity: v.severity,
         stack: stackOfPath(c.constructPath ?? c.templatePath ?? '', stacks),
@@ -119,6 +124,32 @@ export function nagFindings(assemblyDir: string, stacks: readonly StackInfo[]): 
       })),
     ),
   );
+}
+
+/**
+ * The Control Tower controls' run, as the plugin described it in the validation report: the rules
+ * it evaluated, the findings acknowledged, its time (part of the synth's). A plugin with nothing to
+ * report at all (no finding, none acknowledged) leaves no entry; it ran all the same, since every
+ * synth with policies adds it.
+ */
+export function controlTowerRun(assemblyDir: string): CheckRun {
+  const file = join(assemblyDir, 'validation-report.json');
+  const report = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ValidationReport) : undefined;
+  const entry = report?.pluginReports.find((p) => p.pluginName === CONTROL_TOWER_PLUGIN);
+  const meta = entry?.metadata ?? {};
+  // Acknowledged resources: each suppressed violation groups the resources of one acknowledgement.
+  const acknowledged = (entry?.suppressedViolations ?? []).reduce(
+    (n, v) => n + (v.violatingConstructs?.length ?? 1),
+    0,
+  );
+  return {
+    checker: 'control-tower',
+    status: 'ran',
+    note: entry
+      ? `${meta.rulesEvaluated} rules on ${meta.templates} templates during synth, ${acknowledged} acknowledged finding(s)`
+      : 'during synth: nothing found, nothing acknowledged',
+    durationMs: Number(meta.durationMs ?? 0),
+  };
 }
 
 function stackOfPath(path: string, stacks: readonly StackInfo[]): string {

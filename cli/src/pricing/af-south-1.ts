@@ -53,6 +53,8 @@ export const AF_SOUTH_1: PriceTable = {
     wafWebAclMonth: 5, // waf/pricing: same in every region
     wafRuleMonth: 1, // waf/pricing
     wafMillionRequests: 0.6, // waf/pricing
+    cloudFrontGbOut: 0.11, // ESTIMATE: cloudfront/pricing, South Africa edge locations
+    cloudFrontMillionHttpsRequests: 2.2, // ESTIMATE: cloudfront/pricing, South Africa, $0.0220 per 10,000
     kmsKeyMonth: 1, // kms/pricing: same in every region
     hostedZoneMonth: 0.5, // route53/pricing: global
     cloudMapInstanceMonth: 0.1, // cloud-map/pricing
@@ -62,6 +64,8 @@ export const AF_SOUTH_1: PriceTable = {
     cloudTrailFirstTrail: 0, // cloudtrail/pricing: first copy of management events free
   },
   estimates: [
+    'cloudFrontGbOut',
+    'cloudFrontMillionHttpsRequests',
     'albHour',
     'albLcuHour',
     'fargateVcpuHour',

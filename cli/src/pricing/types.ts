@@ -62,6 +62,13 @@ export interface Prices {
   readonly wafRuleMonth: number;
   /** WAF requests, per million. */
   readonly wafMillionRequests: number;
+  /**
+   * CloudFront data transfer out to viewers, per GB (first 10 TB). Priced by where the viewers
+   * are, not by the origin's region: each table uses the edge prices of the region's own continent.
+   */
+  readonly cloudFrontGbOut: number;
+  /** CloudFront HTTPS requests, per million (same continent rule). */
+  readonly cloudFrontMillionHttpsRequests: number;
   /** KMS customer managed key, per key-month. */
   readonly kmsKeyMonth: number;
   /** Route 53 hosted zone (Cloud Map private DNS namespaces create one), per zone-month. */

@@ -48,6 +48,8 @@ export const US_EAST_1: PriceTable = {
     wafWebAclMonth: 5, // waf/pricing
     wafRuleMonth: 1, // waf/pricing
     wafMillionRequests: 0.6, // waf/pricing
+    cloudFrontGbOut: 0.085, // cloudfront/pricing: North America and Europe edge locations, first 10 TB
+    cloudFrontMillionHttpsRequests: 1, // cloudfront/pricing: HTTPS, $0.0100 per 10,000
     kmsKeyMonth: 1, // kms/pricing
     hostedZoneMonth: 0.5, // route53/pricing: first 25 hosted zones
     cloudMapInstanceMonth: 0.1, // cloud-map/pricing: registered resource

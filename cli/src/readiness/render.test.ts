@@ -21,14 +21,13 @@ describe('the readiness section of slipway plan', () => {
     const text = lines(renderReadiness(environmentReadiness(config, ['prod'])));
     expect(text[0]).toMatch(/^Production readiness \(✓ ready, ~ acknowledged, ✗ risky/);
     expect(text[1]).toBe('prod (protected): ready');
-    expect(text.slice(2, 11)).toEqual([
+    expect(text.slice(2, 10)).toEqual([
       '✓ database deletion protection database.deletionProtection',
       '✓ database standby in a second availability zone database.multiAz',
       '✓ at least two tasks at rest (two availability zones) service.minTasks',
       '✓ an on-demand base task service.capacity',
       '✓ alarms emailed to someone alarms.email',
       '✓ AWS WAF in front of the load balancer waf.enabled',
-      '✓ HTTPS domain',
       "✓ a reviewer's approval before deploying approval",
       '✓ runs around the clock officeHours',
     ]);

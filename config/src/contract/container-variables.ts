@@ -37,6 +37,15 @@ const WITHOUT_DATABASE = {
   DB_EMBEDDED: 'DB_EMBEDDED',
 } as const;
 
+/** Set by Slipway when the environment is served over HTTPS. */
+const WITH_HTTPS = {
+  /**
+   * Seconds of the `Strict-Transport-Security` max-age the service sends on requests that reached
+   * the edge over HTTPS (`app.hstsMaxAgeSeconds`); unset or 0: no HSTS header.
+   */
+  HSTS_MAX_AGE: 'HSTS_MAX_AGE',
+} as const;
+
 /**
  * Read by the default service with a meaning of their own; Slipway does not set them, but a user
  * value would change how the service connects or reports itself.
@@ -48,7 +57,12 @@ const READ_BY_SERVICE = {
 } as const;
 
 /** Every variable name Slipway sets in the service container, by name. */
-export const CONTAINER_VARIABLES = { ...ALWAYS, ...WITH_DATABASE, ...WITHOUT_DATABASE } as const;
+export const CONTAINER_VARIABLES = {
+  ...ALWAYS,
+  ...WITH_DATABASE,
+  ...WITHOUT_DATABASE,
+  ...WITH_HTTPS,
+} as const;
 
 export type ContainerVariable = keyof typeof CONTAINER_VARIABLES;
 

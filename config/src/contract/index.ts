@@ -26,15 +26,29 @@ export {
 } from './container-variables.ts';
 export { kebab, METRIC_NAMESPACES, type MonitoringKind, monitoringName } from './monitoring.ts';
 export { OFFICE_HOURS_ACTIONS } from './office-hours.ts';
-export { PARAMETERS, parameterName, parameterPath, type SubnetKind } from './parameters.ts';
+export { OUTPUTS, PARAMETERS, parameterName, parameterPath, type SubnetKind } from './parameters.ts';
+export { CONTROL_TOWER_PLUGIN } from './policy.ts';
+export {
+  FARGATE_MAX_STOP_TIMEOUT_SECONDS,
+  MAX_SHUTDOWN_TIMEOUT_MS,
+  SERVICE_HEALTH_CHECK,
+  STOP_TIMEOUT_MARGIN_SECONDS,
+  serviceHealthCommand,
+  stopTimeoutSeconds,
+} from './service-container.ts';
 export {
   type AccountLayer,
   accountStackName,
   ciAccessStackId,
   ciAccessStackName,
+  createsCertificate,
+  EDGE_REGION,
+  type EdgeNeeds,
+  edgeStackNeeded,
   LAYERS,
   type Layer,
   registryStackName,
   stackName,
 } from './stacks.ts';
 export { PREVIEW_NAME_GLOB, resolveTarget, type Target, TargetError, type TargetKind } from './target.ts';
+export { OCTET_PREFIXES, VIEWER_ADDRESS_HEADER, viewerAddressPattern } from './viewer-address.ts';

@@ -36,7 +36,10 @@ export const PARAMETERS = {
   loadBalancerSecurityGroupId: 'service/load-balancer-security-group-id',
   serviceSecurityGroupId: 'service/service-security-group-id',
   logGroupName: 'service/log-group-name',
+  /** The environment's HTTPS URL: `https://` plus its domain, or its CloudFront name without one. */
   url: 'service/url',
+  /** The CloudFront distribution in front of the internal load balancer. */
+  distributionId: 'service/distribution-id',
   /** Written by the observability layer (the alarm pack's SNS topic). */
   alarmTopicArn: 'service/alarm-topic-arn',
 } as const;
@@ -50,3 +53,9 @@ export function parameterPath(appName: string, environment: string): string {
 export function parameterName(env: { readonly parameterPath: string }, key: string): string {
   return `${env.parameterPath}/${key}`;
 }
+
+/** CloudFormation outputs of the service stack (for people reading the console; tools read SSM). */
+export const OUTPUTS = {
+  /** The environment's HTTPS URL (the same value as the `url` parameter). */
+  url: 'Url',
+} as const;

@@ -4,10 +4,42 @@
  * from the first deploy on: renaming one makes CloudFormation create a new stack.
  */
 
-/** The layers deployed once per environment, in dependency order. */
-export type Layer = 'network' | 'data' | 'service' | 'observability';
+/**
+ * The layers deployed once per environment, in dependency order. `edge` is the environment's
+ * small us-east-1 stack (CloudFront's certificate and web ACL), present only when the environment
+ * lives elsewhere and needs one of them: see `edgeStackNeeded`.
+ */
+export type Layer = 'network' | 'data' | 'edge' | 'service' | 'observability';
 
-export const LAYERS: readonly Layer[] = ['network', 'data', 'service', 'observability'];
+export const LAYERS: readonly Layer[] = ['network', 'data', 'edge', 'service', 'observability'];
+
+/** CloudFront reads viewer certificates and web ACLs from this region only. */
+export const EDGE_REGION = 'us-east-1';
+
+/** What decides whether an environment has an edge stack. */
+export interface EdgeNeeds {
+  readonly region: string;
+  readonly domain:
+    | { readonly zoneId: string | undefined; readonly certificateArn: string | undefined }
+    | undefined;
+  readonly waf: { readonly enabled: boolean };
+}
+
+/** Slipway creates the environment's CloudFront certificate (it has a domain in a zone and no certificate of its own). */
+export function createsCertificate(env: EdgeNeeds): boolean {
+  return (
+    env.domain !== undefined && env.domain.certificateArn === undefined && env.domain.zoneId !== undefined
+  );
+}
+
+/**
+ * The environment needs resources in us-east-1 (a certificate Slipway creates, or a web ACL) but
+ * lives in another region: they go in its edge stack, `<app>-<env>-edge`, deployed before its
+ * service stack. In us-east-1 they sit in the service stack itself.
+ */
+export function edgeStackNeeded(env: EdgeNeeds): boolean {
+  return env.region !== EDGE_REGION && (createsCertificate(env) || env.waf.enabled);
+}
 
 /** Stacks deployed once per AWS account (in its home region), not per environment. */
 export type AccountLayer = 'audit';

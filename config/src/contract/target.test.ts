@@ -26,7 +26,7 @@ function targetError(run: () => unknown): TargetError {
 }
 
 describe('resolveTarget', () => {
-  it('resolves a configured environment with one stack per layer', () => {
+  it('resolves a configured environment with one stack per layer, the us-east-1 edge included', () => {
     const target = resolveTarget(config, 'prod');
     expect(target.kind).toBe('environment');
     expect(target.base).toBeUndefined();
@@ -35,6 +35,8 @@ describe('resolveTarget', () => {
     expect(Object.values(target.stacks)).toEqual([
       'slipway-prod-network',
       'slipway-prod-data',
+      // prod (af-south-1) turns WAF on: its CloudFront web ACL lives in us-east-1.
+      'slipway-prod-edge',
       'slipway-prod-service',
       'slipway-prod-observability',
     ]);

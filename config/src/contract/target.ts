@@ -1,8 +1,9 @@
 import { closest } from '../closest.ts';
+import { previewDomain } from '../domain.ts';
 import { ALARM_DEFAULTS, type ResolvedEnvironment, resolveEnvironment } from '../resolve.ts';
 import type { EnvironmentConfig, SlipwayConfig } from '../types.ts';
 import { parameterPath } from './parameters.ts';
-import { type Layer, stackName } from './stacks.ts';
+import { edgeStackNeeded, LAYERS, type Layer, stackName } from './stacks.ts';
 
 /*
  * The one place an environment or preview name is checked and resolved. The CDK app, the CLI and
@@ -64,9 +65,9 @@ export function resolveTarget(config: SlipwayConfig, name: string): Target {
   const env = config.environments[name];
   if (env) {
     const environment = resolveEnvironment(name, env, config);
-    const layers: Layer[] = environment.database
-      ? ['network', 'data', 'service', 'observability']
-      : ['network', 'service', 'observability'];
+    const layers = LAYERS.filter(
+      (l) => (l !== 'data' || environment.database) && (l !== 'edge' || edgeStackNeeded(environment)),
+    );
     const stacks = Object.fromEntries(layers.map((l) => [l, stackName(environment, l)]));
     return {
       name,
@@ -107,13 +108,18 @@ function previewTarget(config: SlipwayConfig, name: string): Target {
     ...resolved,
     network: { ...baseResolved.network },
     service: { ...resolved.service, discoveryName: name },
+    // `pr-<number>.<base name>` in the base's zone, never the app's `<env>.<name>` default.
+    domain: previewDomain(name, baseResolved.domain),
   };
   return {
     name,
     kind: 'preview',
     environment,
     base: baseResolved,
-    stacks: { service: stackName(environment, 'service') },
+    stacks: {
+      ...(edgeStackNeeded(environment) ? { edge: stackName(environment, 'edge') } : {}),
+      service: stackName(environment, 'service'),
+    },
     parameterPath: parameterPath(config.app.name, name),
   };
 }

@@ -23,8 +23,6 @@ export const acknowledgeSchema = z.strictObject({
   noAlarmEmail: reason.optional(),
   /** Why this protected environment may serve without AWS WAF (`waf.enabled: false`). */
   noWaf: reason.optional(),
-  /** Why this protected environment may serve plain HTTP (no `domain` with a certificate). */
-  httpOnly: reason.optional(),
   /** Why this protected environment may deploy without a reviewer's approval (`approval: false`). */
   noApproval: reason.optional(),
   /** Why this protected environment may stop outside its `officeHours`. */

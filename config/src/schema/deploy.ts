@@ -25,7 +25,7 @@ export const deploySchema = z.strictObject({
     .max(65535)
     .refine((port) => port !== 80 && port !== 443, 'a port other than 80 and 443 (the production listener)')
     .default(9000),
-  /** Extra CIDRs allowed to call the test listener (the smoke-test function always is). @default - only the smoke-test function may call it */
+  /** Extra CIDRs allowed to call the test listener (the smoke-test function always is). The load balancer is internal: these are addresses in the VPC or in a network connected to it (VPN, peering). @default - only the smoke-test function may call it */
   testListenerCidrs: z.array(cidr).default([]),
   /** Roll back when the new revision's 5xx share exceeds this percent. @default 5 */
   rollbackOn5xxPercent: z.number().gt(0).max(100).default(5),

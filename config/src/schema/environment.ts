@@ -3,6 +3,7 @@ import { acknowledgeSchema } from './acknowledge.ts';
 import { alarmsSchema } from './alarms.ts';
 import { accountId, cidr, environmentName, region } from './common.ts';
 import { deploySchema } from './deploy.ts';
+import { environmentDomainSchema } from './domain.ts';
 import { officeHoursSchema } from './office-hours.ts';
 import { grafanaSchema, pgadminSchema } from './tools.ts';
 
@@ -61,7 +62,7 @@ export const environmentSchema = z.strictObject({
        * @default 'instance' unless protected, then 'gateway-per-az'
        */
       nat: natMode.optional(),
-      /** Days to keep VPC flow logs. @default 14 unless protected, then 90 */
+      /** Days to keep VPC flow logs. @default 14 unless protected, then 365 (the year AWS Control Tower's CT.CLOUDWATCH.PR.2 asks) */
       flowLogRetentionDays: z.number().int().min(1).optional(),
     })
     .strict(),
@@ -83,7 +84,7 @@ export const environmentSchema = z.strictObject({
       scaleOnMemoryPercent: z.number().int().min(10).max(95).default(80),
       /** Target ALB requests per task per minute for autoscaling. @default - no request-count scaling; CPU and memory only */
       scaleOnRequestsPerTarget: z.number().int().min(1).optional(),
-      /** Days to keep container logs. @default 14 unless protected, then 90 */
+      /** Days to keep container logs (and the deployment hooks' and database's logs). @default 14 unless protected, then 365 (the year AWS Control Tower's CT.CLOUDWATCH.PR.2 asks) */
       logRetentionDays: z.number().int().min(1).optional(),
       /** Seconds the load balancer drains a deregistering task. @default 30 */
       deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
@@ -108,37 +109,49 @@ export const environmentSchema = z.strictObject({
       maxAllocatedStorageGiB: z.number().int().min(20).max(65536).default(100),
       /** Rotate the master password every this many days; `false` disables rotation. @default false unless protected, then 30 */
       rotationDays: z.union([z.literal(false), z.number().int().min(1).max(365)]).optional(),
-    })
-    .prefault({}),
-  /** Serve on a domain with HTTPS (HTTP redirects to HTTPS). @default - no domain: HTTP on the ALB's DNS name */
-  domain: z
-    .strictObject({
-      /** Fully qualified name, e.g. `app.example.com`. */
-      name: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'a fully qualified domain name'),
-      /** ACM certificate ARN in the environment's region covering `name`. */
-      certificateArn: z
-        .string()
-        .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN'),
-      /** Route 53 hosted zone to create the alias record in. @default no record (manage DNS yourself) */
-      hostedZone: z
-        .strictObject({
-          id: z.string().regex(/^Z[A-Z0-9]+$/, 'a hosted zone id like Z0123456789ABC'),
-          name: z.string().min(1),
-        })
+      /**
+       * RDS Enhanced Monitoring: operating-system metrics (per-process CPU and memory, disk I/O)
+       * every this many seconds, to CloudWatch Logs; `0` turns it off. AWS Control Tower's control
+       * CT.RDS.PR.2 requires it.
+       * @default 0 (off) unless protected, then 60
+       * @example 60 // ≈0.12 GiB of logs a month: about $0.06 in us-east-1 (docs/cost.md)
+       */
+      /**
+       * The key that encrypts the database's storage, snapshots and backups: RDS's AWS-managed
+       * `aws/rds` key, or a customer-managed KMS key of the environment. Only a customer-managed key
+       * lets a snapshot be shared with or copied to another account (backups kept elsewhere); AWS
+       * Control Tower's control CT.RDS.PR.30 requires one. Choose it before the first deploy:
+       * changing it replaces the database (restore from a snapshot to keep the data).
+       * @default 'aws-managed' unless protected, then 'customer-managed'
+       * @example 'customer-managed' // one KMS key: $1 a month (docs/cost.md)
+       */
+      encryptionKey: z.enum(['aws-managed', 'customer-managed']).optional(),
+      monitoringIntervalSeconds: z
+        .union([
+          z.literal(0),
+          z.literal(1),
+          z.literal(5),
+          z.literal(10),
+          z.literal(15),
+          z.literal(30),
+          z.literal(60),
+        ])
         .optional(),
     })
-    .optional(),
+    .prefault({}),
+  /** The environment's name on the web (overrides the top-level `domain`); `false` for the CloudFront name only. @default `<env>.<domain.name>` (protected: `domain.name`) with the top-level `domain`, else none */
+  domain: environmentDomainSchema.optional(),
   deploy: deploySchema.prefault({}),
   alarms: alarmsSchema.prefault({}),
-  /** AWS WAF on the load balancer (managed rule groups and a per-IP rate limit). */
+  /** AWS WAF on the CloudFront distribution (managed rule groups and a per-IP rate limit). */
   waf: z
     .strictObject({
       /** @default false unless protected */
       enabled: z.boolean().optional(),
       /** Requests per IP per 5 minutes before WAF blocks it. @default 2000 */
       rateLimitPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(2000),
-      /** Days to keep the WAF log group (`aws-waf-logs-<app>-<env>`). @default 30 */
-      logRetentionDays: z.number().int().min(1).default(30),
+      /** Days to keep the WAF log group (`aws-waf-logs-<app>-<env>`). @default 30 unless protected, then 365 (the year AWS Control Tower's CT.CLOUDWATCH.PR.2 asks) */
+      logRetentionDays: z.number().int().min(1).optional(),
     })
     .prefault({}),
   /**
@@ -151,6 +164,16 @@ export const environmentSchema = z.strictObject({
   officeHours: officeHoursSchema.optional(),
   /** Write ALB access logs to an encrypted bucket. @default true if protected */
   accessLogs: z.boolean().optional(),
+  /**
+   * The key CloudWatch Logs encrypts the environment's log groups with (container, hook, flow,
+   * WAF and Grafana logs): an AWS-owned key, or a customer-managed KMS key per stack that holds log
+   * groups, whose key policy decides who reads the logs and whose use CloudTrail records. AWS
+   * Control Tower's control CT.CLOUDWATCH.PR.3 requires a customer-managed key. Switching either
+   * way re-associates the log groups in place; nothing is replaced.
+   * @default 'aws-owned' unless protected, then 'customer-managed'
+   * @example 'customer-managed' // three keys (network, service, observability): $3 a month (docs/cost.md)
+   */
+  logEncryptionKey: z.enum(['aws-owned', 'customer-managed']).optional(),
   /**
    * The environment's CloudWatch dashboard ($3 a month). Grafana shows the same metrics from the
    * same catalog, so an environment that keeps Grafana may drop it to save money. @default true

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { auditSchema, githubSchema, previewsSchema, registrySchema } from './account.ts';
 import { appSchema } from './app.ts';
 import { environmentName } from './common.ts';
+import { domainSchema } from './domain.ts';
 
 export { FARGATE_CPU_UNITS } from '../fargate.ts';
 export { auditSchema, githubSchema, previewsSchema, registrySchema } from './account.ts';
@@ -19,6 +20,7 @@ export { alarmsSchema } from './alarms.ts';
 export { appSchema, imageSchema } from './app.ts';
 export { accountId, appName, cidr, environmentName, region, secretRef } from './common.ts';
 export { deploySchema, deployStrategy } from './deploy.ts';
+export { domainSchema, environmentDomainSchema } from './domain.ts';
 export { capacitySchema, environmentSchema, natMode } from './environment.ts';
 export { officeHoursSchema, WEEKDAYS } from './office-hours.ts';
 
@@ -31,4 +33,9 @@ export const configSchema = z.strictObject({
   audit: auditSchema.prefault({}),
   /** Pull-request previews (the `preview` workflow). @default - no previews; `pr-<number>` names are refused */
   previews: previewsSchema.optional(),
+  /**
+   * The app's domain, e.g. `{ name: 'app.example.com', zone: 'Z0123456789ABC' }`: each environment serves `<env>.<name>`, a protected one `name` itself, a preview `pr-<number>.<base name>`, with a DNS-validated us-east-1 certificate and alias records Slipway creates in the zone.
+   * @default - each environment serves HTTPS on its CloudFront name only
+   */
+  domain: domainSchema.optional(),
 });

@@ -8,8 +8,9 @@ export const grafanaSchema = z.strictObject({
   /** @default true */
   enabled: z.boolean().default(true),
   /**
-   * CIDRs allowed to open Grafana through the load balancer at `/grafana/` (at most 4: an ALB
-   * rule evaluates at most 5 values, one of them the path).
+   * CIDRs allowed to open Grafana at `<url>/grafana/` (at most 4: an ALB rule evaluates at most 5
+   * values, one of them the path). /8, /16, /24 or /32 blocks: the rule matches the viewer address
+   * CloudFront forwards (`CloudFront-Viewer-Address`) by wildcard.
    * @default - no route; reach it by ECS Exec port forwarding (docs/observability.md)
    */
   allowedCidrs: z.array(cidr).max(4).default([]),
@@ -35,7 +36,7 @@ export const pgadminSchema = z.strictObject({
   /** @default false */
   enabled: z.boolean().default(false),
   /**
-   * CIDRs allowed to open pgAdmin through the load balancer at `/pgadmin/` (at most 4).
+   * CIDRs allowed to open pgAdmin at `<url>/pgadmin/` (at most 4; /8, /16, /24 or /32 blocks, as for Grafana).
    * @default - no route; reach it by ECS Exec port forwarding (docs/observability.md)
    */
   allowedCidrs: z.array(cidr).max(4).default([]),

@@ -1,3 +1,5 @@
+import { EDGE_REGION } from '../contract/stacks.ts';
+import { viewerAddressPattern } from '../contract/viewer-address.ts';
 import type { ConfigError } from '../errors.ts';
 import { describeMemoryFor, FARGATE_CPU_UNITS, isValidFargateSize } from '../fargate.ts';
 import type { ResolvedEnvironment } from '../resolve.ts';
@@ -95,18 +97,7 @@ export function settingErrors(
       );
   }
 
-  if (env.domain) {
-    const certRegion = env.domain.certificateArn.split(':')[3];
-    if (certRegion !== env.region)
-      errors.push(
-        err(
-          at('domain.certificateArn'),
-          'SW117',
-          `got a certificate in ${certRegion}; the load balancer in ${env.region} needs one from ${env.region}`,
-        ),
-      );
-  }
-
+  errors.push(...domainErrors(r, at), ...toolRouteErrors(env, at));
   return errors;
 }
 
@@ -123,4 +114,51 @@ export function dashboardErrors(r: ResolvedEnvironment, at: (key: string) => str
     );
 
   return errors;
+}
+
+/** The certificate must be one CloudFront can use, and Slipway must be able to get one. */
+function domainErrors(r: ResolvedEnvironment, at: (key: string) => string): ConfigError[] {
+  const domain = r.domain;
+  if (domain === undefined) return [];
+  if (domain.certificateArn !== undefined) {
+    const certRegion = domain.certificateArn.split(':')[3];
+    return certRegion === EDGE_REGION
+      ? []
+      : [
+          err(
+            at('domain.certificateArn'),
+            'SW117',
+            `got a certificate in ${certRegion}; CloudFront only uses certificates from ${EDGE_REGION}`,
+          ),
+        ];
+  }
+  if (domain.zoneId === undefined)
+    return [
+      err(
+        at('domain'),
+        'SW140',
+        `got name "${domain.name}" with neither zone nor certificateArn; add domain.zone (a Route 53 hosted zone id) or a ${EDGE_REGION} certificateArn`,
+      ),
+    ];
+  return [];
+}
+
+/**
+ * Tool routes match the viewer's address CloudFront forwards, by wildcard: each CIDR must end on an
+ * octet boundary (the load balancer behind CloudFront never sees the viewer's address itself).
+ */
+function toolRouteErrors(env: EnvironmentConfig, at: (key: string) => string): ConfigError[] {
+  return (['grafana', 'pgadmin'] as const).flatMap((tool) =>
+    env[tool].allowedCidrs.flatMap((cidr, i) =>
+      viewerAddressPattern(cidr) === undefined
+        ? [
+            err(
+              at(`${tool}.allowedCidrs.${i}`),
+              'SW142',
+              `got ${cidr}; behind CloudFront a route matches /8, /16, /24 or /32 blocks only`,
+            ),
+          ]
+        : [],
+    ),
+  );
 }

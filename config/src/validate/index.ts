@@ -1,3 +1,4 @@
+import { resolveDomain } from '../domain.ts';
 import type { ConfigError } from '../errors.ts';
 import { resolveEnvironment } from '../resolve.ts';
 import { appSchema, configSchema, environmentSchema } from '../schema/index.ts';
@@ -84,6 +85,27 @@ function semanticErrors(config: SlipwayConfig, declared: string[], appValid: boo
     );
   }
 
-  errors.push(...overlappingCidrs(config));
+  errors.push(...overlappingCidrs(config), ...sharedDomainNames(config));
+  return errors;
+}
+
+/** Two environments may not serve one name (two protected environments both take the apex). */
+function sharedDomainNames(config: SlipwayConfig): ConfigError[] {
+  const owner = new Map<string, string>();
+  const errors: ConfigError[] = [];
+  for (const [name, env] of Object.entries(config.environments)) {
+    const domain = resolveDomain(name, env, config)?.name;
+    if (domain === undefined) continue;
+    const first = owner.get(domain);
+    if (first === undefined) owner.set(domain, name);
+    else
+      errors.push(
+        err(
+          `environments.${name}.domain.name`,
+          'SW141',
+          `got "${domain}", which ${first} already serves; give one of them its own domain.name`,
+        ),
+      );
+  }
   return errors;
 }

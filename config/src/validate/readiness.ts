@@ -1,5 +1,5 @@
 import type { ConfigError, ConfigErrorCode } from '../errors.ts';
-import { type ResolvedEnvironment, servesHttps } from '../resolve.ts';
+import type { ResolvedEnvironment } from '../resolve.ts';
 import type { AcknowledgeKey } from '../schema/acknowledge.ts';
 import { err } from './util.ts';
 
@@ -96,16 +96,6 @@ const RULES: { readonly [K in AcknowledgeKey]: Omit<ReadinessRule, 'key'> } = {
     appliesTo: always,
     isRisky: (env) => !env.waf.enabled,
     got: (env) => String(env.waf.enabled),
-  },
-  httpOnly: {
-    id: 'SW136',
-    setting: 'domain',
-    title: 'HTTPS',
-    risk: 'requests, cookies and credentials cross the internet as plain HTTP',
-    fix: "set domain: { name, certificateArn } with an ACM certificate from the environment's region",
-    appliesTo: always,
-    isRisky: (env) => !servesHttps(env),
-    got: () => 'no domain (HTTP only)',
   },
   noApproval: {
     id: 'SW137',

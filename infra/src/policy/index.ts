@@ -1,22 +1,17 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
+import { ControlTowerChecks } from './control-tower/plugin.ts';
+
+export { acknowledge } from './acknowledge.ts';
+export { acknowledgeControls, CONTROL_ACKNOWLEDGEMENTS } from './control-tower/acknowledgements.ts';
+export { CONTROL_TOWER_PLUGIN, ControlTowerChecks } from './control-tower/plugin.ts';
 
 /**
- * The policy rung of the verification ladder, on every synth: cdk-nag's AWS Solutions pack as a
- * CDK validation plugin. CDK's built-in CloudFormation validation runs as well (cdk.json sets
+ * The policy rung of the verification ladder, on every synth: cdk-nag's AWS Solutions pack and the
+ * AWS Control Tower proactive controls (cfn-guard rules, `control-tower/`) as CDK validation
+ * plugins. CDK's built-in CloudFormation validation runs as well (cdk.json sets
  * `@aws-cdk/core:validateAgainstDefaultRules`, making its findings errors).
  */
 export function applyPolicies(app: App) {
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-}
-
-/**
- * Acknowledges one cdk-nag finding on one construct, with the reason it is acceptable. Keep the
- * scope as narrow as the finding allows (the resource, not the stack) and the id as specific as
- * possible (`AwsSolutions-IAM5[Resource::*]`, not `AwsSolutions-IAM5`).
- */
-export function acknowledge(scope: IConstruct, id: string, reason: string) {
-  if (reason.trim().length < 20) throw new Error(`acknowledge(${id}): give a real reason, got "${reason}"`);
-  Validations.of(scope).acknowledge({ id, reason });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ControlTowerChecks());
 }

@@ -7,7 +7,12 @@
  *     a clean report means it ran
  *   - cfn-lint on every synthesized template, in the environment's own region and in us-east-1,
  *     af-south-1 and eu-north-1: zero errors and warnings (.cfnlintrc.yaml ignores only W3005/W3010)
- *   - negative controls: an unencrypted bucket is reported by cdk-nag; a misspelt property by cfn-lint
+ *   - the AWS Control Tower proactive controls (cfn-guard rules run by the control-tower plugin):
+ *     zero unacknowledged findings in each group, every acknowledged one with its reason, prod
+ *     accepting only the controls docs/infrastructure.md lists, every row of the acknowledgement
+ *     table in use, and a report that shows the controls ran
+ *   - negative controls: an unencrypted bucket is reported by cdk-nag; a misspelt property by
+ *     cfn-lint; prod's service template without its container memory limit by Control Tower
  *   - every acknowledgement carries a reason of substance
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,7 +30,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { acknowledge, applyPolicies } from './index.ts';
+import { runGuard } from './control-tower/guard.ts';
+import { acknowledge, applyPolicies, CONTROL_ACKNOWLEDGEMENTS } from './index.ts';
 
 const LINT_REGIONS = ['us-east-1', 'af-south-1', 'eu-north-1'];
 // Every configured environment plus a pull-request preview (its own, smaller service stack).
@@ -45,6 +51,32 @@ function groupOf(name: string): string {
 /** The stacks of a group: an environment's own, or the account-level ones (registry, audit, CI access). */
 function artifactsOf(group: string) {
   return synthesized.assembly.stacks.filter((a) => groupOf(a.stackName) === group);
+}
+
+interface ValidationReport {
+  pluginReports: {
+    pluginName: string;
+    metadata?: Record<string, string>;
+    suppressedViolations?: {
+      ruleName: string;
+      reason: string;
+      violatingConstructs: { constructPath: string }[];
+    }[];
+  }[];
+}
+
+function validationReport(): ValidationReport {
+  return JSON.parse(readFileSync(join(synthesized.assembly.directory, 'validation-report.json'), 'utf8'));
+}
+
+/** The Control Tower findings a group accepts: `control path: reason`, one per resource. */
+function acknowledgedControlsOf(group: string) {
+  const entry = validationReport().pluginReports.find((p) => p.pluginName === 'control-tower');
+  return (entry?.suppressedViolations ?? []).flatMap((v) =>
+    v.violatingConstructs
+      .filter((c) => groupOf(c.constructPath) === group)
+      .map((c) => ({ control: v.ruleName, path: c.constructPath, reason: v.reason })),
+  );
 }
 
 /** cdk-nag and built-in validation findings of a group; a finding no environment claims is account-level. */
@@ -88,8 +120,14 @@ async function lintOf(paths: string[]): Promise<string[]> {
 }
 
 describe.each([...GROUPS, 'account-level'])('policy checks on the %s stacks', (group) => {
-  it('leaves no unacknowledged cdk-nag or CloudFormation validation finding', () => {
+  it('leaves no unacknowledged cdk-nag, Control Tower or CloudFormation validation finding', () => {
     expect(findingsOf(group)).toEqual([]);
+  });
+
+  it('gives every Control Tower finding it accepts a reason from the acknowledgement table', () => {
+    const accepted = acknowledgedControlsOf(group);
+    const reasons = new Set(CONTROL_ACKNOWLEDGEMENTS.map((a) => a.reason));
+    expect(accepted.filter((a) => !reasons.has(a.reason))).toEqual([]);
   });
 
   it('cfn-lint finds nothing in its templates, in their region and in us-east-1, af-south-1 and eu-north-1', async () => {
@@ -112,7 +150,68 @@ it('ran the built-in CloudFormation validation (a clean report must not mean not
   expect(report.pluginReports.map((p) => p.pluginName)).toContain('CloudFormation Validate');
 });
 
+describe('Control Tower proactive controls', () => {
+  it('ran on every template (a clean report must not mean nothing ran)', () => {
+    const entry = validationReport().pluginReports.find((p) => p.pluginName === 'control-tower');
+    expect(Number(entry?.metadata?.rulesEvaluated)).toBeGreaterThan(50);
+    expect(Number(entry?.metadata?.templates)).toBe(synthesized.assembly.stacks.length);
+  });
+
+  it('accepts in prod only the controls docs/infrastructure.md lists', () => {
+    const controls = [...new Set(acknowledgedControlsOf('prod').map((a) => a.control))].sort();
+    expect(controls).toEqual([
+      'CT.CLOUDFRONT.PR.1',
+      'CT.CLOUDFRONT.PR.4',
+      'CT.CLOUDFRONT.PR.5',
+      'CT.CLOUDFRONT.PR.6',
+      'CT.CLOUDFRONT.PR.7',
+      'CT.CLOUDFRONT.PR.9',
+      'CT.CLOUDWATCH.PR.1',
+      'CT.ELASTICLOADBALANCING.PR.1',
+      'CT.LAMBDA.PR.3',
+      'CT.RDS.PR.20',
+      'CT.S3.PR.10',
+      'CT.S3.PR.2',
+      'CT.S3.PR.9',
+    ]);
+  });
+
+  it('uses every row of the acknowledgement table somewhere (none is stale)', () => {
+    const used = new Set(
+      [...GROUPS, 'account-level'].flatMap((g) =>
+        acknowledgedControlsOf(g).map((a) => `${a.control} ${a.reason}`),
+      ),
+    );
+    expect(CONTROL_ACKNOWLEDGEMENTS.filter((a) => !used.has(`${a.control} ${a.reason}`))).toEqual([]);
+  });
+});
+
 describe('negative controls', () => {
+  it('reports prod’s service template once its container memory limit is removed (Control Tower wiring)', () => {
+    const artifact = artifactsOf('prod').find((a) => a.stackName === 'slipway-prod-service');
+    if (!artifact) throw new Error('slipway-prod-service was not synthesized');
+    const template = JSON.parse(readFileSync(artifact.templateFullPath, 'utf8')) as {
+      Resources: Record<
+        string,
+        { Type: string; Properties: { ContainerDefinitions?: { Memory?: number }[] } }
+      >;
+    };
+    const [taskId, task] =
+      Object.entries(template.Resources).find(
+        ([id, r]) => r.Type === 'AWS::ECS::TaskDefinition' && id.startsWith('WebTask'),
+      ) ?? [];
+    if (!taskId || !task) throw new Error('no web task definition in slipway-prod-service');
+    const clean = runGuard([artifact.templateFullPath]).findings.map(
+      (f) => `${f.rule.control} ${f.logicalId}`,
+    );
+    for (const container of task.Properties.ContainerDefinitions ?? []) delete container.Memory;
+    const broken = join(mkdtempSync(join(tmpdir(), 'slipway-ct-')), 'slipway-prod-service.template.json');
+    writeFileSync(broken, JSON.stringify(template));
+    const fired = runGuard([broken]).findings.map((f) => `${f.rule.control} ${f.logicalId}`);
+    expect(clean).not.toContain(`CT.ECS.PR.7 ${taskId}`);
+    expect(fired).toContain(`CT.ECS.PR.7 ${taskId}`);
+  });
+
   it('reports an unacknowledged finding (negative control for the cdk-nag wiring)', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'slipway-nag-'));
     const app = new App({ outdir, context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });

@@ -159,13 +159,16 @@ describe('CI access stacks of the shipped config', () => {
     });
   });
 
-  it('lets the deploy role assume the four CDK bootstrap roles of its region', () => {
+  it("lets the deploy role assume the four CDK bootstrap roles of its region and of the edge's us-east-1", () => {
     const statements = policyStatements(ciTemplate('333333333333'), 'slipway-ci-deploy');
     const assumed = JSON.stringify(
       statements.filter((s) => s.Action === 'sts:AssumeRole' || actions([s]).includes('sts:AssumeRole')),
     );
-    for (const kind of ['deploy', 'file-publishing', 'image-publishing', 'lookup']) {
-      expect(assumed).toContain(`:role/cdk-hnb659fds-${kind}-role-333333333333-af-south-1`);
+    // prod (af-south-1) has an edge stack in us-east-1 (its CloudFront web ACL).
+    for (const region of ['af-south-1', 'us-east-1']) {
+      for (const kind of ['deploy', 'file-publishing', 'image-publishing', 'lookup']) {
+        expect(assumed).toContain(`:role/cdk-hnb659fds-${kind}-role-333333333333-${region}`);
+      }
     }
   });
 

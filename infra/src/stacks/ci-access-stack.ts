@@ -1,5 +1,11 @@
-import type { ResolvedRegistry, SlipwayConfig } from '@slipway/config';
-import { ciAccessStackId, ciAccessStackName, type GitHubRepository } from '@slipway/config/contract';
+import { type ResolvedRegistry, resolveEnvironment, type SlipwayConfig } from '@slipway/config';
+import {
+  ciAccessStackId,
+  ciAccessStackName,
+  EDGE_REGION,
+  edgeStackNeeded,
+  type GitHubRepository,
+} from '@slipway/config/contract';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CiAccess, type CiAccessEnvironment } from '../constructs/ci-access/ci-access.ts';
@@ -17,6 +23,8 @@ export interface CiAccessStackProps extends StackProps {
   readonly registry: ResolvedRegistry;
   /** In the registry account: branches whose builds push, and the accounts whose deploy roles tag images. */
   readonly push?: { branches: string[]; deployAccounts: string[]; preview: boolean };
+  /** Regions of the edge stacks (us-east-1) of this account's environments and previews. */
+  readonly edgeRegions: string[];
   /** Region of pull-request previews in this account, if they are deployed here. */
   readonly previewRegion?: string;
   /** Previews inherit office hours from their base environment. */
@@ -38,6 +46,7 @@ export class CiAccessStack extends Stack {
       appName: props.appName,
       github: props.github,
       environments: props.environments,
+      edgeRegions: props.edgeRegions,
       planBranches: props.planBranches,
       previewRegion: props.previewRegion,
       previewOfficeHours: props.previewOfficeHours,
@@ -95,6 +104,7 @@ export function addCiAccessStacks(
         environments: all
           .filter(([, e]) => e.account === home.account)
           .map(([name, e]) => ({ name, region: e.region, officeHours: e.officeHours !== undefined })),
+        edgeRegions: edgeRegions(config, home.account, previewBase),
         planBranches: branches,
         registry,
         previewRegion: base?.account === home.account ? base.region : undefined,
@@ -109,4 +119,19 @@ export function addCiAccessStacks(
             : undefined,
       }),
   );
+}
+
+/**
+ * us-east-1 when an environment of the account (or a preview of one) has an edge stack there. A
+ * preview needs one when its base, outside us-east-1, has a domain in a zone: the preview's own
+ * certificate is created there.
+ */
+function edgeRegions(config: SlipwayConfig, account: string, previewBase: string | undefined): string[] {
+  const needs = Object.entries(config.environments).some(([name, e]) => {
+    if (e.account !== account) return false;
+    const resolved = resolveEnvironment(name, e, config);
+    const previewNeeds = name === previewBase && resolved.domain?.zoneId !== undefined;
+    return edgeStackNeeded(resolved) || (previewNeeds && resolved.region !== EDGE_REGION);
+  });
+  return needs ? [EDGE_REGION] : [];
 }

@@ -38,6 +38,8 @@ export class DataStack extends Stack {
       allocatedStorageGiB: db.allocatedStorageGiB,
       maxAllocatedStorageGiB: db.maxAllocatedStorageGiB,
       rotationDays: db.rotationDays,
+      monitoringIntervalSeconds: db.monitoringIntervalSeconds,
+      encryptionKey: db.encryptionKey,
       logRetentionDays: env.service.logRetentionDays,
     });
     const instance = this.database.instance;

@@ -243,7 +243,7 @@ describe.each(['dev', 'staging', 'prod'])('%s Grafana', (env) => {
           User: '472:0',
           MountPoints: [{ ContainerPath: '/var/lib/grafana', SourceVolume: 'data', ReadOnly: false }],
           HealthCheck: Match.objectLike({
-            Command: ['CMD-SHELL', Match.stringLikeRegexp('/grafana/api/health')],
+            Command: Match.arrayWith(['CMD', 'curl', 'http://127.0.0.1:3000/grafana/api/health']),
           }),
           Secrets: [
             {
@@ -397,13 +397,16 @@ describe('Grafana behind the load balancer (allowed CIDRs configured)', () => {
     t = observability('prod', s);
   }, SYNTH_TIMEOUT_MS);
 
-  it('routes /grafana/* from the allowed CIDRs only, below the app catch-all', () => {
+  it("routes /grafana/* from the allowed CIDRs only (the viewer's address CloudFront forwards), below the app catch-all", () => {
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
       Priority: 10,
       ListenerArn: { Ref: Match.stringLikeRegexp('listenerarn') },
       Conditions: [
         { Field: 'path-pattern', PathPatternConfig: { Values: ['/grafana/*'] } },
-        { Field: 'source-ip', SourceIpConfig: { Values: ['203.0.113.0/24'] } },
+        {
+          Field: 'http-header',
+          HttpHeaderConfig: { HttpHeaderName: 'CloudFront-Viewer-Address', Values: ['203.0.113.*'] },
+        },
       ],
     });
   });
@@ -522,7 +525,10 @@ describe('pgAdmin when enabled', () => {
       Priority: 20,
       Conditions: [
         { Field: 'path-pattern', PathPatternConfig: { Values: ['/pgadmin/*'] } },
-        { Field: 'source-ip', SourceIpConfig: { Values: ['198.51.100.7/32'] } },
+        {
+          Field: 'http-header',
+          HttpHeaderConfig: { HttpHeaderName: 'CloudFront-Viewer-Address', Values: ['198.51.100.7:*'] },
+        },
       ],
     });
   });

@@ -5,6 +5,8 @@
  *   - the cheapest settings: one 0.25 vCPU / 0.5 GB task on Fargate Spot, rolling, no hooks
  *   - no RDS: the service runs on its embedded database in memory, and gets no database secret
  *   - its own Cloud Map name, so it never takes over the base's `app.<env>.internal`
+ *   - HTTPS with no setting: its own CloudFront distribution (HTTP redirected) in front of its own
+ *     internal load balancer, and the https:// URL in its parameters
  *   - refused by name when the config has no `previews`
  */
 
@@ -92,6 +94,19 @@ describe('a pull-request preview', () => {
     expect(JSON.stringify(service.findResources('AWS::ServiceDiscovery::Service'))).not.toContain(
       '"Name":"app"',
     );
+  });
+
+  it('serves HTTPS through its own CloudFront distribution, HTTP redirected, with no setting', () => {
+    service.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
+    service.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+      }),
+    });
+    service.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/slipway/pr-12/service/url',
+      Value: { 'Fn::Join': ['', ['https://', Match.anyValue()]] },
+    });
   });
 
   it('is refused by name when the config has no previews', async () => {

@@ -4,13 +4,16 @@
  *   - tasks in private subnets without public IP; read-only root filesystem with a writable /tmp
  *   - database credentials only as ECS secrets; no secret-looking names among plain variables
  *   - every container variable name appears once, and each one Slipway sets is reserved in the contract
- *   - security groups: ALB 80 (and 443 in prod, which has a domain) from the internet; tasks only
- *     from the ALB on the container port;
+ *   - the edge: CloudFront redirects HTTP to HTTPS and reaches the internal ALB through a VPC
+ *     origin; the URL in SSM and the stack output is https://
+ *   - security groups: ALB 80 only from CloudFront's origin-facing prefix list (read at deploy
+ *     time), nothing from the internet; tasks only from the ALB on the container port;
  *     the database admits the task security group on 5432
  *   - fast target group health checks, 30 s deregistration, circuit breaker with rollback, 100/200
  *   - autoscaling on CPU 70 % and memory 80 % (plus request count when configured)
  *   - the image tag comes from SSM at deploy time; with the bootstrap tag the service runs 0 tasks
- *   - HTTPS with an HTTP redirect when a domain and certificate are configured
+ *   - a brought us-east-1 certificate is the distribution's viewer certificate (domains: edge-stack.test.ts)
+ *   - HSTS_MAX_AGE for the service in every environment (CloudFront serves them all over HTTPS)
  */
 
 import { isReservedVariable, userVariableNames } from '@slipway/config/contract';
@@ -76,7 +79,7 @@ describe.each(ENVIRONMENTS)('%s service', (env) => {
         MinimumHealthyPercent: 100,
         MaximumPercent: 200,
       }),
-      HealthCheckGracePeriodSeconds: 30,
+      HealthCheckGracePeriodSeconds: 50,
       EnableExecuteCommand: true,
     });
   });
@@ -154,30 +157,84 @@ describe.each(ENVIRONMENTS)('%s service', (env) => {
     });
   });
 
-  it('opens the load balancer to the internet on port 80 only, and on 443 where it serves HTTPS', () => {
-    const https = synthesized.stacks[env]?.environment.domain !== undefined;
-    const ports = https ? [80, 443] : [80];
-    service(env).hasResourceProperties('AWS::EC2::SecurityGroup', {
-      GroupDescription: Match.stringLikeRegexp('Public load balancer'),
-      SecurityGroupIngress: ports.map((port) =>
-        Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: port, ToPort: port }),
-      ),
+  it('keeps the load balancer internal, without a listener on 443', () => {
+    service(env).hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
+    service(env).resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::Listener', { Port: 443 }, 0);
+  });
+
+  it('admits nothing from the internet: port 80 only from the CloudFront origin-facing prefix list', () => {
+    const groups = Object.values(service(env).findResources('AWS::EC2::SecurityGroup')).map(
+      (g) => (g as { Properties: { SecurityGroupIngress?: Record<string, unknown>[] } }).Properties,
+    );
+    const ingress = groups.flatMap((g) => g.SecurityGroupIngress ?? []);
+    expect(ingress.filter((rule) => rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0')).toEqual([]);
+    service(env).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EdgeOriginAccessSecurityGroup'), 'GroupId'] },
+      FromPort: 80,
+      ToPort: 80,
+      SourcePrefixListId: {
+        'Fn::GetAtt': [Match.stringLikeRegexp('PrefixList'), 'PrefixLists.0.PrefixListId'],
+      },
+    });
+    service(env).hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      SecurityGroups: Match.arrayWith([
+        { 'Fn::GetAtt': [Match.stringLikeRegexp('^EdgeOriginAccessSecurityGroup'), 'GroupId'] },
+      ]),
+    });
+    service(env).hasResourceProperties('Custom::AWS', {
+      Update: Match.stringLikeRegexp('com.amazonaws.global.cloudfront.origin-facing'),
     });
   });
 
-  it('admits task traffic only from the load balancer security group on the container port', () => {
+  it('serves HTTPS through CloudFront and answers plain HTTP with a redirect', () => {
+    service(env).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
+        Origins: [
+          Match.objectLike({
+            DomainName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LoadBalancer'), 'DNSName'] },
+            VpcOriginConfig: Match.objectLike({ VpcOriginId: Match.anyValue() }),
+          }),
+        ],
+      }),
+    });
+    service(env).hasResourceProperties('AWS::CloudFront::VpcOrigin', {
+      VpcOriginEndpointConfig: Match.objectLike({
+        Arn: { Ref: Match.stringLikeRegexp('^LoadBalancer') },
+        HTTPPort: 80,
+        OriginProtocolPolicy: 'http-only',
+      }),
+    });
+  });
+
+  it('publishes the https:// CloudFront URL in SSM and as the stack output', () => {
+    const url = {
+      'Fn::Join': [
+        '',
+        ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^EdgeDistribution'), 'DomainName'] }],
+      ],
+    };
+    service(env).hasResourceProperties('AWS::SSM::Parameter', {
+      Name: `/slipway/${env}/service/url`,
+      Value: url,
+    });
+    service(env).hasOutput('Url', { Value: url });
+  });
+
+  it("admits task traffic only from the load balancer's security groups on the container port", () => {
     const ingress = Object.values(service(env).findResources('AWS::EC2::SecurityGroupIngress'))
       .map((r) => (r as { Properties: Record<string, unknown> }).Properties)
       .filter((p) => JSON.stringify(p.GroupId).includes('WebSecurityGroup'));
-    expect(ingress).toEqual([
-      expect.objectContaining({
-        FromPort: 3000,
-        ToPort: 3000,
-        SourceSecurityGroupId: {
-          'Fn::GetAtt': [expect.stringMatching(/^LoadBalancerSecurityGroup/), 'GroupId'],
-        },
-      }),
-    ]);
+    // Both groups are the load balancer's: its own and the one admitting CloudFront.
+    expect(ingress).toEqual(
+      [/^LoadBalancerSecurityGroup/, /^EdgeOriginAccessSecurityGroup/].map((group) =>
+        expect.objectContaining({
+          FromPort: 3000,
+          ToPort: 3000,
+          SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(group), 'GroupId'] },
+        }),
+      ),
+    );
     service(env).hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('Service tasks'),
       SecurityGroupIngress: Match.absent(),
@@ -255,9 +312,14 @@ describe.each(ENVIRONMENTS)('%s service', (env) => {
     );
     expect(names).toEqual(
       expect.arrayContaining(
-        ['cluster-name', 'service-name', 'load-balancer-full-name', 'listener-arn', 'url'].map(
-          (k) => `/slipway/${env}/service/${k}`,
-        ),
+        [
+          'cluster-name',
+          'service-name',
+          'load-balancer-full-name',
+          'listener-arn',
+          'url',
+          'distribution-id',
+        ].map((k) => `/slipway/${env}/service/${k}`),
       ),
     );
   });
@@ -292,7 +354,7 @@ describe('capacity per environment', () => {
 });
 
 describe('configuration variants', () => {
-  it('serves HTTPS with the configured certificate and redirects HTTP', async () => {
+  it('serves a domain with a brought us-east-1 certificate, TLS 1.2 at least', async () => {
     const config = await configVariant((c) => {
       const dev = c.environments.dev;
       if (dev)
@@ -305,17 +367,50 @@ describe('configuration variants', () => {
     const template = Template.fromStack(
       synth(config, { environments: ['dev'] }).stacks.dev?.service as never,
     );
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Port: 443,
-      Protocol: 'HTTPS',
-      Certificates: [{ CertificateArn: Match.stringLikeRegexp('certificate/0b1c2d3e') }],
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['dev.example.com'],
+        ViewerCertificate: {
+          AcmCertificateArn: Match.stringLikeRegexp('us-east-1:111111111111:certificate/0b1c2d3e'),
+          MinimumProtocolVersion: 'TLSv1.2_2021',
+          SslSupportMethod: 'sni-only',
+        },
+      }),
     });
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Port: 80,
-      DefaultActions: [
-        Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS' }) }),
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: '/slipway/dev/service/url',
+      Value: 'https://dev.example.com',
+    });
+    // DNS is the user's: no zone, no records and no certificate of Slipway's.
+    template.resourceCountIs('AWS::Route53::RecordSet', 0);
+    template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    // The service sends Strict-Transport-Security there: one year unless the domain says otherwise.
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Environment: Match.arrayWith([{ Name: 'HSTS_MAX_AGE', Value: '31536000' }]),
+        }),
       ],
     });
+  });
+
+  it('probes the default image with node, and leaves an image from elsewhere to the load balancer', async () => {
+    expect(JSON.stringify(container('dev'))).toContain('"HealthCheck":{"Command":["CMD","node","-e"');
+    const config = await configVariant((c) => {
+      c.app.image = { uri: 'public.ecr.aws/example/api:1.4.2' };
+    });
+    const template = Template.fromStack(
+      synth(config, { environments: ['dev'] }).stacks.dev?.service as never,
+    );
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ HealthCheck: Match.absent() })],
+    });
+  });
+
+  it('tells the service to send HSTS without a domain too: CloudFront serves every environment over HTTPS', () => {
+    const variables = container('dev').Environment;
+    expect(variables.map((e) => e.Name)).toContain('SHUTDOWN_TIMEOUT_MS');
+    expect(variables).toContainEqual({ Name: 'HSTS_MAX_AGE', Value: '31536000' });
   });
 
   it('adds request-count scaling when configured', async () => {

@@ -1,7 +1,7 @@
 import type { AppConfig, ResolvedEnvironment, ResolvedRegistry } from '@slipway/config';
-import { capacityProviderStrategy } from '@slipway/config';
-import { CONTAINER_VARIABLES, PARAMETERS, parameterName } from '@slipway/config/contract';
-import { CfnCondition, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { capacityProviderStrategy, resolveHealthCheck } from '@slipway/config';
+import { CONTAINER_VARIABLES, OUTPUTS, PARAMETERS, parameterName } from '@slipway/config/contract';
+import { CfnCondition, CfnOutput, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -9,38 +9,47 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { DeploymentSafety } from '../constructs/deployment/deployment-safety.ts';
+import { EdgeDistribution } from '../constructs/edge/index.ts';
 import { ImportedNetwork } from '../constructs/network/imported-network.ts';
 import { OfficeHours } from '../constructs/office-hours/index.ts';
 import { readParameter, writeParameter } from '../constructs/parameters/index.ts';
 import { BOOTSTRAP_IMAGE_TAG } from '../constructs/release/image-tag-parameter.ts';
-import { PublicLoadBalancer } from '../constructs/service/public-load-balancer.ts';
+import { ORIGIN_PORT, OriginLoadBalancer } from '../constructs/service/origin-load-balancer.ts';
 import { WebService } from '../constructs/service/web-service.ts';
-import { WebAcl } from '../constructs/waf/index.ts';
+import { addEdgeResources, type EdgeResources } from './edge-stack.ts';
 
 export interface ServiceStackProps extends StackProps {
   /** The environment, with every default applied. */
   readonly environment: ResolvedEnvironment;
   /** Where the app's image repository lives. */
   readonly registry: ResolvedRegistry;
+  /**
+   * The certificate and web ACL from the environment's edge stack (us-east-1).
+   * @default created in this stack (an environment in us-east-1), or none
+   */
+  readonly edge?: EdgeResources;
 }
 
 /**
- * The service layer: ECS cluster, public load balancer and the Fargate service. The network and
+ * The service layer: ECS cluster, the internal load balancer behind a CloudFront distribution (the
+ * environment's HTTPS URL) and the Fargate service. The network and
  * the database come from SSM; the running image tag too, resolved by CloudFormation at deploy
  * time, so an infrastructure-only deploy keeps whatever image `slipway deploy` last released.
  */
 export class ServiceStack extends Stack {
   readonly cluster: ecs.Cluster;
-  readonly loadBalancer: PublicLoadBalancer;
+  readonly loadBalancer: OriginLoadBalancer;
+  readonly edge: EdgeDistribution;
   readonly web: WebService;
   /** True while the environment has a released image (false on the first deploy of an empty account). */
   readonly hasImage: CfnCondition | undefined;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
-    super(scope, id, props);
+    // Cross-region references carry the edge stack's ARNs here (SSM parameters CDK manages).
+    super(scope, id, { ...props, crossRegionReferences: props.edge !== undefined });
     const env = props.environment;
     const app = env.app;
-    const network = new ImportedNetwork(this, 'Network', env, { subnets: ['public', 'workload'] });
+    const network = new ImportedNetwork(this, 'Network', env, { subnets: ['workload'] });
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: network.vpc,
@@ -52,6 +61,7 @@ export class ServiceStack extends Stack {
 
     const nativeDeploy = env.deploy.strategy !== 'rolling';
     this.loadBalancer = this.createLoadBalancer(env, network, nativeDeploy);
+    this.edge = this.createEdge(env, network, props.edge ?? addEdgeResources(this, env));
 
     const { image, tag, hasImage } = this.resolveImage(env, app, props.registry);
     this.hasImage = hasImage;
@@ -72,6 +82,7 @@ export class ServiceStack extends Stack {
       rollbackOn5xxPercent: env.deploy.rollbackOn5xxPercent,
       rollbackOnP99Milliseconds: env.deploy.rollbackOnP99Milliseconds,
       alarmPrefix: env.prefix,
+      logRetentionDays: env.service.logRetentionDays,
     });
 
     if (env.database) {
@@ -86,18 +97,18 @@ export class ServiceStack extends Stack {
 
     this.writeParameters(env);
 
-    this.addWafAndOfficeHours(env, hasImage);
+    this.addOfficeHours(env, hasImage);
   }
 
-  /** The public load balancer, with the test listener open to its CIDRs for ECS-native strategies. */
+  /** The internal load balancer, with the test listener open to its CIDRs for ECS-native strategies. */
   private createLoadBalancer(
     env: ResolvedEnvironment,
     network: ImportedNetwork,
     nativeDeploy: boolean,
-  ): PublicLoadBalancer {
-    const loadBalancer = new PublicLoadBalancer(this, 'LoadBalancer', {
+  ): OriginLoadBalancer {
+    const loadBalancer = new OriginLoadBalancer(this, 'LoadBalancer', {
       vpc: network.vpc,
-      certificateArn: env.domain?.certificateArn,
+      subnets: network.workloadSubnets,
       deletionProtection: env.protected,
       accessLogs: env.accessLogs,
       testListenerPort: nativeDeploy ? env.deploy.testListenerPort : undefined,
@@ -112,18 +123,28 @@ export class ServiceStack extends Stack {
     return loadBalancer;
   }
 
-  /** The WAF web ACL in front of the load balancer, and the service's office hours. */
-  private addWafAndOfficeHours(env: ResolvedEnvironment, hasImage: CfnCondition | undefined): void {
-    if (env.waf.enabled) {
-      new WebAcl(this, 'Waf', {
-        name: env.prefix,
-        loadBalancer: this.loadBalancer.loadBalancer,
-        rateLimitPer5Minutes: env.waf.rateLimitPer5Minutes,
-        logRetentionDays: env.waf.logRetentionDays,
-        logRemovalPolicy: env.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      });
-    }
+  /** CloudFront in front of the internal load balancer: the HTTPS URL, on the domain when there is one. */
+  private createEdge(
+    env: ResolvedEnvironment,
+    network: ImportedNetwork,
+    edge: EdgeResources,
+  ): EdgeDistribution {
+    const domain = env.domain;
+    return new EdgeDistribution(this, 'Edge', {
+      name: env.prefix,
+      loadBalancer: this.loadBalancer.loadBalancer,
+      vpc: network.vpc,
+      originPort: ORIGIN_PORT,
+      domain:
+        domain && edge.certificate
+          ? { name: domain.name, certificate: edge.certificate, zoneId: domain.zoneId }
+          : undefined,
+      webAclArn: edge.webAclArn,
+    });
+  }
 
+  /** The service's office hours. */
+  private addOfficeHours(env: ResolvedEnvironment, hasImage: CfnCondition | undefined): void {
     // Office hours: zero tasks outside them, the configured bounds inside (still zero before the
     // first image). The load balancer stays and answers 503 meanwhile.
     if (env.officeHours) {
@@ -207,7 +228,9 @@ export class ServiceStack extends Stack {
       assignPublicIp: network.assignPublicIp,
       image,
       port: app.port,
+      user: app.user,
       healthPath: app.healthPath,
+      healthCheck: resolveHealthCheck(app),
       cpu: env.service.cpu,
       memoryMiB: env.service.memoryMiB,
       environment,
@@ -222,6 +245,8 @@ export class ServiceStack extends Stack {
       testListener: this.loadBalancer.testListener,
       deregistrationDelaySeconds: env.service.deregistrationDelaySeconds,
       shutdownSeconds: app.shutdownSeconds,
+      // Served over HTTPS only with a domain (the load balancer redirects HTTP there): HSTS then only.
+      hstsMaxAgeSeconds: app.hstsMaxAgeSeconds, // every environment is HTTPS behind CloudFront
       logRetentionDays: env.service.logRetentionDays,
       logRemovalPolicy: env.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       logGroupName: `/${app.name}/${env.name}/service`,
@@ -267,7 +292,9 @@ export class ServiceStack extends Stack {
       'Service security group',
     );
     write(PARAMETERS.logGroupName, this.web.logGroup.logGroupName, 'Service log group');
-    write(PARAMETERS.url, this.loadBalancer.url(env.domain?.name), 'URL of the service');
+    write(PARAMETERS.url, this.edge.url, 'HTTPS URL of the service (CloudFront)');
+    write(PARAMETERS.distributionId, this.edge.distribution.distributionId, 'CloudFront distribution id');
+    new CfnOutput(this, OUTPUTS.url, { value: this.edge.url, description: 'HTTPS URL of the service' });
     // Metrics dimensions for the observability layer's dashboards and alarms.
     write(
       PARAMETERS.blueTargetGroupFullName,

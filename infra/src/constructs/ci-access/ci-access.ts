@@ -62,6 +62,7 @@ export class CiAccess extends Construct {
 
     const regions = unique([
       ...environments.map((e) => e.region),
+      ...(props.edgeRegions ?? []),
       ...(props.previewRegion ? [props.previewRegion] : []),
       // The registry's own stack lives in the registry account: plan and drift-check it too.
       ...(props.push ? [props.registry.region] : []),

@@ -53,6 +53,12 @@ export interface CiAccessProps {
    */
   readonly environments?: CiAccessEnvironment[];
   /**
+   * Further regions the environments (or previews) of this account deploy an edge stack to
+   * (us-east-1: CloudFront's certificate and web ACL); their bootstrap roles are assumed too.
+   * @default only the environments' own regions
+   */
+  readonly edgeRegions?: string[];
+  /**
    * Branches (besides pull requests) that may assume the read-only plan role, e.g. the default
    * branch where the scheduled drift workflow runs.
    * @default - pull requests only

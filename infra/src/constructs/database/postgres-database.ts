@@ -1,8 +1,10 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../policy/index.ts';
+import { denyGrantsOutsideAwsServices } from '../guardrails/index.ts';
 
 export const POSTGRES_MAJOR_VERSIONS = ['16', '17', '18'] as const;
 // Construct id CDK gives the LogRetention singleton function (aws-cdk-lib aws-logs).
@@ -62,6 +64,16 @@ export interface PostgresDatabaseProps {
    * @default false
    */
   readonly rotationDays?: number | false;
+  /** RDS Enhanced Monitoring interval in seconds; 0 turns it off. @default off */
+  readonly monitoringIntervalSeconds?: number;
+  /**
+   * The key that encrypts the storage, snapshots and backups: RDS's AWS-managed `aws/rds` key, or
+   * a customer-managed key of this construct (rotated yearly, $1 a month). Only a
+   * customer-managed key lets a snapshot be shared with or copied to another account. Fixed when
+   * the instance is created: changing it replaces the database.
+   * @default 'aws-managed'
+   */
+  readonly encryptionKey?: 'aws-managed' | 'customer-managed';
   /**
    * Days to keep the PostgreSQL logs exported to CloudWatch Logs.
    * @default 30
@@ -126,6 +138,7 @@ export class PostgresDatabase extends Construct {
       allocatedStorage: props.allocatedStorageGiB ?? 20,
       maxAllocatedStorage: props.maxAllocatedStorageGiB ?? 100,
       storageEncrypted: true,
+      storageEncryptionKey: props.encryptionKey === 'customer-managed' ? this.storageKey(props) : undefined,
       multiAz: props.multiAz ?? false,
       backupRetention: Duration.days(backupRetentionDays),
       deleteAutomatedBackups: !snapshot,
@@ -138,6 +151,9 @@ export class PostgresDatabase extends Construct {
       cloudwatchLogsRetention: props.logRetentionDays ?? 30,
       publiclyAccessible: false,
       copyTagsToSnapshot: true,
+      monitoringInterval: props.monitoringIntervalSeconds
+        ? Duration.seconds(props.monitoringIntervalSeconds)
+        : undefined,
     });
     this.secret = this.instance.secret as rds.DatabaseSecret | undefined;
 
@@ -154,6 +170,17 @@ export class PostgresDatabase extends Construct {
       );
     }
     this.acknowledgeChoices(props);
+  }
+
+  /** The customer-managed key of the storage; retained with a snapshot, like the instance. */
+  private storageKey(props: PostgresDatabaseProps): kms.Key {
+    const key = new kms.Key(this, 'Key', {
+      description: `Encrypts the ${props.databaseName} PostgreSQL storage, snapshots and backups`,
+      enableKeyRotation: true,
+      removalPolicy: (props.snapshotOnRemoval ?? true) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    denyGrantsOutsideAwsServices(key);
+    return key;
   }
 
   private acknowledgeChoices(props: PostgresDatabaseProps) {
@@ -176,6 +203,14 @@ export class PostgresDatabase extends Construct {
       'AwsSolutions-RDS11',
       'A non-default port adds no security here: only the service security group and the isolated-subnet NACL admit 5432.',
     );
+    const monitoringRole = this.instance.node.tryFindChild('MonitoringRole');
+    if (monitoringRole) {
+      acknowledge(
+        monitoringRole,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+        'The role RDS Enhanced Monitoring assumes; the AWS policy only lets it write the RDSOSMetrics log group.',
+      );
+    }
     // cloudwatchLogsRetention runs on CDK's LogRetention singleton function at the stack root.
     const logRetention = Stack.of(this).node.tryFindChild(LOG_RETENTION_SINGLETON);
     if (logRetention) {

@@ -7,7 +7,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../policy/index.ts';
-import type { PublicLoadBalancer } from '../service/public-load-balancer.ts';
+import type { OriginLoadBalancer } from '../service/origin-load-balancer.ts';
 import type { WebService } from '../service/web-service.ts';
 import { HandlerFunction } from './hook-function.ts';
 
@@ -40,7 +40,7 @@ export interface DeploymentSafetyProps {
   /** The service to protect. */
   readonly web: WebService;
   /** Its load balancer (the test listener is where smoke tests reach new tasks). */
-  readonly loadBalancer: PublicLoadBalancer;
+  readonly loadBalancer: OriginLoadBalancer;
   /** Subnets the migration task and the smoke-test function run in (must reach the database / the ALB). */
   readonly subnets: ec2.SubnetSelection;
   /**
@@ -66,6 +66,8 @@ export interface DeploymentSafetyProps {
   readonly rollbackOnP99Milliseconds: number;
   /** Prefix of the alarm names, e.g. `slipway-prod`. */
   readonly alarmPrefix: string;
+  /** Days to keep the hook functions' logs. @default 30 */
+  readonly logRetentionDays?: number;
 }
 
 /** Below this many requests a minute, the 5xx share of a minute counts as 0 (too few to judge). */
@@ -167,6 +169,7 @@ export class DeploymentSafety extends Construct {
     const subnetIds = web.service.cluster.vpc.selectSubnets(props.subnets).subnetIds;
     const fn = new HandlerFunction(this, 'Migrate', {
       handler: 'migrate-hook',
+      logRetentionDays: this.props.logRetentionDays,
       environment: {
         CLUSTER: web.service.cluster.clusterName,
         SUBNET_IDS: subnetIds.join(','),
@@ -272,6 +275,7 @@ export class DeploymentSafety extends Construct {
     );
     const fn = new HandlerFunction(this, 'Smoke', {
       handler: 'smoke-hook',
+      logRetentionDays: this.props.logRetentionDays,
       environment: {
         LOAD_BALANCER_FULL_NAME: loadBalancer.loadBalancer.loadBalancerFullName,
         TEST_PORT: String(testPort),

@@ -21,6 +21,15 @@ import { type ToolRoute, ToolService } from './tool-service.ts';
 export const GRAFANA_UID = 472;
 export const GRAFANA_GID = 0;
 export const GRAFANA_PORT = 3000;
+/**
+ * Seconds Grafana may take to answer /api/health after its container starts. Not measured (no container
+ * runtime was available where it was set); Grafana's own Helm chart lets a start take 60 s
+ * before its liveness probe begins and tolerates 10 failures 10 s apart after that (grafana/helm-charts
+ * charts/grafana/values.yaml, 2026-12). The first start here is slower than that chart's case: it
+ * runs every migration of a new SQLite database over EFS (network round trips per commit) at 0.25 vCPU.
+ * 180 s stays inside ECS's 300 s limit on a start period.
+ */
+export const GRAFANA_START_SECONDS = 180;
 // Largest the provisioning may make the container definition; ECS caps a task definition at 64 KiB.
 export const MAX_PROVISIONING_BYTES = 48 * 1024;
 
@@ -140,6 +149,10 @@ export class GrafanaService extends Construct {
       image: ecs.ContainerImage.fromRegistry(`grafana/grafana:${props.version}`),
       port: GRAFANA_PORT,
       healthPath: '/grafana/api/health',
+      // The image installs curl on both of its bases (Alpine, the default tags, and Ubuntu); wget
+      // exists only in the Alpine one (BusyBox). Source: grafana/grafana Dockerfile, 2026-12.
+      healthProbe: 'curl',
+      startSeconds: GRAFANA_START_SECONDS,
       cpu: props.cpu ?? 256,
       memoryMiB: props.memoryMiB ?? 512,
       capacity: props.capacity,

@@ -31,6 +31,8 @@ function setup() {
     image: ecs.ContainerImage.fromRegistry('grafana/grafana:12.2.1'),
     port: 3000,
     healthPath: '/grafana/api/health',
+    healthProbe: 'curl',
+    startSeconds: 180,
     cpu: 256,
     memoryMiB: 512,
     fileSystem,

@@ -1,3 +1,4 @@
+import { VIEWER_ADDRESS_HEADER, viewerAddressPattern } from '@slipway/config/contract';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -20,6 +21,25 @@ export interface ToolRoute {
   readonly allowedCidrs: string[];
 }
 
+/**
+ * The HTTP client the container health check runs, with no shell (exec form): `curl` or `wget`
+ * (BusyBox's on Alpine images). It must exist in the image: ECS marks a container whose check
+ * command is missing unhealthy and replaces the task over and over.
+ */
+export type ToolHealthProbe = 'curl' | 'wget';
+
+/** The load balancer's target health check of a tool: every 15 s, healthy after 2, unhealthy after 3. */
+const TARGET_CHECK = { intervalSeconds: 15, healthy: 2, unhealthy: 3 } as const;
+/** ECS's largest container health check start period. */
+const MAX_START_PERIOD_SECONDS = 300;
+
+/** The exec-form command that exits 0 only when `url` answers 2xx within `seconds`. */
+export function toolHealthCommand(probe: ToolHealthProbe, url: string, seconds: number): string[] {
+  return probe === 'curl'
+    ? ['CMD', 'curl', '--fail', '--silent', '--output', '/dev/null', '--max-time', String(seconds), url]
+    : ['CMD', 'wget', '-q', '-O', '/dev/null', '-T', String(seconds), url];
+}
+
 export interface ToolServiceProps {
   /** Short name: container name, Cloud Map name (`<name>.<env>.internal`), path prefix `/<name>/`. */
   readonly name: string;
@@ -38,6 +58,19 @@ export interface ToolServiceProps {
   readonly port: number;
   /** Path the load balancer and the container health check probe (under `/<name>/`). */
   readonly healthPath: string;
+  /** How the container health check probes `healthPath`: an HTTP client the image ships. */
+  readonly healthProbe: ToolHealthProbe;
+  /**
+   * Seconds the tool may take from start to answering `healthPath` (its first start creates its
+   * database on EFS): failing container checks do not count before then (at most 300 s, the ECS
+   * limit), and ECS ignores failing load balancer checks until the target could have become healthy.
+   */
+  readonly startSeconds: number;
+  /**
+   * Seconds the container health check waits for an answer.
+   * @default 5
+   */
+  readonly healthTimeoutSeconds?: number;
   /** Task CPU units (256 = 0.25 vCPU). */
   readonly cpu: number;
   /** Task memory in MiB. */
@@ -177,28 +210,32 @@ export class ToolService extends Construct {
     this.acknowledgeFindings(props);
   }
 
-  /** The tool's container: runs as the access point's user, health-checked with wget, data on EFS. */
+  /** The tool's container: runs as the access point's user, health-checked in-image, data on EFS. */
   private addToolContainer(props: ToolServiceProps): ecs.ContainerDefinition {
+    const timeout = props.healthTimeoutSeconds ?? 5;
     const container = this.taskDefinition.addContainer(props.name, {
       image: props.image,
       essential: true,
       readonlyRootFilesystem: props.readonlyRootFilesystem ?? true,
       user: `${props.uid}:${props.gid}`,
+      // The task's memory as the container's hard limit (Control Tower's CT.ECS.PR.7).
+      memoryLimitMiB: props.memoryMiB,
       entryPoint: props.entryPoint,
       command: props.command,
       environment: props.environment,
       secrets: props.secrets,
       portMappings: [{ containerPort: props.port, name: 'http', appProtocol: ecs.AppProtocol.http }],
+      // 127.0.0.1, not localhost: no resolver involved, and both tools listen on IPv4.
       healthCheck: {
-        // Both images ship BusyBox or GNU wget.
-        command: [
-          'CMD-SHELL',
-          `wget -q -O /dev/null http://localhost:${props.port}${props.healthPath} || exit 1`,
-        ],
+        command: toolHealthCommand(
+          props.healthProbe,
+          `http://127.0.0.1:${props.port}${props.healthPath}`,
+          Math.max(1, timeout - 1),
+        ),
         interval: Duration.seconds(30),
-        timeout: Duration.seconds(5),
+        timeout: Duration.seconds(timeout),
         retries: 3,
-        startPeriod: Duration.seconds(60),
+        startPeriod: Duration.seconds(props.startSeconds),
       },
       logging: ecs.LogDrivers.awsLogs({
         logGroup: this.logGroup,
@@ -229,7 +266,10 @@ export class ToolService extends Construct {
       enableExecuteCommand: true,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       enableECSManagedTags: true,
-      healthCheckGracePeriod: props.route ? Duration.seconds(120) : undefined,
+      // The start budget plus the checks the load balancer needs to call the started tool healthy.
+      healthCheckGracePeriod: props.route
+        ? Duration.seconds(props.startSeconds + TARGET_CHECK.healthy * TARGET_CHECK.intervalSeconds)
+        : undefined,
       cloudMapOptions: props.namespace
         ? {
             cloudMapNamespace: props.namespace,
@@ -251,10 +291,10 @@ export class ToolService extends Construct {
       deregistrationDelay: Duration.seconds(10),
       healthCheck: {
         path: props.healthPath,
-        interval: Duration.seconds(15),
+        interval: Duration.seconds(TARGET_CHECK.intervalSeconds),
         timeout: Duration.seconds(5),
-        healthyThresholdCount: 2,
-        unhealthyThresholdCount: 3,
+        healthyThresholdCount: TARGET_CHECK.healthy,
+        unhealthyThresholdCount: TARGET_CHECK.unhealthy,
         healthyHttpCodes: '200',
       },
     });
@@ -263,7 +303,8 @@ export class ToolService extends Construct {
       priority: route.priority,
       conditions: [
         elbv2.ListenerCondition.pathPatterns([`/${props.name}/*`]),
-        elbv2.ListenerCondition.sourceIps(route.allowedCidrs),
+        // The viewer's address as CloudFront forwards it: the load balancer only sees CloudFront's.
+        elbv2.ListenerCondition.httpHeader(VIEWER_ADDRESS_HEADER, route.allowedCidrs.map(viewerPattern)),
       ],
       targetGroups: [targetGroup],
     });
@@ -302,6 +343,19 @@ function validate(props: ToolServiceProps) {
     fail(`name must be lowercase letters, digits and "-", got "${props.name}"`);
   if (!props.healthPath.startsWith(`/${props.name}/`))
     fail(`healthPath must be under /${props.name}/ (the route's path), got "${props.healthPath}"`);
+  if (
+    !(
+      Number.isInteger(props.startSeconds) &&
+      props.startSeconds >= 0 &&
+      props.startSeconds <= MAX_START_PERIOD_SECONDS
+    )
+  )
+    fail(
+      `startSeconds must be 0-${MAX_START_PERIOD_SECONDS} (the ECS health check start period limit), got ${props.startSeconds}`,
+    );
+  const timeout = props.healthTimeoutSeconds ?? 5;
+  if (!(Number.isInteger(timeout) && timeout >= 2 && timeout < 30))
+    fail(`healthTimeoutSeconds must be 2-29 (below the 30 s check interval), got ${timeout}`);
   if (!(Number.isInteger(props.port) && props.port >= 1024 && props.port <= 65535))
     fail(`port must be 1024-65535 (the tools run as non-root users), got ${props.port}`);
   if (props.route) {
@@ -313,4 +367,12 @@ function validate(props: ToolServiceProps) {
         `route.allowedCidrs must hold 1 to 4 CIDRs (an ALB rule evaluates at most 5 values), got ${allowedCidrs.length}`,
       );
   }
+}
+
+/** The `CloudFront-Viewer-Address` pattern of a CIDR (validation refuses the others, SW142). */
+function viewerPattern(cidr: string): string {
+  const pattern = viewerAddressPattern(cidr);
+  if (pattern === undefined)
+    throw new Error(`ToolService: route.allowedCidrs must end on an octet (/8, /16, /24, /32), got ${cidr}`);
+  return pattern;
 }

@@ -8,6 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { denyGrantsOutsideAwsServices } from '../guardrails/index.ts';
 import { type MetricSpec, type MonitoredResources, metrics } from './metrics.ts';
 import { cloudWatchMetric } from './service-dashboard.ts';
 
@@ -89,6 +90,7 @@ export class AlarmPack extends Construct {
       enableKeyRotation: true,
       removalPolicy: props.keyRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
+    denyGrantsOutsideAwsServices(key);
     key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudWatchAlarmsPublish',

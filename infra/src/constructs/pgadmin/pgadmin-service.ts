@@ -12,6 +12,15 @@ import { type ToolRoute, ToolService } from '../grafana/tool-service.ts';
 export const PGADMIN_UID = 5050;
 export const PGADMIN_GID = 0;
 export const PGADMIN_PORT = 5050;
+/**
+ * Seconds pgAdmin may take to answer /misc/ping after its container starts. Not measured (no container
+ * runtime was available where it was set); the community pgAdmin Helm chart waits 30 s, then
+ * probes every 60 s with a 15 s timeout and tolerates 3 failures, about 210 s in all
+ * (rowanruseler/helm-charts charts/pgadmin4/values.yaml, 2026-12). The first start here creates
+ * pgAdmin's SQLite database on EFS and loads the server entry before gunicorn imports the app, at
+ * 0.25 vCPU; 210 s stays inside ECS's 300 s limit on a start period.
+ */
+export const PGADMIN_START_SECONDS = 210;
 const DATA_PATH = '/var/lib/pgadmin';
 const SERVERS_FILE = `${DATA_PATH}/servers.json`;
 
@@ -134,6 +143,12 @@ export class PgAdminService extends Construct {
       image: ecs.ContainerImage.fromRegistry(`dpage/pgadmin4:${props.version}`),
       port: PGADMIN_PORT,
       healthPath: '/pgadmin/misc/ping',
+      // The image is python:3-alpine based and installs no curl; BusyBox provides wget. Source:
+      // pgadmin-org/pgadmin4 Dockerfile, 2026-12.
+      healthProbe: 'wget',
+      startSeconds: PGADMIN_START_SECONDS,
+      // pgAdmin answers from one gunicorn worker; a ping queued behind a long query can take seconds.
+      healthTimeoutSeconds: 15,
       cpu: props.cpu ?? 256,
       memoryMiB: props.memoryMiB ?? 512,
       capacity: 'on-demand',

@@ -15,6 +15,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../policy/index.ts';
+import { denyGrantsOutsideAwsServices } from '../guardrails/index.ts';
 import { protectedTagPatterns } from './tags.ts';
 
 /** An ECS cluster in this stack's account and region whose services' images are protected. */
@@ -195,6 +196,7 @@ export class ImageCleanup extends Construct {
       enableKeyRotation: true,
       removalPolicy,
     });
+    denyGrantsOutsideAwsServices(key);
     key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudWatchAlarmsPublish',

@@ -1,3 +1,4 @@
+import { FARGATE_MAX_STOP_TIMEOUT_SECONDS, MAX_SHUTDOWN_TIMEOUT_MS } from '@slipway/config/contract';
 import type { CfnCondition, RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -50,8 +51,16 @@ export interface WebServiceProps {
   readonly image: ecs.ContainerImage;
   /** Port the container listens on (passed as `PORT`). */
   readonly port: number;
+  /** The non-root user the container runs as (`uid:gid`). @default the image's own `USER` */
+  readonly user?: string;
   /** Liveness path the load balancer checks. */
   readonly healthPath: string;
+  /**
+   * The container health check: `'node'` probes `healthPath` with Node's http module (the default
+   * image's HEALTHCHECK); a list is a command run without a shell, healthy on exit 0; `false`, none.
+   * @default 'node'
+   */
+  readonly healthCheck?: 'node' | false | readonly string[];
   /** Task CPU units (256 = 0.25 vCPU). */
   readonly cpu: number;
   /** Task memory in MiB. */
@@ -103,11 +112,18 @@ export interface WebServiceProps {
    */
   readonly deregistrationDelaySeconds?: number;
   /**
-   * Seconds the container needs after SIGTERM to finish in-flight requests; ECS waits this plus
-   * 5 s before SIGKILL (at most 120 s on Fargate).
+   * Seconds the container needs after SIGTERM to finish in-flight requests (`SHUTDOWN_TIMEOUT_MS`);
+   * ECS waits this plus 5 s before SIGKILL (the container's `stopTimeout`, at most 120 s on Fargate).
+   * The deregistration delay comes before SIGTERM and is not part of it.
    * @default 10
    */
   readonly shutdownSeconds?: number;
+  /**
+   * The environment is served over HTTPS: the service sends `Strict-Transport-Security` with this
+   * max-age on requests the load balancer received over HTTPS (`HSTS_MAX_AGE`).
+   * @default 0: no HSTS (plain HTTP, or HTTPS not yet in front of the service)
+   */
+  readonly hstsMaxAgeSeconds?: number;
   /**
    * Days to keep the container logs.
    * @default 30
@@ -166,6 +182,12 @@ export function validate(props: WebServiceProps, strategy: DeployStrategy) {
       fail(`deployment.${key} must be a whole number of minutes from 0 to 1440, got ${value}`);
   }
   const shutdown = props.shutdownSeconds ?? 10;
-  if (!(shutdown >= 1 && shutdown <= 115))
-    fail(`shutdownSeconds must be 1-115 (Fargate stops at 120 s), got ${shutdown}`);
+  const maxShutdown = MAX_SHUTDOWN_TIMEOUT_MS / 1000;
+  if (!(shutdown >= 1 && shutdown <= maxShutdown))
+    fail(
+      `shutdownSeconds must be 1-${maxShutdown} (Fargate stops at ${FARGATE_MAX_STOP_TIMEOUT_SECONDS} s), got ${shutdown}`,
+    );
+  const hsts = props.hstsMaxAgeSeconds ?? 0;
+  if (!(Number.isInteger(hsts) && hsts >= 0))
+    fail(`hstsMaxAgeSeconds must be a whole number of seconds, got ${hsts}`);
 }

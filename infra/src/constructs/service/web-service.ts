@@ -1,4 +1,9 @@
-import { CONTAINER_VARIABLES } from '@slipway/config/contract';
+import {
+  CONTAINER_VARIABLES,
+  SERVICE_HEALTH_CHECK,
+  serviceHealthCommand,
+  stopTimeoutSeconds,
+} from '@slipway/config/contract';
 import { type CfnCondition, Duration, Fn, RemovalPolicy, Token } from 'aws-cdk-lib';
 import type * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -24,6 +29,37 @@ export {
 } from './web-service-props.ts';
 
 const CONTAINER_NAME = 'app';
+
+/** Seconds a new task may take to answer its health path (measured; the contract says how). */
+export const START_SECONDS = SERVICE_HEALTH_CHECK.startSeconds;
+/** The health check command: node's probe of the path, or the user's list in exec form unless it names its form. */
+function healthCommand(check: 'node' | readonly string[], healthPath: string): string[] {
+  if (check === 'node') return serviceHealthCommand(healthPath);
+  // CDK runs a list that starts with neither CMD nor CMD-SHELL through a shell.
+  return check[0] === 'CMD' || check[0] === 'CMD-SHELL' ? [...check] : ['CMD', ...check];
+}
+
+/** The container's health check: the default image's HEALTHCHECK on the configured path, or the user's command. */
+function containerHealthCheck(props: WebServiceProps): ecs.HealthCheck | undefined {
+  const check = props.healthCheck ?? 'node';
+  if (check === false) return undefined;
+  return {
+    command: healthCommand(check, props.healthPath),
+    interval: Duration.seconds(SERVICE_HEALTH_CHECK.intervalSeconds),
+    timeout: Duration.seconds(SERVICE_HEALTH_CHECK.timeoutSeconds),
+    retries: SERVICE_HEALTH_CHECK.retries,
+    startPeriod: Duration.seconds(START_SECONDS),
+  };
+}
+
+/** The load balancer's target health check: every 10 s, 2 results either way. */
+const TARGET_CHECK = { intervalSeconds: 10, threshold: 2 } as const;
+/**
+ * ECS ignores failing load balancer and container checks this long after a task starts: the start
+ * budget plus the checks the load balancer needs to call a started task healthy (2 × 10 s), so a
+ * task that starts within its budget is never replaced for having been slow.
+ */
+export const GRACE_SECONDS = START_SECONDS + TARGET_CHECK.threshold * TARGET_CHECK.intervalSeconds;
 // Rule priority of the service's catch-all route; tools (Grafana, pgAdmin) take lower numbers.
 export const SERVICE_RULE_PRIORITY = 1000;
 
@@ -104,21 +140,31 @@ export class WebService extends Construct {
     this.acknowledgeFindings();
   }
 
-  /** The app container: read-only root filesystem, /tmp mounted, SIGTERM given time to drain. */
+  /**
+   * The app container: read-only root filesystem, /tmp mounted, probed like the image's HEALTHCHECK,
+   * SIGTERM given its drain plus 5 s before SIGKILL (the load balancer drained the task before).
+   */
   private addAppContainer(props: WebServiceProps): ecs.ContainerDefinition {
     const shutdownSeconds = props.shutdownSeconds ?? 10;
+    const hstsMaxAge = props.hstsMaxAgeSeconds ?? 0;
     const container = this.taskDefinition.addContainer(CONTAINER_NAME, {
       image: props.image,
       essential: true,
       readonlyRootFilesystem: true,
+      user: props.user,
+      // A hard limit equal to the task's memory: the container is what the task is for, and
+      // Control Tower's CT.ECS.PR.7 requires every container to declare one.
+      memoryLimitMiB: props.memoryMiB,
       portMappings: [{ containerPort: props.port, name: 'http', appProtocol: ecs.AppProtocol.http }],
       environment: {
         ...props.environment,
         [CONTAINER_VARIABLES.PORT]: String(props.port),
         [CONTAINER_VARIABLES.SHUTDOWN_TIMEOUT_MS]: String(shutdownSeconds * 1000),
+        ...(hstsMaxAge > 0 ? { [CONTAINER_VARIABLES.HSTS_MAX_AGE]: String(hstsMaxAge) } : {}),
       },
       secrets: props.secrets,
-      stopTimeout: Duration.seconds(Math.min(shutdownSeconds + 5, 120)),
+      healthCheck: containerHealthCheck(props),
+      stopTimeout: Duration.seconds(stopTimeoutSeconds(shutdownSeconds)),
       linuxParameters: new ecs.LinuxParameters(this, 'Linux', { initProcessEnabled: true }),
       logging: ecs.LogDrivers.awsLogs({
         logGroup: this.logGroup,
@@ -139,10 +185,10 @@ export class WebService extends Construct {
       deregistrationDelay: Duration.seconds(props.deregistrationDelaySeconds ?? 30),
       healthCheck: {
         path: props.healthPath,
-        interval: Duration.seconds(10),
+        interval: Duration.seconds(TARGET_CHECK.intervalSeconds),
         timeout: Duration.seconds(5),
-        healthyThresholdCount: 2,
-        unhealthyThresholdCount: 2,
+        healthyThresholdCount: TARGET_CHECK.threshold,
+        unhealthyThresholdCount: TARGET_CHECK.threshold,
         healthyHttpCodes: '200',
       },
     });
@@ -184,7 +230,7 @@ export class WebService extends Construct {
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback: true },
-      healthCheckGracePeriod: Duration.seconds(30),
+      healthCheckGracePeriod: Duration.seconds(GRACE_SECONDS),
       enableExecuteCommand: true,
       cloudMapOptions: props.discovery
         ? {

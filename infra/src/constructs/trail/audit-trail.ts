@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../policy/index.ts';
+import { denyGrantsOutsideAwsServices, sendEventsToEventBridge } from '../guardrails/index.ts';
 
 export interface AuditTrailProps {
   /** Trail name, e.g. `slipway-audit`. */
@@ -92,6 +93,7 @@ export class AuditTrail extends Construct {
       enableKeyRotation: true,
       removalPolicy,
     });
+    denyGrantsOutsideAwsServices(key);
     // CloudTrail encrypts log files for this trail only (AWS CloudTrail KMS key policy guidance).
     key.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -180,6 +182,8 @@ export class AuditTrail extends Construct {
       ],
       removalPolicy,
     });
+    sendEventsToEventBridge(accessLogsBucket);
+    sendEventsToEventBridge(bucket);
     return { accessLogsBucket, bucket };
   }
 }

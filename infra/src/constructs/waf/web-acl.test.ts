@@ -1,11 +1,13 @@
 /*
- * WAF on the load balancer, per environment of the shipped config and for variants:
- *   - staging and prod (waf.enabled): one regional web ACL on the ALB with the Amazon IP
+ * WAF on the CloudFront distribution, per environment of the shipped config and for variants:
+ *   - staging and prod (waf.enabled, af-south-1): one CLOUDFRONT-scope web ACL in the environment's
+ *     us-east-1 edge stack, named by the distribution (no association resource), with the Amazon IP
  *     reputation list, the core rule set (body size rule only counting) and known bad inputs, then
- *     a per-IP rate limit of 2000 requests per 5 minutes; logs to `aws-waf-logs-<app>-<env>` with
- *     retention and the authorization and cookie headers redacted
+ *     a per-IP rate limit of 2000 requests per 5 minutes; logs to `aws-waf-logs-<app>-<env>` kept
+ *     30 days (a year in protected prod) with the authorization and cookie headers redacted
  *   - dev and test: no web ACL at all
- *   - the rate limit and log retention come from config
+ *   - the rate limit and log retention come from config; dev (us-east-1) keeps its web ACL in its
+ *     service stack
  *   - the ALB access logs of protected prod go to an encrypted, private, TLS-only, versioned
  *     bucket with a lifecycle; unprotected environments have none
  *   - invalid props fail naming the prop
@@ -32,11 +34,17 @@ const service = (env: string, s: Synthesized = synthesized) => {
   return Template.fromStack(stack);
 };
 
+const edge = (env: string) => {
+  const stack = synthesized.stacks[env]?.edge;
+  if (!stack) throw new Error(`no edge stack for ${env}`);
+  return Template.fromStack(stack);
+};
+
 describe.each(['staging', 'prod'])('%s WAF', (env) => {
   it('runs the managed rule groups, then a per-IP rate limit of 2000 per 5 minutes', () => {
-    service(env).hasResourceProperties('AWS::WAFv2::WebACL', {
+    edge(env).hasResourceProperties('AWS::WAFv2::WebACL', {
       Name: `slipway-${env}`,
-      Scope: 'REGIONAL',
+      Scope: 'CLOUDFRONT',
       DefaultAction: { Allow: {} },
       Rules: [
         Match.objectLike({
@@ -71,25 +79,32 @@ describe.each(['staging', 'prod'])('%s WAF', (env) => {
     });
   });
 
-  it('protects the load balancer', () => {
-    service(env).hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
-      ResourceArn: { Ref: Match.stringLikeRegexp('^LoadBalancer') },
-      WebACLArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WafWebAcl'), 'Arn'] },
+  it('protects the CloudFront distribution, not the internal load balancer', () => {
+    service(env).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        WebACLId: {
+          'Fn::GetStackOutput': Match.objectLike({
+            StackName: `slipway-${env}-edge`,
+            Region: 'us-east-1',
+            OutputName: Match.stringLikeRegexp('WafWebAcl'),
+          }),
+        },
+      }),
     });
+    service(env).resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+    edge(env).resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
   });
 
-  it('logs to aws-waf-logs-<app>-<env> with retention, redacting credentials', () => {
-    const t = service(env);
+  it('logs to aws-waf-logs-<app>-<env> in us-east-1 for 30 days, a year when protected, redacting credentials', () => {
+    const t = edge(env);
     t.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: `aws-waf-logs-slipway-${env}`,
-      RetentionInDays: 30,
+      RetentionInDays: { staging: 30, prod: 365 }[env],
     });
     const e = synthesized.stacks[env]?.environment;
     t.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
       // Without the `:*` suffix LogGroup.logGroupArn carries: WAF rejects that form.
-      LogDestinationConfigs: [
-        `arn:aws:logs:${e?.region}:${e?.account}:log-group:aws-waf-logs-slipway-${env}`,
-      ],
+      LogDestinationConfigs: [`arn:aws:logs:us-east-1:${e?.account}:log-group:aws-waf-logs-slipway-${env}`],
       RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
     });
   });
@@ -125,6 +140,11 @@ describe('WAF settings from config', () => {
       t.hasResourceProperties('AWS::Logs::LogGroup', {
         LogGroupName: 'aws-waf-logs-slipway-dev',
         RetentionInDays: 7,
+      });
+      t.hasResourceProperties('AWS::CloudFront::Distribution', {
+        DistributionConfig: Match.objectLike({
+          WebACLId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WafWebAcl'), 'Arn'] },
+        }),
       });
     },
     SYNTH_TIMEOUT_MS,

@@ -17,8 +17,17 @@ export const WAF_LOG_GROUP_PREFIX = 'aws-waf-logs-';
 export interface WebAclProps {
   /** Name of the web ACL and suffix of its log group (`aws-waf-logs-<name>`), e.g. `slipway-prod`. */
   readonly name: string;
-  /** The load balancer to protect. */
-  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  /**
+   * Where the web ACL applies: `CLOUDFRONT` for a distribution (the stack must be in us-east-1;
+   * the distribution names the ACL in its `webAclId`), `REGIONAL` for a load balancer.
+   * @default 'REGIONAL'
+   */
+  readonly scope?: 'REGIONAL' | 'CLOUDFRONT';
+  /**
+   * The load balancer to protect (`REGIONAL` only).
+   * @default no association: the resource references the web ACL itself
+   */
+  readonly loadBalancer?: elbv2.IApplicationLoadBalancer;
   /**
    * Requests one client IP may send in any 5-minute window before WAF blocks it (10 to 2e9).
    * @default 2000
@@ -37,7 +46,7 @@ export interface WebAclProps {
 }
 
 /**
- * A regional AWS WAF web ACL on an ALB: Amazon IP reputation list, the core rule set, known bad
+ * An AWS WAF web ACL, on a CloudFront distribution or (regional) on an ALB: Amazon IP reputation list, the core rule set, known bad
  * inputs, and a per-IP rate limit, logging to CloudWatch Logs (`aws-waf-logs-<name>`) with the
  * `authorization` and `cookie` headers redacted.
  *
@@ -84,7 +93,7 @@ export class WebAcl extends Construct {
 
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       name: props.name,
-      scope: 'REGIONAL',
+      scope: props.scope ?? 'REGIONAL',
       defaultAction: { allow: {} },
       description: `Managed rule groups and a per-IP rate limit for ${props.name}`,
       visibilityConfig: visibility(props.name),
@@ -100,10 +109,12 @@ export class WebAcl extends Construct {
       ],
     });
 
-    new wafv2.CfnWebACLAssociation(this, 'Association', {
-      resourceArn: props.loadBalancer.loadBalancerArn,
-      webAclArn: this.webAcl.attrArn,
-    });
+    if (props.loadBalancer) {
+      new wafv2.CfnWebACLAssociation(this, 'Association', {
+        resourceArn: props.loadBalancer.loadBalancerArn,
+        webAclArn: this.webAcl.attrArn,
+      });
+    }
 
     const logGroupName = `${WAF_LOG_GROUP_PREFIX}${props.name}`;
     this.logGroup = new logs.LogGroup(this, 'Logs', {

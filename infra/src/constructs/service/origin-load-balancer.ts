@@ -1,19 +1,16 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../policy/index.ts';
+import { sendEventsToEventBridge } from '../guardrails/index.ts';
 
-export interface PublicLoadBalancerProps {
-  /** The VPC; the load balancer goes into its public subnets. */
+export interface OriginLoadBalancerProps {
+  /** The VPC. */
   readonly vpc: ec2.IVpc;
-  /**
-   * Serve HTTPS with this ACM certificate (HTTP then only redirects to HTTPS).
-   * @default HTTP only, on the load balancer's DNS name
-   */
-  readonly certificateArn?: string;
+  /** Subnets for the load balancer (an internal one: the workload subnets). */
+  readonly subnets: ec2.SubnetSelection;
   /**
    * Refuse deletion of the load balancer.
    * @default false
@@ -41,49 +38,44 @@ export interface PublicLoadBalancerProps {
   readonly idleTimeoutSeconds?: number;
 }
 
+/** The port CloudFront's VPC origin reaches the production listener on (inside the VPC only). */
+export const ORIGIN_PORT = 80;
+
 /**
- * An internet-facing ALB whose production listener answers 404 by default: every route is a
- * listener *rule* (ECS-native blue/green shifts traffic by rewriting a rule's weights, never a
- * listener's default action). With a certificate, port 80 only redirects to 443.
+ * An internal ALB, the origin of the environment's CloudFront distribution (see `../edge/`). It
+ * has no public address: viewers reach it only through CloudFront, which terminates HTTPS and
+ * redirects plain HTTP, and reaches it over AWS's network through a VPC origin. Its production
+ * listener answers 404 by default: every route is a listener *rule* (ECS-native blue/green shifts
+ * traffic by rewriting a rule's weights, never a listener's default action).
  */
-export class PublicLoadBalancer extends Construct {
+export class OriginLoadBalancer extends Construct {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly securityGroup: ec2.SecurityGroup;
-  /** The listener production traffic arrives on (HTTPS when a certificate is configured). */
+  /** The listener production traffic arrives on, from CloudFront. */
   readonly productionListener: elbv2.ApplicationListener;
   /** The listener deploy-time smoke tests use; absent without `testListenerPort`. */
   readonly testListener: elbv2.ApplicationListener | undefined;
-  /** `https://` or `http://` plus the DNS name clients use. */
-  readonly protocol: 'http' | 'https';
 
-  constructor(scope: Construct, id: string, props: PublicLoadBalancerProps) {
+  constructor(scope: Construct, id: string, props: OriginLoadBalancerProps) {
     super(scope, id);
-    const https = props.certificateArn !== undefined;
-    this.protocol = https ? 'https' : 'http';
-    if (props.testListenerPort !== undefined && [80, 443].includes(props.testListenerPort)) {
+    if (props.testListenerPort !== undefined && [ORIGIN_PORT, 443].includes(props.testListenerPort)) {
       throw new Error(
-        `PublicLoadBalancer: testListenerPort must not be 80 or 443, got ${props.testListenerPort}`,
+        `OriginLoadBalancer: testListenerPort must not be ${ORIGIN_PORT} or 443, got ${props.testListenerPort}`,
       );
     }
 
+    // Who may reach the listeners is added by the edge (CloudFront's origin-facing addresses) and
+    // by the deployment hooks (the smoke-test function): nothing is open by default.
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: 'Public load balancer: HTTP/HTTPS from the internet',
+      description: 'Internal load balancer: CloudFront VPC origin and the smoke tests',
       allowAllOutbound: false,
     });
-    this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from the internet');
-    if (https)
-      this.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet');
-    acknowledge(
-      this.securityGroup,
-      'AwsSolutions-EC23',
-      'A public web endpoint: only ports 80/443 are open to the internet; tasks admit only this security group.',
-    );
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
-      internetFacing: true,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      internetFacing: false,
+      vpcSubnets: props.subnets,
       securityGroup: this.securityGroup,
       dropInvalidHeaderFields: true,
       deletionProtection: props.deletionProtection ?? false,
@@ -96,7 +88,15 @@ export class PublicLoadBalancer extends Construct {
       contentType: 'application/json',
       messageBody: '{"error":{"code":"NOT_FOUND","message":"no route"}}',
     });
-    this.productionListener = this.addProductionListener(props, notFound);
+    // HTTP inside the VPC: CloudFront terminates TLS for viewers, and a VPC origin carries the
+    // request over AWS's private network to this internal address (an ALB certificate would have
+    // to match a name CloudFront cannot validate for an internal DNS name).
+    this.productionListener = this.loadBalancer.addListener('Http', {
+      port: ORIGIN_PORT,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      defaultAction: notFound,
+      open: false,
+    });
 
     this.testListener =
       props.testListenerPort === undefined
@@ -111,7 +111,7 @@ export class PublicLoadBalancer extends Construct {
   }
 
   /** Access logs to a retained bucket, or the acknowledgement that they are off by configuration. */
-  private addAccessLogs(props: PublicLoadBalancerProps): void {
+  private addAccessLogs(props: OriginLoadBalancerProps): void {
     if (props.accessLogs) {
       const bucket = new s3.Bucket(this, 'AccessLogs', {
         encryption: s3.BucketEncryption.S3_MANAGED,
@@ -128,6 +128,7 @@ export class PublicLoadBalancer extends Construct {
         removalPolicy: RemovalPolicy.RETAIN,
       });
       this.loadBalancer.logAccessLogs(bucket, 'alb');
+      sendEventsToEventBridge(bucket);
       acknowledge(
         bucket,
         'AwsSolutions-S1',
@@ -140,44 +141,5 @@ export class PublicLoadBalancer extends Construct {
         'Access logs off by configuration (accessLogs: false), the default for non-production environments.',
       );
     }
-  }
-
-  /** HTTPS with an HTTP redirect when a certificate is configured, else plain HTTP. */
-  private addProductionListener(
-    props: PublicLoadBalancerProps,
-    notFound: elbv2.ListenerAction,
-  ): elbv2.ApplicationListener {
-    const https = props.certificateArn !== undefined;
-    if (https) {
-      const listener = this.loadBalancer.addListener('Https', {
-        port: 443,
-        protocol: elbv2.ApplicationProtocol.HTTPS,
-        certificates: [
-          acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn as string),
-        ],
-        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
-        defaultAction: notFound,
-        open: false,
-      });
-      this.loadBalancer.addListener('Http', {
-        port: 80,
-        protocol: elbv2.ApplicationProtocol.HTTP,
-        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
-        open: false,
-      });
-      return listener;
-    } else {
-      return this.loadBalancer.addListener('Http', {
-        port: 80,
-        protocol: elbv2.ApplicationProtocol.HTTP,
-        defaultAction: notFound,
-        open: false,
-      });
-    }
-  }
-
-  /** The URL clients use: the domain when given, else the load balancer's DNS name. */
-  url(domain?: string): string {
-    return `${this.protocol}://${domain ?? this.loadBalancer.loadBalancerDnsName}`;
   }
 }

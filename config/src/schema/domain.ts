@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+const fqdn = z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'a fully qualified domain name');
+
+/**
+ * A Route 53 hosted zone *id*, not its name: the certificate's DNS validation records can only be
+ * created by id (`AWS::CertificateManager::Certificate` takes `HostedZoneId`), and resolving a
+ * name to an id would be a lookup at synth, which `plan` must run without credentials.
+ */
+const zoneId = z
+  .string()
+  .regex(
+    /^Z[A-Z0-9]{1,32}$/,
+    'a Route 53 hosted zone id like Z0123456789ABC (aws route53 list-hosted-zones-by-name --dns-name <zone>)',
+  );
+
+const certificateArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, 'an ACM certificate ARN');
+
+/**
+ * The app's domain, shared by every environment, e.g.
+ * `domain: { name: 'app.example.com', zone: 'Z0123456789ABC' }`.
+ *
+ * Each environment serves `<env>.<name>` (`dev.app.example.com`), a protected environment serves
+ * `name` itself, and a pull-request preview serves `pr-<number>.<its base's name>`. Slipway creates
+ * a DNS-validated ACM certificate in us-east-1 (where CloudFront reads certificates) and alias
+ * A/AAAA records in the zone. The zone must be in the environment's account: for an account that
+ * does not own the parent zone, delegate a subdomain to a zone there (docs/infrastructure.md,
+ * "Domains").
+ *
+ * ### Cost
+ * The certificate and alias queries are free; the hosted zone you already have costs $0.50 a month.
+ * @default - no domain: each environment serves HTTPS on its CloudFront name (`d123.cloudfront.net`)
+ */
+export const domainSchema = z.strictObject({
+  /** The name the app is known by, e.g. `app.example.com` (protected environments serve it). */
+  name: fqdn,
+  /** Route 53 hosted zone id holding `name` (in the environments' account). */
+  zone: zoneId,
+});
+
+/**
+ * This environment's name, or `false` to serve on the CloudFront name only.
+ * @default `<env>.<domain.name>` (`domain.name` when protected) with the top-level `domain`; else no domain
+ */
+export const environmentDomainSchema = z.union([
+  z.literal(false),
+  z.strictObject({
+    /** Fully qualified name, e.g. `staging.example.org`. @default `<env>.<domain.name>`, or `domain.name` when protected */
+    name: fqdn.optional(),
+    /** Route 53 hosted zone id for the certificate's validation and the alias records. @default the top-level `domain.zone` */
+    zone: zoneId.optional(),
+    /**
+     * Bring your own ACM certificate instead of the one Slipway creates; it must be in us-east-1
+     * (CloudFront's certificates live there) and cover `name`.
+     * @default - a DNS-validated certificate created in `zone`
+     */
+    certificateArn: certificateArn.optional(),
+  }),
+]);
