@@ -30,6 +30,26 @@ export function encryptLogGroups(stack: Stack, removalPolicy: RemovalPolicy): km
     enableKeyRotation: true,
     removalPolicy,
   });
+  allowCloudWatchLogs(key, stack);
+  denyGrantsOutsideAwsServices(key);
+  for (const group of groups) {
+    group.kmsKeyId = key.keyArn;
+    // The key policy must exist before CloudWatch Logs is asked to use the key.
+    group.node.addDependency(key);
+  }
+  return key;
+}
+
+/** The removal policy of a logs key: kept for a protected environment, else deleted with the stack. */
+export function logsKeyRemoval(protectedEnvironment: boolean): RemovalPolicy {
+  return protectedEnvironment ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+}
+
+/**
+ * Lets CloudWatch Logs of the stack's region use `key` for this account's log groups only (the
+ * encryption context names the log group), which a log group encrypted with the key needs.
+ */
+export function allowCloudWatchLogs(key: kms.Key, stack: Stack): void {
   key.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'CloudWatchLogsEncrypt',
@@ -48,16 +68,4 @@ export function encryptLogGroups(stack: Stack, removalPolicy: RemovalPolicy): km
       },
     }),
   );
-  denyGrantsOutsideAwsServices(key);
-  for (const group of groups) {
-    group.kmsKeyId = key.keyArn;
-    // The key policy must exist before CloudWatch Logs is asked to use the key.
-    group.node.addDependency(key);
-  }
-  return key;
-}
-
-/** The removal policy of a logs key: kept for a protected environment, else deleted with the stack. */
-export function logsKeyRemoval(protectedEnvironment: boolean): RemovalPolicy {
-  return protectedEnvironment ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 }
