@@ -22,8 +22,8 @@ export default defineConfig({
   previews: { from: 'dev' },
   // Every environment serves HTTPS on its CloudFront name. This line gives each one a name with a
   // certificate and DNS records (dev.app.example.com, ..., prod at app.example.com); the zone is a
-  // Route 53 hosted zone id in the environments' account (docs/infrastructure.md, "Domains").
-  // domain: { name: 'app.example.com', zone: 'Z0123456789ABC' },
+  // Route 53 hosted zone (its name or id) in the environments' account (docs/infrastructure.md, "Domains").
+  // domain: { name: 'app.example.com', zone: 'example.com' },
 
   environments: {
     // Everything cheap: Fargate Spot, one small task, a NAT instance, single-AZ t4g.micro.

@@ -7,7 +7,8 @@
  *     or a web ACL from there
  *   - every region Slipway accepts supports CloudFront VPC origins
  *   - errors: a name with neither zone nor certificate (SW140), two environments on one name
- *     (SW141), a zone given by name instead of id (SW105), a tool route CIDR off an octet (SW142)
+ *     (SW141), a zone that is neither an id nor a name (SW105), a name outside the zone named (SW149), a
+ *     tool route CIDR off an octet (SW142)
  */
 import { describe, expect, it } from 'vitest';
 import { edgeStackNeeded, resolveTarget, viewerAddressPattern } from './contract/index.ts';
@@ -67,7 +68,7 @@ describe('domain names', () => {
       'staging.app.example.com',
       'app.example.com',
     ]);
-    expect(domainOf('dev')).toEqual({ name: 'dev.app.example.com', zoneId: ZONE, certificateArn: undefined });
+    expect(domainOf('dev')).toEqual({ name: 'dev.app.example.com', zone: ZONE, certificateArn: undefined });
   });
 
   it('lets an environment choose its own name, or none', () => {
@@ -80,7 +81,7 @@ describe('domain names', () => {
   it('gives a preview pr-<number>.<base name> in the base zone, with its own certificate', () => {
     expect(domainOf('pr-7')).toEqual({
       name: 'pr-7.dev.app.example.com',
-      zoneId: ZONE,
+      zone: ZONE,
       certificateArn: undefined,
     });
   });
@@ -151,10 +152,24 @@ describe('domain validation', () => {
     ]);
   });
 
-  it('rejects a zone given by name: records and validation need the id', () => {
-    expect(errorsOf((c) => (c.domain = { name: 'app.example.com', zone: 'example.com' }))).toEqual([
+  it('takes a zone by name, without its trailing dot', () => {
+    expect(errorsOf((c) => (c.domain = { name: 'app.example.com', zone: 'example.com.' }))).toEqual([]);
+    expect(errorsOf((c) => (c.domain = { name: 'app.example.com', zone: 'app.example.com' }))).toEqual([]);
+  });
+
+  it('rejects a zone that is neither an id nor a name', () => {
+    expect(errorsOf((c) => (c.domain = { name: 'app.example.com', zone: 'z-123' }))).toEqual([
       'domain.zone [SW105]',
     ]);
+  });
+
+  it('rejects a name outside the zone named, naming the environment', () => {
+    expect(errorsOf((c) => (c.domain = { name: 'app.example.com', zone: 'example.org' }))).toEqual(
+      expect.arrayContaining([
+        'environments.dev.domain.zone [SW149]',
+        'environments.prod.domain.zone [SW149]',
+      ]),
+    );
   });
 });
 

@@ -133,7 +133,7 @@ export const CONFIG_ERRORS = {
   SW140: {
     title: 'domain without a certificate source',
     solve:
-      'Give the hosted zone id (domain.zone, e.g. Z0123456789ABC) so Slipway creates and validates the certificate, or certificateArn of a us-east-1 certificate covering the name.',
+      'Give the hosted zone (domain.zone: its id, e.g. Z0123456789ABC, or its name, e.g. example.com) so Slipway creates and validates the certificate, or certificateArn of a us-east-1 certificate covering the name.',
   },
   SW141: {
     title: 'two environments share a domain name',
@@ -144,6 +144,11 @@ export const CONFIG_ERRORS = {
     title: 'tool route CIDR not on an octet boundary',
     solve:
       'Use /8, /16, /24 or /32 blocks in grafana.allowedCidrs and pgadmin.allowedCidrs (e.g. 203.0.113.0/24, or several /32 addresses): the route matches the viewer address CloudFront forwards by wildcard.',
+  },
+  SW149: {
+    title: 'domain name outside its zone',
+    solve:
+      'Give the zone that holds the name (for dev.app.example.com: app.example.com or example.com), or set environments.<name>.domain.name to a name inside the zone.',
   },
 } as const;
 

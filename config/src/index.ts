@@ -17,6 +17,7 @@ export {
   type TargetKind,
 } from './contract/index.ts';
 export { defineConfig } from './define-config.ts';
+export { inZone, isHostedZoneId, type ResolvedDomain } from './domain.ts';
 export {
   CONFIG_ERRORS,
   type ConfigError,

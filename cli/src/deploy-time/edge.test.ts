@@ -2,7 +2,7 @@
  * The edge's first-create time (a note on the plan's deploy-time model):
  *   - with a distribution, a VPC origin, a certificate and records: 4m + 10m + 5m + 1m = 20m, once
  *   - without a domain: the VPC origin and the distribution only (15m)
- *   - the certificate's validation record is named with its zone
+ *   - the certificate's validation record is named with its zone, by id or by the name looked up at deploy
  *   - nothing without a distribution
  */
 import { describe, expect, it } from 'vitest';
@@ -56,6 +56,26 @@ describe('the edge on a first deploy', () => {
       'first deploy of the HTTPS edge adds 20m once (certificate 4m + VPC origin 10m + distribution 5m + alias records 1m); app deploys never touch CloudFront',
       'certificate app.example.com: ACM validates it with a CNAME _<token>.app.example.com that CloudFormation writes in hosted zone Z0123456789ABC',
     ]);
+  });
+
+  it('names a zone given by name, whose id is looked up at deploy', () => {
+    const byName: Template = {
+      Resources: {
+        Lookup: { Type: 'Custom::HostedZoneLookup', Properties: { ZoneName: 'example.com' } },
+        Certificate: {
+          Type: 'AWS::CertificateManager::Certificate',
+          Properties: {
+            DomainName: 'app.example.com',
+            DomainValidationOptions: [
+              { DomainName: 'app.example.com', HostedZoneId: { 'Fn::GetAtt': ['Lookup', 'HostedZoneId'] } },
+            ],
+          },
+        },
+      },
+    };
+    expect(edgeNotes([byName, withDomain], a)[1]).toBe(
+      'certificate app.example.com: ACM validates it with a CNAME _<token>.app.example.com that CloudFormation writes in the hosted zone example.com (its id looked up at deploy)',
+    );
   });
 
   it('adds nothing without a distribution', () => {

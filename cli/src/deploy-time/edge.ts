@@ -62,16 +62,22 @@ export function edgeNotes(templates: readonly Template[], a: DeployTimeAssumptio
  * requests the certificate, so the plan can say where it goes, not its exact name and value.
  */
 function validationRecords(templates: readonly Template[]): string[] {
-  return templates.flatMap((t) =>
-    resourcesOf(t, 'AWS::CertificateManager::Certificate').flatMap((c) => {
+  return templates.flatMap((t) => {
+    // A zone given by name: its id is looked up when the stack deploys.
+    const byName = resourcesOf(t, 'Custom::HostedZoneLookup').map((r) => String(r.Properties?.ZoneName));
+    const zoneOf = (id: unknown) =>
+      typeof id === 'string'
+        ? `hosted zone ${id}`
+        : `the hosted zone ${byName.join(', ')} (its id looked up at deploy)`;
+    return resourcesOf(t, 'AWS::CertificateManager::Certificate').flatMap((c) => {
       const options = (c.Properties?.DomainValidationOptions ?? []) as {
         DomainName?: unknown;
         HostedZoneId?: unknown;
       }[];
       return options.map(
         (o) =>
-          `certificate ${String(o.DomainName)}: ACM validates it with a CNAME _<token>.${String(o.DomainName)} that CloudFormation writes in hosted zone ${String(o.HostedZoneId)}`,
+          `certificate ${String(o.DomainName)}: ACM validates it with a CNAME _<token>.${String(o.DomainName)} that CloudFormation writes in ${zoneOf(o.HostedZoneId)}`,
       );
-    }),
-  );
+    });
+  });
 }

@@ -20,16 +20,14 @@ export const EDGE_REGION = 'us-east-1';
 export interface EdgeNeeds {
   readonly region: string;
   readonly domain:
-    | { readonly zoneId: string | undefined; readonly certificateArn: string | undefined }
+    | { readonly zone: string | undefined; readonly certificateArn: string | undefined }
     | undefined;
   readonly waf: { readonly enabled: boolean };
 }
 
 /** Slipway creates the environment's CloudFront certificate (it has a domain in a zone and no certificate of its own). */
 export function createsCertificate(env: EdgeNeeds): boolean {
-  return (
-    env.domain !== undefined && env.domain.certificateArn === undefined && env.domain.zoneId !== undefined
-  );
+  return env.domain !== undefined && env.domain.certificateArn === undefined && env.domain.zone !== undefined;
 }
 
 /**

@@ -3,15 +3,17 @@ import { z } from 'zod';
 const fqdn = z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, 'a fully qualified domain name');
 
 /**
- * A Route 53 hosted zone *id*, not its name: the certificate's DNS validation records can only be
- * created by id (`AWS::CertificateManager::Certificate` takes `HostedZoneId`), and resolving a
- * name to an id would be a lookup at synth, which `plan` must run without credentials.
+ * A public Route 53 hosted zone, by id (`Z0123456789ABC`) or by name (`example.com`). An id is
+ * used as it is. A name is never looked up at synth (`plan` runs without credentials): the alias
+ * records name the zone and CloudFormation finds it, and the certificate's validation (which
+ * CloudFormation only takes by id) gets the id from a small deploy-time lookup that fails unless
+ * exactly one public zone has that name.
  */
-const zoneId = z
+const zone = z
   .string()
   .regex(
-    /^Z[A-Z0-9]{1,32}$/,
-    'a Route 53 hosted zone id like Z0123456789ABC (aws route53 list-hosted-zones-by-name --dns-name <zone>)',
+    /^(Z[A-Z0-9]{1,32}|([a-z0-9-]+\.)+[a-z]{2,}\.?)$/,
+    'a Route 53 hosted zone id like Z0123456789ABC or a zone name like example.com',
   );
 
 const certificateArn = z
@@ -20,7 +22,7 @@ const certificateArn = z
 
 /**
  * The app's domain, shared by every environment, e.g.
- * `domain: { name: 'app.example.com', zone: 'Z0123456789ABC' }`.
+ * `domain: { name: 'app.example.com', zone: 'example.com' }` (the zone by name or id).
  *
  * Each environment serves `<env>.<name>` (`dev.app.example.com`), a protected environment serves
  * `name` itself, and a pull-request preview serves `pr-<number>.<its base's name>`. Slipway creates
@@ -36,8 +38,8 @@ const certificateArn = z
 export const domainSchema = z.strictObject({
   /** The name the app is known by, e.g. `app.example.com` (protected environments serve it). */
   name: fqdn,
-  /** Route 53 hosted zone id holding `name` (in the environments' account). */
-  zone: zoneId,
+  /** The public Route 53 hosted zone holding `name` (in the environments' account): its id or its name. */
+  zone,
 });
 
 /**
@@ -49,8 +51,8 @@ export const environmentDomainSchema = z.union([
   z.strictObject({
     /** Fully qualified name, e.g. `staging.example.org`. @default `<env>.<domain.name>`, or `domain.name` when protected */
     name: fqdn.optional(),
-    /** Route 53 hosted zone id for the certificate's validation and the alias records. @default the top-level `domain.zone` */
-    zone: zoneId.optional(),
+    /** Route 53 hosted zone (id or name) for the certificate's validation and the alias records. @default the top-level `domain.zone` */
+    zone: zone.optional(),
     /**
      * Bring your own ACM certificate instead of the one Slipway creates; it must be in us-east-1
      * (CloudFront's certificates live there) and cover `name`.

@@ -1,5 +1,6 @@
 import { EDGE_REGION } from '../contract/stacks.ts';
 import { viewerAddressPattern } from '../contract/viewer-address.ts';
+import { inZone } from '../domain.ts';
 import type { ConfigError } from '../errors.ts';
 import { describeMemoryFor, FARGATE_CPU_UNITS, isValidFargateSize } from '../fargate.ts';
 import type { ResolvedEnvironment } from '../resolve.ts';
@@ -132,12 +133,20 @@ function domainErrors(r: ResolvedEnvironment, at: (key: string) => string): Conf
           ),
         ];
   }
-  if (domain.zoneId === undefined)
+  if (domain.zone === undefined)
     return [
       err(
         at('domain'),
         'SW140',
-        `got name "${domain.name}" with neither zone nor certificateArn; add domain.zone (a Route 53 hosted zone id) or a ${EDGE_REGION} certificateArn`,
+        `got name "${domain.name}" with neither zone nor certificateArn; add domain.zone (a Route 53 hosted zone id or name) or a ${EDGE_REGION} certificateArn`,
+      ),
+    ];
+  if (!inZone(domain.name, domain.zone))
+    return [
+      err(
+        at('domain.zone'),
+        'SW149',
+        `got name "${domain.name}" and zone "${domain.zone}"; the name must be the zone's name or end in ".${domain.zone}"`,
       ),
     ];
   return [];

@@ -130,7 +130,7 @@ function edgeRegions(config: SlipwayConfig, account: string, previewBase: string
   const needs = Object.entries(config.environments).some(([name, e]) => {
     if (e.account !== account) return false;
     const resolved = resolveEnvironment(name, e, config);
-    const previewNeeds = name === previewBase && resolved.domain?.zoneId !== undefined;
+    const previewNeeds = name === previewBase && resolved.domain?.zone !== undefined;
     return edgeStackNeeded(resolved) || (previewNeeds && resolved.region !== EDGE_REGION);
   });
   return needs ? [EDGE_REGION] : [];

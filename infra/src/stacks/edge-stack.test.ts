@@ -7,8 +7,19 @@
  *   - a preview (pr-7, from dev) serves pr-7.dev.app.example.com with a certificate of its own
  *   - no environment associates a regional web ACL with its (internal) load balancer
  *   - without a domain, prod keeps its edge stack for the web ACL alone, and no certificate exists
+ *   - with the zone given by name (`zone: 'example.com'`): the edge stack resolves the name to an id
+ *     at deploy time for the certificate; the records name the zone (`HostedZoneName`) with no lookup
+ *     of their own; cdk-nag and the Control Tower rules find nothing unacknowledged and cfn-lint
+ *     nothing, in af-south-1 and us-east-1
  */
 
+import {
+  CFN_LINT_INSTALL,
+  cfnLint,
+  cfnLintAvailable,
+  requireTool,
+  validationFindings,
+} from '@slipway/testing/policy';
 import { configVariant, type Synthesized, shippedConfig, synth } from '@slipway/testing/synth';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -147,5 +158,65 @@ describe('without a domain', () => {
     service.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({ Aliases: Match.absent() }),
     });
+  });
+});
+
+describe('prod with the zone given by name', () => {
+  let byName: Synthesized;
+  beforeAll(async () => {
+    const config = await configVariant((c) => {
+      c.domain = { name: 'app.example.com', zone: 'example.com' };
+    });
+    byName = synth(config, { policies: true, environments: ['prod'] });
+  });
+  const templateOf = (layer: 'edge' | 'service') => Template.fromStack(byName.stacks.prod?.[layer] as never);
+
+  it('looks the zone up at deploy time in the edge stack and validates the certificate there', () => {
+    const edge = templateOf('edge');
+    edge.hasResourceProperties('Custom::HostedZoneLookup', { ZoneName: 'example.com' });
+    edge.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'app.example.com',
+      DomainValidationOptions: [
+        {
+          DomainName: 'app.example.com',
+          HostedZoneId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HostedZoneLookup'), 'HostedZoneId'] },
+        },
+      ],
+    });
+    edge.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'route53:ListHostedZonesByName', Effect: 'Allow', Resource: '*' }),
+        ]),
+      }),
+    });
+  });
+
+  it('names the zone on the alias records, with no lookup in the service stack', () => {
+    const service = templateOf('service');
+    service.resourceCountIs('Custom::HostedZoneLookup', 0);
+    for (const type of ['A', 'AAAA'])
+      service.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'app.example.com.',
+        Type: type,
+        HostedZoneName: 'example.com.',
+        HostedZoneId: Match.absent(),
+      });
+  });
+
+  it('leaves no unacknowledged cdk-nag or Control Tower finding', () => {
+    expect(validationFindings(byName.assembly.directory)).toEqual([]);
+  });
+
+  it('passes cfn-lint in af-south-1 and us-east-1', async () => {
+    if (!requireTool('cfn-lint', cfnLintAvailable(), CFN_LINT_INSTALL)) return;
+    const paths = byName.assembly.stacks.filter((a) => a.stackName.startsWith('slipway-prod-'));
+    expect(paths.length).toBeGreaterThanOrEqual(2);
+    expect(
+      await cfnLint(
+        paths.map((a) => a.templateFullPath),
+        ['af-south-1', 'us-east-1'],
+      ),
+    ).toEqual([]);
   });
 });

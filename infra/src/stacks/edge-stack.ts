@@ -24,8 +24,8 @@ export function addEdgeResources(scope: Construct, env: ResolvedEnvironment): Ed
   let certificate: acm.ICertificate | undefined;
   if (domain?.certificateArn !== undefined)
     certificate = acm.Certificate.fromCertificateArn(scope, 'Certificate', domain.certificateArn);
-  else if (domain?.zoneId !== undefined && createsCertificate(env))
-    certificate = new EdgeCertificate(scope, 'EdgeCertificate', { name: domain.name, zoneId: domain.zoneId })
+  else if (domain?.zone !== undefined && createsCertificate(env))
+    certificate = new EdgeCertificate(scope, 'EdgeCertificate', { name: domain.name, zone: domain.zone })
       .certificate;
   const webAcl = env.waf.enabled
     ? new WebAcl(scope, 'Waf', {

@@ -137,7 +137,7 @@ export class ServiceStack extends Stack {
       originPort: ORIGIN_PORT,
       domain:
         domain && edge.certificate
-          ? { name: domain.name, certificate: edge.certificate, zoneId: domain.zoneId }
+          ? { name: domain.name, certificate: edge.certificate, zone: domain.zone }
           : undefined,
       webAclArn: edge.webAclArn,
     });

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 /** The handlers in `infra/functions/`, by folder name. */
-export type HandlerName = 'migrate-hook' | 'smoke-hook' | 'image-cleanup';
+export type HandlerName = 'migrate-hook' | 'smoke-hook' | 'image-cleanup' | 'zone-lookup';
 
 export interface HandlerFunctionProps {
   /** Which handler in `infra/functions/` to bundle. */

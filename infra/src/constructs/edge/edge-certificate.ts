@@ -1,12 +1,12 @@
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { hostedZone } from './hosted-zone.ts';
 
 export interface EdgeCertificateProps {
   /** Fully qualified name the certificate covers. */
   readonly name: string;
-  /** Route 53 hosted zone id ACM writes its validation record in. */
-  readonly zoneId: string;
+  /** Route 53 hosted zone ACM writes its validation record in: its id, or its name (resolved at deploy time). */
+  readonly zone: string;
 }
 
 /**
@@ -19,7 +19,7 @@ export class EdgeCertificate extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeCertificateProps) {
     super(scope, id);
-    const zone = route53.HostedZone.fromHostedZoneId(this, 'Zone', props.zoneId);
+    const zone = hostedZone(this, 'Zone', props.zone);
     this.certificate = new acm.Certificate(this, 'Certificate', {
       domainName: props.name,
       validation: acm.CertificateValidation.fromDns(zone),

@@ -1,3 +1,4 @@
+import { isHostedZoneId } from '@slipway/config';
 import { Duration } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -8,6 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../policy/index.ts';
+import { placeRecordInZone } from './hosted-zone.ts';
 import { CloudFrontOriginAccess } from './origin-access.ts';
 
 export interface EdgeDomain {
@@ -16,10 +18,10 @@ export interface EdgeDomain {
   /** Certificate covering `name`, in us-east-1. */
   readonly certificate: acm.ICertificate;
   /**
-   * Route 53 hosted zone to create the alias A and AAAA records in.
+   * Route 53 hosted zone (id or name) to create the alias A and AAAA records in.
    * @default no records: DNS is managed elsewhere (point a CNAME at the distribution)
    */
-  readonly zoneId?: string;
+  readonly zone?: string;
 }
 
 export interface EdgeDistributionProps {
@@ -99,15 +101,20 @@ export class EdgeDistribution extends Construct {
     this.acknowledgeFindings(props);
   }
 
-  /** A and AAAA alias records of the domain in its zone (by id: no lookup at synth). */
+  /** A and AAAA alias records of the domain in its zone (by id or name: no lookup at synth). */
   private addAliasRecords(domain: EdgeDomain | undefined): void {
-    if (domain?.zoneId === undefined) return;
-    const zone = route53.HostedZone.fromHostedZoneId(this, 'Zone', domain.zoneId);
+    if (domain?.zone === undefined) return;
+    // A zone given by name is named on the records themselves (placeRecordInZone); the id here is a placeholder.
+    const zoneId = isHostedZoneId(domain.zone) ? domain.zone : 'ZONE-BY-NAME';
+    const zone = route53.HostedZone.fromHostedZoneId(this, 'Zone', zoneId);
     const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
     // A trailing dot makes the name absolute, so CDK never needs the zone's name.
     const recordName = `${domain.name}.`;
-    new route53.ARecord(this, 'AliasA', { zone, recordName, target });
-    new route53.AaaaRecord(this, 'AliasAaaa', { zone, recordName, target });
+    for (const record of [
+      new route53.ARecord(this, 'AliasA', { zone, recordName, target }),
+      new route53.AaaaRecord(this, 'AliasAaaa', { zone, recordName, target }),
+    ])
+      placeRecordInZone(record, domain.zone);
   }
 
   private acknowledgeFindings(props: EdgeDistributionProps): void {

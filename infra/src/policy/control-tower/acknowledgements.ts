@@ -25,7 +25,12 @@ export interface ControlAcknowledgement {
 }
 
 const CDK_PROVIDER_FUNCTIONS =
-  /^(AWS679f53fac002430cb0da5b7982bd2287|LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a|Custom::VpcRestrictDefaultSGCustomResourceProvider)\//;
+  /^(AWS679f53fac002430cb0da5b7982bd2287\/|LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a\/|Custom::VpcRestrictDefaultSGCustomResourceProvider\/|HostedZoneLookup-[\w-]+\/Provider\/framework-onEvent\/)/;
+
+/** A certificate Slipway creates in the us-east-1 edge stack for a distribution in another region. */
+function certificateCrossesRegions(env: ResolvedEnvironment | undefined): boolean {
+  return env !== undefined && env.region !== 'us-east-1' && env.domain?.certificateArn === undefined;
+}
 
 /** The reviewed list: every Control Tower finding Slipway accepts, with its reason. */
 export const CONTROL_ACKNOWLEDGEMENTS: readonly ControlAcknowledgement[] = [
@@ -57,16 +62,16 @@ export const CONTROL_ACKNOWLEDGEMENTS: readonly ControlAcknowledgement[] = [
   {
     control: 'CT.CLOUDFRONT.PR.6',
     at: /^Edge\/Distribution\/Resource$/,
-    when: (env) => env?.domain === undefined,
+    when: (env) => env?.domain === undefined || certificateCrossesRegions(env),
     reason:
-      'No domain configured: the distribution serves HTTPS on its cloudfront.net name with CloudFront’s default certificate, which is the only certificate that name can use; set domain to serve a custom certificate.',
+      'Either no domain is configured, and the cloudfront.net name can only use CloudFront’s default certificate (set domain to serve a custom one), or the certificate comes from the us-east-1 edge stack through a cross-region reference that a template-level rule cannot follow; the deploy-time hook sees the resolved ACM ARN.',
   },
   {
     control: 'CT.CLOUDFRONT.PR.7',
     at: /^Edge\/Distribution\/Resource$/,
-    when: (env) => env?.domain === undefined,
+    when: (env) => env?.domain === undefined || certificateCrossesRegions(env),
     reason:
-      'No domain configured: with CloudFront’s default certificate the minimum viewer TLS version cannot be set (CloudFront fixes it for *.cloudfront.net); set domain to choose TLSv1.2_2021.',
+      'Either no domain is configured, and CloudFront fixes the TLS floor of its default certificate (set domain to get sni-only and TLSv1.2_2021), or the certificate comes from the us-east-1 edge stack through a cross-region reference that a template-level rule cannot follow; the deploy-time hook sees the resolved ACM ARN.',
   },
   {
     control: 'CT.CLOUDFRONT.PR.9',
@@ -109,9 +114,9 @@ export const CONTROL_ACKNOWLEDGEMENTS: readonly ControlAcknowledgement[] = [
   },
   {
     control: 'CT.LAMBDA.PR.3',
-    at: /^(Deployment\/Migrate\/Function|Cleanup\/Function)\/Resource$/,
+    at: /^(Deployment\/Migrate\/Function|Cleanup\/Function|HostedZoneLookup-[\w-]+\/Lookup\/Function)\/Resource$/,
     reason:
-      'Calls only AWS APIs (ECS RunTask, ECR); it reaches no resource inside the VPC, and a VPC attachment would add network-interface setup to every cold start.',
+      'Calls only AWS APIs (ECS RunTask, ECR, Route 53 zone listing); it reaches no resource inside the VPC, and a VPC attachment would add network-interface setup to every cold start.',
   },
   // Accepted as they are, for the reason given.
   {
