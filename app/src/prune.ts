@@ -9,6 +9,10 @@ import { createLogger, logDestination } from './logger.ts';
 import { ItemsRepository } from './plugins/app/items-repository.ts';
 import { type OpenedPool, openPool } from './server.ts';
 
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** Exit code: 0 when the items are deleted (none to delete included), 1 on any failure. */
 export async function runPrune(config: Config, olderThanDays: number): Promise<number> {
   const logger = createLogger(config, await logDestination(config.logFormat));
@@ -19,7 +23,7 @@ export async function runPrune(config: Config, olderThanDays: number): Promise<n
     const deleted = await new ItemsRepository(database.pool, config.dbSchema).pruneOlderThan(olderThanDays);
     logger.info(
       { deleted, olderThanDays, durationMs: Date.now() - started },
-      `prune: done, ${deleted} items older than ${olderThanDays} days deleted`,
+      `prune: done, ${plural(deleted, 'item')} older than ${plural(olderThanDays, 'day')} deleted`,
     );
     return 0;
   } catch (error) {

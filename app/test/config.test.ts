@@ -205,7 +205,7 @@ describe('the bundled process', () => {
     for (const args of [['serve', 'extra'], ['deploy'], ['--bogus']]) {
       const proc = spawnBundle(args, {});
       expect((await proc.exited).code, args.join(' ')).toBe(2);
-      expect(proc.output()).toContain('usage: node dist/main.js [serve|migrate] [--memory]');
+      expect(proc.output()).toContain('usage: node dist/main.js [serve|migrate|worker|prune] [--memory]');
     }
   });
 });

@@ -173,11 +173,11 @@ export class QueueWorker {
       );
       this.#options.logger.info(
         { released: messages.length },
-        'worker: stopping; unstarted messages released',
+        'worker: stopping; messages not yet started released',
       );
     } catch (error) {
       // They come back after the visibility timeout anyway.
-      this.#options.logger.warn({ err: error }, 'worker: could not release unstarted messages');
+      this.#options.logger.warn({ err: error }, 'worker: could not release the messages not yet started');
     }
   }
 }
