@@ -61,6 +61,9 @@ function text(pattern: RegExp, allowed: string, defaultValue?: string) {
   });
 }
 
+/** The largest age `prune` accepts, in days (PRUNE_AFTER_DAYS and `--older-than-days`): a century. */
+export const MAX_PRUNE_DAYS = 36500;
+
 const HOST = /^[A-Za-z0-9.:-]{1,253}$/;
 const HOST_ALLOWED = 'an IP address or a host name';
 // http for local endpoints (moto_server, ElasticMQ); the account id and queue name as SQS has them.
@@ -128,7 +131,7 @@ export const envSchema = Type.Object({
   // Names from config/src/contract/worker.ts (QUEUE_URL, and producerQueueVariable('worker')).
   QUEUE_URL: Type.Optional(text(QUEUE_URL_PATTERN, QUEUE_URL_ALLOWED)),
   WORKER_QUEUE_URL: Type.Optional(text(QUEUE_URL_PATTERN, QUEUE_URL_ALLOWED)),
-  PRUNE_AFTER_DAYS: int(1, 36500, 30),
+  PRUNE_AFTER_DAYS: int(1, MAX_PRUNE_DAYS, 30),
 });
 
 export type Env = Static<typeof envSchema>;

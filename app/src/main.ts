@@ -17,7 +17,7 @@
  */
 import { parseArgs } from 'node:util';
 import closeWithGrace from 'close-with-grace';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig, MAX_PRUNE_DAYS } from './config.ts';
 import { DataDirInUseError } from './db/embedded.ts';
 import { watchLauncher } from './launcher.ts';
 import { createLogger, logDestination } from './logger.ts';
@@ -27,8 +27,6 @@ const USAGE =
   'usage: node dist/main.js [serve|migrate|worker|prune] [--memory] [--older-than-days N (prune only)]';
 const COMMANDS = ['serve', 'migrate', 'worker', 'prune'] as const;
 type Command = (typeof COMMANDS)[number];
-/** Bounds of `--older-than-days`, the same as PRUNE_AFTER_DAYS's. */
-const MAX_DAYS = 36500;
 
 interface CommandLine {
   readonly command: Command;
@@ -59,8 +57,13 @@ function parseCommandLine(): CommandLine {
     if (days !== undefined && command !== 'prune') {
       throw new Error(`--older-than-days: only the prune command takes it (got command "${command}")`);
     }
-    if (days !== undefined && (!/^\d{1,5}$/.test(days) || Number(days) < 1 || Number(days) > MAX_DAYS)) {
-      throw new Error(`--older-than-days: got ${JSON.stringify(days)}; expected an integer 1-${MAX_DAYS}`);
+    if (
+      days !== undefined &&
+      (!/^\d{1,5}$/.test(days) || Number(days) < 1 || Number(days) > MAX_PRUNE_DAYS)
+    ) {
+      throw new Error(
+        `--older-than-days: got ${JSON.stringify(days)}; expected an integer 1-${MAX_PRUNE_DAYS}`,
+      );
     }
     return {
       command: command as Command,

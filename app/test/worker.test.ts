@@ -10,7 +10,8 @@
  * - malformed bodies (not JSON, wrong shape): one error line each receive, naming the problem and
  *   not quoting the body; never deleted, so SQS moves them to the dead-letter queue after maxReceiveCount.
  * - SIGTERM while a message is in hand (its row locked by the test): the worker finishes it, deletes
- *   it, and exits 0; SIGTERM while waiting for messages exits 0 at once.
+ *   it, and exits 0; past SHUTDOWN_TIMEOUT_MS it exits 1 and the message stays on the queue;
+ *   SIGTERM while waiting for messages exits 0 at once.
  * - no QUEUE_URL: exit 1 with one line naming the variable.
  */
 import { DeleteQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -230,6 +231,35 @@ describe.skipIf(!moto.available)('queue worker against moto SQS and PostgreSQL',
         expect(await processedAt(item.id)).toBeInstanceOf(Date);
         expect(await queueDepth(sqs, queue.url)).toEqual({ visible: 0, inFlight: 0 });
       } finally {
+        await holder.end();
+      }
+    });
+
+    it('exits 1 when the message in hand outlasts SHUTDOWN_TIMEOUT_MS, leaving it on the queue', async () => {
+      const item = await items.create({ name: 'stuck' });
+      const holder = new pg.Client({ connectionString: db.url });
+      await holder.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query(`SELECT id FROM "${db.schema}".items WHERE id = $1 FOR UPDATE`, [item.id]);
+        await send(queue.url, work(item.id));
+        const proc = spawnBundle(['worker'], { ...workerEnv(), SHUTDOWN_TIMEOUT_MS: '500' });
+        await waitFor('the worker waiting for the row lock', async () => {
+          const { rows } = await db.query(
+            `SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
+            [`${appName}:worker`],
+          );
+          return rows.length > 0 ? true : undefined;
+        });
+        proc.child.kill('SIGTERM');
+        const { code } = await proc.exited;
+        expect(code, proc.output()).toBe(1);
+        expect(proc.output()).not.toContain('message deleted');
+        const depth = await queueDepth(sqs, queue.url);
+        expect(depth.visible + depth.inFlight).toBe(1);
+        expect(await processedAt(item.id)).toBeNull();
+      } finally {
+        await holder.query('ROLLBACK');
         await holder.end();
       }
     });
