@@ -16,6 +16,7 @@ import hsts from './plugins/app/hsts.ts';
 import itemsRepository, { type ItemsRepositoryFactory } from './plugins/app/items-repository.ts';
 import lifecycle from './plugins/app/lifecycle.ts';
 import requestContext, { RequestLogController, requestIdOf } from './plugins/app/request-context.ts';
+import workQueue from './plugins/app/work-queue.ts';
 import env from './plugins/external/env.ts';
 import postgres from './plugins/external/postgres.ts';
 import itemsRoutes from './routes/api/items/index.ts';
@@ -146,6 +147,7 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   await app.register(errorHandler);
   await app.register(bodyEncoding);
   await app.register(itemsRepository, { create: options.itemsRepository });
+  await app.register(workQueue);
 
   await app.register(rootRoutes);
   await app.register(healthRoutes, { prefix: '/health' });

@@ -61,8 +61,14 @@ function text(pattern: RegExp, allowed: string, defaultValue?: string) {
   });
 }
 
+/** The largest age `prune` accepts, in days (PRUNE_AFTER_DAYS and `--older-than-days`): a century. */
+export const MAX_PRUNE_DAYS = 36500;
+
 const HOST = /^[A-Za-z0-9.:-]{1,253}$/;
 const HOST_ALLOWED = 'an IP address or a host name';
+// http for local endpoints (moto_server, ElasticMQ); the account id and queue name as SQS has them.
+const QUEUE_URL_PATTERN = /^https?:\/\/[A-Za-z0-9.:-]{1,253}\/\d{12}\/[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
+const QUEUE_URL_ALLOWED = 'an SQS queue URL like https://sqs.eu-west-1.amazonaws.com/123456789012/name';
 
 /** Environment variables read by the service. Unknown variables are ignored: the process environment is shared. */
 export const envSchema = Type.Object({
@@ -122,6 +128,10 @@ export const envSchema = Type.Object({
   BODY_LIMIT_BYTES: int(1024, 10485760, 65536),
   // Set by Slipway only where the environment is served over HTTPS; at most two years (HSTS practice).
   HSTS_MAX_AGE: int(0, 63072000, 0),
+  // Names from config/src/contract/worker.ts (QUEUE_URL, and producerQueueVariable('worker')).
+  QUEUE_URL: Type.Optional(text(QUEUE_URL_PATTERN, QUEUE_URL_ALLOWED)),
+  WORKER_QUEUE_URL: Type.Optional(text(QUEUE_URL_PATTERN, QUEUE_URL_ALLOWED)),
+  PRUNE_AFTER_DAYS: int(1, MAX_PRUNE_DAYS, 30),
 });
 
 export type Env = Static<typeof envSchema>;
@@ -191,6 +201,12 @@ export interface Config {
   readonly bodyLimitBytes: number;
   /** `Strict-Transport-Security` max-age for requests that reached the edge over HTTPS; 0: never sent. */
   readonly hstsMaxAgeSeconds: number;
+  /** The queue the `worker` command consumes (QUEUE_URL); null: the command refuses to start. */
+  readonly queueUrl: string | null;
+  /** The worker's queue, for `POST /api/items/:id/process` (WORKER_QUEUE_URL); null: that route answers 503. */
+  readonly workerQueueUrl: string | null;
+  /** Default age in days past which `prune` deletes items (PRUNE_AFTER_DAYS). */
+  readonly pruneAfterDays: number;
 }
 
 /** All configuration problems found, one line each (`NAME: got "value"; expected ...`). */
@@ -355,5 +371,8 @@ function toConfig(e: Env, logFormat: LogFormat): Config {
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     hstsMaxAgeSeconds: e.HSTS_MAX_AGE,
+    queueUrl: e.QUEUE_URL ?? null,
+    workerQueueUrl: e.WORKER_QUEUE_URL ?? null,
+    pruneAfterDays: e.PRUNE_AFTER_DAYS,
   };
 }

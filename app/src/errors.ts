@@ -89,6 +89,18 @@ export const errorCatalog = {
     howToSolve:
       'Retry after the `retry-after` delay. Operators: check that the database is up and reachable (`GET /ready` says why), and the `DB_*` settings.',
   },
+  QUEUE_NOT_CONFIGURED: {
+    status: 503,
+    message: 'No worker queue is configured.',
+    howToSolve:
+      'Operators: give the service the worker queue URL in `WORKER_QUEUE_URL` (Slipway sets it for a service that sends to a worker named `worker`). Until then the service accepts no background work.',
+  },
+  QUEUE_UNAVAILABLE: {
+    status: 503,
+    message: 'The worker queue did not accept the message.',
+    howToSolve:
+      'Retry after the `retry-after` delay. Operators: the log line with the `x-request-id` says why (permissions, the queue URL, the network).',
+  },
   INTERNAL_ERROR: {
     status: 500,
     message: 'Internal server error.',

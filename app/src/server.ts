@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import pg from 'pg';
 import { type AppInstance, type BuildAppOptions, buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import {
@@ -77,6 +78,55 @@ export function migrateLogger(logger: FastifyBaseLogger): MigrateLogger {
     warn: (message) => logger.warn({ component: 'migrate' }, message.trim()),
     error: (message) => logger.error({ component: 'migrate' }, message.trim()),
   };
+}
+
+export interface OpenedPool {
+  readonly pool: pg.Pool;
+  /** Ends the pool, then closes the embedded database, if any. */
+  close(): Promise<void>;
+}
+
+/**
+ * The start sequence of the commands that need the database but no HTTP server (`worker`, `prune`):
+ * open it, migrate when MIGRATE_ON_START is set (as `serve` does), and one pool of `max` connections.
+ */
+export async function openPool(
+  config: Config,
+  logger: FastifyBaseLogger,
+  applicationName: string,
+  max: number,
+): Promise<OpenedPool> {
+  const database = await openDatabase(config, logger);
+  try {
+    const settings = connectionSettings(config, applicationName);
+    if (config.migrateOnStart) {
+      const applied = await migrate({
+        target: database.target,
+        settings,
+        schema: config.dbSchema,
+        logger: migrateLogger(logger),
+      });
+      logger.info({ applied, schema: config.dbSchema }, `migrations applied: ${applied.length}`);
+    }
+    const pool = new pg.Pool({ ...(await clientConfig(database.target, settings)), max });
+    // As in plugins/external/postgres.ts: a lost idle connection is replaced, not fatal.
+    pool.on('error', (error) => {
+      logger.warn({ err: error }, 'idle database connection lost; the pool will reconnect');
+    });
+    return {
+      pool,
+      async close() {
+        try {
+          await pool.end();
+        } finally {
+          await database.close();
+        }
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
 }
 
 export interface StartedService {

@@ -7,6 +7,7 @@
  *   secrets are never echoed.
  * - a server (DATABASE_URL or DB_*) replaces the embedded database; DB_SSL=require verifies the
  *   certificate against the RDS CA bundle.
+ * - queue URLs (QUEUE_URL, WORKER_QUEUE_URL) and PRUNE_AFTER_DAYS: unset by default (30 days), checked.
  * - the bundled process exits 1 with one line on stderr for an invalid value, 2 for a bad command.
  */
 import { join } from 'node:path';
@@ -28,6 +29,37 @@ function errorLines(env: Record<string, string>): readonly string[] {
   }
   throw new Error('expected a ConfigError');
 }
+
+describe('queues and pruning', () => {
+  const url = 'https://sqs.eu-west-1.amazonaws.com/123456789012/slipway-dev-worker';
+
+  it('has no queue and prunes after 30 days by default', () => {
+    expect(loadConfig({})).toMatchObject({ queueUrl: null, workerQueueUrl: null, pruneAfterDays: 30 });
+  });
+
+  it('takes SQS queue URLs, and http ones for a local endpoint', () => {
+    const local = 'http://localhost:5000/123456789012/work.fifo';
+    expect(loadConfig({ QUEUE_URL: url, WORKER_QUEUE_URL: local, PRUNE_AFTER_DAYS: '7' })).toMatchObject({
+      queueUrl: url,
+      workerQueueUrl: local,
+      pruneAfterDays: 7,
+    });
+  });
+
+  it('rejects what is not a queue URL, and ages outside 1-36500 days', () => {
+    expect(
+      errorLines({
+        QUEUE_URL: 'slipway-dev-worker',
+        WORKER_QUEUE_URL: `${url}/extra`,
+        PRUNE_AFTER_DAYS: '0',
+      }),
+    ).toEqual([
+      'QUEUE_URL: got "slipway-dev-worker"; expected an SQS queue URL like https://sqs.eu-west-1.amazonaws.com/123456789012/name',
+      `WORKER_QUEUE_URL: got "${url}/extra"; expected an SQS queue URL like https://sqs.eu-west-1.amazonaws.com/123456789012/name`,
+      'PRUNE_AFTER_DAYS: got "0"; expected an integer 1-36500',
+    ]);
+  });
+});
 
 describe('defaults', () => {
   it('runs locally on port 3000 with the embedded database kept in app/.data/pglite', () => {
@@ -205,7 +237,7 @@ describe('the bundled process', () => {
     for (const args of [['serve', 'extra'], ['deploy'], ['--bogus']]) {
       const proc = spawnBundle(args, {});
       expect((await proc.exited).code, args.join(' ')).toBe(2);
-      expect(proc.output()).toContain('usage: node dist/main.js [serve|migrate] [--memory]');
+      expect(proc.output()).toContain('usage: node dist/main.js [serve|migrate|worker|prune] [--memory]');
     }
   });
 });

@@ -39,6 +39,8 @@ export const Item = Type.Object(
     tags: Type.Array(Type.String()),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
+    /** When the queue worker last processed the item; null: never. */
+    processedAt: nullable(Type.String({ format: 'date-time' })),
   },
   { additionalProperties: false },
 );
@@ -65,6 +67,13 @@ export const UpdateItemBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateItemBody = Static<typeof UpdateItemBody>;
+
+/** `POST /api/items/:id/process`: the work is queued for the worker. */
+export const ProcessAccepted = Type.Object(
+  { itemId: Type.String({ format: 'uuid' }), messageId: Type.String() },
+  { additionalProperties: false },
+);
+export type ProcessAccepted = Static<typeof ProcessAccepted>;
 
 export const LIST_LIMIT_MAX = 100;
 export const LIST_LIMIT_DEFAULT = 20;

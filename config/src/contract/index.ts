@@ -52,3 +52,4 @@ export {
 } from './stacks.ts';
 export { PREVIEW_NAME_GLOB, resolveTarget, type Target, TargetError, type TargetKind } from './target.ts';
 export { OCTET_PREFIXES, VIEWER_ADDRESS_HEADER, viewerAddressPattern } from './viewer-address.ts';
+export { producerQueueVariable, WORKER_QUEUE_URL_VARIABLE } from './worker.ts';

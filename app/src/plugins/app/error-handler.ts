@@ -69,7 +69,8 @@ export function toAppError(error: FastifyError): AppError {
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError) {
   // Also set here: errors raised before routing (frameworkErrors) skip the onRequest hooks.
   reply.header('x-request-id', request.id);
-  if (error.code === 'DATABASE_UNAVAILABLE') reply.header('retry-after', '5');
+  if (error.code === 'DATABASE_UNAVAILABLE' || error.code === 'QUEUE_UNAVAILABLE')
+    reply.header('retry-after', '5');
   return reply.code(error.statusCode).send({
     error: {
       code: error.code,

@@ -19,9 +19,10 @@ interface ItemRow {
   tags: string[];
   created_at: Date;
   updated_at: Date;
+  processed_at: Date | null;
 }
 
-const COLUMNS = 'id, seq, name, note, done, tags, created_at, updated_at';
+const COLUMNS = 'id, seq, name, note, done, tags, created_at, updated_at, processed_at';
 
 function toItem(row: ItemRow): Item {
   return {
@@ -32,6 +33,7 @@ function toItem(row: ItemRow): Item {
     tags: row.tags,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    processedAt: row.processed_at?.toISOString() ?? null,
   };
 }
 
@@ -121,6 +123,42 @@ export class ItemsRepository {
   async delete(id: string): Promise<boolean> {
     const { rowCount } = await this.#pool.query(`DELETE FROM ${this.#table} WHERE id = $1`, [id]);
     return (rowCount ?? 0) > 0;
+  }
+
+  /**
+   * The queue worker's work on an item: stamps `processed_at` (again, on a redelivered message:
+   * SQS delivers at least once, and a second stamp is harmless). False when there is no such item.
+   */
+  async markProcessed(id: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      `UPDATE ${this.#table} SET processed_at = now(), updated_at = now() WHERE id = $1`,
+      [id],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  /**
+   * Deletes items created more than `days` days ago, `batchSize` rows per statement so that no
+   * statement holds its locks long or runs into `statement_timeout`. The cutoff is fixed once, so
+   * items created while it runs are never touched.
+   * @returns how many items were deleted.
+   */
+  async pruneOlderThan(days: number, batchSize = 1000): Promise<number> {
+    const { rows } = await this.#pool.query<{ cutoff: Date }>(
+      'SELECT now() - make_interval(days => $1) AS cutoff',
+      [days],
+    );
+    const cutoff = (rows[0] as { cutoff: Date }).cutoff;
+    let deleted = 0;
+    for (;;) {
+      const { rowCount } = await this.#pool.query(
+        `DELETE FROM ${this.#table} WHERE id IN
+           (SELECT id FROM ${this.#table} WHERE created_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+        [cutoff, batchSize],
+      );
+      deleted += rowCount ?? 0;
+      if ((rowCount ?? 0) < batchSize) return deleted;
+    }
   }
 
   /** The most recent items, for the home page. */

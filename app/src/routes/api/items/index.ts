@@ -9,6 +9,7 @@ import {
   ItemParams,
   LIST_LIMIT_DEFAULT,
   ListQuerystring,
+  ProcessAccepted,
   UpdateItemBody,
 } from '../../../schemas/item.ts';
 
@@ -22,8 +23,10 @@ import {
  * | GET | /api/items/:id | 200 |
  * | PATCH | /api/items/:id | 200 (only the fields sent change) |
  * | DELETE | /api/items/:id | 204 |
+ * | POST | /api/items/:id/process | 202 `{ itemId, messageId }`: queued for the worker |
  *
  * A malformed id is a 400 VALIDATION_FAILED (`params.id`); a well-formed unknown id is 404 ITEM_NOT_FOUND.
+ * Without a worker queue (WORKER_QUEUE_URL unset), `process` is 503 QUEUE_NOT_CONFIGURED.
  */
 export default async function itemsRoutes(app: AppInstance) {
   const items = app.itemsRepository;
@@ -79,6 +82,20 @@ export default async function itemsRoutes(app: AppInstance) {
     async (request, reply) => {
       if (!(await items.delete(request.params.id))) throw new AppError('ITEM_NOT_FOUND');
       return reply.code(204).send(null);
+    },
+  );
+
+  // No body, like DELETE: the path says everything. The item must exist now (404 otherwise); the
+  // worker copes with it being deleted before the message is handled.
+  app.post(
+    '/:id/process',
+    { schema: { params: ItemParams, response: { 202: ProcessAccepted, ...commonErrorResponses } } },
+    async (request, reply) => {
+      if (!app.workQueue.configured) throw new AppError('QUEUE_NOT_CONFIGURED');
+      const { id } = request.params;
+      if (!(await items.get(id))) throw new AppError('ITEM_NOT_FOUND');
+      const messageId = await app.workQueue.send({ itemId: id, action: 'process' }, request.id, request.log);
+      return reply.code(202).send({ itemId: id, messageId });
     },
   );
 }
