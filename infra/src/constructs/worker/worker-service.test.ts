@@ -11,7 +11,8 @@
  *   - scaling: target tracking keeps visible messages ÷ running tasks at messagesPerTask; min 0 by
  *     default; a step policy adds one task when messages wait and none runs
  *   - invalid props fail at synth, all at once, naming each prop
- *   - cdk-nag AwsSolutions and the Control Tower controls find nothing unacknowledged
+ *   - cdk-nag AwsSolutions and the Control Tower controls find nothing unacknowledged, accept only
+ *     the log group rows of the reviewed table, and do report a bare queue beside the worker
  */
 import { WORKER_QUEUE_URL_VARIABLE } from '@slipway/config/contract';
 import { constructPolicyFindings } from '@slipway/testing/policy';
@@ -22,6 +23,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { WorkerService, type WorkerServiceProps } from './index.ts';
 
@@ -352,11 +354,28 @@ describe('validation', () => {
 });
 
 describe('policy', () => {
-  // The VPC and cluster are the test's scaffolding; the worker's own resources are under test.
+  // The VPC and cluster are the test's scaffolding; everything else is the worker's (a construct may add
+  // resources at the stack's root, as the scheduler's target role is).
   const { findings, acknowledged } = constructPolicyFindings((stack) => build(stack));
 
-  it('leaves no unacknowledged cdk-nag or Control Tower finding on the worker', () => {
-    expect(findings.filter((f) => f.includes(' at Policy/Worker/'))).toEqual([]);
+  it('leaves no unacknowledged cdk-nag or Control Tower finding outside the scaffolding', () => {
+    expect(findings.filter((f) => !/ at Policy\/(Vpc|Cluster)\//.test(f))).toEqual([]);
+  });
+
+  it('reports a bare queue beside it (negative control: the checks cover queues)', () => {
+    const bare = constructPolicyFindings((stack) => {
+      build(stack);
+      new sqs.Queue(stack, 'Bare', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    }).findings.filter((f) => f.includes(' at Policy/Bare/'));
+    expect(bare).toEqual(
+      expect.arrayContaining([
+        'AwsSolutions-SQS2 at Policy/Bare/Resource',
+        'AwsSolutions-SQS3 at Policy/Bare/Resource',
+        'AwsSolutions-SQS4 at Policy/Bare/Resource',
+        'CT.SQS.PR.1 at Policy/Bare/Resource',
+        'CT.SQS.PR.2 at Policy/Bare/Resource',
+      ]),
+    );
   });
 
   it('accepts only the log group findings of the reviewed table, with their reasons', () => {
