@@ -286,6 +286,23 @@ describe('policy', () => {
     expect(findings.filter((f) => !/ at Policy\/(Vpc|Cluster)\//.test(f))).toEqual([]);
   });
 
+  it('reports a bare state machine beside it (negative control: the checks cover state machines)', () => {
+    const bare = constructPolicyFindings((stack) => {
+      build(stack);
+      new sfn.StateMachine(stack, 'Bare', {
+        definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'P')),
+      });
+    }).findings.filter((f) => f.includes(' at Policy/Bare/'));
+    expect(bare).toEqual(
+      expect.arrayContaining([
+        'AwsSolutions-SF1 at Policy/Bare/Resource',
+        'AwsSolutions-SF2 at Policy/Bare/Resource',
+        'CT.STEPFUNCTIONS.PR.1 at Policy/Bare/Resource',
+        'CT.STEPFUNCTIONS.PR.2 at Policy/Bare/Resource',
+      ]),
+    );
+  });
+
   it('accepts only the log group findings of the reviewed table, with their reasons', () => {
     expect(
       acknowledged.filter((a) => a.path.startsWith('Policy/Job/')).map((a) => `${a.control} ${a.path}`),
