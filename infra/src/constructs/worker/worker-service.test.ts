@@ -16,7 +16,7 @@
  */
 import { WORKER_QUEUE_URL_VARIABLE } from '@slipway/config/contract';
 import { constructPolicyFindings } from '@slipway/testing/policy';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnCondition, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -128,6 +128,18 @@ describe('queues', () => {
 });
 
 describe('the container', () => {
+  it('gets its drain time in SHUTDOWN_TIMEOUT_MS and 5 s more before SIGKILL', () => {
+    const template = synth({ shutdownSeconds: 40 });
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          StopTimeout: 45,
+          Environment: Match.arrayWith([{ Name: 'SHUTDOWN_TIMEOUT_MS', Value: '40000' }]),
+        }),
+      ],
+    });
+  });
+
   it('gets its queue URL in QUEUE_URL, its command, and no port', () => {
     const template = synth();
     const queue = logicalId(template, 'AWS::SQS::Queue', 'WorkerQueue');
@@ -161,6 +173,39 @@ describe('the container', () => {
       DeploymentConfiguration: Match.objectLike({
         DeploymentCircuitBreaker: { Enable: true, Rollback: true },
       }),
+    });
+  });
+});
+
+describe('network', () => {
+  it('admits nothing in and lets HTTPS out by default', () => {
+    synth().hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'Queue worker tasks: no ingress, HTTPS egress only',
+      SecurityGroupIngress: Match.absent(),
+      SecurityGroupEgress: [
+        Match.objectLike({ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }),
+      ],
+    });
+  });
+
+  it('uses the security group it is given instead of its own', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
+    const other = new ec2.Vpc(stack, 'Other', {
+      maxAzs: 1,
+      natGateways: 0,
+      restrictDefaultSecurityGroup: false,
+    });
+    build(stack, { securityGroup: new ec2.SecurityGroup(stack, 'Given', { vpc: other }) });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 1);
+    template.hasResourceProperties('AWS::ECS::Service', {
+      NetworkConfiguration: {
+        AwsvpcConfiguration: Match.objectLike({
+          SecurityGroups: [
+            { 'Fn::GetAtt': [logicalId(template, 'AWS::EC2::SecurityGroup', 'Given'), 'GroupId'] },
+          ],
+        }),
+      },
     });
   });
 });
@@ -317,6 +362,23 @@ describe('scaling', () => {
       Metrics: Match.arrayWith([
         Match.objectLike({ Expression: 'IF(visible > 0 AND FILL(running, 0) == 0, 1, 0)', ReturnData: true }),
       ]),
+    });
+  });
+});
+
+describe('an environment without its first image', () => {
+  it('runs no task, and lets autoscaling start none, while the condition is false', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
+    const tag = new CfnParameter(stack, 'Tag', { type: 'String', default: '' });
+    const runWhen = new CfnCondition(stack, 'HasImage', {
+      expression: Fn.conditionNot(Fn.conditionEquals(tag, '')),
+    });
+    build(stack, { minTasks: 1, runWhen });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ECS::Service', { DesiredCount: { 'Fn::If': ['HasImage', 1, 0] } });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: { 'Fn::If': ['HasImage', 1, 0] },
+      MaxCapacity: { 'Fn::If': ['HasImage', 4, 0] },
     });
   });
 });
