@@ -6,6 +6,7 @@
  *     retries any failure `retries` times (no Retry at 0), and lets only exit code 0 reach Succeeded
  *   - the execution's timeout covers every run and every wait between them
  *   - Spot capacity becomes the RunTask capacity provider strategy; on-demand by default
+ *   - the task runs without a public IP, in its own security group (nothing in, HTTPS out)
  *   - execution logs: level ALL to a /aws/vendedlogs/ log group, encrypted with the given key; X-Ray on
  *   - one alarm on executions failed plus timed out (≥ 1 in 5 minutes) notifies the alarm topic
  *   - the state machine role may run this task definition only and pass only its two roles; the
@@ -166,6 +167,24 @@ describe('the state machine', () => {
       CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }],
     });
     expect(spot.States.Run?.Parameters).not.toHaveProperty('LaunchType');
+  });
+});
+
+describe('network', () => {
+  it('runs the task in its subnets with its own security group: nothing in, HTTPS out', () => {
+    const template = synth();
+    const group = logicalId(template, 'AWS::EC2::SecurityGroup', 'JobSecurityGroup');
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: Match.absent(),
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 })],
+    });
+    const network = definitionOf(template).States.Run?.Parameters as {
+      NetworkConfiguration: { AwsvpcConfiguration: Record<string, unknown> };
+    };
+    // RunTask's default is DISABLED; only `assignPublicIp: true` sets the field.
+    expect(network.NetworkConfiguration.AwsvpcConfiguration).not.toHaveProperty('AssignPublicIp');
+    expect(network.NetworkConfiguration.AwsvpcConfiguration.Subnets).toHaveLength(2);
+    expect(JSON.stringify(network.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups)).toContain(group);
   });
 });
 

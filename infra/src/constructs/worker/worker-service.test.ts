@@ -3,13 +3,16 @@
  *   - the queue is encrypted (SQS-managed by default, the given KMS key otherwise), refuses plain
  *     HTTP, and redrives a message to its dead-letter queue after maxReceiveCount receives; the
  *     dead-letter queue keeps messages 14 days and admits only this queue as its source
- *   - the container gets its queue's URL in QUEUE_URL and no port; a user variable of that name fails
+ *   - the container gets its queue's URL in QUEUE_URL, its drain time in SHUTDOWN_TIMEOUT_MS (stop
+ *     timeout 5 s more) and no port; a user variable named QUEUE_URL fails
+ *   - the tasks' own security group admits nothing and lets HTTPS out; a given group replaces it
  *   - the task role may receive, delete, change visibility and read attributes on its own queue only
  *     (nothing on the dead-letter queue, no wildcard); grantSend lets a producer send to it
  *   - alarms: a message in the dead-letter queue, the oldest message older than 10 minutes (or the
  *     configured minutes), each notifying the alarm topic on ALARM and OK
  *   - scaling: target tracking keeps visible messages ÷ running tasks at messagesPerTask; min 0 by
- *     default; a step policy adds one task when messages wait and none runs
+ *     default; a step policy adds one task when messages wait and none runs; with `runWhen` false
+ *     (no image yet) the service and its scaling bounds are 0
  *   - invalid props fail at synth, all at once, naming each prop
  *   - cdk-nag AwsSolutions and the Control Tower controls find nothing unacknowledged, accept only
  *     the log group rows of the reviewed table, and do report a bare queue beside the worker
