@@ -24,6 +24,13 @@ export {
   RESERVED_VARIABLES,
   userVariableNames,
 } from './container-variables.ts';
+export {
+  JOB_TRIGGERS,
+  type JobTrigger,
+  jobAlarmName,
+  jobOutputName,
+  jobParameters,
+} from './job.ts';
 export { kebab, METRIC_NAMESPACES, type MonitoringKind, monitoringName } from './monitoring.ts';
 export { OFFICE_HOURS_ACTIONS } from './office-hours.ts';
 export { OUTPUTS, PARAMETERS, parameterName, parameterPath, type SubnetKind } from './parameters.ts';
@@ -52,4 +59,11 @@ export {
 } from './stacks.ts';
 export { PREVIEW_NAME_GLOB, resolveTarget, type Target, TargetError, type TargetKind } from './target.ts';
 export { OCTET_PREFIXES, VIEWER_ADDRESS_HEADER, viewerAddressPattern } from './viewer-address.ts';
-export { producerQueueVariable, WORKER_QUEUE_URL_VARIABLE } from './worker.ts';
+export {
+  assertServiceName,
+  producerQueueVariable,
+  WORKER_ALARMS,
+  WORKER_QUEUE_URL_VARIABLE,
+  type WorkerAlarm,
+  workerAlarmName,
+} from './worker.ts';

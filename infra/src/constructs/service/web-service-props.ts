@@ -4,15 +4,12 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import type { CapacityShare } from '../task/index.ts';
 
 export type DeployStrategy = 'rolling' | 'blue-green' | 'canary' | 'linear';
 export const DEPLOY_STRATEGIES: readonly DeployStrategy[] = ['rolling', 'blue-green', 'canary', 'linear'];
 
-export interface CapacityShare {
-  readonly capacityProvider: 'FARGATE' | 'FARGATE_SPOT';
-  readonly base?: number;
-  readonly weight: number;
-}
+export type { CapacityShare } from '../task/index.ts';
 
 export interface WebServiceDeployment {
   /**

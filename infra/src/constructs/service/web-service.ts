@@ -4,15 +4,23 @@ import {
   serviceHealthCommand,
   stopTimeoutSeconds,
 } from '@slipway/config/contract';
-import { type CfnCondition, Duration, Fn, RemovalPolicy, Token } from 'aws-cdk-lib';
-import type * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../policy/index.ts';
+import {
+  APP_CONTAINER_NAME,
+  acknowledgeTaskFindings,
+  addAppContainer,
+  appLogGroup,
+  appTaskDefinition,
+  capacityProviderStrategies,
+  runOnlyWhen,
+} from '../task/index.ts';
 import {
   type DeployStrategy,
   validate,
@@ -28,7 +36,7 @@ export {
   type WebServiceProps,
 } from './web-service-props.ts';
 
-const CONTAINER_NAME = 'app';
+const CONTAINER_NAME = APP_CONTAINER_NAME;
 
 /** Seconds a new task may take to answer its health path (measured; the contract says how). */
 export const START_SECONDS = SERVICE_HEALTH_CHECK.startSeconds;
@@ -96,21 +104,8 @@ export class WebService extends Construct {
     this.strategy = strategy;
     validate(props, strategy);
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: props.logGroupName,
-      retention: props.logRetentionDays ?? 30,
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
-    });
-    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
-      cpu: props.cpu,
-      memoryLimitMiB: props.memoryMiB,
-      runtimePlatform: {
-        cpuArchitecture: ecs.CpuArchitecture.X86_64,
-        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
-      },
-    });
-    // The root filesystem is read-only; /tmp is the one writable place (task-local storage).
-    this.taskDefinition.addVolume({ name: 'tmp' });
+    this.logGroup = appLogGroup(this, props);
+    this.taskDefinition = appTaskDefinition(this, props);
     this.container = this.addAppContainer(props);
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -136,7 +131,7 @@ export class WebService extends Construct {
     this.attachTargets(props, strategy !== 'rolling');
     this.scaling = this.addScaling(props);
 
-    if (props.runWhen) this.runOnlyWhen(props.runWhen, props.minTasks, props.maxTasks);
+    if (props.runWhen) runOnlyWhen(this.service, this.scaling, props.runWhen, props);
     this.acknowledgeFindings();
   }
 
@@ -147,14 +142,10 @@ export class WebService extends Construct {
   private addAppContainer(props: WebServiceProps): ecs.ContainerDefinition {
     const shutdownSeconds = props.shutdownSeconds ?? 10;
     const hstsMaxAge = props.hstsMaxAgeSeconds ?? 0;
-    const container = this.taskDefinition.addContainer(CONTAINER_NAME, {
+    return addAppContainer(this, this.taskDefinition, {
       image: props.image,
-      essential: true,
-      readonlyRootFilesystem: true,
       user: props.user,
-      // A hard limit equal to the task's memory: the container is what the task is for, and
-      // Control Tower's CT.ECS.PR.7 requires every container to declare one.
-      memoryLimitMiB: props.memoryMiB,
+      memoryMiB: props.memoryMiB,
       portMappings: [{ containerPort: props.port, name: 'http', appProtocol: ecs.AppProtocol.http }],
       environment: {
         ...props.environment,
@@ -165,15 +156,8 @@ export class WebService extends Construct {
       secrets: props.secrets,
       healthCheck: containerHealthCheck(props),
       stopTimeout: Duration.seconds(stopTimeoutSeconds(shutdownSeconds)),
-      linuxParameters: new ecs.LinuxParameters(this, 'Linux', { initProcessEnabled: true }),
-      logging: ecs.LogDrivers.awsLogs({
-        logGroup: this.logGroup,
-        streamPrefix: 'app',
-        mode: ecs.AwsLogDriverMode.NON_BLOCKING,
-      }),
+      logGroup: this.logGroup,
     });
-    container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
-    return container;
   }
 
   private targetGroup(name: string, props: WebServiceProps): elbv2.ApplicationTargetGroup {
@@ -220,13 +204,7 @@ export class WebService extends Construct {
       vpcSubnets: props.subnets,
       assignPublicIp: props.assignPublicIp ?? false,
       securityGroups: [this.securityGroup],
-      capacityProviderStrategies: (props.capacity ?? [{ capacityProvider: 'FARGATE', weight: 1 }]).map(
-        (c) => ({
-          capacityProvider: c.capacityProvider,
-          base: c.base,
-          weight: c.weight,
-        }),
-      ),
+      capacityProviderStrategies: capacityProviderStrategies(props.capacity),
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback: true },
@@ -325,23 +303,7 @@ export class WebService extends Construct {
   }
 
   private acknowledgeFindings() {
-    acknowledge(
-      this.taskDefinition,
-      'AwsSolutions-ECS2',
-      'Only non-secret settings are plain variables (the config schema rejects secret-looking names); secrets use ECS secrets.',
-    );
-    acknowledge(
-      this.taskDefinition.taskRole,
-      'AwsSolutions-IAM5[Resource::*]',
-      'ECS Exec (slipway exec) needs ssmmessages channel actions, which IAM offers only on resource "*".',
-    );
-    if (this.taskDefinition.executionRole) {
-      acknowledge(
-        this.taskDefinition.executionRole,
-        'AwsSolutions-IAM5[Resource::*]',
-        'ecr:GetAuthorizationToken has no resource-level permissions; image pulls themselves are scoped to the repository.',
-      );
-    }
+    acknowledgeTaskFindings(this.taskDefinition);
     const infrastructureRole = this.service.node.tryFindChild('GreenRole');
     if (infrastructureRole) {
       acknowledge(
@@ -350,16 +312,6 @@ export class WebService extends Construct {
         'The ECS infrastructure role for blue/green traffic shifting; AWS maintains this policy as ECS gains load-balancer features.',
       );
     }
-  }
-
-  /** Scale to zero tasks (service and autoscaling bounds) while `condition` is false. */
-  private runOnlyWhen(condition: CfnCondition, minTasks: number, maxTasks: number) {
-    const cfnService = this.service.node.defaultChild as ecs.CfnService;
-    cfnService.desiredCount = Token.asNumber(Fn.conditionIf(condition.logicalId, minTasks, 0));
-    const target = this.scaling.node.findChild('Target') as appscaling.ScalableTarget;
-    const cfnTarget = target.node.defaultChild as appscaling.CfnScalableTarget;
-    cfnTarget.minCapacity = Token.asNumber(Fn.conditionIf(condition.logicalId, minTasks, 0));
-    cfnTarget.maxCapacity = Token.asNumber(Fn.conditionIf(condition.logicalId, maxTasks, 0));
   }
 
   /** Let the tasks reach a database (or any peer) on a port; adds the rule on both sides. */

@@ -1,0 +1,1 @@
+export { executionBudgetMinutes, ScheduledJob, type ScheduledJobProps } from './scheduled-job.ts';

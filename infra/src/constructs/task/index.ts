@@ -1,0 +1,14 @@
+export {
+  APP_CONTAINER_NAME,
+  type AppContainerOptions,
+  type AppLogOptions,
+  acknowledgeTaskFindings,
+  addAppContainer,
+  appLogGroup,
+  appTaskDefinition,
+  type CapacityShare,
+  capacityProviderStrategies,
+  ON_DEMAND,
+  runOnlyWhen,
+  validateCapacity,
+} from './app-task.ts';

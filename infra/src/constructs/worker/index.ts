@@ -1,0 +1,1 @@
+export { type WorkerQueueSettings, WorkerService, type WorkerServiceProps } from './worker-service.ts';
