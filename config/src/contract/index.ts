@@ -37,6 +37,13 @@ export {
   stopTimeoutSeconds,
 } from './service-container.ts';
 export {
+  producerQueueVariable,
+  SERVICE_NAME_PATTERN,
+  serviceDnsName,
+  serviceNamespace,
+  WORKER_QUEUE_VARIABLE,
+} from './services.ts';
+export {
   type AccountLayer,
   accountStackName,
   ciAccessStackId,

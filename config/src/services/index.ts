@@ -1,0 +1,20 @@
+export { appView } from './compat.ts';
+export {
+  APP_KEYS_WITH_SERVICES,
+  type ConcreteImage,
+  concreteImage,
+  declaredServices,
+  defaultWebService,
+  migrationOwner,
+  SHORTHAND_SERVICE,
+  shorthandService,
+} from './declared.ts';
+export {
+  type ResolvedBackendService,
+  type ResolvedJobService,
+  type ResolvedService,
+  type ResolvedWebService,
+  type ResolvedWorkerService,
+  resolveServices,
+  type ServiceDefaults,
+} from './resolve.ts';
