@@ -202,6 +202,11 @@ export const CONFIG_ERRORS = {
     solve:
       'Remove the key: schedule and enabled are for jobs; minTasks, maxTasks and scaling for long-running services; scaleOnRequestsPerTarget for web; messagesPerTask for workers.',
   },
+  SW161: {
+    title: 'deploy.migrate without a service that migrates',
+    solve:
+      'Declare migrate on the service that owns the database schema, or set deploy.migrate: false (or leave it out).',
+  },
 } as const;
 
 export type ConfigErrorCode = keyof typeof CONFIG_ERRORS;

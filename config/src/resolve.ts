@@ -1,7 +1,9 @@
 import { serviceNamespace } from './contract/services.ts';
 import { resolveDomain } from './domain.ts';
 import { availabilityZones, type Region } from './regions.ts';
-import { appView, migrationOwner, type ResolvedService, resolveServices } from './services/index.ts';
+import { appView } from './services/compat.ts';
+import { migrationOwner } from './services/declared.ts';
+import { type ResolvedService, resolveServices } from './services/resolve.ts';
 import type { AppConfig, EnvironmentConfig, SlipwayConfig } from './types.ts';
 
 /**

@@ -1,3 +1,4 @@
+// Not the schedule check (./schedule.ts): it loads a package, and the contract reaches this folder.
 export { appView } from './compat.ts';
 export {
   APP_KEYS_WITH_SERVICES,
@@ -9,6 +10,7 @@ export {
   SHORTHAND_SERVICE,
   shorthandService,
 } from './declared.ts';
+export { previewServiceSettings, previewServices } from './preview.ts';
 export {
   type ResolvedBackendService,
   type ResolvedJobService,

@@ -199,3 +199,31 @@ describe('resolveEnvironment(...).services', () => {
     expect(none.deploy.migrate).toBe(false);
   });
 });
+
+describe('resolveTarget(...) of a preview with services', () => {
+  it('runs every service at the cheapest size, without the database, under names of its own', async () => {
+    const { resolveTarget } = await import('../contract/target.ts');
+    const input = structuredClone(servicesConfig());
+    input.previews = { from: 'dev' };
+    (input.environments.dev as Record<string, unknown>).services = { api: { cpu: 1024, memoryMiB: 2048 } };
+    const target = resolveTarget(parseConfig(input), 'pr-7');
+    const services = target.environment.services;
+    expect(services.map((s) => [s.name, s.cpu, s.memoryMiB, s.capacity, s.database])).toEqual([
+      ['web', 256, 512, 'spot', false],
+      ['admin', 256, 512, 'spot', false],
+      ['api', 256, 512, 'spot', false],
+      ['mailer', 256, 512, 'spot', false],
+      ['nightly', 256, 512, 'spot', false],
+    ]);
+    expect(service(services, 'web', 'web').discoveryName).toBe('pr-7');
+    expect(service(services, 'admin', 'web').discoveryName).toBe('admin-pr-7');
+    expect(service(services, 'api', 'backend')).toMatchObject({
+      discoveryName: 'api-pr-7',
+      dnsName: 'api-pr-7.dev.internal',
+      minTasks: 1,
+      maxTasks: 1,
+    });
+    expect(service(services, 'mailer', 'worker')).toMatchObject({ minTasks: 0, maxTasks: 1 });
+    expect(target.environment.service.discoveryName).toBe('pr-7');
+  });
+});

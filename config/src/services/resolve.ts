@@ -48,7 +48,8 @@ function common(ctx: Context, name: string, service: ServiceConfig, o: ServiceOv
     capacity: (o.capacity ?? env.service.capacity ?? ctx.d.capacity) as Capacity,
     environment: { ...service.environment, ...o.environment },
     secrets: service.secrets,
-    database: service.database,
+    // A preview runs without RDS (`app.database` false): no service gets a database there.
+    database: service.database && config.app.database !== false,
     calls: service.calls as readonly string[],
     migrate: service.migrate as readonly string[] | undefined,
   };

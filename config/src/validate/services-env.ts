@@ -2,7 +2,7 @@ import { producerQueueVariable, WORKER_QUEUE_VARIABLE } from '../contract/servic
 import type { ConfigError } from '../errors.ts';
 import { describeMemoryFor, FARGATE_CPU_UNITS, isValidFargateSize } from '../fargate.ts';
 import type { ResolvedEnvironment } from '../resolve.ts';
-import { declaredServices } from '../services/declared.ts';
+import { declaredServices, migrationOwner } from '../services/declared.ts';
 import type { ResolvedService } from '../services/resolve.ts';
 import { scheduleProblem } from '../services/schedule.ts';
 import type { EnvironmentConfig, ServiceOverride, ServiceType, SlipwayConfig } from '../types.ts';
@@ -131,8 +131,17 @@ export function serviceEnvironmentErrors(
   at: At,
   names?: readonly string[],
 ): ConfigError[] {
-  return [
-    ...overrideErrors(config, env, at, names),
-    ...(config.services ? sizeErrors(config, env, r, at) : []),
-  ];
+  const errors = overrideErrors(config, env, at, names);
+  if (config.services === undefined) return errors;
+  errors.push(...sizeErrors(config, env, r, at));
+  // With services the migrate command is a service's; without one, there is nothing to run.
+  if (env.deploy.migrate === true && !migrationOwner(config.services))
+    errors.push(
+      err(
+        at('deploy.migrate'),
+        'SW161',
+        'got true, and no service declares migrate; declare it on the service that owns the schema, or drop deploy.migrate',
+      ),
+    );
+  return errors;
 }

@@ -274,3 +274,16 @@ describe('validateConfig with services', () => {
     expect(result.ok ? [] : result.errors.map(formatConfigError)).toEqual([]);
   });
 });
+
+describe('deploy.migrate with services', () => {
+  it('rejects deploy.migrate: true when no service declares migrate (SW161)', () => {
+    expect(
+      messagesOf((s, c) => {
+        delete s.web.migrate;
+        envOf(c, 'dev').deploy = { migrate: true };
+      }),
+    ).toEqual([
+      'environments.dev.deploy.migrate: got true, and no service declares migrate; declare it on the service that owns the schema, or drop deploy.migrate [SW161]',
+    ]);
+  });
+});
