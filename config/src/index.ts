@@ -72,6 +72,7 @@ export { type AcknowledgeKey, WEEKDAYS } from './schema/index.ts';
 export {
   APP_KEYS_WITH_SERVICES,
   appView,
+  appViewIn,
   type ConcreteImage,
   concreteImage,
   declaredServices,

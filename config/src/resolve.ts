@@ -1,7 +1,7 @@
 import { serviceNamespace } from './contract/services.ts';
 import { resolveDomain } from './domain.ts';
 import { availabilityZones, type Region } from './regions.ts';
-import { appView } from './services/compat.ts';
+import { appViewIn } from './services/compat.ts';
 import { migrationOwner } from './services/declared.ts';
 import { type ResolvedService, resolveServices } from './services/resolve.ts';
 import type { AppConfig, EnvironmentConfig, SlipwayConfig } from './types.ts';
@@ -202,7 +202,7 @@ function defaultServiceSizing(env: EnvironmentConfig, d: Defaults, services: rea
 /** One environment with every default applied: what constructs receive. They never test the name. */
 export function resolveEnvironment(name: string, env: EnvironmentConfig, config: SlipwayConfig) {
   const d = env.protected ? DEFAULTS.protected : DEFAULTS.standard;
-  const app: AppConfig = appView(config);
+  const app: AppConfig = appViewIn(config, env);
   const hasDatabase = app.database !== false;
   const strategy = env.deploy.strategy ?? d.strategy;
   const services = resolveServices(name, env, config, { minTasks: d.minTasks, capacity: d.capacity });

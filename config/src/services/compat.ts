@@ -1,5 +1,5 @@
-import type { AppConfig, SlipwayConfig } from '../types.ts';
-import { concreteImage, defaultWebService, migrationOwner } from './declared.ts';
+import type { AppConfig, EnvironmentConfig, SlipwayConfig } from '../types.ts';
+import { concreteImage, declaredServices, defaultWebService, migrationOwner } from './declared.ts';
 
 /*
  * `resolved.app` seen through services: the app as one service, as constructs read it before
@@ -31,4 +31,17 @@ export function appView(config: SlipwayConfig): AppConfig {
     environment: web.environment,
     secrets: web.secrets,
   };
+}
+
+/**
+ * The app as the default web service runs in one environment: `appView` with the variables that
+ * `environments.<env>.services.<default web>.environment` adds. Without such variables it is
+ * `appView(config)` itself (with the `app` shorthand: `config.app`).
+ */
+export function appViewIn(config: SlipwayConfig, env: EnvironmentConfig): AppConfig {
+  const app = appView(config);
+  const web = defaultWebService(declaredServices(config));
+  const added = web ? env.services?.[web[0]]?.environment : undefined;
+  if (!added || Object.keys(added).length === 0) return app;
+  return { ...app, environment: { ...app.environment, ...added } };
 }

@@ -1,5 +1,5 @@
 // Not the schedule check (./schedule.ts): it loads a package, and the contract reaches this folder.
-export { appView } from './compat.ts';
+export { appView, appViewIn } from './compat.ts';
 export {
   APP_KEYS_WITH_SERVICES,
   type ConcreteImage,

@@ -85,3 +85,20 @@ describe('the app shorthand', () => {
     expect([r.app.port, r.services[0]?.type === 'web' && r.services[0].port]).toEqual([8080, 8080]);
   });
 });
+
+describe('per-environment settings of the shorthand web service', () => {
+  it('reach resolved.app and resolved.service, which infra reads today', () => {
+    const input = structuredClone(shipped) as typeof shipped & {
+      environments: Record<string, Record<string, unknown>>;
+    };
+    const dev = input.environments.dev as Record<string, unknown>;
+    dev.services = { web: { cpu: 512, memoryMiB: 1024, environment: { LOG_LEVEL: 'debug', TRACE: '1' } } };
+    const edited = parseConfig(input);
+    const env = edited.environments.dev;
+    if (!env) throw new Error('no dev');
+    const r = resolveEnvironment('dev', env, edited);
+    expect(r.app.environment).toEqual({ LOG_LEVEL: 'debug', TRACE: '1' });
+    expect([r.service.cpu, r.service.memoryMiB]).toEqual([512, 1024]);
+    expect(r.services[0]?.environment).toEqual({ LOG_LEVEL: 'debug', TRACE: '1' });
+  });
+});

@@ -61,7 +61,8 @@ function overrideErrors(
     for (const key of Object.keys(o.environment)) {
       const path = at(`services.${name}.environment.${key}`);
       if (taken.includes(key)) errors.push(reservedError(path, key));
-      else errors.push(...plainVariableErrors(path, key, `services.${name}`));
+      // The `app` shorthand's secrets are under app.
+      else errors.push(...plainVariableErrors(path, key, config.services ? `services.${name}` : 'app'));
     }
     const problem = o.schedule === undefined ? undefined : scheduleProblem(o.schedule);
     if (problem)

@@ -266,6 +266,26 @@ describe('validateConfig with services', () => {
     ]);
   });
 
+  it('points a secret-looking per-environment variable of the shorthand at app.secrets (SW118)', () => {
+    const config = structuredClone(servicesConfig()) as Loose;
+    delete config.services;
+    config.environments.dev.services = { web: { environment: { GITHUB_TOKEN: 'x' } } };
+    const result = validateConfig(config);
+    expect(result.ok ? [] : result.errors.map(formatConfigError)).toEqual([
+      'environments.dev.services.web.environment.GITHUB_TOKEN: GITHUB_TOKEN looks like a secret; plain environment variables are visible in the task definition, use app.secrets.GITHUB_TOKEN [SW118]',
+    ]);
+  });
+
+  it('rejects per-environment settings of a service the app shorthand does not have (SW150)', () => {
+    const config = structuredClone(servicesConfig()) as Loose;
+    delete config.services;
+    config.environments.dev.services = { api: { cpu: 512 } };
+    const result = validateConfig(config);
+    expect(result.ok ? [] : result.errors.map(formatConfigError)).toEqual([
+      'environments.dev.services.api: got "api", which is not a service; declared services: web [SW150]',
+    ]);
+  });
+
   it('lets the app shorthand take per-environment settings for its web service', () => {
     const config = structuredClone(servicesConfig()) as Loose;
     delete config.services;
