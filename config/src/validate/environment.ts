@@ -19,13 +19,11 @@ export function sizeErrors(
   const errors: ConfigError[] = [];
   const { cpu, memoryMiB, minTasks, maxTasks } = r.service;
 
-  if (!checkService) {
-    // checked per service
-  } else if (!FARGATE_CPU_UNITS.includes(cpu)) {
+  if (checkService && !FARGATE_CPU_UNITS.includes(cpu)) {
     errors.push(
       err(at('service.cpu'), 'SW110', `got ${cpu}; Fargate allows ${FARGATE_CPU_UNITS.join(', ')} CPU units`),
     );
-  } else if (!isValidFargateSize(cpu, memoryMiB)) {
+  } else if (checkService && !isValidFargateSize(cpu, memoryMiB)) {
     errors.push(
       err(
         at('service.memoryMiB'),
