@@ -19,7 +19,7 @@ export {
   type Target,
   TargetError,
   type TargetKind,
-  WORKER_QUEUE_VARIABLE,
+  WORKER_QUEUE_URL_VARIABLE,
 } from './contract/index.ts';
 export { defineConfig } from './define-config.ts';
 export { inZone, isHostedZoneId, type ResolvedDomain } from './domain.ts';

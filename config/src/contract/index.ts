@@ -36,13 +36,7 @@ export {
   serviceHealthCommand,
   stopTimeoutSeconds,
 } from './service-container.ts';
-export {
-  producerQueueVariable,
-  SERVICE_NAME_PATTERN,
-  serviceDnsName,
-  serviceNamespace,
-  WORKER_QUEUE_VARIABLE,
-} from './services.ts';
+export { SERVICE_NAME_PATTERN, serviceDnsName, serviceNamespace } from './services.ts';
 export {
   type AccountLayer,
   accountStackName,

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  producerQueueVariable,
-  SERVICE_NAME_PATTERN,
-  serviceDnsName,
-  serviceNamespace,
-  WORKER_QUEUE_VARIABLE,
-} from './index.ts';
+import { SERVICE_NAME_PATTERN, serviceDnsName, serviceNamespace } from './index.ts';
 
 describe('service names', () => {
   it('names a backend <service>.<env>.internal, inside the environment namespace', () => {
     expect(serviceDnsName('api', 'pr-42')).toBe('api.pr-42.internal');
     expect(serviceDnsName('api', 'dev').endsWith(`.${serviceNamespace('dev')}`)).toBe(true);
-  });
-
-  it('gives a worker QUEUE_URL and its producers <WORKER_UPPER_SNAKE>_QUEUE_URL', () => {
-    expect(WORKER_QUEUE_VARIABLE).toBe('QUEUE_URL');
-    expect(producerQueueVariable('image-resizer')).toBe('IMAGE_RESIZER_QUEUE_URL');
   });
 
   it.each([

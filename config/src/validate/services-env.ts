@@ -1,4 +1,4 @@
-import { producerQueueVariable, WORKER_QUEUE_VARIABLE } from '../contract/services.ts';
+import { producerQueueVariable, WORKER_QUEUE_URL_VARIABLE } from '../contract/worker.ts';
 import type { ConfigError } from '../errors.ts';
 import { describeMemoryFor, FARGATE_CPU_UNITS, isValidFargateSize } from '../fargate.ts';
 import type { ResolvedEnvironment } from '../resolve.ts';
@@ -57,7 +57,7 @@ function overrideErrors(
         );
     }
     const taken = service.calls.filter((c) => services[c]?.type === 'worker').map(producerQueueVariable);
-    if (service.type === 'worker') taken.push(WORKER_QUEUE_VARIABLE);
+    if (service.type === 'worker') taken.push(WORKER_QUEUE_URL_VARIABLE);
     for (const key of Object.keys(o.environment)) {
       const path = at(`services.${name}.environment.${key}`);
       if (taken.includes(key)) errors.push(reservedError(path, key));

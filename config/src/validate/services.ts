@@ -1,5 +1,5 @@
 import { closest } from '../closest.ts';
-import { producerQueueVariable, WORKER_QUEUE_VARIABLE } from '../contract/services.ts';
+import { producerQueueVariable, WORKER_QUEUE_URL_VARIABLE } from '../contract/worker.ts';
 import type { ConfigError } from '../errors.ts';
 import { FARGATE_CPU_UNITS } from '../fargate.ts';
 import { APP_KEYS_WITH_SERVICES, defaultWebService } from '../services/declared.ts';
@@ -100,7 +100,7 @@ function queueVariableErrors(name: string, service: ServiceConfig, services: Ser
   const taken = service.calls
     .filter((callee) => services[callee]?.type === 'worker')
     .map(producerQueueVariable);
-  if (service.type === 'worker') taken.push(WORKER_QUEUE_VARIABLE);
+  if (service.type === 'worker') taken.push(WORKER_QUEUE_URL_VARIABLE);
   return (['environment', 'secrets'] as const).flatMap((kind) =>
     Object.keys(service[kind])
       .filter((key) => taken.includes(key))
