@@ -38,7 +38,26 @@ export function collectRows(typeName: string, prefix: string): Row[] {
   if (!symbol) throw new Error(`type ${typeName} is not exported from ${TYPES}`);
   const rows: Row[] = [];
   walk(checker, checker.getDeclaredTypeOfSymbol(symbol), prefix, rows, new Set());
-  return rows;
+  return mergeRows(rows);
+}
+
+/**
+ * One row per key: the members of a union (the service types) share most keys, so a key listed
+ * again joins its types and adds its summary where that says something new.
+ */
+function mergeRows(rows: Row[]): Row[] {
+  const byPath = new Map<string, Row>();
+  for (const row of rows) {
+    const seen = byPath.get(row.path);
+    if (!seen) {
+      byPath.set(row.path, row);
+      continue;
+    }
+    const types = new Set([...seen.type.split(' | '), ...row.type.split(' | ')]);
+    const summary = seen.summary.includes(row.summary) ? seen.summary : `${seen.summary} ${row.summary}`;
+    byPath.set(row.path, { ...seen, type: [...types].join(' | '), summary });
+  }
+  return [...byPath.values()];
 }
 
 function walk(checker: ts.TypeChecker, type: ts.Type, path: string, rows: Row[], seen: Set<ts.Type>): void {

@@ -48,11 +48,12 @@ export const CONFIG_ERRORS = {
   },
   SW118: {
     title: 'secret in a plain environment variable',
-    solve: 'Move the value to Secrets Manager or SSM and reference it under app.secrets.',
+    solve:
+      'Move the value to Secrets Manager or SSM and reference it under app.secrets (services.<name>.secrets with services).',
   },
   SW119: {
     title: 'variable set twice',
-    solve: 'Keep the name in app.environment or in app.secrets, not in both.',
+    solve: 'Keep the name in environment or in secrets (of app, or of services.<name>), not in both.',
   },
   SW120: { title: 'no environments', solve: 'Define at least one environment under `environments`.' },
   SW121: {
@@ -94,7 +95,7 @@ export const CONFIG_ERRORS = {
   SW130: {
     title: 'reserved container variable',
     solve:
-      'Rename the variable or secret; Slipway sets PORT, SHUTDOWN_TIMEOUT_MS, APP_ENV, AWS_REGION, GIT_SHA, DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, DB_SSL, DB_SECRET_ARN, MIGRATE_ON_START, DB_EMBEDDED and HSTS_MAX_AGE itself, and the service reads APP_VERSION, DATABASE_URL and DB_EMBEDDED_DIR.',
+      'Rename the variable or secret; Slipway sets PORT, SHUTDOWN_TIMEOUT_MS, APP_ENV, AWS_REGION, GIT_SHA, DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, DB_SSL, DB_SECRET_ARN, MIGRATE_ON_START, DB_EMBEDDED and HSTS_MAX_AGE itself, and the service reads APP_VERSION, DATABASE_URL and DB_EMBEDDED_DIR. With services, a worker gets QUEUE_URL and a service that calls worker <name> gets <NAME>_QUEUE_URL.',
   },
   SW131: {
     title: 'protected environment with a single-AZ database',
@@ -149,6 +150,62 @@ export const CONFIG_ERRORS = {
     title: 'domain name outside its zone',
     solve:
       'Give the zone that holds the name (for dev.app.example.com: app.example.com or example.com), or set environments.<name>.domain.name to a name inside the zone.',
+  },
+  SW150: {
+    title: 'unknown service',
+    solve:
+      'Name a service declared under services (calls, image.from, environments.<env>.services); the message suggests the closest name.',
+  },
+  SW151: {
+    title: 'call to a service that takes no calls',
+    solve:
+      'List only backend services (called over Cloud Map) and workers (sent messages) in calls; a web service is reached through the load balancer and a job only runs on its schedule.',
+  },
+  SW152: {
+    title: 'image.from goes round in a cycle',
+    solve:
+      'Give one service of the cycle its own image ({ build: {...} } or { uri }) and let the others take it with image.from.',
+  },
+  SW153: {
+    title: 'two web services share a route',
+    solve: 'Give each web service its own route.paths or route.hosts, or merge the two services.',
+  },
+  SW154: {
+    title: 'not exactly one default web service',
+    solve:
+      'Leave route off exactly one web service (it takes every request no other route matches) and give every other web service a route.',
+  },
+  SW155: {
+    title: 'more than one service migrates',
+    solve: 'Keep migrate on the one service that owns the database schema and remove it from the others.',
+  },
+  SW156: {
+    title: 'migrate without the database',
+    solve: 'Set database: true on the service that declares migrate, or remove migrate.',
+  },
+  SW157: {
+    title: 'service database without an app database',
+    solve: 'Give the app a database (remove app.database: false) or set the service database: false.',
+  },
+  SW158: {
+    title: 'service setting under app',
+    solve:
+      'With services, app holds only name and database: move the key to the service it belongs to (services.<name>.<key>; migrateCommand becomes migrate).',
+  },
+  SW159: {
+    title: 'invalid schedule expression',
+    solve:
+      'Write an EventBridge Scheduler expression in UTC: cron(minutes hours day-of-month month day-of-week year) with ? in one of the day fields, e.g. cron(0 3 * * ? *), or rate(15 minutes).',
+  },
+  SW160: {
+    title: 'setting that does not apply to the service type',
+    solve:
+      'Remove the key: schedule and enabled are for jobs; minTasks, maxTasks and scaling for long-running services; scaleOnRequestsPerTarget for web; messagesPerTask for workers.',
+  },
+  SW161: {
+    title: 'deploy.migrate without a service that migrates',
+    solve:
+      'Declare migrate on the service that owns the database schema, or set deploy.migrate: false (or leave it out).',
   },
 } as const;
 

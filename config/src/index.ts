@@ -8,13 +8,18 @@ export {
   OFFICE_HOURS_ACTIONS,
   PARAMETERS,
   parameterName,
+  producerQueueVariable,
   RESERVED_VARIABLES,
   resolveTarget,
+  SERVICE_NAME_PATTERN,
   type SubnetKind,
+  serviceDnsName,
+  serviceNamespace,
   stackName,
   type Target,
   TargetError,
   type TargetKind,
+  WORKER_QUEUE_URL_VARIABLE,
 } from './contract/index.ts';
 export { defineConfig } from './define-config.ts';
 export { inZone, isHostedZoneId, type ResolvedDomain } from './domain.ts';
@@ -64,10 +69,35 @@ export {
   spotShare,
 } from './resolve.ts';
 export { type AcknowledgeKey, WEEKDAYS } from './schema/index.ts';
+export {
+  APP_KEYS_WITH_SERVICES,
+  appView,
+  appViewIn,
+  type ConcreteImage,
+  concreteImage,
+  declaredServices,
+  defaultWebService,
+  migrationOwner,
+  type ResolvedBackendService,
+  type ResolvedJobService,
+  type ResolvedService,
+  type ResolvedWebService,
+  type ResolvedWorkerService,
+  resolveServices,
+  type ServiceDefaults,
+  SHORTHAND_SERVICE,
+  shorthandService,
+} from './services/index.ts';
+export { scheduleProblem } from './services/schedule.ts';
 export type {
   AppConfig,
   EnvironmentConfig,
   EnvironmentInput,
+  ServiceConfig,
+  ServiceInput,
+  ServiceOverride,
+  ServicesConfig,
+  ServiceType,
   SlipwayConfig,
   SlipwayConfigInput,
 } from './types.ts';

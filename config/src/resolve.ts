@@ -1,5 +1,9 @@
+import { serviceNamespace } from './contract/services.ts';
 import { resolveDomain } from './domain.ts';
 import { availabilityZones, type Region } from './regions.ts';
+import { appViewIn } from './services/compat.ts';
+import { migrationOwner } from './services/declared.ts';
+import { type ResolvedService, resolveServices } from './services/resolve.ts';
 import type { AppConfig, EnvironmentConfig, SlipwayConfig } from './types.ts';
 
 /**
@@ -169,13 +173,42 @@ export function resolveHealthCheck(app: AppConfig): 'node' | false | readonly st
   return app.healthCheck ?? ('build' in app.image ? 'node' : false);
 }
 
+/**
+ * The default web service's sizing, as `resolved.service` has always carried it, with the
+ * environment-wide settings (log retention, deregistration delay) beside it.
+ */
+function defaultServiceSizing(env: EnvironmentConfig, d: Defaults, services: readonly ResolvedService[]) {
+  // Every valid config has a default web service; an invalid one (reported by validation) falls back to the first.
+  const web = services.find((s) => s.type === 'web' && s.route === undefined) ?? services[0];
+  const minTasks = env.service.minTasks ?? d.minTasks;
+  const scaling = web?.type === 'web' || web?.type === 'backend' ? web.scaling : undefined;
+  return {
+    cpu: web?.cpu ?? env.service.cpu ?? 256,
+    memoryMiB: web?.memoryMiB ?? env.service.memoryMiB ?? 512,
+    minTasks: web && 'minTasks' in web ? web.minTasks : minTasks,
+    maxTasks: web && 'maxTasks' in web ? web.maxTasks : (env.service.maxTasks ?? minTasks + 1),
+    capacity: web?.capacity ?? ((env.service.capacity ?? d.capacity) as Capacity),
+    scaleOnCpuPercent: scaling?.cpuPercent ?? env.service.scaleOnCpuPercent,
+    scaleOnMemoryPercent: scaling?.memoryPercent ?? env.service.scaleOnMemoryPercent,
+    scaleOnRequestsPerTarget:
+      web?.type === 'web' ? web.scaling.requestsPerTarget : env.service.scaleOnRequestsPerTarget,
+    logRetentionDays: env.service.logRetentionDays ?? d.logRetentionDays,
+    deregistrationDelaySeconds: env.service.deregistrationDelaySeconds,
+    /** The service's name in the Cloud Map namespace (`app.<env>.internal` for the `app` shorthand). */
+    discoveryName: web?.type === 'web' ? web.discoveryName : 'app',
+  };
+}
+
 /** One environment with every default applied: what constructs receive. They never test the name. */
 export function resolveEnvironment(name: string, env: EnvironmentConfig, config: SlipwayConfig) {
   const d = env.protected ? DEFAULTS.protected : DEFAULTS.standard;
-  const app: AppConfig = config.app;
-  const minTasks = env.service.minTasks ?? d.minTasks;
+  const app: AppConfig = appViewIn(config, env);
   const hasDatabase = app.database !== false;
   const strategy = env.deploy.strategy ?? d.strategy;
+  const services = resolveServices(name, env, config, { minTasks: d.minTasks, capacity: d.capacity });
+  // Without `services`, the app's migrations run whenever it has a database; with them, when a service declares `migrate`.
+  const migrates =
+    hasDatabase && (config.services === undefined || migrationOwner(config.services) !== undefined);
   return {
     name,
     app,
@@ -198,22 +231,12 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       /** Where the VPC's SSM parameters live: this environment's own, or a preview's base's. */
       parameterPath: `/${app.name}/${name}`,
       /** The Cloud Map private DNS namespace the services register in. */
-      namespaceName: `${name}.internal`,
+      namespaceName: serviceNamespace(name),
     },
-    service: {
-      cpu: env.service.cpu ?? app.cpu,
-      memoryMiB: env.service.memoryMiB ?? app.memoryMiB,
-      minTasks,
-      maxTasks: env.service.maxTasks ?? (env.protected ? Math.max(4, minTasks) : minTasks + 1),
-      capacity: (env.service.capacity ?? d.capacity) as Capacity,
-      scaleOnCpuPercent: env.service.scaleOnCpuPercent,
-      scaleOnMemoryPercent: env.service.scaleOnMemoryPercent,
-      scaleOnRequestsPerTarget: env.service.scaleOnRequestsPerTarget,
-      logRetentionDays: env.service.logRetentionDays ?? d.logRetentionDays,
-      deregistrationDelaySeconds: env.service.deregistrationDelaySeconds,
-      /** The service's name in the Cloud Map namespace (`app.<env>.internal`). */
-      discoveryName: 'app',
-    },
+    /** The default web service's task settings (every service's are in `services`). */
+    service: defaultServiceSizing(env, d, services),
+    /** Every service of the app in declaration order, every default applied (the `app` shorthand: one, `web`). */
+    services,
     database: hasDatabase ? resolveDatabase(app, env, d) : undefined,
     domain: resolveDomain(name, env, config), // undefined: the CloudFront name only
     /** Risks this environment takes on purpose, with their reasons (the readiness rules read them). */
@@ -227,7 +250,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       testListenerCidrs: env.deploy.testListenerCidrs,
       rollbackOn5xxPercent: env.deploy.rollbackOn5xxPercent,
       rollbackOnP99Milliseconds: env.deploy.rollbackOnP99Milliseconds,
-      migrate: env.deploy.migrate ?? hasDatabase,
+      migrate: env.deploy.migrate ?? migrates,
       smokeTest: env.deploy.smokeTest,
     },
     alarms: resolveAlarms(env, hasDatabase),

@@ -1,5 +1,12 @@
 import type { z } from 'zod';
-import type { appSchema, configSchema, environmentSchema } from './schema/index.ts';
+import type {
+  appSchema,
+  configSchema,
+  environmentSchema,
+  serviceOverrideSchema,
+  serviceSchema,
+  servicesSchema,
+} from './schema/index.ts';
 
 // Every config type is derived from the schema, so the two cannot drift apart.
 
@@ -15,3 +22,8 @@ export type SlipwayConfig = Omit<z.output<typeof configSchema>, 'environments'> 
 };
 export type AppConfig = z.output<typeof appSchema>;
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type ServicesConfig = z.output<typeof servicesSchema>;
+export type ServiceConfig = z.output<typeof serviceSchema>;
+export type ServiceInput = z.input<typeof serviceSchema>;
+export type ServiceOverride = z.output<typeof serviceOverrideSchema>;
+export type ServiceType = ServiceConfig['type'];

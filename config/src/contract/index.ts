@@ -43,6 +43,7 @@ export {
   serviceHealthCommand,
   stopTimeoutSeconds,
 } from './service-container.ts';
+export { SERVICE_NAME_PATTERN, serviceDnsName, serviceNamespace } from './services.ts';
 export {
   type AccountLayer,
   accountStackName,

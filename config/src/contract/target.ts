@@ -1,6 +1,8 @@
 import { closest } from '../closest.ts';
 import { previewDomain } from '../domain.ts';
 import { ALARM_DEFAULTS, type ResolvedEnvironment, resolveEnvironment } from '../resolve.ts';
+import { declaredServices } from '../services/declared.ts';
+import { previewServiceSettings, previewServices } from '../services/preview.ts';
 import type { EnvironmentConfig, SlipwayConfig } from '../types.ts';
 import { parameterPath } from './parameters.ts';
 import { edgeStackNeeded, LAYERS, type Layer, stackName } from './stacks.ts';
@@ -99,7 +101,7 @@ function previewTarget(config: SlipwayConfig, name: string): Target {
     // Validation rejects a previews.from that names no environment (SW126).
     throw new Error(`resolveTarget: ${name} needs previews.from naming an environment of slipway.config.ts`);
   }
-  const resolved = resolveEnvironment(name, previewSettings(base), {
+  const resolved = resolveEnvironment(name, previewSettings(base, config), {
     ...config,
     app: { ...config.app, database: false },
   });
@@ -108,6 +110,7 @@ function previewTarget(config: SlipwayConfig, name: string): Target {
     ...resolved,
     network: { ...baseResolved.network },
     service: { ...resolved.service, discoveryName: name },
+    services: previewServices(resolved.services, name, baseResolved.network.namespaceName),
     // `pr-<number>.<base name>` in the base's zone, never the app's `<env>.<name>` default.
     domain: previewDomain(name, baseResolved.domain),
   };
@@ -125,7 +128,7 @@ function previewTarget(config: SlipwayConfig, name: string): Target {
 }
 
 /** The base environment's settings with every cost turned down to a preview's. */
-function previewSettings(base: EnvironmentConfig): EnvironmentConfig {
+function previewSettings(base: EnvironmentConfig, config: SlipwayConfig): EnvironmentConfig {
   return {
     ...base,
     protected: false,
@@ -144,6 +147,7 @@ function previewSettings(base: EnvironmentConfig): EnvironmentConfig {
       capacity: 'spot',
       logRetentionDays: 3,
     },
+    services: previewServiceSettings(base, declaredServices(config)),
     deploy: { ...base.deploy, strategy: 'rolling', migrate: false, smokeTest: false, bakeMinutes: 0 },
     alarms: {
       ...base.alarms,

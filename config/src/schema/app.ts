@@ -1,6 +1,14 @@
 import { z } from 'zod';
-import { MAX_SHUTDOWN_TIMEOUT_MS } from '../contract/service-container.ts';
 import { appName, envVarName, secretRef } from './common.ts';
+import {
+  command,
+  containerPort,
+  containerUser,
+  healthCheck,
+  hstsMaxAgeSeconds,
+  shutdownSeconds,
+  urlPath,
+} from './container.ts';
 
 export const imageSchema = z.union([
   z.strictObject({
@@ -26,22 +34,16 @@ export const appSchema = z.strictObject({
   /** The image to run. @default build from `app/Dockerfile` with the repository root as context */
   image: imageSchema.prefault({ build: {} }),
   /** Port the container listens on (the service reads `PORT`). @default 3000 */
-  port: z.number().int().min(1).max(65535).default(3000),
+  port: containerPort,
   /**
    * The user the app container runs as (`uid:gid`, `uid` or a name), never root. It overrides the
    * image's `USER`, so an image that forgets one still does not run as root (AWS Control Tower's
    * control CT.ECS.PR.3 rejects a task definition without a non-root user).
    * @default '1000:1000' (the `node` user of the official Node.js image, as app/Dockerfile runs)
    */
-  user: z
-    .string()
-    .regex(
-      /^(?!root(:|$))(?!0+(:|$))[\w.-]+(:[\w.-]+)?$/,
-      'a non-root user: uid:gid, uid or a name, not root or 0',
-    )
-    .default('1000:1000'),
+  user: containerUser,
   /** Liveness path used by the load balancer and the container health check. @default '/health' */
-  healthPath: z.string().regex(/^\//).default('/health'),
+  healthPath: urlPath.default('/health'),
   /**
    * The container health check ECS runs inside the image (a failing one gets the task replaced).
    * `'node'`: `GET healthPath` with Node's http module, as the default image's HEALTHCHECK does (any
@@ -50,11 +52,11 @@ export const appSchema = z.strictObject({
    * none; the load balancer's check of `healthPath` still replaces a task that stops answering.
    * @default 'node' for an image built here (`image.build`), false for an image `uri` (Slipway cannot know what it contains)
    */
-  healthCheck: z.union([z.literal('node'), z.literal(false), z.array(z.string().min(1)).min(1)]).optional(),
+  healthCheck: healthCheck.optional(),
   /** Readiness path (database reachable, migrations current) used by deploy smoke tests. @default '/ready' */
-  readyPath: z.string().regex(/^\//).default('/ready'),
+  readyPath: urlPath.default('/ready'),
   /** Command that applies database migrations, run as a one-off task before new tasks take traffic. @default ['node', 'dist/main.js', 'migrate'] */
-  migrateCommand: z.array(z.string().min(1)).min(1).default(['node', 'dist/main.js', 'migrate']),
+  migrateCommand: command.default(['node', 'dist/main.js', 'migrate']),
   /** Default task CPU units for every environment (256 = 0.25 vCPU). @default 256 */
   cpu: z.number().int().default(256),
   /** Default task memory in MiB for every environment. @default 512 */
@@ -65,12 +67,7 @@ export const appSchema = z.strictObject({
    * balancer has already drained the task for the deregistration delay before SIGTERM.
    * @default 10
    */
-  shutdownSeconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_SHUTDOWN_TIMEOUT_MS / 1000)
-    .default(10),
+  shutdownSeconds,
   /**
    * `Strict-Transport-Security` max-age in seconds the service sends on requests that came over
    * HTTPS, in environments served over HTTPS (it reads `HSTS_MAX_AGE`); browsers then refuse plain
@@ -79,7 +76,7 @@ export const appSchema = z.strictObject({
    * if the name later drops HTTPS.
    * @default 31536000 (one year)
    */
-  hstsMaxAgeSeconds: z.number().int().min(0).max(63072000).default(31536000),
+  hstsMaxAgeSeconds,
   /** Plain environment variables for the container. Secret-looking names are rejected: use `secrets`. @default {} */
   environment: z.record(envVarName, z.string()).default({}),
   /** Secrets injected by ECS from Secrets Manager or SSM (never plain environment variables). @default {} */

@@ -1,26 +1,17 @@
 import { z } from 'zod';
 import { acknowledgeSchema } from './acknowledge.ts';
 import { alarmsSchema } from './alarms.ts';
+import { capacitySchema } from './capacity.ts';
 import { accountId, cidr, environmentName, region } from './common.ts';
 import { deploySchema } from './deploy.ts';
 import { environmentDomainSchema } from './domain.ts';
 import { officeHoursSchema } from './office-hours.ts';
+import { serviceName, serviceOverrideSchema } from './services.ts';
 import { grafanaSchema, pgadminSchema } from './tools.ts';
 
-export const natMode = z.enum(['none', 'instance', 'gateway', 'gateway-per-az']);
+export { capacitySchema };
 
-export const capacitySchema = z.union([
-  z.enum(['on-demand', 'spot']),
-  z.strictObject({
-    /** Run `base` tasks on on-demand Fargate, then split the rest `spotWeight` : 1 between Spot and on-demand. */
-    mixed: z.strictObject({
-      /** Tasks always on on-demand Fargate (the ones a Spot interruption cannot take away). */
-      base: z.number().int().min(0).max(100),
-      /** Spot tasks for every on-demand task above the base. */
-      spotWeight: z.number().int().min(1).max(1000),
-    }),
-  }),
-]);
+export const natMode = z.enum(['none', 'instance', 'gateway', 'gateway-per-az']);
 
 export const environmentSchema = z.strictObject({
   /** 12-digit AWS account id of this environment (placeholders in the example must be replaced). */
@@ -90,6 +81,13 @@ export const environmentSchema = z.strictObject({
       deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
     })
     .prefault({}),
+  /**
+   * Per-service settings in this environment, keyed by a name under `services` (task size, task
+   * counts, capacity, scaling, extra variables; a job's schedule or `enabled: false`). What a
+   * service leaves unset here comes from the service, then from `service` above.
+   * @default {} (every service as declared)
+   */
+  services: z.record(serviceName, serviceOverrideSchema).default({}),
   database: z
     .strictObject({
       /** RDS instance class without the `db.` prefix. @default 't4g.micro' unless protected, then 't4g.small' */

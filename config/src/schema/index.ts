@@ -12,6 +12,7 @@ import { auditSchema, githubSchema, previewsSchema, registrySchema } from './acc
 import { appSchema } from './app.ts';
 import { environmentName } from './common.ts';
 import { domainSchema } from './domain.ts';
+import { servicesSchema } from './services.ts';
 
 export { FARGATE_CPU_UNITS } from '../fargate.ts';
 export { auditSchema, githubSchema, previewsSchema, registrySchema } from './account.ts';
@@ -23,9 +24,30 @@ export { deploySchema, deployStrategy } from './deploy.ts';
 export { domainSchema, environmentDomainSchema } from './domain.ts';
 export { capacitySchema, environmentSchema, natMode } from './environment.ts';
 export { officeHoursSchema, WEEKDAYS } from './office-hours.ts';
+export {
+  backendServiceSchema,
+  jobServiceSchema,
+  serviceImageSchema,
+  serviceName,
+  serviceOverrideSchema,
+  serviceSchema,
+  servicesSchema,
+  webServiceSchema,
+  workerServiceSchema,
+} from './services.ts';
 
 export const configSchema = z.strictObject({
+  /**
+   * The app, and its one web service unless `services` is given. With `services`, `app` holds only
+   * `name` and `database`; every other key moves to `services.<name>`.
+   */
   app: appSchema,
+  /**
+   * The app's services by name (`web`, `backend`, `worker`, `job`), e.g.
+   * `{ web: { type: 'web', image: { build: {} } }, mailer: { type: 'worker', image: { from: 'web' }, command: ['node', 'dist/mailer.js'] } }`.
+   * @default - one web service named `web`, made of the keys of `app`
+   */
+  services: servicesSchema.optional(),
   /** Deployment targets by name; the order is the promotion order. */
   environments: z.record(environmentName, z.unknown()),
   registry: registrySchema.prefault({}),

@@ -10,15 +10,20 @@ import { err } from './util.ts';
 /* Rules on one environment's resolved settings: Fargate sizes, task counts, the database, references. */
 
 /** Task sizes of the service and of the enabled tools, and the task counts. */
-export function sizeErrors(r: ResolvedEnvironment, at: (key: string) => string): ConfigError[] {
+export function sizeErrors(
+  r: ResolvedEnvironment,
+  at: (key: string) => string,
+  /** False with `services`: each service's size is checked where it is set (./services-env.ts). */
+  checkService = true,
+): ConfigError[] {
   const errors: ConfigError[] = [];
   const { cpu, memoryMiB, minTasks, maxTasks } = r.service;
 
-  if (!FARGATE_CPU_UNITS.includes(cpu)) {
+  if (checkService && !FARGATE_CPU_UNITS.includes(cpu)) {
     errors.push(
       err(at('service.cpu'), 'SW110', `got ${cpu}; Fargate allows ${FARGATE_CPU_UNITS.join(', ')} CPU units`),
     );
-  } else if (!isValidFargateSize(cpu, memoryMiB)) {
+  } else if (checkService && !isValidFargateSize(cpu, memoryMiB)) {
     errors.push(
       err(
         at('service.memoryMiB'),
@@ -48,7 +53,7 @@ export function sizeErrors(r: ResolvedEnvironment, at: (key: string) => string):
         ),
       );
   }
-  if (minTasks > maxTasks)
+  if (checkService && minTasks > maxTasks)
     errors.push(
       err(
         at('service.minTasks'),

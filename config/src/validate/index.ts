@@ -1,14 +1,16 @@
 import { resolveDomain } from '../domain.ts';
 import type { ConfigError } from '../errors.ts';
 import { resolveEnvironment } from '../resolve.ts';
-import { appSchema, configSchema, environmentSchema } from '../schema/index.ts';
-import type { EnvironmentConfig, SlipwayConfig } from '../types.ts';
+import { appSchema, configSchema, environmentSchema, serviceSchema } from '../schema/index.ts';
+import type { EnvironmentConfig, ServicesConfig, SlipwayConfig } from '../types.ts';
 import { appErrors } from './app.ts';
 import { deployErrors, smokeTestErrors } from './deploy.ts';
 import { dashboardErrors, settingErrors, sizeErrors } from './environment.ts';
 import { overlappingCidrs, vpcErrors } from './network.ts';
 import { officeHoursErrors } from './office-hours.ts';
 import { readinessErrors } from './readiness.ts';
+import { misplacedAppKeys, servicesErrors } from './services.ts';
+import { serviceEnvironmentErrors } from './services-env.ts';
 import { dedupe, err, isObject } from './util.ts';
 import { fromZod } from './zod.ts';
 
@@ -49,22 +51,46 @@ export function validateConfig(raw: unknown): ValidationResult {
   const app = appSchema.strip().safeParse(isObject(raw) ? raw.app : undefined);
   const base = top.success
     ? top.data
-    : configSchema.parse({ app: app.success ? app.data : { name: 'app' }, environments: {} });
+    : {
+        ...configSchema.parse({ app: app.success ? app.data : { name: 'app' }, environments: {} }),
+        services: parsedServices(isObject(raw) ? raw.services : undefined),
+      };
   const config: SlipwayConfig = { ...base, environments };
-  errors.push(...semanticErrors(config, Object.keys(rawEnvs), app.success));
+  // Names as written, so a service that failed its schema is not also reported as unknown.
+  const names = isObject(raw) && isObject(raw.services) ? Object.keys(raw.services) : undefined;
+  errors.push(...semanticErrors(config, Object.keys(rawEnvs), app.success, names));
+  errors.push(...misplacedAppKeys(raw, config.services));
   if (top.success && errors.length === 0) return { ok: true, config };
   return { ok: false, errors: dedupe(errors) };
 }
 
-function semanticErrors(config: SlipwayConfig, declared: string[], appValid: boolean): ConfigError[] {
+/** The services that pass their schema, when the config as a whole did not (their rules still run). */
+function parsedServices(raw: unknown): ServicesConfig | undefined {
+  if (!isObject(raw)) return undefined;
+  const services: ServicesConfig = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const parsed = serviceSchema.safeParse(value);
+    if (parsed.success) services[name] = parsed.data;
+  }
+  return services;
+}
+
+function semanticErrors(
+  config: SlipwayConfig,
+  declared: string[],
+  appValid: boolean,
+  serviceNames: readonly string[] | undefined,
+): ConfigError[] {
   const errors: ConfigError[] = [];
   if (appValid) errors.push(...appErrors(config.app));
+  errors.push(...servicesErrors(config, serviceNames));
 
   for (const [name, env] of Object.entries(config.environments)) {
     const at = (key: string) => `environments.${name}.${key}`;
     const r = resolveEnvironment(name, env, config);
     errors.push(
-      ...sizeErrors(r, at),
+      ...sizeErrors(r, at, config.services === undefined),
+      ...serviceEnvironmentErrors(config, env, r, at, serviceNames),
       ...vpcErrors(env, at),
       ...settingErrors(name, env, r, declared, at),
       ...officeHoursErrors(env, at),

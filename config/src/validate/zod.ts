@@ -26,7 +26,7 @@ function fromIssue(issue: Issue, root: z.ZodType, prefix: (string | number)[]): 
   switch (issue.code) {
     case 'unrecognized_keys':
       return issue.keys.map((key) => {
-        const known = knownKeys(root, issue.path);
+        const known = knownKeys(root, issue.path, issue.input);
         const renamed = RENAMED_KEYS[key];
         if (renamed) return err([...path, key].join('.'), 'SW101', renamed);
         const near = closest(key, known);
@@ -65,6 +65,16 @@ function fromIssue(issue: Issue, root: z.ZodType, prefix: (string | number)[]): 
     case 'not_multiple_of':
       return [err(at, 'SW105', `${got}expected ${issue.message.replace(/^Invalid (string: )?/, '')}`)];
     case 'invalid_union': {
+      // A discriminated union (a service's `type`) given a value none of its options has.
+      const discriminator = (issue as { discriminator?: string }).discriminator;
+      if (discriminator !== undefined && issue.errors.length === 0 && isObject(issue.input))
+        return [
+          err(
+            at,
+            'SW103',
+            `got ${show(issue.input[discriminator])}; expected ${describeUnion(root, issue.path)}`,
+          ),
+        ];
       // Report the option the input came closest to, rather than "invalid input": an option that
       // rejected the value's whole type (a string enum given an object) is the furthest.
       const typeMismatch = (issues: Issue[]) =>
@@ -131,8 +141,24 @@ function schemasAt(root: z.ZodType, path: PropertyKey[]): z.ZodType[] {
   return current;
 }
 
-function knownKeys(root: z.ZodType, path: PropertyKey[]): string[] {
-  return [...new Set(schemasAt(root, path).flatMap((s) => Object.keys(def(s).shape ?? {})))];
+/**
+ * The keys an object at `path` may have. Of a discriminated union (the service types), only the
+ * option the input's discriminator selects: a worker's known keys are not a web service's.
+ */
+function knownKeys(root: z.ZodType, path: PropertyKey[], input?: unknown): string[] {
+  const options = schemasAt(root, path);
+  const selected = options.filter((s) => matchesLiterals(s, input));
+  const chosen = selected.length > 0 ? selected : options;
+  return [...new Set(chosen.flatMap((s) => Object.keys(def(s).shape ?? {})))];
+}
+
+/** Whether the input agrees with every literal-valued key of an object schema (its discriminator). */
+function matchesLiterals(schema: z.ZodType, input: unknown): boolean {
+  if (!isObject(input)) return true;
+  return Object.entries(def(schema).shape ?? {}).every(([key, value]) => {
+    const d = def(value) as Def & { values?: unknown[] };
+    return d.type !== 'literal' || !(key in input) || (d.values ?? []).includes(input[key]);
+  });
 }
 
 function describeUnion(root: z.ZodType, path: PropertyKey[]): string {
