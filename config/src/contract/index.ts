@@ -43,7 +43,16 @@ export {
   serviceHealthCommand,
   stopTimeoutSeconds,
 } from './service-container.ts';
-export { SERVICE_NAME_PATTERN, serviceDnsName, serviceNamespace } from './services.ts';
+export {
+  backendUrlVariable,
+  repositoryName,
+  SERVICE_NAME_PATTERN,
+  serviceConstructId,
+  serviceDnsName,
+  serviceLogGroupName,
+  serviceNamespace,
+  serviceParameters,
+} from './services.ts';
 export {
   type AccountLayer,
   accountStackName,
