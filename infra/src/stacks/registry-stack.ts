@@ -95,7 +95,7 @@ export class RegistryStack extends Stack {
     }
   }
 
-  /** `RepositoryUri<Owner>` and `RepositoryArn<Owner>`; the app's repository keeps the unsuffixed ids. */
+  /** `RepositoryUri<Owner>` and `RepositoryArn<Owner>`; the app's repository keeps the plain ids. */
   private output(suffix: string, images: ImageRepository, what: string) {
     new CfnOutput(this, `RepositoryUri${suffix}`, {
       value: images.repository.repositoryUri,
