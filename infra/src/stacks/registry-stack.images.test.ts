@@ -12,14 +12,18 @@
  *     RepositoryUriAdmin/RepositoryArnAdmin for `slipway-admin`
  *   - the cleanup function cleans both: REPOSITORY_NAMES lists both; its role reads and deletes in
  *     exactly those two repositories
+ *   - the Control Tower acknowledgement of the tag-mutability exclusions covers both repositories;
+ *     the stack synthesizes with cdk-nag and the Control Tower controls without a finding
  *   - the app shorthand still yields exactly one repository, `slipway`
  */
 import { resolveRegistry, type SlipwayConfig, type SlipwayConfigInput } from '@slipway/config';
 import { configVariant, shippedConfig } from '@slipway/testing/synth';
-import { App } from 'aws-cdk-lib';
+import { App, type CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cdkContext } from '../app.ts';
+import { acknowledgeControls, acknowledgementsFor } from '../policy/control-tower/acknowledgements.ts';
+import { applyPolicies } from '../policy/index.ts';
 import { addRegistryStack } from './registry-stack.ts';
 
 /** The shipped config as services: web and admin build, nightly runs admin's image, api a URI. */
@@ -43,10 +47,11 @@ function twoImages(c: SlipwayConfigInput) {
   };
 }
 
-function registryTemplate(config: SlipwayConfig) {
+function registryStack(config: SlipwayConfig) {
   const app = new App({ context: { ...cdkContext(), 'aws:cdk:bundling-stacks': [] } });
-  return Template.fromStack(addRegistryStack(app, config, resolveRegistry(config)));
+  return addRegistryStack(app, config, resolveRegistry(config));
 }
+const registryTemplate = (config: SlipwayConfig) => Template.fromStack(registryStack(config));
 
 type Repository = { Properties: Record<string, unknown> };
 
@@ -115,6 +120,25 @@ describe('registry stack with two built images', () => {
         { 'Fn::GetAtt': [byName('slipway-admin')[0], 'Arn'] },
       ]),
     );
+  });
+
+  it('acknowledges the tag-mutability control on both repositories, with its reason', async () => {
+    const stack = registryStack(await configVariant(twoImages));
+    const controls = stack.repositories.map((r) => {
+      const resource = r.repository.node.defaultChild as CfnResource;
+      const path = resource.node.path.slice(stack.node.path.length + 1);
+      return acknowledgementsFor(path, undefined, resource).map((a) => a.control);
+    });
+    expect(controls).toEqual([['CT.ECR.PR.3'], ['CT.ECR.PR.3']]);
+  });
+
+  it('synthesizes without a cdk-nag or Control Tower finding', async () => {
+    const stack = registryStack(await configVariant(twoImages));
+    const app = stack.node.root as App;
+    acknowledgeControls(stack, undefined);
+    applyPolicies(app);
+    // A finding fails the synth (ValidationFailed naming the rule and the resource).
+    expect(() => app.synth()).not.toThrow();
   });
 
   it('keeps exactly one repository, slipway, for the app shorthand', async () => {
