@@ -13,9 +13,9 @@
  */
 
 import { configVariant, ENVIRONMENTS, type Synthesized, synth } from '@slipway/testing/synth';
-import type { Template } from 'aws-cdk-lib/assertions';
 import { Template as T } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { alarmMetrics, dashboardMetrics, grafanaMetrics, type QueriedMetric } from './queried-metrics.ts';
 
 // Synthesizing the whole app takes seconds, far longer on a loaded CI runner: a generous hook limit.
 const SYNTH_TIMEOUT_MS = 120_000;
@@ -58,146 +58,7 @@ const DIMENSION_SOURCES: Record<string, { type: string; attribute: string | 'Ref
   DBInstanceIdentifier: { type: 'AWS::RDS::DBInstance', attribute: 'Ref' },
 };
 
-/** A metric as queried: namespace, name and dimension values (still CloudFormation expressions). */
-interface QueriedMetric {
-  readonly where: string;
-  readonly namespace: string;
-  readonly metricName: string;
-  readonly dimensions: Record<string, unknown>;
-}
-
 type Json = Record<string, unknown>;
-
-/**
- * Parses a JSON document CloudFormation assembles with Fn::Join, keeping each non-literal part as
- * a `__TOKEN_<n>__` placeholder; `tokens` maps the placeholders back.
- */
-function parseJoined(value: unknown): { doc: unknown; tokens: Map<string, unknown> } {
-  const tokens = new Map<string, unknown>();
-  if (typeof value === 'string') return { doc: JSON.parse(value), tokens };
-  const join = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
-  const text = join[1]
-    .map((part) => {
-      if (typeof part === 'string') return part;
-      const key = `__TOKEN_${tokens.size}__`;
-      tokens.set(key, part);
-      return key;
-    })
-    .join(join[0]);
-  return { doc: JSON.parse(text), tokens };
-}
-
-function detoken(value: unknown, tokens: Map<string, unknown>): unknown {
-  return typeof value === 'string' && tokens.has(value) ? tokens.get(value) : value;
-}
-
-function dashboardMetrics(observability: Template): QueriedMetric[] {
-  const [dashboard] = Object.values(observability.findResources('AWS::CloudWatch::Dashboard')) as {
-    Properties: { DashboardBody: unknown };
-  }[];
-  if (!dashboard) throw new Error('no dashboard');
-  const { doc, tokens } = parseJoined(dashboard.Properties.DashboardBody);
-  const widgets = (
-    doc as { widgets: { type: string; properties: { title?: string; metrics?: unknown[][] } }[] }
-  ).widgets;
-  return widgets.flatMap((w) =>
-    (w.properties.metrics ?? []).map((m) => {
-      const parts = m.filter((p) => typeof p === 'string') as string[];
-      const [namespace = '', metricName = '', ...pairs] = parts;
-      const dimensions: Record<string, unknown> = {};
-      for (let i = 0; i + 1 < pairs.length; i += 2)
-        dimensions[pairs[i] as string] = detoken(pairs[i + 1], tokens);
-      return { where: `dashboard "${w.properties.title}"`, namespace, metricName, dimensions };
-    }),
-  );
-}
-
-function alarmMetrics(observability: Template): QueriedMetric[] {
-  type Dim = { Name: string; Value: unknown };
-  type Stat = { Metric: { Namespace: string; MetricName: string; Dimensions: Dim[] } };
-  const alarms = observability.findResources('AWS::CloudWatch::Alarm') as Record<
-    string,
-    {
-      Properties: {
-        AlarmName: string;
-        Namespace?: string;
-        MetricName?: string;
-        Dimensions?: Dim[];
-        Metrics?: { MetricStat?: Stat }[];
-      };
-    }
-  >;
-  const dims = (list: Dim[] = []) => Object.fromEntries(list.map((d) => [d.Name, d.Value]));
-  return Object.values(alarms).flatMap(({ Properties: p }) => {
-    if (p.MetricName && p.Namespace)
-      return [
-        {
-          where: `alarm ${p.AlarmName}`,
-          namespace: p.Namespace,
-          metricName: p.MetricName,
-          dimensions: dims(p.Dimensions),
-        },
-      ];
-    return (p.Metrics ?? []).flatMap((m) =>
-      m.MetricStat
-        ? [
-            {
-              where: `alarm ${p.AlarmName}`,
-              namespace: m.MetricStat.Metric.Namespace,
-              metricName: m.MetricStat.Metric.MetricName,
-              dimensions: dims(m.MetricStat.Metric.Dimensions),
-            },
-          ]
-        : [],
-    );
-  });
-}
-
-/** The Grafana dashboards as provisioned: the JSON files the task definition carries. */
-function grafanaMetrics(observability: Template): QueriedMetric[] {
-  const tasks = Object.values(observability.findResources('AWS::ECS::TaskDefinition')) as {
-    Properties: {
-      ContainerDefinitions: { Name: string; Environment?: { Name: string; Value: unknown }[] }[];
-    };
-  }[];
-  const grafana = tasks.flatMap((t) => t.Properties.ContainerDefinitions).find((c) => c.Name === 'grafana');
-  if (!grafana) return [];
-  const result: QueriedMetric[] = [];
-  for (const variable of grafana.Environment ?? []) {
-    if (!variable.Name.startsWith('SLIPWAY_PROVISION_')) continue;
-    const raw = variable.Value;
-    const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
-    if (!text.includes('"panels')) continue;
-    const { doc, tokens } = parseJoined(raw);
-    const dashboard = doc as {
-      title: string;
-      templating: { list: { name: string; query: unknown }[] };
-      panels: {
-        title: string;
-        type: string;
-        targets?: { namespace: string; metricName: string; dimensions: Json }[];
-      }[];
-    };
-    const vars = new Map(dashboard.templating.list.map((v) => [`$${v.name}`, detoken(v.query, tokens)]));
-    for (const panel of dashboard.panels) {
-      for (const target of panel.targets ?? []) {
-        const dimensions = Object.fromEntries(
-          Object.entries(target.dimensions).map(([k, v]) => [
-            k,
-            vars.has(v as string) ? vars.get(v as string) : v,
-          ]),
-        );
-        result.push({
-          where: `Grafana "${dashboard.title}" panel "${panel.title}"`,
-          namespace: target.namespace,
-          metricName: target.metricName,
-          dimensions,
-        });
-      }
-    }
-  }
-  return result;
-}
 
 /** Every problem with one queried metric; empty when it exists and points at real resources. */
 function problems(metric: QueriedMetric, observability: Json, producers: Json[]): string[] {

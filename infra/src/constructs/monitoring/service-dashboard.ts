@@ -2,12 +2,18 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { dashboardRows, type MetricSpec, type MonitoredResources, type PanelSpec } from './metrics.ts';
+import { type MonitoredService, serviceRow } from './service-metrics.ts';
 
 export interface ServiceDashboardProps {
   /** Dashboard name (from `monitoringName`). */
   readonly dashboardName: string;
   /** Dimension values of the environment's load balancer, service and database. */
   readonly resources: MonitoredResources;
+  /**
+   * The services other than the default web service: a row of panels each, after the default's rows.
+   * @default none
+   */
+  readonly services?: readonly MonitoredService[];
   /**
    * Alarms shown in a status widget at the top.
    * @default no alarm widget
@@ -40,7 +46,8 @@ export function cloudWatchMetric(spec: MetricSpec): cloudwatch.Metric {
  * The environment's CloudWatch dashboard, built from the metric catalog (`metrics.ts`): load
  * balancer (requests, 5xx, p50/p99, healthy hosts per target group), service (CPU, memory,
  * running vs desired tasks with in-progress deployments as deploy markers) and database (CPU,
- * connections, free storage, read/write latency). The Grafana dashboards show the same panels.
+ * connections, free storage, read/write latency), then one row per other service (web, backend,
+ * worker, job; ./service-metrics.ts). The Grafana dashboards show the same panels.
  */
 export class ServiceDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -69,7 +76,8 @@ export class ServiceDashboard extends Construct {
         }),
       );
     }
-    for (const row of dashboardRows(props.resources)) {
+    const rows = [...dashboardRows(props.resources), ...(props.services ?? []).map(serviceRow)];
+    for (const row of rows) {
       this.dashboard.addWidgets(
         new cloudwatch.TextWidget({ markdown: `## ${row.title}`, width: 24, height: 1 }),
       );
