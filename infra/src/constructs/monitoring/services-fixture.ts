@@ -7,21 +7,13 @@ import type { SlipwayConfigInput } from '@slipway/config';
  * (worker) and `nightly` (job), all running web's image.
  */
 export function withEveryServiceType(c: SlipwayConfigInput): void {
-  const { name, database, image, port, healthPath, readyPath, cpu, memoryMiB, environment } = c.app as Record<
-    string,
-    never
-  >;
-  c.app = { name, database } as SlipwayConfigInput['app'];
+  const { name, database, migrateCommand: _migrate, ...web } = c.app;
+  c.app = { name, database };
   c.services = {
     web: {
+      ...web,
       type: 'web',
-      image,
-      port,
-      healthPath,
-      readyPath,
-      cpu,
-      memoryMiB,
-      environment,
+      image: web.image ?? { build: {} },
       database: true,
       migrate: ['node', 'dist/main.js', 'migrate'],
       calls: ['api', 'mailer'],
@@ -35,7 +27,7 @@ export function withEveryServiceType(c: SlipwayConfigInput): void {
       command: ['node', 'dist/report.js'],
       schedule: 'cron(0 3 * * ? *)',
     },
-  } as SlipwayConfigInput['services'];
+  };
 }
 
 /** The services of `withEveryServiceType` other than the default web service, by type. */
