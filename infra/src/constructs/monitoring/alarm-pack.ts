@@ -60,8 +60,8 @@ const GIB = 1024 ** 3;
 /**
  * The alarm pack: one CloudWatch alarm per enabled rule, for the default web service and, with
  * the same rules, for every other web and backend service (./service-alarms.ts), every one
- * notifying an encrypted SNS topic on ALARM and on OK. Each alarm's description says what it means and points at its runbook
- * entry in docs/observability.md.
+ * notifying an encrypted SNS topic on ALARM and on OK. Each alarm's description says what it
+ * means and points at its runbook entry in docs/observability.md.
  *
  * A chat webhook (Slack, Teams) is a subscriber of the same topic (AWS Chatbot or a small Lambda);
  * see docs/observability.md.

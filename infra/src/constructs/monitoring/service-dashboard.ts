@@ -26,6 +26,9 @@ export interface ServiceDashboardProps {
   readonly defaultRangeHours?: number;
 }
 
+// Alarms one alarm status widget takes: the console's widget editor allows up to 100 (as
+// remembered, 2026-12; not re-checked from this machine). Splitting earlier costs nothing.
+const MAX_ALARMS_PER_WIDGET = 100;
 // Four panels per 24-column row.
 const PANEL_WIDTH = 6;
 const PANEL_HEIGHT = 6;
@@ -65,11 +68,13 @@ export class ServiceDashboard extends Construct {
       defaultInterval: Duration.hours(hours),
       periodOverride: cloudwatch.PeriodOverride.AUTO,
     });
-    if (props.alarms?.length) {
+    // An alarm status widget shows at most 100 alarms: many services fill more than one.
+    const alarms = props.alarms ?? [];
+    for (let i = 0; i < alarms.length; i += MAX_ALARMS_PER_WIDGET) {
       this.dashboard.addWidgets(
         new cloudwatch.AlarmStatusWidget({
-          title: 'Alarms',
-          alarms: props.alarms,
+          title: i === 0 ? 'Alarms' : 'Alarms (continued)',
+          alarms: alarms.slice(i, i + MAX_ALARMS_PER_WIDGET),
           width: 24,
           height: 3,
           sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,

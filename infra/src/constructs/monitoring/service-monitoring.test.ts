@@ -9,15 +9,19 @@
  *     named by serviceAlarmName over both target groups; a backend cpuHigh and memoryHigh; a rule
  *     set to false leaves its alarm out; a worker's and a job's alarms are referenced by the names
  *     their constructs give them and not created again
+ *   - ServiceDashboard spreads more than 100 alarms over several status widgets (CloudWatch's limit)
  */
 
 import { jobAlarmName, workerAlarmName } from '@slipway/config/contract';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import type { AlarmRules } from './alarm-pack.ts';
+import { parseJoined } from './queried-metrics.ts';
 import { ServiceAlarms } from './service-alarms.ts';
+import { ServiceDashboard } from './service-dashboard.ts';
 import { type MonitoredService, serviceRow } from './service-metrics.ts';
 
 const web: MonitoredService = {
@@ -211,5 +215,30 @@ describe('ServiceAlarms', () => {
     const j = build(job);
     expect(j.names).toEqual([]);
     expect(j.alarms.alarms.map((a) => a.alarmName)).toEqual([jobAlarmName('shop-prod', 'nightly')]);
+  });
+});
+
+describe('ServiceDashboard with many alarms', () => {
+  it('spreads more than 100 alarms over status widgets of at most 100', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
+    const alarms = Array.from({ length: 130 }, (_, i) => Alarm.fromAlarmName(stack, `A${i}`, `alarm-${i}`));
+    const resources = {
+      loadBalancer: 'lb',
+      blueTargetGroup: 'b',
+      greenTargetGroup: 'g',
+      cluster: 'c',
+      service: 's',
+    };
+    new ServiceDashboard(stack, 'Dashboard', { dashboardName: 'x', resources, alarms });
+    const [dashboard] = Object.values(
+      Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'),
+    ) as {
+      Properties: { DashboardBody: unknown };
+    }[];
+    const { doc } = parseJoined(dashboard?.Properties.DashboardBody);
+    const widgets = (doc as { widgets: { type: string; properties: { alarms?: string[] } }[] }).widgets;
+    expect(widgets.filter((w) => w.type === 'alarm').map((w) => w.properties.alarms?.length)).toEqual([
+      100, 30,
+    ]);
   });
 });
