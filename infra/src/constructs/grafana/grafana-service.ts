@@ -70,7 +70,7 @@ export interface GrafanaServiceProps {
   readonly resources: MonitoredResources;
   /**
    * The services other than the default web service: a dashboard each, from its type's template.
-   * @default none
+   * @default - none: only the default web service's dashboards
    */
   readonly services?: readonly MonitoredService[];
   /** Log groups (name prefixes) Grafana may run Logs Insights queries on, e.g. `/slipway/dev/`. */

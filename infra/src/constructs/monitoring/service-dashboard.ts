@@ -11,7 +11,7 @@ export interface ServiceDashboardProps {
   readonly resources: MonitoredResources;
   /**
    * The services other than the default web service: a row of panels each, after the default's rows.
-   * @default none
+   * @default - none: only the default web service's rows
    */
   readonly services?: readonly MonitoredService[];
   /**
