@@ -10,7 +10,8 @@
 #   5. PostgreSQL on 127.0.0.1:5432 (the service's tests) with a database `test`: started when it
 #      is installed but down;
 #   6. the Python examples' packages for /usr/bin/python3 (examples/debian-packages.txt), from the
-#      distribution's packages when missing, as for shellcheck.
+#      distribution's packages when missing, as for shellcheck (the examples' tests fail without
+#      them, CI or not: they are the examples' only proof).
 # Whatever it cannot do for lack of rights or network, it prints as the exact command to run. A tool
 # still missing at the end is a warning (the tests that need it say so and skip), or an error under
 # CI=true (where those tests fail).

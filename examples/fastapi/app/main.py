@@ -49,7 +49,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
                 connection.execute(text("SELECT 1"))
             current = db.database_heads(engine)
         except SQLAlchemyError as error:
-            reason = f"database unreachable: {type(error.orig or error).__name__}"
+            reason = f"database unreachable: {type(getattr(error, 'orig', None) or error).__name__}"
             return JSONResponse({"status": "not ready", "reason": reason}, status_code=503)
         if current != expected_heads:
             return JSONResponse(
