@@ -1,10 +1,10 @@
 import type { SlipwayConfig } from '@slipway/config';
-import { PARAMETERS, parameterName } from '@slipway/config/contract';
 import type { AwsFactory, LogEvent } from '../aws/api.ts';
 import { sdkFactory } from '../aws/sdk.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { call, onlineTarget } from '../online.ts';
+import { selectServices, serviceParameterNames } from '../services/select.ts';
 
 const UNITS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -26,11 +26,21 @@ export interface LogsDeps {
   readonly keepFollowing: () => boolean;
 }
 
-/** `slipway logs <env> [--follow] [--since <duration>]`: the service log group, oldest first. */
+/** `web    | ` before each line when several services' logs are interleaved. */
+function prefixer(names: readonly string[]): (name: string) => string {
+  if (names.length < 2) return () => '';
+  const width = Math.max(...names.map((n) => n.length));
+  return (name) => `${name.padEnd(width)} | `;
+}
+
+/**
+ * `slipway logs <env> [--service <name>] [--follow] [--since <duration>]`: the log groups of every
+ * service (or the one named), oldest first, interleaved by time with a service prefix.
+ */
 export async function logsCommand(
   config: SlipwayConfig,
   envArg: string,
-  options: { follow?: boolean; since: string },
+  options: { follow?: boolean; since: string; service?: string },
   io: Io,
   deps: LogsDeps = {
     factory: sdkFactory,
@@ -49,39 +59,59 @@ export async function logsCommand(
   }
   const target = await onlineTarget(config, envArg, 'logs', deps.factory);
   const { env, aws, where } = target;
-  const groupParameter = parameterName(env, PARAMETERS.logGroupName);
-  const group = await call(() => aws.ssm.get(groupParameter), 'logs', env.name, where);
-  if (!group) {
+  const services = selectServices(env, options.service, 'logs');
+  const groups = await Promise.all(
+    services.map(async (s) => {
+      const parameter = serviceParameterNames(env, s).logGroupName;
+      return {
+        service: s.name,
+        parameter,
+        group: await call(() => aws.ssm.get(parameter), 'logs', env.name, where),
+      };
+    }),
+  );
+  const missing = groups.filter((g) => !g.group);
+  if (missing.length === groups.length) {
     throw new CliError(
       'SW215',
-      `${env.name} has no service log group yet (${groupParameter} not found)`,
+      `${env.name} has no ${options.service ? `log group for ${options.service}` : 'service log group'} yet (${missing[0]?.parameter} not found)`,
       `slipway deploy ${env.name}`,
     );
   }
-  let startTime = deps.now() - since;
+  if (missing.length > 0)
+    io.progress.warn(`No log group yet for ${missing.map((g) => g.service).join(', ')} (not deployed)`);
+  const prefix = prefixer(groups.map((g) => g.service));
+  // Each group is read from its own latest event on: one group's late events are not skipped for another's.
+  const startTimes = new Map(groups.map((g) => [g.service, deps.now() - since]));
   const seen = new Set<string>();
   for (;;) {
-    let nextToken: string | undefined;
-    let latest = startTime;
-    do {
-      const page = await call(
-        () => aws.logs.events(group, { startTime, nextToken }),
-        'logs',
-        env.name,
-        where,
-      );
-      for (const e of page.events) {
-        const key = `${e.time.getTime()}|${e.stream}|${e.message}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        io.out(formatEvent(e));
-        latest = Math.max(latest, e.time.getTime());
-      }
-      nextToken = page.nextToken;
-    } while (nextToken);
+    const batch: { service: string; event: LogEvent }[] = [];
+    for (const { service, group } of groups) {
+      if (!group) continue;
+      const startTime = startTimes.get(service) ?? 0;
+      let nextToken: string | undefined;
+      do {
+        const page = await call(
+          () => aws.logs.events(group, { startTime, nextToken }),
+          'logs',
+          env.name,
+          where,
+        );
+        batch.push(...page.events.map((event) => ({ service, event })));
+        nextToken = page.nextToken;
+      } while (nextToken);
+    }
+    for (const { service, event: e } of batch.sort(
+      (a, b) => a.event.time.getTime() - b.event.time.getTime(),
+    )) {
+      const key = `${service}|${e.time.getTime()}|${e.stream}|${e.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      io.out(`${prefix(service)}${formatEvent(e)}`);
+      // Events of the same millisecond may still arrive: start at the latest one, dedupe by content.
+      startTimes.set(service, Math.max(startTimes.get(service) ?? 0, e.time.getTime()));
+    }
     if (!options.follow || !deps.keepFollowing()) return EXIT.ok;
-    // Events of the same millisecond may still arrive: start at the latest one, dedupe by content.
-    startTime = latest;
     await deps.sleep(2_000);
   }
 }
