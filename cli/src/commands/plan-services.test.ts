@@ -89,9 +89,6 @@ function serviceStack(): StackInfo {
     const [, construct, part] = /^(Web|ServiceApi|ServiceMailer)(.*)$/.exec(id) ?? [];
     if (construct) resourcePaths[id] = `${construct}/${part}/Resource`;
   }
-  const machine = resources?.ServicePruneStateMachine;
-  if (machine)
-    machine.Metadata = { 'aws:cdk:path': 'slipway-dev-service/ServicePrune/StateMachine/Resource' };
   return {
     stackName: 'slipway-dev-service',
     environment: 'dev',
