@@ -27,7 +27,7 @@ export interface LogsDeps {
 }
 
 /** `web    | ` before each line when several services' logs are interleaved. */
-function prefixer(names: readonly string[]): (name: string) => string {
+function servicePrefix(names: readonly string[]): (name: string) => string {
   if (names.length < 2) return () => '';
   const width = Math.max(...names.map((n) => n.length));
   return (name) => `${name.padEnd(width)} | `;
@@ -80,7 +80,7 @@ export async function logsCommand(
   }
   if (missing.length > 0)
     io.progress.warn(`No log group yet for ${missing.map((g) => g.service).join(', ')} (not deployed)`);
-  const prefix = prefixer(groups.map((g) => g.service));
+  const prefix = servicePrefix(groups.map((g) => g.service));
   // Each group is read from its own latest event on: one group's late events are not skipped for another's.
   const startTimes = new Map(groups.map((g) => [g.service, deps.now() - since]));
   const seen = new Set<string>();

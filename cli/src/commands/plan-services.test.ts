@@ -19,7 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { estimateCost } from '../cost/model.ts';
 import { deployTimeModels, jobDeployTimes } from '../deploy-time/model.ts';
 import { ownerOfPath, serviceOwners } from '../services/owners.ts';
-import { withServices } from '../services/test-config.ts';
+import { withServices } from '../services/test/fixtures.ts';
 import { type StackInfo, stacksOf } from '../synth/synthesize.ts';
 import type { Template } from '../synth/template.ts';
 import { renderCost } from './plan-report.ts';

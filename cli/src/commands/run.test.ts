@@ -10,6 +10,7 @@
  *   - an unknown job → SW240 with the closest job (exit 2); a service of another type → SW242;
  *     a job not deployed yet → SW215
  */
+// cspell:ignore prun
 
 import type { LogEvent } from '@slipway/cli/src/aws/api.ts';
 import type { SlipwayConfig } from '@slipway/config';
@@ -17,7 +18,7 @@ import { type FakeRunPhase, type FakeState, fakeAws, fakeState } from '@slipway/
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.ts';
 import { captureIo } from '../io.ts';
-import { servicesConfig } from '../services/test-config.ts';
+import { servicesConfig } from '../services/test/fixtures.ts';
 import { jobLogStream, runCommand } from './run.ts';
 
 let config: SlipwayConfig;

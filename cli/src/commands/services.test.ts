@@ -12,6 +12,7 @@
  *     no CloudFormation deploy); no such revision → SW245; the shorthand config still rolls the
  *     environment back through the deploy path (online.test.ts)
  */
+// cspell:ignore mailr
 import type { SlipwayConfig } from '@slipway/config';
 import { addImage, type FakeState, fakeAws, fakeState } from '@slipway/testing/cli/fake-aws';
 import { fakeDeployer } from '@slipway/testing/cli/fake-deployer';
@@ -19,7 +20,7 @@ import { shippedAssembly } from '@slipway/testing/cli/fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.ts';
 import { captureIo } from '../io.ts';
-import { servicesConfig } from '../services/test-config.ts';
+import { servicesConfig } from '../services/test/fixtures.ts';
 import type { Synthesized } from '../synth/synthesize.ts';
 import { execCommand } from './exec.ts';
 import { logsCommand } from './logs.ts';

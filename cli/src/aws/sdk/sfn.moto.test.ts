@@ -29,7 +29,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jobLogStream, runCommand } from '../../commands/run.ts';
 import { CliError } from '../../errors.ts';
 import { captureIo } from '../../io.ts';
-import { servicesConfig } from '../../services/test-config.ts';
+import { servicesConfig } from '../../services/test/fixtures.ts';
 import { sdkFactory } from '../sdk.ts';
 
 const moto = motoServerAvailability();
