@@ -1,6 +1,7 @@
 import type { SlipwayConfig } from '@slipway/config';
 import type { AwsFactory, LogEvent } from '../aws/api.ts';
 import { sdkFactory } from '../aws/sdk.ts';
+import { resolveEnvironmentName } from '../environments.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { call, onlineTarget } from '../online.ts';
@@ -57,9 +58,14 @@ export async function logsCommand(
       `slipway logs ${envArg} --since 10m`,
     );
   }
+  // A mistyped service is named before any AWS call.
+  const services = selectServices(
+    resolveEnvironmentName(config, envArg, 'logs').environment,
+    options.service,
+    'logs',
+  );
   const target = await onlineTarget(config, envArg, 'logs', deps.factory);
   const { env, aws, where } = target;
-  const services = selectServices(env, options.service, 'logs');
   const groups = await Promise.all(
     services.map(async (s) => {
       const parameter = serviceParameterNames(env, s).logGroupName;

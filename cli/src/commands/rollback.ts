@@ -1,6 +1,7 @@
 import { resolveRegistry, type SlipwayConfig } from '@slipway/config';
 import { type DeployDeps, deployEnvironment } from '../deploy/deploy.ts';
 import { findImage, recentImages, registryApis, rollbackTag, SHA_TAG } from '../deploy/release.ts';
+import { resolveEnvironmentName } from '../environments.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import { table } from '../format.ts';
 import type { Io } from '../io.ts';
@@ -25,20 +26,22 @@ export async function rollbackCommand(
   io: Io,
   deps: DeployDeps = defaultDeployDeps(io),
 ): Promise<ExitCode> {
-  const target = await onlineTarget(config, env, 'rollback', deps.factory);
-  const name = target.env.name;
-  const alone = target.env.services.filter(isLongRunning).length > 1;
+  // The service is checked before any AWS call: a mistyped one or a job changes nothing.
+  const resolved = resolveEnvironmentName(config, env, 'rollback').environment;
+  const several = resolved.services.filter(isLongRunning).length > 1;
   const service =
-    options.service !== undefined || alone
+    options.service !== undefined || several
       ? oneLongRunningService(
-          target.env,
+          resolved,
           options.service,
           'rollback',
-          `the schedule runs the task definition of the release, and no task runs between runs; roll every service and job back with slipway deploy ${name} --image <sha>`,
+          `the schedule runs the task definition of the release, and no task runs between runs; roll every service and job back with slipway deploy ${resolved.name} --image <sha>`,
         )
       : undefined;
-  const tag = await rollbackTag_(config, target, options, io, deps);
-  if (service && alone) return rollbackService(target, service, tag, io);
+  const target = await onlineTarget(config, env, 'rollback', deps.factory);
+  const name = target.env.name;
+  const tag = await rollbackTarget(config, target, options, io, deps);
+  if (service && several) return rollbackService(target, service, tag, io);
   io.progress.info(`Rolling ${name} back to ${resolveRegistry(config).repositoryName}:${tag}`);
   const outcome = await deployEnvironment(config, { env: name, image: tag, command: 'rollback' }, deps);
   io.out(`Rolled ${name} back to ${tag}.\nURL: ${outcome.url ?? '(not published yet)'}\n`);
@@ -46,7 +49,7 @@ export async function rollbackCommand(
 }
 
 /** `--to`, else the commit tag of `rollback-<env>`; neither: SW214 after listing the recent images. */
-async function rollbackTag_(
+async function rollbackTarget(
   config: SlipwayConfig,
   target: OnlineTarget,
   options: { to?: string; service?: string },

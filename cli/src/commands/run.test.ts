@@ -144,8 +144,10 @@ describe('slipway run', () => {
     expect(cap.stderr()).toContain('pruning items older than 30 days');
   });
 
-  it('names the closest job for an unknown one (SW240, exit 2)', async () => {
-    const e = await failure(runCommand(config, 'dev', 'prun', {}, captureIo().io, deps(jobState([RUNNING]))));
+  it('names the closest job for an unknown one before any AWS call (SW240, exit 2)', async () => {
+    const state = jobState([RUNNING]);
+    const e = await failure(runCommand(config, 'dev', 'prun', {}, captureIo().io, deps(state)));
+    expect(state.calls).toEqual([]);
     expect(e.code).toBe('SW240');
     expect(e.exitCode).toBe(2);
     expect(e.message).toContain('did you mean "prune"?');

@@ -2,6 +2,7 @@ import { closest, type ResolvedEnvironment, type ResolvedService, type SlipwayCo
 import { type JobTrigger, jobParameters, parameterName, serviceParameters } from '@slipway/config/contract';
 import type { AwsFactory, Execution, ExecutionTask } from '../aws/api.ts';
 import { sdkFactory } from '../aws/sdk.ts';
+import { resolveEnvironmentName } from '../environments.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { call, type OnlineTarget, onlineTarget } from '../online.ts';
@@ -75,9 +76,10 @@ export async function runCommand(
   io: Io,
   deps: RunDeps = realRunDeps,
 ): Promise<ExitCode> {
+  // A mistyped job is named before any AWS call.
+  const job = findJob(resolveEnvironmentName(config, envArg, 'run').environment, jobArg);
   const target = await onlineTarget(config, envArg, 'run', deps.factory);
   const { env, aws, where } = target;
-  const job = findJob(env, jobArg);
   const aws_ = <T>(fn: () => Promise<T>) => call(fn, 'run', env.name, where);
   const machineParameter = parameterName(env, jobParameters(job.name).stateMachineArn);
   const stateMachineArn = await aws_(() => aws.ssm.get(machineParameter));

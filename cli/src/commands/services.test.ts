@@ -131,14 +131,16 @@ describe('slipway status --service', () => {
     expect(state.calls.some((c) => c.includes('ecs.describeService'))).toBe(false);
   });
 
-  it('names the closest service for an unknown one (SW240, exit 2)', async () => {
+  it('names the closest service for an unknown one before any AWS call (SW240, exit 2)', async () => {
     const cap = captureIo();
+    const state = deployedState();
     const e = await failure(
       statusCommand(config, 'dev', { service: 'mailr' }, cap.io, {
-        factory: fakeAws(deployedState()),
+        factory: fakeAws(state),
         synth: () => synthesized,
       }),
     );
+    expect(state.calls).toEqual([]);
     expect(e.code).toBe('SW240');
     expect(e.exitCode).toBe(2);
     expect(e.message).toContain('did you mean "mailer"?');
@@ -268,9 +270,10 @@ describe('slipway rollback --service', () => {
     expect(rec.deployed).toEqual([]);
   });
 
-  it('refuses a job: its schedule runs the release (SW242)', async () => {
-    const { cap, deps } = rollbackSetup();
+  it('refuses a job before any AWS call: its schedule runs the release (SW242)', async () => {
+    const { state, cap, deps } = rollbackSetup();
     const e = await failure(rollbackCommand(config, 'dev', { service: 'prune' }, cap.io, deps));
+    expect(state.calls).toEqual([]);
     expect(e.code).toBe('SW242');
     expect(e.message).toContain('slipway deploy dev --image <sha>');
   });

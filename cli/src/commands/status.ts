@@ -2,6 +2,7 @@ import type { ResolvedService, SlipwayConfig } from '@slipway/config';
 import { PARAMETERS, parameterName } from '@slipway/config/contract';
 import type { EcsServiceState, StackEvent, StackSummary, TargetHealth } from '../aws/api.ts';
 import { deployStacks } from '../deploy/deploy.ts';
+import { resolveEnvironmentName } from '../environments.ts';
 import { EXIT, type ExitCode } from '../errors.ts';
 import { indent, table } from '../format.ts';
 import type { Io } from '../io.ts';
@@ -68,10 +69,15 @@ export async function statusCommand(
   io: Io,
   deps: ReadDeps = defaultReadDeps,
 ): Promise<ExitCode> {
+  // A mistyped service is named before any AWS call.
+  const selected = selectServices(
+    resolveEnvironmentName(config, envArg, 'status').environment,
+    options.service,
+    'status',
+  );
   const target = await onlineTarget(config, envArg, 'status', deps.factory);
   const { env, aws, where } = target;
   const name = env.name;
-  const selected = selectServices(env, options.service, 'status');
   io.progress.start(`Reading the state of ${name}`);
   const stacks = deployStacks(deps.synth(config, name), name, target.kind).filter(
     (s) => s.environment === name,
