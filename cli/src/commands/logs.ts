@@ -1,10 +1,10 @@
-import type { SlipwayConfig } from '@slipway/config';
+import type { ResolvedService, SlipwayConfig } from '@slipway/config';
 import type { AwsFactory, LogEvent } from '../aws/api.ts';
 import { sdkFactory } from '../aws/sdk.ts';
 import { resolveEnvironmentName } from '../environments.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import type { Io } from '../io.ts';
-import { call, onlineTarget } from '../online.ts';
+import { call, type OnlineTarget, onlineTarget } from '../online.ts';
 import { selectServices, serviceParameterNames } from '../services/select.ts';
 
 const UNITS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -32,6 +32,37 @@ function servicePrefix(names: readonly string[]): (name: string) => string {
   if (names.length < 2) return () => '';
   const width = Math.max(...names.map((n) => n.length));
   return (name) => `${name.padEnd(width)} | `;
+}
+
+/** Each service's log group from SSM; a service without one is skipped with a warning, all without one is SW215. */
+async function logGroups(
+  target: OnlineTarget,
+  services: readonly ResolvedService[],
+  named: string | undefined,
+  io: Io,
+) {
+  const { env, aws, where } = target;
+  const groups = await Promise.all(
+    services.map(async (s) => {
+      const parameter = serviceParameterNames(env, s).logGroupName;
+      return {
+        service: s.name,
+        parameter,
+        group: await call(() => aws.ssm.get(parameter), 'logs', env.name, where),
+      };
+    }),
+  );
+  const missing = groups.filter((g) => !g.group);
+  if (missing.length === groups.length) {
+    throw new CliError(
+      'SW215',
+      `${env.name} has no ${named ? `log group for ${named}` : 'service log group'} yet (${missing[0]?.parameter} not found)`,
+      `slipway deploy ${env.name}`,
+    );
+  }
+  if (missing.length > 0)
+    io.progress.warn(`No log group yet for ${missing.map((g) => g.service).join(', ')} (not deployed)`);
+  return groups;
 }
 
 /**
@@ -66,26 +97,7 @@ export async function logsCommand(
   );
   const target = await onlineTarget(config, envArg, 'logs', deps.factory);
   const { env, aws, where } = target;
-  const groups = await Promise.all(
-    services.map(async (s) => {
-      const parameter = serviceParameterNames(env, s).logGroupName;
-      return {
-        service: s.name,
-        parameter,
-        group: await call(() => aws.ssm.get(parameter), 'logs', env.name, where),
-      };
-    }),
-  );
-  const missing = groups.filter((g) => !g.group);
-  if (missing.length === groups.length) {
-    throw new CliError(
-      'SW215',
-      `${env.name} has no ${options.service ? `log group for ${options.service}` : 'service log group'} yet (${missing[0]?.parameter} not found)`,
-      `slipway deploy ${env.name}`,
-    );
-  }
-  if (missing.length > 0)
-    io.progress.warn(`No log group yet for ${missing.map((g) => g.service).join(', ')} (not deployed)`);
+  const groups = await logGroups(target, services, options.service, io);
   const prefix = servicePrefix(groups.map((g) => g.service));
   // Each group is read from its own latest event on: one group's late events are not skipped for another's.
   const startTimes = new Map(groups.map((g) => [g.service, deps.now() - since]));
