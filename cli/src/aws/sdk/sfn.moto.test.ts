@@ -6,7 +6,8 @@
  * 2. following: moto runs no state machine (an execution stays RUNNING until stopped), so the test
  *    stops it once the command has read it running; the command then ends with SW243 (exit 1)
  *    saying it was aborted and that no task started (moto's history has no ECS task);
- * 3. FilterLogEvents with the task's stream reads that stream only.
+ * 3. FilterLogEvents with the task's stream reads that stream only, and a stream that does not
+ *    exist yet (the container has not started) reads as no events.
  * How the tasks, exit codes and stop reasons are read from a real history: sfn.test.ts.
  */
 import {
@@ -136,5 +137,11 @@ describe.skipIf(!moto.available)('slipway run against moto_server', () => {
     }
     const page = await sdkFactory(REGION).logs.events(GROUP, { startTime: 0, streams: [jobLogStream(task)] });
     expect(page.events.map((e) => [e.stream, e.message])).toEqual([['app/app/aaaa1111', 'line of task 0']]);
+    // A task whose container has not started has no stream yet: no events, not an error.
+    const none = await sdkFactory(REGION).logs.events(GROUP, {
+      startTime: 0,
+      streams: ['app/app/not-started'],
+    });
+    expect(none.events).toEqual([]);
   });
 });
