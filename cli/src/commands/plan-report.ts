@@ -136,7 +136,7 @@ function perService(env: EnvironmentPlan): string {
   const rows = env.services.map((s) => [
     s.name,
     s.type,
-    money(s.monthly),
+    s.inTemplates ? money(s.monthly) : '-',
     s.deploySeconds === undefined ? '-' : formatDuration(s.deploySeconds),
     s.deploy,
   ]);

@@ -161,7 +161,11 @@ describe('plan deploy time per service', () => {
     expect(by('web')?.deploy).toBe('BLUE_GREEN, 1 task');
     expect(by('api')?.deploy).toBe('BLUE_GREEN, 1 task');
     expect(by('mailer')?.deploy).toBe('ROLLING, 1 task, no load balancer');
-    expect(by('prune')).toMatchObject({ deploy: 'new task definition', deploySeconds: 15 });
+    expect(by('prune')).toMatchObject({
+      deploy: 'new task definition',
+      deploySeconds: 15,
+      inTemplates: true,
+    });
     // A bake of 5 minutes is on the web services' path, not the worker's.
     expect(by('web')?.deploySeconds).toBeGreaterThan((by('mailer')?.deploySeconds ?? 0) + 300);
   });
@@ -187,5 +191,13 @@ describe('plan per service on a synthesized config with services', () => {
     expect(cost.lines.find((l) => l.item.startsWith('Application Load Balancer'))?.service).toBeUndefined();
     const models = deployTimeModels(stacks, undefined, synthOwners);
     expect(models.find((m) => m.settings.loadBalanced)?.owner).toEqual({ name: 'web', type: 'web' });
+    // A service the stack does not create yet is listed, not priced at $0 as if it were free.
+    const plans = servicePlans([...synthOwners.values()], cost, models, jobDeployTimes(stacks, synthOwners));
+    expect(plans.find((p) => p.name === 'web')).toMatchObject({
+      inTemplates: true,
+      deploy: 'ROLLING, 1 task',
+    });
+    for (const p of plans.filter((x) => !x.inTemplates))
+      expect(p.deploy, p.name).toBe('not in the templates');
   });
 });

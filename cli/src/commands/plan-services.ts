@@ -12,6 +12,8 @@ export interface ServicePlan {
   readonly deploySeconds?: number;
   /** How it deploys: `ROLLING, 2 tasks`, `new task definition`. */
   readonly deploy: string;
+  /** Whether the synthesized templates hold any of its resources (the stack may not create it yet). */
+  readonly inTemplates: boolean;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -29,6 +31,7 @@ export function servicePlans(
 ): ServicePlan[] {
   return owners.map((o) => {
     const monthly = cost.services.find((s) => s.name === o.name)?.monthly ?? 0;
+    const priced = cost.lines.some((l) => l.service === o.name);
     if (o.type === 'job') {
       const job = jobs.find((j) => j.job === o.name);
       return {
@@ -36,16 +39,18 @@ export function servicePlans(
         monthly,
         deploySeconds: job?.seconds,
         deploy: job ? 'new task definition' : 'not in the templates',
+        inTemplates: priced || job !== undefined,
       };
     }
     const model = models.find((m) => m.owner?.name === o.name);
-    if (!model) return { ...o, monthly, deploy: 'not in the templates' };
+    if (!model) return { ...o, monthly, deploy: 'not in the templates', inTemplates: priced };
     const lb = model.settings.loadBalanced ? '' : ', no load balancer';
     return {
       ...o,
       monthly,
       deploySeconds: model.totalSeconds,
       deploy: `${model.strategy}, ${plural(model.settings.tasks, 'task')}${lb}`,
+      inTemplates: true,
     };
   });
 }
