@@ -196,6 +196,42 @@ export const CLI_ERRORS = {
     solve:
       'The config is TypeScript (`slipway.config.ts` with `export default defineConfig({...})`), not JSON or YAML; point `--config` at such a file.',
   },
+  SW240: {
+    title: 'unknown service',
+    exit: EXIT.usage,
+    solve:
+      'Use a service declared under `services` in slipway.config.ts (the `app` shorthand declares one, `web`); the message lists them and names the closest one.',
+  },
+  SW241: {
+    title: 'service not named',
+    exit: EXIT.usage,
+    solve:
+      'The environment runs more than one long-running service (web, backend, worker); name one with `--service <name>` (the message lists them).',
+  },
+  SW242: {
+    title: 'not possible for this service type',
+    exit: EXIT.usage,
+    solve:
+      'The command does not apply to that type: a job runs no long-lived task (`exec`, `rollback`: run it with `slipway run <env> <job>`, roll it back with the release, `slipway deploy <env> --image <sha>`); `run` takes a job.',
+  },
+  SW243: {
+    title: 'job run failed',
+    exit: EXIT.failed,
+    solve:
+      "Read the container's exit code, the stop reason and the log lines printed above; the execution's history in the Step Functions console has every attempt. Fix the job, deploy, and `slipway run <env> <job>` again.",
+  },
+  SW244: {
+    title: 'job run timed out',
+    exit: EXIT.failed,
+    solve:
+      'The execution outlasted its budget (every attempt at `timeoutMinutes`, plus the retry waits). Make the job finish sooner or raise `services.<job>.timeoutMinutes`, deploy, and run it again.',
+  },
+  SW245: {
+    title: 'no task definition for the rollback target',
+    exit: EXIT.failed,
+    solve:
+      'A service rollback reuses a task definition revision of the service that ran the target commit; none of the recent revisions did. Pick a commit the message lists with `--to <sha>`, or roll the whole environment back with `slipway deploy <env> --image <sha>`.',
+  },
 } as const;
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;

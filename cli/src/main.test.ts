@@ -33,6 +33,7 @@ describe('slipway', () => {
         'logs',
         'plan',
         'rollback',
+        'run',
         'status',
       ].sort(),
     );

@@ -21,11 +21,12 @@ export const COMMANDS = {
   diff: 'slipway diff <env> [--json]',
   deploy: 'slipway deploy <env> [--image <tag>] [--allow-traffic-reset]',
   destroy: 'slipway destroy <env> [--yes] [--allow-protected]',
-  rollback: 'slipway rollback <env> [--to <sha>]',
-  status: 'slipway status <env> [--json]',
+  rollback: 'slipway rollback <env> [--service <name>] [--to <sha>]',
+  status: 'slipway status <env> [--service <name>] [--json]',
   drift: 'slipway drift <env> [--json]',
-  logs: 'slipway logs <env> [--follow] [--since <duration>]',
-  exec: 'slipway exec <env> [--command <cmd>]',
+  logs: 'slipway logs <env> [--service <name>] [--follow] [--since <duration>]',
+  exec: 'slipway exec <env> [--service <name>] [--command <cmd>]',
+  run: 'slipway run <env> <job> [--no-follow] [--json]',
   doctor: 'slipway doctor [<env>]',
 } as const;
 

@@ -1,10 +1,11 @@
-import type { ResolvedEnvironment, SlipwayConfig } from '@slipway/config';
+import type { ResolvedEnvironment, ResolvedService, SlipwayConfig } from '@slipway/config';
 import { PARAMETERS, parameterName, type TargetKind } from '@slipway/config/contract';
 import type { AwsApis, AwsFactory, Identity } from './aws/api.ts';
 import { sdkFactory } from './aws/sdk.ts';
 import { paths } from './context.ts';
 import { resolveEnvironmentName } from './environments.ts';
 import { CliError } from './errors.ts';
+import { serviceParameterNames } from './services/select.ts';
 import { type Synthesized, synthesize } from './synth/synthesize.ts';
 
 /** What each online command needs, for the one-line "missing credentials" message. */
@@ -12,15 +13,17 @@ export const ACCESS: Readonly<Record<string, string>> = {
   diff: 'read access (cloudformation:GetTemplate, DescribeStacks): the CI plan role has it',
   deploy:
     'the deploy role (CloudFormation via the CDK bootstrap roles, ssm:PutParameter on the release parameter, ecr:DescribeImages)',
-  rollback: 'the deploy role (as for deploy) and ecr:DescribeImages in the registry',
+  rollback:
+    'the deploy role (as for deploy) and ecr:DescribeImages in the registry; for one service, ecs:ListTaskDefinitions, DescribeTaskDefinition and UpdateService',
   destroy:
     'the deploy role (CloudFormation delete via the CDK bootstrap roles; with --allow-protected also cloudformation:UpdateTerminationProtection and rds:ModifyDBInstance)',
   status:
-    'read access (cloudformation:DescribeStacks, ssm:GetParameter, ecs:DescribeServices, elasticloadbalancing:DescribeTargetHealth)',
+    'read access (cloudformation:DescribeStacks, ssm:GetParameter, ecs:DescribeServices, elasticloadbalancing:DescribeTargetHealth, states:ListExecutions)',
   drift:
     'read access (cloudformation:DetectStackDrift, DescribeStackDriftDetectionStatus, DescribeStackResourceDrifts, and the describes drift detection makes of each resource): the CI plan role has it',
-  logs: 'logs:FilterLogEvents on the service log group and ssm:GetParameter',
+  logs: 'logs:FilterLogEvents on the service log groups and ssm:GetParameter',
   exec: 'ecs:ExecuteCommand, ecs:ListTasks, ecs:DescribeTasks and ssm:GetParameter',
+  run: "states:StartExecution, DescribeExecution and GetExecutionHistory on the job's state machine, logs:FilterLogEvents on its log group and ssm:GetParameter",
   doctor:
     'read access (ssm:GetParameter, ec2:DescribeAccountAttributes, iam:GetRole, acm:DescribeCertificate)',
 };
@@ -112,19 +115,25 @@ export async function onlineTarget(
   return { env, kind, aws, identity, where };
 }
 
-/** The ECS cluster and service of an environment, from what the service stack wrote to SSM. */
-export async function serviceNames(target: OnlineTarget, command: string) {
+/**
+ * The ECS cluster and service of an environment's service (the default web service when none is
+ * given), from what the service stack wrote to SSM.
+ */
+export async function serviceNames(target: OnlineTarget, command: string, service?: ResolvedService) {
   const { env, aws } = target;
-  const [cluster, service] = await Promise.all([
+  const serviceParameter = service
+    ? serviceParameterNames(env, service).serviceName
+    : parameterName(env, PARAMETERS.serviceName);
+  const [cluster, name] = await Promise.all([
     call(() => aws.ssm.get(parameterName(env, PARAMETERS.clusterName)), command, env.name, target.where),
-    call(() => aws.ssm.get(parameterName(env, PARAMETERS.serviceName)), command, env.name, target.where),
+    call(() => aws.ssm.get(serviceParameter), command, env.name, target.where),
   ]);
-  if (!cluster || !service) {
+  if (!cluster || !name) {
     throw new CliError(
       'SW215',
-      `${env.name} has no service yet (${parameterName(env, PARAMETERS.serviceName)} not found in ${target.where})`,
+      `${env.name} has no ${service ? `service ${service.name}` : 'service'} yet (${serviceParameter} not found in ${target.where})`,
       `slipway deploy ${env.name}`,
     );
   }
-  return { cluster, service };
+  return { cluster, service: name };
 }

@@ -86,6 +86,10 @@ export interface EcsApi {
   runningTasks(cluster: string, service: string): Promise<string[]>;
   /** Container images of a task definition, by container name. */
   taskDefinitionImages(taskDefinition: string): Promise<Record<string, string>>;
+  /** ARNs of the newest revisions of a task definition family, newest first (at most `limit`). */
+  taskDefinitionRevisions(family: string, limit: number): Promise<string[]>;
+  /** Deploys a task definition to a service (with the service's own strategy, alarms and rollback). */
+  updateService(cluster: string, service: string, taskDefinition: string): Promise<void>;
   /** Whether an AWS-managed capacity provider (FARGATE_SPOT) is offered in the region. */
   capacityProviderAvailable(name: string): Promise<boolean>;
   /** Starts an ECS Exec session; returns what session-manager-plugin needs. */
@@ -118,8 +122,40 @@ export interface LogsApi {
   /** Events of a log group from `startTime` on, one page at a time. */
   events(
     group: string,
-    options: { startTime: number; nextToken?: string },
+    options: { startTime: number; nextToken?: string; streams?: readonly string[] },
   ): Promise<{ events: LogEvent[]; nextToken?: string }>;
+}
+
+/** An execution of a state machine (a job run). */
+export interface Execution {
+  readonly arn: string;
+  readonly name: string;
+  /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED (or PENDING_REDRIVE). */
+  readonly status: string;
+  readonly startedAt?: Date;
+  readonly stoppedAt?: Date;
+  readonly input?: string;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** An ECS task an execution started (one per attempt), with how it ended once it has. */
+export interface ExecutionTask {
+  readonly taskArn: string;
+  /** Whether the task state has finished (succeeded or failed). */
+  readonly ended: boolean;
+  readonly exitCode?: number;
+  readonly stoppedReason?: string;
+}
+
+/** Step Functions: the state machines that run jobs. */
+export interface StepFunctionsApi {
+  startExecution(stateMachineArn: string, input: string): Promise<{ arn: string; startedAt: Date }>;
+  describeExecution(arn: string): Promise<Execution>;
+  /** The newest executions first, at most `limit`. */
+  listExecutions(stateMachineArn: string, limit: number): Promise<Execution[]>;
+  /** The ECS tasks an execution started so far, oldest first (from its history). */
+  executionTasks(arn: string): Promise<ExecutionTask[]>;
 }
 
 export interface Identity {
@@ -186,6 +222,7 @@ export interface AwsApis {
   readonly ecs: EcsApi;
   readonly elbv2: Elbv2Api;
   readonly logs: LogsApi;
+  readonly stepFunctions: StepFunctionsApi;
   readonly sts: StsApi;
   readonly account: AccountApi;
   readonly officeHours: OfficeHoursApi;

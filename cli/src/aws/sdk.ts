@@ -8,6 +8,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsApis, AwsFactory, TemporaryCredentials } from './api.ts';
@@ -18,6 +19,7 @@ import { ecsApi } from './sdk/ecs.ts';
 import { elbv2Api } from './sdk/elbv2.ts';
 import { logsApi } from './sdk/logs.ts';
 import { officeHoursApi } from './sdk/office-hours.ts';
+import { stepFunctionsApi } from './sdk/sfn.ts';
 import { ssmApi } from './sdk/ssm.ts';
 import { stsApi } from './sdk/sts.ts';
 
@@ -38,6 +40,7 @@ export const sdkFactory: AwsFactory = (region: string, credentials?: TemporaryCr
     ecs: ecsApi(new ECSClient(config)),
     elbv2: elbv2Api(new ElasticLoadBalancingV2Client(config)),
     logs: logsApi(new CloudWatchLogsClient(config)),
+    stepFunctions: stepFunctionsApi(new SFNClient(config)),
     sts: stsApi(new STSClient(config)),
     account: accountApi(ec2, new IAMClient(config), new ACMClient(config)),
     officeHours: officeHoursApi(new RDSClient(config), ec2, new ApplicationAutoScalingClient(config)),

@@ -6,6 +6,7 @@ import { resolveEnvironmentName } from '../environments.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { call, onlineTarget, serviceNames } from '../online.ts';
+import { oneLongRunningService } from '../services/select.ts';
 
 export interface ExecDeps {
   readonly factory: AwsFactory;
@@ -49,16 +50,25 @@ export function pluginArguments(
   ];
 }
 
-/** `slipway exec <env> [--command <cmd>]`: ECS Exec into the first running task of the service. */
+/**
+ * `slipway exec <env> [--service <name>] [--command <cmd>]`: ECS Exec into the first running task
+ * of the service (the only long-running one, or the one named).
+ */
 export async function execCommand(
   config: SlipwayConfig,
   envArg: string,
-  options: { command: string },
+  options: { command: string; service?: string },
   io: Io,
   deps: ExecDeps = realExecDeps,
 ): Promise<ExitCode> {
-  // A mistyped environment is named first: installing the plugin would not have helped.
-  resolveEnvironmentName(config, envArg, 'exec');
+  // A mistyped environment or service is named first: installing the plugin would not have helped.
+  const { environment } = resolveEnvironmentName(config, envArg, 'exec');
+  const chosen = oneLongRunningService(
+    environment,
+    options.service,
+    'exec',
+    'it runs no long-lived task to open a shell in',
+  );
   if (!deps.pluginInstalled()) {
     throw new CliError(
       'SW217',
@@ -67,7 +77,7 @@ export async function execCommand(
     );
   }
   const target = await onlineTarget(config, envArg, 'exec', deps.factory);
-  const { cluster, service } = await serviceNames(target, 'exec');
+  const { cluster, service } = await serviceNames(target, 'exec', chosen);
   const tasks = await call(
     () => target.aws.ecs.runningTasks(cluster, service),
     'exec',

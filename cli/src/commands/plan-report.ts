@@ -3,6 +3,7 @@ import { type DeployTimeModel, formatDuration } from '../deploy-time/model.ts';
 import { indent, money, REPORT_WIDTH, table, wrap } from '../format.ts';
 import { renderReadiness } from '../readiness/render.ts';
 import type { AccountPlan, EnvironmentPlan, PlanResult } from './plan.ts';
+import { environmentDeploySeconds } from './plan-services.ts';
 
 /*
  * The human-readable report of `slipway plan`: every line fits REPORT_WIDTH columns. It is a
@@ -60,14 +61,24 @@ function stackLabel(stacks: readonly string[], account: string): (stack: string)
   };
 }
 
-/** The compact cost table: stack, what is priced, monthly amount; the notes wrapped below. */
+/**
+ * The compact cost table: stack, what is priced, monthly amount; the notes wrapped below. Lines of
+ * a service's resources follow the layers', grouped under the service's name with its subtotal.
+ */
 export function renderCost(cost: CostEstimate, stacks: readonly string[], account: string): string {
   const label = stackLabel(stacks, account);
-  const rows = cost.lines.map((l) => [
-    label(l.stack),
+  const row = (first: string, l: CostEstimate['lines'][number]) => [
+    first,
     l.item + (l.estimatedPrice ? ' *' : '') + (l.assumption ? ' †' : ''),
     money(l.monthly),
-  ]);
+  ];
+  const rows = cost.lines.filter((l) => !l.service).map((l) => row(label(l.stack), l));
+  for (const service of cost.services) {
+    const lines = cost.lines.filter((l) => l.service === service.name);
+    if (lines.length === 0) continue;
+    rows.push(...lines.map((l) => row(service.name, l)));
+    rows.push(['', `subtotal ${service.name} (${service.type})`, money(service.monthly)]);
+  }
   rows.push(['', 'total', money(cost.total)]);
   const notes: string[] = [];
   if (cost.estimatedShare > 0) {
@@ -103,13 +114,37 @@ function renderDeployTime(model: DeployTimeModel): string {
   const tasks = `${model.settings.tasks} task${model.settings.tasks === 1 ? '' : 's'}`;
   const phases = table(rows, ['l', 'r', 'l', { max: 50 }]);
   const notes = model.notes.map((n) => wrap(n, REPORT_WIDTH - 4));
-  return `${model.service} (${model.strategy}, ${tasks}):\n${indent([phases, ...notes].join('\n'))}`;
+  const title = model.owner
+    ? `${model.owner.name} (${model.owner.type}, ${model.strategy}, ${tasks})`
+    : `${model.service} (${model.strategy}, ${tasks})`;
+  return `${title}:\n${indent([phases, ...notes].join('\n'))}`;
 }
 
 function deployTime(env: EnvironmentPlan): string {
+  const jobs = env.jobDeployTime.map((j) =>
+    wrap(`${j.job} (job): ${formatDuration(j.seconds)}, ${j.detail} (${j.source})`, REPORT_WIDTH - 2),
+  );
   return [
     'Deploy time (modeled critical path of one deployment):',
-    indent(env.deployTime.map(renderDeployTime).join('\n')),
+    indent([...env.deployTime.map(renderDeployTime), ...jobs].join('\n')),
+  ].join('\n');
+}
+
+/** Every service's monthly cost and deploy time, side by side (when the app declares several). */
+function perService(env: EnvironmentPlan): string {
+  if (env.services.length < 2) return '';
+  const rows = env.services.map((s) => [
+    s.name,
+    s.type,
+    s.inTemplates ? money(s.monthly) : '-',
+    s.deploySeconds === undefined ? '-' : formatDuration(s.deploySeconds),
+    s.deploy,
+  ]);
+  return [
+    'Per service (monthly cost of its own resources; the services deploy in parallel):',
+    indent(
+      table([['service', 'type', 'monthly', 'deploy', 'how'], ...rows], ['l', 'l', 'r', 'r', { max: 40 }]),
+    ),
   ].join('\n');
 }
 
@@ -125,6 +160,7 @@ export const ENVIRONMENT_SECTIONS: readonly EnvironmentSection[] = [
   resources,
   cost,
   deployTime,
+  perService,
   docsPage,
 ];
 
@@ -137,16 +173,18 @@ function account(acct: AccountPlan): string {
   ].join('\n');
 }
 
+/** The environment's deploy time: the slowest service (they deploy in parallel), else the first model. */
+function deploySummary(env: EnvironmentPlan): string {
+  const seconds = environmentDeploySeconds(env.services, env.deployTime);
+  return seconds === undefined ? '-' : formatDuration(seconds);
+}
+
 function summary(result: PlanResult): string {
   if (result.environments.length < 2) return '';
   return table(
     [
       ['environment', 'monthly', 'deploy time'],
-      ...result.environments.map((e) => [
-        e.name,
-        money(e.cost.total),
-        e.deployTime[0] ? formatDuration(e.deployTime[0].totalSeconds) : '-',
-      ]),
+      ...result.environments.map((e) => [e.name, money(e.cost.total), deploySummary(e)]),
       ...result.accounts.map((a) => [`account ${a.account}`, money(a.cost.total), '']),
     ],
     ['l', 'r', 'r'],

@@ -2,12 +2,18 @@ import type { SlipwayConfig } from '@slipway/config';
 import { resolveTarget } from '@slipway/config/contract';
 import { paths } from '../context.ts';
 import { type CostEstimate, estimateCost } from '../cost/model.ts';
-import { type DeployTimeModel, deployTimeModels } from '../deploy-time/model.ts';
+import {
+  type DeployTimeModel,
+  deployTimeModels,
+  type JobDeployTime,
+  jobDeployTimes,
+} from '../deploy-time/model.ts';
 import { selectEnvironments } from '../environments.ts';
 import { CliError, EXIT, type ExitCode, formatCliError } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { type PolicyResult, runPolicyChecks } from '../policy/checks.ts';
 import { type EnvironmentReadiness, environmentReadiness } from '../readiness/render.ts';
+import { serviceOwners } from '../services/owners.ts';
 import {
   accountLevelStacks,
   type StackInfo,
@@ -17,6 +23,7 @@ import {
 } from '../synth/synthesize.ts';
 import { displayPath, docsDirectory, docsPagePath, writeDocsPages } from './docs.ts';
 import { renderPlan } from './plan-report.ts';
+import { type ServicePlan, servicePlans } from './plan-services.ts';
 
 export interface PlanOptions {
   readonly all?: boolean;
@@ -45,6 +52,10 @@ export interface EnvironmentPlan {
   readonly resources: Record<string, number>;
   readonly cost: CostEstimate;
   readonly deployTime: DeployTimeModel[];
+  /** Each job's part of a deploy (a new task definition). */
+  readonly jobDeployTime: JobDeployTime[];
+  /** Every service of the app: its cost (the sum of its lines) and its modeled deploy time. */
+  readonly services: ServicePlan[];
   /** Path of the environment's docs page (diagram and cost detail), as `slipway docs` writes it. */
   readonly diagram: string;
 }
@@ -117,6 +128,10 @@ export async function plan(
   const environments = names.map((name): EnvironmentPlan => {
     const resolved = resolveTarget(config, name).environment;
     const stacks = stacksOf(synthesized, name);
+    const owners = serviceOwners(resolved.services);
+    const cost = estimateCost(stacks, { region: resolved.region, owners });
+    const deployTime = deployTimeModels(stacks, undefined, owners);
+    const jobDeployTime = jobDeployTimes(stacks, owners);
     return {
       name,
       account: resolved.account,
@@ -124,8 +139,10 @@ export async function plan(
       protected: resolved.protected,
       stacks: stacks.map((s) => s.stackName),
       resources: resourceCounts(stacks),
-      cost: estimateCost(stacks, { region: resolved.region }),
-      deployTime: deployTimeModels(stacks.map((s) => s.template)),
+      cost,
+      deployTime,
+      jobDeployTime,
+      services: servicePlans([...owners.values()], cost, deployTime, jobDeployTime),
       diagram: displayPath(docsPagePath(outDir, name)),
     };
   });

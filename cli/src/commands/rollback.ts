@@ -1,25 +1,61 @@
 import { resolveRegistry, type SlipwayConfig } from '@slipway/config';
 import { type DeployDeps, deployEnvironment } from '../deploy/deploy.ts';
 import { findImage, recentImages, registryApis, rollbackTag, SHA_TAG } from '../deploy/release.ts';
+import { resolveEnvironmentName } from '../environments.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import { table } from '../format.ts';
 import type { Io } from '../io.ts';
-import { call, onlineTarget } from '../online.ts';
+import { call, type OnlineTarget, onlineTarget } from '../online.ts';
+import { isLongRunning, oneLongRunningService } from '../services/select.ts';
 import { defaultDeployDeps } from './deploy.ts';
+import { rollbackService } from './rollback-service.ts';
 
 /**
- * `slipway rollback <env> [--to <sha>]`: the target is `--to`, else the commit tag of the image
- * `rollback-<env>` points at; then the normal deploy path. No target: the recent images are
- * listed and the command exits 1 (SW214).
+ * `slipway rollback <env> [--service <name>] [--to <sha>]`: the target is `--to`, else the commit
+ * tag of the image `rollback-<env>` points at. With one long-running service the whole environment
+ * goes back through the normal deploy path (the release parameter moves; jobs follow). With several,
+ * `--service` names one, and only that service goes back: ECS deploys the newest revision of its
+ * task definition that ran the target commit, with the service's own strategy, alarms and rollback;
+ * the next deploy moves it forward again. No target: the recent images are listed and the command
+ * exits 1 (SW214).
  */
 export async function rollbackCommand(
   config: SlipwayConfig,
   env: string,
-  options: { to?: string },
+  options: { to?: string; service?: string },
   io: Io,
   deps: DeployDeps = defaultDeployDeps(io),
 ): Promise<ExitCode> {
+  // The service is checked before any AWS call: a mistyped one or a job changes nothing.
+  const resolved = resolveEnvironmentName(config, env, 'rollback').environment;
+  const several = resolved.services.filter(isLongRunning).length > 1;
+  const service =
+    options.service !== undefined || several
+      ? oneLongRunningService(
+          resolved,
+          options.service,
+          'rollback',
+          `the schedule runs the task definition of the release, and no task runs between runs; roll every service and job back with slipway deploy ${resolved.name} --image <sha>`,
+        )
+      : undefined;
   const target = await onlineTarget(config, env, 'rollback', deps.factory);
+  const name = target.env.name;
+  const tag = await rollbackTarget(config, target, options, io, deps);
+  if (service && several) return rollbackService(target, service, tag, io);
+  io.progress.info(`Rolling ${name} back to ${resolveRegistry(config).repositoryName}:${tag}`);
+  const outcome = await deployEnvironment(config, { env: name, image: tag, command: 'rollback' }, deps);
+  io.out(`Rolled ${name} back to ${tag}.\nURL: ${outcome.url ?? '(not published yet)'}\n`);
+  return EXIT.ok;
+}
+
+/** `--to`, else the commit tag of `rollback-<env>`; neither: SW214 after listing the recent images. */
+async function rollbackTarget(
+  config: SlipwayConfig,
+  target: OnlineTarget,
+  options: { to?: string; service?: string },
+  io: Io,
+  deps: DeployDeps,
+): Promise<string> {
   const registry = resolveRegistry(config);
   const where = `registry account ${registry.account} (${registry.region})`;
   const name = target.env.name;
@@ -42,23 +78,19 @@ export async function rollbackCommand(
     );
     tag = image?.tags.find((t) => SHA_TAG.test(t));
   }
-  if (!tag) {
-    const recent = await call(() => recentImages(apis.ecr, registry.repositoryName), 'rollback', name, where);
-    io.err(
-      `No rollback-${name} image in ${registry.repositoryName}. Recent images:\n${table([
-        ['pushed', 'tags'],
-        ...recent.map((i) => [i.pushedAt?.toISOString() ?? '-', i.tags.join(', ')]),
-      ])}\n`,
-    );
-    const first = recent[0]?.tags.find((t) => SHA_TAG.test(t));
-    throw new CliError(
-      'SW214',
-      `no rollback target for ${name} (rollback-${name} is set from the second successful deploy on)`,
-      `slipway rollback ${name} --to ${first ?? '<sha>'}`,
-    );
-  }
-  io.progress.info(`Rolling ${name} back to ${registry.repositoryName}:${tag}`);
-  const outcome = await deployEnvironment(config, { env: name, image: tag, command: 'rollback' }, deps);
-  io.out(`Rolled ${name} back to ${tag}.\nURL: ${outcome.url ?? '(not published yet)'}\n`);
-  return EXIT.ok;
+  if (tag) return tag;
+  const recent = await call(() => recentImages(apis.ecr, registry.repositoryName), 'rollback', name, where);
+  io.err(
+    `No rollback-${name} image in ${registry.repositoryName}. Recent images:\n${table([
+      ['pushed', 'tags'],
+      ...recent.map((i) => [i.pushedAt?.toISOString() ?? '-', i.tags.join(', ')]),
+    ])}\n`,
+  );
+  const first = recent[0]?.tags.find((t) => SHA_TAG.test(t));
+  const service = options.service ? ` --service ${options.service}` : '';
+  throw new CliError(
+    'SW214',
+    `no rollback target for ${name} (rollback-${name} is set from the second successful deploy on)`,
+    `slipway rollback ${name}${service} --to ${first ?? '<sha>'}`,
+  );
 }

@@ -9,7 +9,7 @@ export interface Context {
   readonly stack: StackInfo;
   readonly prices: PriceTable;
   readonly assumptions: CostAssumptions;
-  readonly add: (line: Omit<CostLine, 'stack' | 'monthly'> & { monthly: number }) => void;
+  readonly add: (line: Omit<CostLine, 'stack' | 'monthly' | 'service'> & { monthly: number }) => void;
   /** A resource the pricer met but could not price (an instance class missing from the table). */
   readonly unpriced: (type: string) => void;
 }

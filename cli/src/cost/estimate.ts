@@ -1,4 +1,5 @@
 import { type PriceTable, priceTable } from '../pricing/index.ts';
+import { ownerOf, type ServiceOwners } from '../services/owners.ts';
 import type { StackInfo } from '../synth/synthesize.ts';
 import { type NamedResource, resourcesOf } from '../synth/template.ts';
 import { type Context, HOURS_PER_MONTH, hourly, round, usd } from './context.ts';
@@ -21,7 +22,13 @@ import {
  */
 export function estimateCost(
   stacks: readonly StackInfo[],
-  options: { region?: string; assumptions?: Partial<CostAssumptions>; prices?: PriceTable } = {},
+  options: {
+    region?: string;
+    assumptions?: Partial<CostAssumptions>;
+    prices?: PriceTable;
+    /** The environment's services by construct id: their resources' lines carry the service. */
+    owners?: ServiceOwners;
+  } = {},
 ): CostEstimate {
   const region = options.region ?? stacks[0]?.region ?? 'us-east-1';
   const prices = options.prices ?? priceTable(region);
@@ -30,17 +37,29 @@ export function estimateCost(
   const lines: CostLine[] = [];
   const unpriced = new Map<string, Unpriced>();
   const unpricedExtra: { type: string; stack: string }[] = [];
+  const owners = options.owners ?? new Map();
   for (const stack of stacks) {
-    const ctx: Context = {
+    const context = (service?: string): Context => ({
       stack,
       prices,
       assumptions,
       add: (line) =>
-        lines.push({ ...line, stack: stack.stackName, monthly: Math.round(line.monthly * 100) / 100 }),
+        lines.push({
+          ...line,
+          stack: stack.stackName,
+          ...(service ? { service } : {}),
+          monthly: Math.round(line.monthly * 100) / 100,
+        }),
       unpriced: (type) => unpricedExtra.push({ type, stack: stack.stackName }),
-    };
-    priceStack(ctx, unpriced);
-    addPublicIpv4(ctx);
+    });
+    // Each service's resources are priced apart, so its lines (and their counts) are its own.
+    const groups = new Map<string | undefined, NamedResource[]>();
+    for (const r of resourcesOf(stack.template)) {
+      const service = ownerOf(stack, r.logicalId, owners)?.name;
+      groups.set(service, [...(groups.get(service) ?? []), r]);
+    }
+    for (const [service, resources] of groups) priceResources(context(service), resources, unpriced);
+    addPublicIpv4(context());
   }
   for (const extra of unpricedExtra) {
     const u = unpriced.get(extra.type) ?? {
@@ -55,11 +74,18 @@ export function estimateCost(
   const estimatedCents = lines
     .filter((l) => l.estimatedPrice)
     .reduce((n, l) => n + Math.round(l.monthly * 100), 0);
+  const services = [...owners.values()].map((o) => ({
+    name: o.name,
+    type: o.type,
+    monthly:
+      lines.filter((l) => l.service === o.name).reduce((n, l) => n + Math.round(l.monthly * 100), 0) / 100,
+  }));
   return {
     region,
     currency: 'USD',
     lines,
     total: cents / 100,
+    services: lines.some((l) => l.service) ? services : [],
     unpriced: [...unpriced.values()],
     assumptions,
     priceTable: { region: prices.region, asOf: prices.asOf, source: prices.source },
@@ -78,6 +104,7 @@ function withoutPriceTable(
     currency: 'USD',
     lines: [],
     total: 0,
+    services: [],
     unpriced: [
       {
         resourceType: '*',
@@ -92,11 +119,11 @@ function withoutPriceTable(
   };
 }
 
-/** Prices every resource of the stack by type; types with neither a price nor a reason go to `unpriced`. */
-function priceStack(ctx: Context, unpriced: Map<string, Unpriced>): void {
+/** Prices resources of the stack by type; types with neither a price nor a reason go to `unpriced`. */
+function priceResources(ctx: Context, all: readonly NamedResource[], unpriced: Map<string, Unpriced>): void {
   const stack = ctx.stack;
   const byType = new Map<string, NamedResource[]>();
-  for (const r of resourcesOf(stack.template)) byType.set(r.Type, [...(byType.get(r.Type) ?? []), r]);
+  for (const r of all) byType.set(r.Type, [...(byType.get(r.Type) ?? []), r]);
   for (const [type, resources] of byType) {
     const pricer = PRICERS[type];
     if (pricer) pricer(resources, ctx);

@@ -56,6 +56,8 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
 /** One line of the estimate. */
 export interface CostLine {
   readonly stack: string;
+  /** The service the priced resources belong to (by construct path); undefined: the stack's layer. */
+  readonly service?: string;
   /** What is priced, e.g. `NAT instance t4g.nano`. */
   readonly item: string;
   /** The CloudFormation type the line derives from. */
@@ -83,6 +85,8 @@ export interface CostEstimate {
   readonly lines: CostLine[];
   /** Sum of the lines (each rounded to cents first, so the lines add up to exactly this). */
   readonly total: number;
+  /** Each service's share of the total (its lines' sum), in declaration order; empty without services. */
+  readonly services: { readonly name: string; readonly type: string; readonly monthly: number }[];
   /** Resources of a type the model has no price for (never silently ignored). */
   readonly unpriced: Unpriced[];
   readonly assumptions: CostAssumptions;

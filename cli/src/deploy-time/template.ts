@@ -103,7 +103,7 @@ function migrateHookOf(template: Template, hooks: unknown): DeploySettings['migr
 export function deploySettings(
   template: Template,
   stackRegion?: string,
-): { service: string; settings: DeploySettings }[] {
+): { service: string; logicalId: string; settings: DeploySettings }[] {
   return ecsServices(template).map((svc) => {
     const p = svc.service.Properties ?? {};
     const dc = (p.DeploymentConfiguration ?? {}) as Record<string, unknown>;
@@ -121,6 +121,7 @@ export function deploySettings(
     const migrateHook = migrateHookOf(template, dc.LifecycleHooks);
     return {
       service: svc.name,
+      logicalId: svc.service.logicalId,
       settings: {
         strategy: typeof dc.Strategy === 'string' ? dc.Strategy : 'ROLLING',
         tasks: svc.tasks,

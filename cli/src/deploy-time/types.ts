@@ -1,3 +1,5 @@
+import type { ServiceOwner } from '../services/owners.ts';
+
 /**
  * The settings of one ECS service that decide how long a deployment takes, as synthesized.
  * Every field is read from the template; ECS's own default applies where the template sets none.
@@ -81,6 +83,11 @@ export interface DeployTimeAssumptions {
   readonly distributionCreateSeconds: number;
   /** Route 53 alias records until in sync, seconds. */
   readonly aliasRecordSeconds: number;
+  /**
+   * A job's part of a deploy: CloudFormation registers a new task definition revision and points
+   * the state machine at it; nothing running is replaced, so it runs beside the services, seconds.
+   */
+  readonly jobUpdateSeconds: number;
 }
 
 export const DEFAULT_DEPLOY_TIME_ASSUMPTIONS: DeployTimeAssumptions = {
@@ -94,6 +101,7 @@ export const DEFAULT_DEPLOY_TIME_ASSUMPTIONS: DeployTimeAssumptions = {
   vpcOriginCreateSeconds: 600,
   distributionCreateSeconds: 300,
   aliasRecordSeconds: 60,
+  jobUpdateSeconds: 15,
 };
 
 /**
@@ -113,6 +121,8 @@ export interface Phase {
 
 export interface DeployTimeModel {
   readonly service: string;
+  /** The app's service this ECS service runs (by construct path); undefined: a tool (Grafana, pgAdmin). */
+  readonly owner?: ServiceOwner;
   readonly strategy: string;
   readonly settings: DeploySettings;
   /** The critical path of one deployment, in order. */
@@ -122,4 +132,12 @@ export interface DeployTimeModel {
   readonly ecsDefaultsTotalSeconds: number;
   /** Not on the success path: the grace period bounds how soon a failing new task is replaced. */
   readonly notes: string[];
+}
+
+/** A job's part of a deploy: a new task definition revision, which the next run uses. */
+export interface JobDeployTime {
+  readonly job: string;
+  readonly seconds: number;
+  readonly source: 'assumption';
+  readonly detail: string;
 }

@@ -41,15 +41,22 @@ export function registerReleaseCommands(program: Command, { io, config, run }: C
 
   program
     .command('rollback')
-    .description('redeploy the previous image (or --to <sha>) through the normal deploy path')
+    .description(
+      'redeploy the previous image (or --to <sha>); with several long-running services, one named with --service',
+    )
     .argument('<env>')
+    .option(
+      '--service <name>',
+      'the web, backend or worker service to roll back alone (needed when there are several)',
+      nonEmpty,
+    )
     .option(
       '--to <sha>',
       'image tag (commit sha) to roll back to (default: the image tagged rollback-<env>)',
       nonEmpty,
     )
     .action(
-      run(async (env: string, opts: { to?: string }) => {
+      run(async (env: string, opts: { to?: string; service?: string }) => {
         const loaded = await config();
         const { rollbackCommand } = await import('../commands/rollback.ts');
         return rollbackCommand(loaded, env, opts, io);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SlipwayConfig } from '@slipway/config';
 import { synthesizeApp } from '@slipway/infra';
-import { Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import { paths } from '../context.ts';
 import { lockAssembly } from './assembly-lock.ts';
 import { holdingStderr } from './quiet.ts';
@@ -24,6 +24,12 @@ export interface StackInfo {
   /** Names of the stacks this one depends on (deployed before it). */
   readonly dependencies: string[];
   readonly terminationProtection: boolean;
+  /**
+   * The construct path (below the stack) of each resource, by logical id: what `plan` attributes
+   * cost and deploy time to a service by. The templates carry no `aws:cdk:path` metadata (only the
+   * cdk CLI adds it), so the paths are read from the constructs at synth time.
+   */
+  readonly resourcePaths?: Readonly<Record<string, string>>;
 }
 
 export interface Synthesized {
@@ -90,6 +96,7 @@ export function synthesize(config: SlipwayConfig, options: SynthesizeOptions = {
       constructPath: stack.node.path,
       dependencies: stack.dependencies.map((d) => d.stackName),
       terminationProtection: stack.terminationProtection === true,
+      resourcePaths: resourcePaths(stack),
     };
   });
   return {
@@ -98,6 +105,16 @@ export function synthesize(config: SlipwayConfig, options: SynthesizeOptions = {
     environments: Object.keys(built.stacks),
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+/** Logical id → construct path below the stack, for every resource of the stack itself. */
+function resourcePaths(stack: Stack): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const construct of stack.node.findAll()) {
+    if (!CfnResource.isCfnResource(construct) || Stack.of(construct) !== stack) continue;
+    out[stack.resolve(construct.logicalId) as string] = construct.node.path.slice(stack.node.path.length + 1);
+  }
+  return out;
 }
 
 /**

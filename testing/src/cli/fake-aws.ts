@@ -2,6 +2,8 @@ import type {
   AwsApis,
   AwsFactory,
   EcsServiceState,
+  Execution,
+  ExecutionTask,
   LogEvent,
   ScalableTargetState,
   StackSummary,
@@ -34,6 +36,25 @@ export interface FakeState {
   instances: Map<string, string>;
   /** ECS scalable targets by resource id. */
   scalableTargets: Map<string, ScalableTargetState>;
+  /** Task definition family → revision ARNs, newest first. */
+  taskDefinitionRevisions: Map<string, string[]>;
+  /**
+   * State machine ARN → how its started executions go: the first phase at the start, then one more
+   * per look (DescribeExecution), the last one repeating. A phase's log events appear when it is reached.
+   */
+  jobRuns: Map<string, FakeRunPhase[]>;
+  /** Executions started or listed, by state machine ARN, newest first. */
+  executions: Map<string, (Execution & { phases: FakeRunPhase[]; at: number })[]>;
+}
+
+/** One moment of a fake job run. */
+export interface FakeRunPhase {
+  readonly status: string;
+  readonly tasks: ExecutionTask[];
+  readonly error?: string;
+  readonly cause?: string;
+  /** Log events (group → events) that appear once the run reaches this phase. */
+  readonly logs?: Record<string, LogEvent[]>;
 }
 
 export function fakeState(account = '111111111111'): FakeState {
@@ -51,7 +72,16 @@ export function fakeState(account = '111111111111'): FakeState {
     databases: new Map(),
     instances: new Map(),
     scalableTargets: new Map(),
+    taskDefinitionRevisions: new Map(),
+    jobRuns: new Map(),
+    executions: new Map(),
   };
+}
+
+function enterPhase(state: FakeState, phase: FakeRunPhase | undefined) {
+  for (const [group, events] of Object.entries(phase?.logs ?? {})) {
+    state.logs.set(group, [...(state.logs.get(group) ?? []), ...events]);
+  }
 }
 
 export function addImage(
@@ -155,6 +185,15 @@ export function fakeAws(state: FakeState): AwsFactory {
           log(`ecs.taskDefinitionImages ${td}`);
           return state.taskImages.get(td) ?? {};
         },
+        async taskDefinitionRevisions(family, limit) {
+          log(`ecs.taskDefinitionRevisions ${family}`);
+          return (state.taskDefinitionRevisions.get(family) ?? []).slice(0, limit);
+        },
+        async updateService(cluster, service, taskDefinition) {
+          log(`ecs.updateService ${cluster}/${service} ${taskDefinition}`);
+          const s = state.services.get(`${cluster}/${service}`);
+          if (s) state.services.set(`${cluster}/${service}`, { ...s, taskDefinition });
+        },
         async capacityProviderAvailable(name) {
           log(`ecs.capacityProviderAvailable ${name}`);
           return true;
@@ -174,9 +213,59 @@ export function fakeAws(state: FakeState): AwsFactory {
         },
       },
       logs: {
-        async events(group, { startTime }) {
-          log(`logs.events ${group} ${startTime}`);
-          return { events: (state.logs.get(group) ?? []).filter((e) => e.time.getTime() >= startTime) };
+        async events(group, { startTime, streams }) {
+          log(`logs.events ${group} ${startTime}${streams ? ` ${streams.join(',')}` : ''}`);
+          return {
+            events: (state.logs.get(group) ?? []).filter(
+              (e) => e.time.getTime() >= startTime && (!streams || streams.includes(e.stream)),
+            ),
+          };
+        },
+      },
+      stepFunctions: {
+        async startExecution(stateMachineArn, input) {
+          credentials();
+          log(`sfn.startExecution ${stateMachineArn} ${input}`);
+          const list = state.executions.get(stateMachineArn) ?? [];
+          const name = `run-${list.length + 1}`;
+          const phases = state.jobRuns.get(stateMachineArn) ?? [{ status: 'RUNNING', tasks: [] }];
+          const startedAt = new Date();
+          list.unshift({
+            arn: `${stateMachineArn}:${name}`,
+            name,
+            status: 'RUNNING',
+            startedAt,
+            input,
+            phases,
+            at: 0,
+          });
+          state.executions.set(stateMachineArn, list);
+          enterPhase(state, phases[0]);
+          return { arn: `${stateMachineArn}:${name}`, startedAt };
+        },
+        async describeExecution(arn) {
+          log(`sfn.describeExecution ${arn}`);
+          const e = [...state.executions.values()].flat().find((x) => x.arn === arn);
+          if (!e)
+            throw Object.assign(new Error(`Execution does not exist: ${arn}`), {
+              name: 'ExecutionDoesNotExist',
+            });
+          // Each look moves the run on by one phase (the last one repeats).
+          if (e.at + 1 < e.phases.length) {
+            e.at += 1;
+            enterPhase(state, e.phases[e.at]);
+          }
+          const phase = e.phases[e.at];
+          return { ...e, status: phase?.status ?? e.status, error: phase?.error, cause: phase?.cause };
+        },
+        async listExecutions(stateMachineArn, limit) {
+          log(`sfn.listExecutions ${stateMachineArn}`);
+          return (state.executions.get(stateMachineArn) ?? []).slice(0, limit);
+        },
+        async executionTasks(arn) {
+          log(`sfn.executionTasks ${arn}`);
+          const e = [...state.executions.values()].flat().find((x) => x.arn === arn);
+          return e?.phases[e.at]?.tasks ?? [];
         },
       },
       sts: {

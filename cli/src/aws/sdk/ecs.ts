@@ -5,7 +5,9 @@ import {
   DescribeTasksCommand,
   type ECSClient,
   ExecuteCommandCommand,
+  ListTaskDefinitionsCommand,
   ListTasksCommand,
+  UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import type { EcsApi } from '../api.ts';
 
@@ -59,6 +61,16 @@ export function ecsApi(ecs: ECSClient): EcsApi {
       return Object.fromEntries(
         (out.taskDefinition?.containerDefinitions ?? []).map((c) => [c.name ?? '', c.image ?? '']),
       );
+    },
+    async taskDefinitionRevisions(family, limit) {
+      const out = await ecs.send(
+        new ListTaskDefinitionsCommand({ familyPrefix: family, sort: 'DESC', maxResults: limit }),
+      );
+      // familyPrefix also matches longer families (`web` matches `web-admin`): keep this family only.
+      return (out.taskDefinitionArns ?? []).filter((arn) => arn.split('/').pop()?.split(':')[0] === family);
+    },
+    async updateService(cluster, service, taskDefinition) {
+      await ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition }));
     },
     async executeCommand({ cluster, task, container, command }) {
       const out = await ecs.send(
