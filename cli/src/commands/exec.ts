@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { SlipwayConfig } from '@slipway/config';
+import { APP_CONTAINER_NAME } from '@slipway/config/contract';
 import type { AwsFactory } from '../aws/api.ts';
 import { sdkFactory } from '../aws/sdk.ts';
 import { resolveEnvironmentName } from '../environments.ts';
@@ -94,7 +95,13 @@ export async function execCommand(
   }
   io.progress.info(`ECS Exec into ${task.split('/').pop()} (${options.command})`);
   const started = await call(
-    () => target.aws.ecs.executeCommand({ cluster, task, container: 'app', command: options.command }),
+    () =>
+      target.aws.ecs.executeCommand({
+        cluster,
+        task,
+        container: APP_CONTAINER_NAME,
+        command: options.command,
+      }),
     'exec',
     target.env.name,
     target.where,

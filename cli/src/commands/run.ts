@@ -1,5 +1,11 @@
 import { closest, type ResolvedEnvironment, type ResolvedService, type SlipwayConfig } from '@slipway/config';
-import { type JobTrigger, jobParameters, parameterName, serviceParameters } from '@slipway/config/contract';
+import {
+  appLogStream,
+  type JobTrigger,
+  jobParameters,
+  parameterName,
+  serviceParameters,
+} from '@slipway/config/contract';
 import type { AwsFactory, Execution, ExecutionTask } from '../aws/api.ts';
 import { sdkFactory } from '../aws/sdk.ts';
 import { resolveEnvironmentName } from '../environments.ts';
@@ -24,10 +30,8 @@ export const realRunDeps: RunDeps = {
   pollMs: 5_000,
 };
 
-/** The container's log stream of a job task: prefix `app`, container `app`, then the task id. */
-export function jobLogStream(taskArn: string): string {
-  return `app/app/${taskArn.split('/').pop()}`;
-}
+/** The container's log stream of a job task (the contract's stream of every Slipway task). */
+export const jobLogStream = appLogStream;
 
 /** What `--json` prints: the execution and the tasks it ran. */
 export interface RunResult {

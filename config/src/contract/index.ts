@@ -43,6 +43,8 @@ export { OFFICE_HOURS_ACTIONS } from './office-hours.ts';
 export { OUTPUTS, PARAMETERS, parameterName, parameterPath, type SubnetKind } from './parameters.ts';
 export { CONTROL_TOWER_PLUGIN } from './policy.ts';
 export {
+  APP_CONTAINER_NAME,
+  appLogStream,
   FARGATE_MAX_STOP_TIMEOUT_SECONDS,
   MAX_SHUTDOWN_TIMEOUT_MS,
   SERVICE_HEALTH_CHECK,

@@ -69,3 +69,11 @@ export function serviceHealthCommand(path: string): string[] {
   ].join('');
   return ['CMD', 'node', '-e', script];
 }
+
+/** The one container of every Slipway task (service, worker, job): what `exec` enters and rollbacks compare. */
+export const APP_CONTAINER_NAME = 'app';
+
+/** The container's CloudWatch log stream of a task: the awslogs prefix (the container name), the container, the task id. */
+export function appLogStream(taskArn: string): string {
+  return `${APP_CONTAINER_NAME}/${APP_CONTAINER_NAME}/${taskArn.split('/').pop()}`;
+}

@@ -1,3 +1,4 @@
+import { APP_CONTAINER_NAME } from '@slipway/config/contract';
 import { type CfnCondition, type Duration, Fn, RemovalPolicy, Token } from 'aws-cdk-lib';
 import type * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -10,9 +11,6 @@ import { acknowledge } from '../../policy/index.ts';
 // writable /tmp, the app container, the capacity provider strategy and the accepted findings.
 // Functions, not a construct: each part keeps the construct id it has in the web service
 // (`Logs`, `Task`, `Linux`), so deployed resources keep their logical ids.
-
-/** The name of the one container of every Slipway task. */
-export const APP_CONTAINER_NAME = 'app';
 
 /** One Fargate capacity provider and its share of the tasks. */
 export interface CapacityShare {

@@ -1,5 +1,5 @@
+export { APP_CONTAINER_NAME } from '@slipway/config/contract';
 export {
-  APP_CONTAINER_NAME,
   type AppContainerOptions,
   type AppLogOptions,
   acknowledgeTaskFindings,
