@@ -196,6 +196,30 @@ export const CLI_ERRORS = {
     solve:
       'The config is TypeScript (`slipway.config.ts` with `export default defineConfig({...})`), not JSON or YAML; point `--config` at such a file.',
   },
+  SW240: {
+    title: 'config file exists',
+    exit: EXIT.refused,
+    solve:
+      '`slipway init` never overwrites slipway.config.ts: move the file away, or run it again with `--force` to replace it.',
+  },
+  SW241: {
+    title: 'Copilot folder not found',
+    exit: EXIT.usage,
+    solve:
+      'Run `slipway init --from-copilot` in the folder that holds `copilot/` (with its `.workspace` file), or name the Copilot folder: `slipway init --from-copilot path/to/copilot`.',
+  },
+  SW242: {
+    title: 'init needs --from-copilot',
+    exit: EXIT.usage,
+    solve:
+      "Only the Copilot import exists so far: `slipway init --from-copilot [copilot/]`. Otherwise write slipway.config.ts from docs/reference/config.md (the repository root's slipway.config.ts is a full example).",
+  },
+  SW243: {
+    title: 'Copilot manifest unreadable',
+    exit: EXIT.usage,
+    solve:
+      'Fix the YAML of the manifest the message names (`copilot svc show` / `copilot env show` read the same files), then run the import again.',
+  },
 } as const;
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;
