@@ -92,6 +92,15 @@ describe('slipway init --from-copilot', () => {
     expect(error.message).toContain('copilot/api/manifest.yml is not valid YAML');
   });
 
+  it('still writes a workspace without a web service, and lists what to finish', async () => {
+    for (const name of ['frontend', 'api']) rmSync(join(cwd, 'copilot', name), { recursive: true });
+    const cap = captureIo();
+    expect(await initCommand({ fromCopilot: true }, cap.io, cwd)).toBe(0);
+    expect(existsSync(join(cwd, 'slipway.config.ts'))).toBe(true);
+    expect(cap.stdout()).toContain('It does not validate yet; finish these by hand:');
+    expect(cap.stdout()).toContain('SW154');
+  });
+
   it('prints the report as JSON with --json', async () => {
     const cap = captureIo();
     await initCommand({ fromCopilot: true, json: true }, cap.io, cwd);

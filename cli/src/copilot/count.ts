@@ -1,6 +1,6 @@
 import type { Printable } from './print.ts';
 import type { Recorder } from './report.ts';
-import { durationSeconds, isMap } from './values.ts';
+import { durationSeconds, isMap, reportUnknown } from './values.ts';
 
 /*
  * `count` (site/content/docs/manifest/lb-web-service.en.md, "count"; `AdvancedCount` in
@@ -122,6 +122,23 @@ export function mapCount(count: unknown, kind: ServiceKind, rec: Recorder): Reco
     rec.notMapped('count', 'not a number or a map');
     return out;
   }
+  reportUnknown(
+    count,
+    [
+      'spot',
+      'range',
+      'cooldown',
+      'cpu_percentage',
+      'memory_percentage',
+      'requests',
+      'response_time',
+      'queue_delay',
+    ],
+    'count',
+    rec.notMapped,
+  );
+  if (isMap(count.range))
+    reportUnknown(count.range, ['min', 'max', 'spot_from'], 'count.range', rec.notMapped);
   if (typeof count.spot === 'number') {
     Object.assign(out, { minTasks: count.spot, maxTasks: Math.max(1, count.spot), capacity: 'spot' });
     rec.mapped('count.spot', `${count.spot} task(s) on Fargate Spot`, 'minTasks, maxTasks, capacity');

@@ -1,7 +1,7 @@
 import type { Printable } from './print.ts';
 import type { Manifest } from './read.ts';
 import type { Recorder } from './report.ts';
-import { isMap, unresolved } from './values.ts';
+import { isMap, reportUnknown, unresolved } from './values.ts';
 
 /*
  * An Environment manifest (site/content/docs/manifest/environment.en.md; `EnvironmentConfig` in
@@ -145,6 +145,25 @@ function reportRest(m: Manifest, rec: Recorder): void {
     rec.mapped('cdn', 'Slipway always puts CloudFront in front of the load balancer');
   if (isMap(m.cdn) && 'tls_termination' in m.cdn)
     rec.notMapped('cdn.tls_termination', 'CloudFront to the load balancer is always HTTPS in Slipway');
+  const net = isMap(m.network) ? m.network : {};
+  reportUnknown(net, ['vpc'], 'network', rec.notMapped);
+  reportUnknown(
+    net.vpc,
+    ['id', 'cidr', 'subnets', 'security_group', 'flow_logs'],
+    'network.vpc',
+    rec.notMapped,
+  );
+  const http = isMap(m.http) ? m.http : {};
+  reportUnknown(http, ['public', 'private'], 'http', rec.notMapped);
+  reportUnknown(
+    http.public,
+    ['certificates', 'access_logs', 'ssl_policy', 'ingress'],
+    'http.public',
+    rec.notMapped,
+  );
+  if (isMap(http.public))
+    reportUnknown(http.public.ingress, ['cdn', 'source_ips'], 'http.public.ingress', rec.notMapped);
+  reportUnknown(m.observability, ['container_insights'], 'observability', rec.notMapped);
   const known = ['name', 'type', 'network', 'http', 'cdn', 'observability'];
   for (const key of Object.keys(m).filter((k) => !known.includes(k)))
     rec.notMapped(key, 'not a field Slipway has an equivalent for');

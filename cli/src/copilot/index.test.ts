@@ -232,6 +232,13 @@ describe('the edge fixture', () => {
     expect(r.source).toContain("No Copilot manifest: the services' environments overrides name it.");
   });
 
+  it('reports placement, security groups and a misspelt key instead of dropping them', () => {
+    expect(findingOf(r, 'service events', 'network.vpc.placement')?.outcome).toBe('approximated');
+    expect(findingOf(r, 'service events', 'network.vpc.security_groups')?.outcome).toBe('not-mapped');
+    expect(findingOf(r, 'service events', 'memroy')?.outcome).toBe('not-mapped');
+    expect(findingOf(r, 'service events', 'subscribe.queue.fifo')?.outcome).toBe('not-mapped');
+  });
+
   it('reports a per-environment value Slipway cannot vary', () => {
     expect(findingOf(r, 'service web', 'environments.production.image')?.outcome).toBe('not-mapped');
   });

@@ -188,6 +188,11 @@ export function importCopilot(options: ImportOptions): CopilotImport {
     'not imported: database is false. For PostgreSQL, set app.database: {} and services.<name>.database: true; move the data yourself (docs/migrating.md)',
     'app.database',
   );
+  appRec.approximated(
+    '(container user)',
+    "Copilot ran each image's USER (root when the image sets none); Slipway runs every container as 1000:1000 unless the service sets user, and never as root: make the images work as a non-root user",
+    'services.<name>.user',
+  );
   for (const extra of ws.extras)
     appRec.notMapped(
       extra,

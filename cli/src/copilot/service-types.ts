@@ -3,7 +3,7 @@ import type { Printable } from './print.ts';
 import type { Manifest } from './read.ts';
 import type { Recorder } from './report.ts';
 import { convertSchedule } from './schedule.ts';
-import { durationSeconds, isMap } from './values.ts';
+import { durationSeconds, isMap, reportUnknown } from './values.ts';
 
 /* The fields particular to each Copilot type: `http` and `image.port`, `subscribe`, `on`/`retries`/`timeout`. */
 
@@ -113,6 +113,13 @@ export function mapWorker(m: Manifest, service: Record<string, Printable>, rec: 
     );
   }
   const q = isMap(sub.queue) ? sub.queue : {};
+  reportUnknown(sub, ['topics', 'queue'], 'subscribe', rec.notMapped);
+  reportUnknown(
+    q,
+    ['retention', 'timeout', 'dead_letter', 'delay', 'fifo'],
+    'subscribe.queue',
+    rec.notMapped,
+  );
   const retention = durationSeconds(q.retention);
   if (retention !== undefined) {
     const days = Math.min(14, Math.max(1, Math.round(retention / 86400)));
@@ -168,6 +175,7 @@ export function mapJob(
     );
   }
   const on = isMap(m.on) ? m.on : {};
+  reportUnknown(on, ['schedule'], 'on', rec.notMapped);
   const s = convertSchedule(String(on.schedule ?? ''));
   if (s.kind === 'expression') {
     service.schedule = s.expression;

@@ -5,7 +5,15 @@ import type { Manifest } from './read.ts';
 import type { Recorder } from './report.ts';
 import { mapSecret } from './secrets.ts';
 import { mapHttp, mapJob, mapWorker } from './service-types.ts';
-import { buildPaths, commandWords, fromConfig, imageUri, isMap, unresolved } from './values.ts';
+import {
+  buildPaths,
+  commandWords,
+  fromConfig,
+  imageUri,
+  isMap,
+  reportUnknown,
+  unresolved,
+} from './values.ts';
 
 /*
  * One Copilot service or job manifest, with one environment's overrides applied, as a Slipway
@@ -111,8 +119,24 @@ function image(m: Manifest, ctx: MapContext): { value?: Printable; source?: stri
   return {};
 }
 
+const IMAGE_KEYS = ['build', 'location', 'port', 'healthcheck', 'credentials', 'labels', 'depends_on'];
+
 function imageExtras(m: Manifest, kind: ServiceKind, ctx: MapContext, out: Record<string, Printable>) {
   const img = isMap(m.image) ? m.image : {};
+  reportUnknown(img, IMAGE_KEYS, 'image', ctx.rec.notMapped);
+  if (isMap(img.build))
+    reportUnknown(
+      img.build,
+      ['dockerfile', 'context', 'args', 'target', 'cache_from'],
+      'image.build',
+      ctx.rec.notMapped,
+    );
+  if (typeof img.port === 'number' && img.port < 1024)
+    ctx.rec.approximated(
+      'image.port',
+      `Slipway runs the container as a non-root user (user, default 1000:1000), which cannot bind port ${img.port} in most images: listen on a port above 1023 or set user to one that may`,
+      'port',
+    );
   for (const k of ['credentials', 'labels', 'depends_on'].filter((k) => k in img))
     ctx.rec.notMapped(
       `image.${k}`,
@@ -217,6 +241,8 @@ function secrets(m: Manifest, ctx: MapContext): Record<string, Printable> {
 function network(m: Manifest, ctx: MapContext) {
   const net = isMap(m.network) ? m.network : {};
   const vpc = isMap(net.vpc) ? net.vpc : {};
+  reportUnknown(net, ['vpc', 'connect'], 'network', ctx.rec.notMapped);
+  reportUnknown(vpc, ['placement', 'security_groups'], 'network.vpc', ctx.rec.notMapped);
   if ('placement' in vpc)
     ctx.rec.approximated(
       'network.vpc.placement',

@@ -115,6 +115,18 @@ export function interpolate(value: unknown, names: { app: string; env: string })
 /** Whether a string still holds a `${VAR}` Copilot would have filled from the shell it ran in. */
 export const unresolved = (value: string) => /\$\{[^}]+\}/.test(value);
 
+/** Reports each key of `map` the mapper does not read, so no field is dropped without a line in the report. */
+export function reportUnknown(
+  map: unknown,
+  known: readonly string[],
+  prefix: string,
+  notMapped: (field: string, why: string) => void,
+): void {
+  if (!isMap(map)) return;
+  for (const key of Object.keys(map).filter((k) => !known.includes(k)))
+    notMapped(`${prefix}.${key}`, 'not a field Slipway has an equivalent for');
+}
+
 /** Fields of `count` that turn on autoscaling; `spot` (a fixed count on Spot) excludes them. */
 const AUTOSCALING = [
   'range',
