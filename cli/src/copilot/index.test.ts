@@ -7,8 +7,9 @@
  *   edge/ — no environment manifest, no web service at '/', a Docker Hub image, unsupported fields
  *           and an unsupported type, secret-looking and unresolvable variables, @every and cron jobs
  * Expected: the printed file evaluates to the config returned, which passes Slipway's own
- * validator; each Copilot field lands where the mapping table says; unsupported ones are reported.
+ * validator and is formatted as Biome formats it; each Copilot field lands where the mapping table says; unsupported ones are reported.
  */
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { validateConfig } from '@slipway/config';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +42,15 @@ describe.each(['shop', 'edge'])('importing the %s fixture', (name) => {
 
   it('prints a file that evaluates to the imported config', () => {
     expect(evaluateSource(r.source)).toEqual(r.config);
+  });
+
+  it('is printed as Biome (the repository formatter) prints it', () => {
+    const biome = fileURLToPath(new URL('../../../node_modules/.bin/biome', import.meta.url));
+    const formatted = execFileSync(biome, ['format', '--stdin-file-path=slipway.config.ts'], {
+      input: r.source,
+      encoding: 'utf8',
+    });
+    expect(r.source).toBe(formatted);
   });
 
   it("passes Slipway's validator with its placeholders", () => {
