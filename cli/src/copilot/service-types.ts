@@ -40,10 +40,10 @@ export function mapHttp(
   if (typeof img.port === 'number') {
     service.port = img.port;
     rec.mapped('image.port', 'the port the container listens on', 'port');
-  } else if (kind === 'backend')
+  } else
     rec.approximated(
       'image.port',
-      'not set: Copilot gave the backend no port; Slipway backends answer HTTP, on 3000 unless set',
+      `not set: Copilot gave the ${kind} no port; Slipway's ${kind} answers HTTP on 3000 unless port says otherwise`,
       'port',
     );
   const http = m.http;
@@ -89,7 +89,7 @@ export function mapHttp(
     if ('alias' in h)
       rec.approximated(
         'http.alias',
-        'Slipway names an environment once (environments.<env>.domain), in front of CloudFront; the first alias became that name',
+        "Slipway names an environment once (environments.<env>.domain), served by CloudFront: the default web service's first alias becomes it; other web services share that name and are told apart by path",
       );
   } else if ('path' in h)
     rec.approximated(

@@ -1,3 +1,4 @@
+import { imageSchema } from '@slipway/config';
 import { isReservedVariable } from '@slipway/config/contract';
 import { mapCount, type ServiceKind } from './count.ts';
 import type { Printable } from './print.ts';
@@ -66,7 +67,8 @@ const NOT_MAPPED: Record<string, string> = {
   platform: 'Slipway runs linux/x86_64 tasks; build the image for that platform',
 };
 
-const HANDLED = new Set([
+/** The top-level fields each type's mapper reads (the others are reported). */
+const COMMON = [
   'name',
   'type',
   'image',
@@ -74,18 +76,18 @@ const HANDLED = new Set([
   'entrypoint',
   'cpu',
   'memory',
-  'count',
   'exec',
   'variables',
   'secrets',
   'network',
   'environments',
-  'http',
-  'subscribe',
-  'on',
-  'retries',
-  'timeout',
-]);
+];
+const HANDLED: Record<ServiceKind, readonly string[]> = {
+  web: [...COMMON, 'count', 'http'],
+  backend: [...COMMON, 'count', 'http'],
+  worker: [...COMMON, 'count', 'subscribe'],
+  job: [...COMMON, 'on', 'retries', 'timeout'],
+};
 
 function image(m: Manifest, ctx: MapContext): { value?: Printable; source?: string } {
   const img = isMap(m.image) ? m.image : {};
@@ -106,6 +108,13 @@ function image(m: Manifest, ctx: MapContext): { value?: Printable; source?: stri
   }
   if (typeof img.location === 'string' && !unresolved(img.location)) {
     const { uri, changed } = imageUri(img.location);
+    if (!imageSchema.safeParse({ uri }).success) {
+      ctx.rec.notMapped(
+        'image.location',
+        `"${img.location}" is not an image reference Slipway takes (registry/name:tag or @sha256:digest); set image.uri by hand`,
+      );
+      return {};
+    }
     if (changed)
       ctx.rec.approximated(
         'image.location',
@@ -118,6 +127,9 @@ function image(m: Manifest, ctx: MapContext): { value?: Printable; source?: stri
   ctx.rec.notMapped('image', 'neither image.build nor a resolvable image.location; set image by hand');
   return {};
 }
+
+/** Written where the image could not be imported: a valid reference that names what to do. */
+export const PLACEHOLDER_IMAGE = 'registry.example.com/todo-set-the-image:latest';
 
 const IMAGE_KEYS = ['build', 'location', 'port', 'healthcheck', 'credentials', 'labels', 'depends_on'];
 
@@ -274,7 +286,7 @@ export function mapService(m: Manifest, ctx: MapContext): MappedService | undefi
   const img = image(m, ctx);
   const service: Record<string, Printable> = {
     type: kind,
-    image: img.value ?? { uri: 'TODO.example.com/replace/me:latest' },
+    image: img.value ?? { uri: PLACEHOLDER_IMAGE },
   };
   const command = commandWords(m.command);
   if (command && command.length > 0) {
@@ -319,7 +331,13 @@ export function mapService(m: Manifest, ctx: MapContext): MappedService | undefi
       'healthCheck',
     );
   }
-  for (const key of Object.keys(m).filter((k) => !HANDLED.has(k)))
-    ctx.rec.notMapped(key, NOT_MAPPED[key] ?? 'not a field Slipway has an equivalent for');
+  for (const key of Object.keys(m).filter((k) => !HANDLED[kind].includes(k)))
+    if (key === 'platform' && ['linux/x86_64', 'linux/amd64'].includes(String(m.platform)))
+      ctx.rec.mapped(key, 'Slipway runs linux/x86_64 tasks');
+    else
+      ctx.rec.notMapped(
+        key,
+        NOT_MAPPED[key] ?? `not a field of a Slipway ${kind} (nor one it has an equivalent for)`,
+      );
   return { type: kind, service, settings, ...(img.source ? { source: img.source } : {}) };
 }
