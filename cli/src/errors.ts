@@ -232,6 +232,30 @@ export const CLI_ERRORS = {
     solve:
       'A service rollback reuses a task definition revision of the service that ran the target commit; none of the recent revisions did. Pick a commit the message lists with `--to <sha>`, or roll the whole environment back with `slipway deploy <env> --image <sha>`.',
   },
+  SW246: {
+    title: 'config file exists',
+    exit: EXIT.refused,
+    solve:
+      '`slipway init` never overwrites slipway.config.ts: move the file away, or run it again with `--force` to replace it.',
+  },
+  SW247: {
+    title: 'Copilot folder not found',
+    exit: EXIT.usage,
+    solve:
+      'Run `slipway init --from-copilot` in the folder that holds `copilot/` (with its `.workspace` file), or name the Copilot folder: `slipway init --from-copilot path/to/copilot`.',
+  },
+  SW248: {
+    title: 'init needs --from-copilot',
+    exit: EXIT.usage,
+    solve:
+      "Only the Copilot import exists so far: `slipway init --from-copilot [copilot/]`. Otherwise write slipway.config.ts from docs/reference/config.md (the repository root's slipway.config.ts is a full example).",
+  },
+  SW249: {
+    title: 'Copilot manifest unreadable',
+    exit: EXIT.usage,
+    solve:
+      'Fix the YAML of the manifest the message names (`copilot svc show` / `copilot env show` read the same files), then run the import again.',
+  },
 } as const;
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;

@@ -30,6 +30,7 @@ describe('slipway', () => {
         'doctor',
         'drift',
         'exec',
+        'init',
         'logs',
         'plan',
         'rollback',

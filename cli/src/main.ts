@@ -6,6 +6,7 @@ import { EXIT, type ExitCode } from './errors.ts';
 import { asCliError, reportFailure, unknownHelpTopic } from './failure.ts';
 import { type Io, oraProgress } from './io.ts';
 import type { CommandContext } from './program/context.ts';
+import { registerInitCommands } from './program/init.ts';
 import { registerOperateCommands } from './program/operate.ts';
 import { registerPreviewCommands } from './program/preview.ts';
 import { registerReleaseCommands } from './program/release.ts';
@@ -28,6 +29,7 @@ export const COMMANDS = {
   exec: 'slipway exec <env> [--service <name>] [--command <cmd>]',
   run: 'slipway run <env> <job> [--no-follow] [--json]',
   doctor: 'slipway doctor [<env>]',
+  init: 'slipway init --from-copilot [dir] [--force] [--json]',
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -95,6 +97,7 @@ function buildProgram(io: Io, argv: readonly string[], onExit: (code: ExitCode) 
   registerPreviewCommands(program, context);
   registerReleaseCommands(program, context);
   registerOperateCommands(program, context);
+  registerInitCommands(program, context);
   return program;
 }
 

@@ -68,7 +68,7 @@ export {
   servesHttps,
   spotShare,
 } from './resolve.ts';
-export { type AcknowledgeKey, WEEKDAYS } from './schema/index.ts';
+export { type AcknowledgeKey, imageSchema, WEEKDAYS } from './schema/index.ts';
 export {
   APP_KEYS_WITH_SERVICES,
   appView,
