@@ -245,10 +245,10 @@ export const CLI_ERRORS = {
       'Run `slipway init --from-copilot` in the folder that holds `copilot/` (with its `.workspace` file), or name the Copilot folder: `slipway init --from-copilot path/to/copilot`.',
   },
   SW248: {
-    title: 'init needs --from-copilot',
+    title: 'init cannot detect a value',
     exit: EXIT.usage,
     solve:
-      "Only the Copilot import exists so far: `slipway init --from-copilot [copilot/]`. Otherwise write slipway.config.ts from docs/reference/config.md (the repository root's slipway.config.ts is a full example).",
+      '`slipway init` found no Dockerfile, or no port or health path, and cannot ask off a terminal: pass the flag the message names (`--dockerfile`, `--port`, `--health-path`), run it on a terminal to be asked, or add `--yes` to write placeholders.',
   },
   SW249: {
     title: 'Copilot manifest unreadable',

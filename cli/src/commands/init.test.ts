@@ -5,7 +5,7 @@
  *   - an existing slipway.config.ts is refused (SW246, exit 4) and left as it was; --force replaces it
  *   - a missing or non-Copilot folder is SW247 (exit 2); a manifest that is not YAML is SW249
  *   - --json prints the report as JSON
- *   - without --from-copilot it refuses with SW248 (exit 2) and writes nothing
+ *   - without --from-copilot in a folder with no Dockerfile: SW248 (exit 2) naming --dockerfile, nothing written
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -114,12 +114,12 @@ describe('slipway init --from-copilot', () => {
 });
 
 describe('slipway init', () => {
-  it('refuses without --from-copilot, names what to do, and writes nothing', async () => {
+  it('without --from-copilot and without a Dockerfile, names the flag to pass and writes nothing', async () => {
     const error = await refusal(initCommand({}, captureIo().io, cwd));
     expect(error.code).toBe('SW248');
     expect(error.exitCode).toBe(2);
-    expect(error.message).toContain('coming');
-    expect(error.message).toContain('docs/reference/config.md');
+    expect(error.message).toContain('found no Dockerfile');
+    expect(error.next).toContain('--dockerfile');
     expect(existsSync(join(cwd, 'slipway.config.ts'))).toBe(false);
   });
 });

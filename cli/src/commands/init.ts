@@ -3,9 +3,10 @@ import { join, relative, resolve } from 'node:path';
 import { CONFIG_FILE, formatConfigError, validateConfig } from '@slipway/config';
 import { CopilotReadError, formatReport, importCopilot } from '../copilot/index.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
+import { type DetectInitOptions, initFromRepository } from '../init/run.ts';
 import type { Io } from '../io.ts';
 
-export interface InitOptions {
+export interface InitOptions extends DetectInitOptions {
   /** `--from-copilot [dir]`: the Copilot folder, or true for `copilot/`. */
   readonly fromCopilot?: string | boolean;
   /** Overwrite an existing slipway.config.ts. */
@@ -18,18 +19,14 @@ export interface InitOptions {
 export const COPILOT_DIR = 'copilot';
 
 /**
+ * `slipway init`: in an existing repository, detects its Dockerfiles and frameworks and writes
+ * `slipway.config.ts`, the GitHub workflows and (if missing) a package.json (cli/src/init/).
  * `slipway init --from-copilot [dir]`: writes `slipway.config.ts` in `cwd` from a Copilot
- * workspace and prints what it mapped, approximated or could not map. Refuses to overwrite an
- * existing config without `--force` (SW246, exit 4). Plain `slipway init` is not built yet: it
- * says so (SW248) rather than guess.
+ * workspace and prints what it mapped, approximated or could not map. Both refuse to overwrite an
+ * existing file without `--force` (SW246, exit 4).
  */
 export async function initCommand(opts: InitOptions, io: Io, cwd: string = process.cwd()): Promise<ExitCode> {
-  if (opts.fromCopilot === undefined || opts.fromCopilot === false)
-    throw new CliError(
-      'SW248',
-      `slipway init without --from-copilot (detecting your Dockerfile and framework) is coming; for now import a Copilot workspace, or write ${CONFIG_FILE} from docs/reference/config.md`,
-      'slipway init --from-copilot [copilot/]',
-    );
+  if (opts.fromCopilot === undefined || opts.fromCopilot === false) return initFromRepository(opts, io, cwd);
   const dirArg = typeof opts.fromCopilot === 'string' ? opts.fromCopilot : COPILOT_DIR;
   const dir = resolve(cwd, dirArg);
   const target = join(cwd, CONFIG_FILE);

@@ -1,20 +1,71 @@
 import type { Command } from 'commander';
 import type { CommandContext } from './context.ts';
 
-/** `init`: writes slipway.config.ts (for now from an AWS Copilot workspace); needs no config. */
-export function registerInitCommands(program: Command, { io, run }: CommandContext): void {
+interface InitFlags {
+  fromCopilot?: string | boolean;
+  force?: boolean;
+  json?: boolean;
+  name?: string;
+  port?: string;
+  healthPath?: string;
+  dockerfile?: string;
+  region?: string;
+  account?: string;
+  yes?: boolean;
+  plan?: boolean;
+}
+
+/**
+ * `init`: writes slipway.config.ts (detected from this repository, or from an AWS Copilot
+ * workspace) and the workflows; needs no config. `ci context`: what those workflows read from it.
+ */
+export function registerInitCommands(program: Command, { io, config, run }: CommandContext): void {
   program
     .command('init')
     .description(
-      'write slipway.config.ts here from an AWS Copilot workspace (--from-copilot); prints the import report',
+      'write slipway.config.ts, the GitHub workflows and (if missing) package.json for this repository, detected from its Dockerfiles and code (or --from-copilot); then plan dev',
     )
-    .option('--from-copilot [dir]', 'import the Copilot manifests in <dir> (default: copilot/)')
-    .option('--force', 'overwrite an existing slipway.config.ts')
-    .option('--json', 'print the import report as JSON on stdout')
+    .option(
+      '--from-copilot [dir]',
+      'import the Copilot manifests in <dir> (default: copilot/) instead of detecting',
+    )
+    .option('--name <name>', 'app name (default: package.json or pyproject.toml name, else the folder)')
+    .option('--port <number>', "the web service's port (default: EXPOSE, else the framework's)")
+    .option(
+      '--health-path <path>',
+      'path that answers 200 while alive (default: a /health-like route in the code)',
+    )
+    .option(
+      '--dockerfile <path>',
+      "the web service's Dockerfile (default: ./Dockerfile, else the first found)",
+    )
+    .option('--region <region>', 'AWS region of every environment (default: placeholder us-east-1)')
+    .option('--account <id>', 'AWS account of every environment (default: one placeholder per environment)')
+    .option('--yes', 'accept what was detected and write placeholders for the rest; ask nothing')
+    .option('--force', 'overwrite existing files')
+    .option('--no-plan', 'do not run `slipway plan dev` at the end')
+    .option('--json', 'with --from-copilot: print the import report as JSON on stdout')
     .action(
-      run(async (opts: { fromCopilot?: string | boolean; force?: boolean; json?: boolean }) => {
+      run(async (opts: InitFlags) => {
         const { initCommand } = await import('../commands/init.ts');
         return initCommand(opts, io);
+      }),
+    );
+
+  program
+    .command('ci')
+    .description('values for CI workflows from slipway.config.ts')
+    .command('context')
+    .description(
+      'the build matrix, registry, push role and moving tag (with --environment, its deploy values) as name=value lines, appended to $GITHUB_OUTPUT when set',
+    )
+    .option('--environment <env>', 'also the deploy values of this environment')
+    .option('--branch <branch>', 'the branch being built (default: $GITHUB_REF_NAME)')
+    .action(
+      run(async (opts: { environment?: string; branch?: string }) => {
+        const loaded = await config();
+        const { ciContextCommand } = await import('../commands/ci.ts');
+        return ciContextCommand(loaded, opts, io);
       }),
     );
 }
