@@ -233,10 +233,10 @@ export const CLI_ERRORS = {
       'A service rollback reuses a task definition revision of the service that ran the target commit; none of the recent revisions did. Pick a commit the message lists with `--to <sha>`, or roll the whole environment back with `slipway deploy <env> --image <sha>`.',
   },
   SW246: {
-    title: 'config file exists',
+    title: 'file exists',
     exit: EXIT.refused,
     solve:
-      '`slipway init` never overwrites slipway.config.ts: move the file away, or run it again with `--force` to replace it.',
+      '`slipway init` never overwrites a file (slipway.config.ts, the workflows, package.json): move the files the message names away, or run it again with `--force` to replace them.',
   },
   SW247: {
     title: 'Copilot folder not found',

@@ -240,7 +240,7 @@ describe('slipway init: what it cannot detect', () => {
     expect(cap.stdout()).not.toContain('wrote package.json');
     const config = await loadConfig(join(dir, 'slipway.config.ts'));
     expect(config.services?.web).toMatchObject({ port: 3000, healthPath: '/health', database: true });
-    expect(config.services?.web?.healthCheck).toBeUndefined();
+    expect(config.services?.web).not.toHaveProperty('healthCheck');
   });
 });
 

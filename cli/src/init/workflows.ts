@@ -56,53 +56,9 @@ function deployJob(env: WorkflowEnvironment, imageTag: string, needs: string[]):
 `;
 }
 
-/** app.yml: build every image once, scan it, push it, deploy it to each environment of the branch. */
-export function appWorkflow(environments: readonly WorkflowEnvironment[]): string {
-  const branches = [...new Set(environments.map((e) => e.branch))];
-  return `# Written by \`slipway init\`. Application pipeline: build every image of slipway.config.ts once
-# (the build matrix comes from \`npx slipway ci context\`), scan it with Trivy, push it to ECR
-# tagged with the commit, then \`slipway deploy\` each environment of the pushed branch.
-${environments.map((e) => `#   push to ${e.branch} → ${e.name}${e.after ? ` (after ${e.after}, same image)` : ''}`).join('\n')}
-#   pull request → build and scan only
-name: app
-
-on:
-  push:
-    branches: [${branches.join(', ')}]
-    paths-ignore: ["docs/**", "**/*.md"]
-  pull_request:
-    paths-ignore: ["docs/**", "**/*.md"]
-
-permissions: {}
-
-concurrency:
-  group: app-\${{ github.event_name == 'pull_request' && github.ref || github.run_id }}
-  cancel-in-progress: true
-
-defaults:
-  run:
-    shell: bash
-
-jobs:
-  context:
-    name: build matrix
-    runs-on: ubuntu-24.04
-    timeout-minutes: 10
-    permissions:
-      contents: read
-    outputs:
-      images: \${{ steps.context.outputs.images }}
-      image-build: \${{ steps.context.outputs.image-build }}
-      registry-region: \${{ steps.context.outputs.registry-region }}
-      push-role-arn: \${{ steps.context.outputs.push-role-arn }}
-      moving-tag: \${{ steps.context.outputs.moving-tag }}
-    steps:
-${setup('      ')}
-      - id: context
-        name: Images, registry and tags from slipway.config.ts
-        run: npx slipway ci context
-
-  build:
+/** The app pipeline's build job: one matrix leg per image; pushes only from a push. */
+function buildJob(): string {
+  return `  build:
     name: build, scan, push \${{ matrix.image.service }}
     needs: context
     if: needs.context.outputs.image-build == 'true'
@@ -161,9 +117,100 @@ ${setup('      ')}
             docker tag "$LOCAL" "$REPOSITORY:$tag"
             docker push --quiet "$REPOSITORY:$tag"
           done
-          docker logout "$registry"
+          docker logout "$registry"`;
+}
 
+/** app.yml: build every image once, scan it, push it, deploy it to each environment of the branch. */
+export function appWorkflow(environments: readonly WorkflowEnvironment[]): string {
+  const branches = [...new Set(environments.map((e) => e.branch))];
+  return `# Written by \`slipway init\`. Application pipeline: build every image of slipway.config.ts once
+# (the build matrix comes from \`npx slipway ci context\`), scan it with Trivy, push it to ECR
+# tagged with the commit, then \`slipway deploy\` each environment of the pushed branch.
+${environments.map((e) => `#   push to ${e.branch} → ${e.name}${e.after ? ` (after ${e.after}, same image)` : ''}`).join('\n')}
+#   pull request → build and scan only
+name: app
+
+on:
+  push:
+    branches: [${branches.join(', ')}]
+    paths-ignore: ["docs/**", "**/*.md"]
+  pull_request:
+    paths-ignore: ["docs/**", "**/*.md"]
+
+permissions: {}
+
+concurrency:
+  group: app-\${{ github.event_name == 'pull_request' && github.ref || github.run_id }}
+  cancel-in-progress: true
+
+defaults:
+  run:
+    shell: bash
+
+jobs:
+  context:
+    name: build matrix
+    runs-on: ubuntu-24.04
+    timeout-minutes: 10
+    permissions:
+      contents: read
+    outputs:
+      images: \${{ steps.context.outputs.images }}
+      image-build: \${{ steps.context.outputs.image-build }}
+      registry-region: \${{ steps.context.outputs.registry-region }}
+      push-role-arn: \${{ steps.context.outputs.push-role-arn }}
+      moving-tag: \${{ steps.context.outputs.moving-tag }}
+    steps:
+${setup('      ')}
+      - id: context
+        name: Images, registry and tags from slipway.config.ts
+        run: npx slipway ci context
+
+${buildJob()}
 ${environments.map((e) => deployJob(e, COMMIT_SHA, ['build'])).join('\n')}`;
+}
+
+/** deploy.yml's steps after the setup: roles, deploy, read the URL, check readiness. */
+function deploySteps(): string {
+  return `      - id: context
+        name: The environment's roles and readiness path from slipway.config.ts
+        env:
+          ENVIRONMENT: \${{ inputs.environment }}
+        run: npx slipway ci context --environment "$ENVIRONMENT"
+      - name: Assume the deploy role (OIDC)
+        uses: ${AWS_CREDENTIALS}
+        with:
+          role-to-assume: \${{ vars.AWS_ROLE_ARN }}
+          aws-region: \${{ vars.AWS_REGION }}
+          role-session-name: slipway-deploy-\${{ github.run_id }}
+          # Canary bakes can outlast an hour; the role allows two.
+          role-duration-seconds: 7200
+      - name: slipway deploy
+        env:
+          ENVIRONMENT: \${{ inputs.environment }}
+          IMAGE_TAG: \${{ inputs.image-tag }}
+          SLIPWAY_REGISTRY_ROLE_ARN: \${{ steps.context.outputs.registry-role-arn }}
+        run: |
+          if [ -n "$IMAGE_TAG" ]; then
+            npx slipway deploy "$ENVIRONMENT" --image "$IMAGE_TAG"
+          else
+            npx slipway deploy "$ENVIRONMENT"
+          fi
+      - id: url
+        name: Read the environment URL
+        env:
+          URL_PARAMETER: \${{ steps.context.outputs.url-parameter }}
+        run: |
+          url="$(aws ssm get-parameter --name "$URL_PARAMETER" --query Parameter.Value --output text)"
+          echo "url=$url" >> "$GITHUB_OUTPUT"
+      - name: Verify (the readiness path answers 200 within five minutes)
+        env:
+          URL: \${{ steps.url.outputs.url }}
+          READY_PATH: \${{ steps.context.outputs.ready-path }}
+        run: |
+          curl --fail --silent --show-error --max-time 10 \\
+            --retry 30 --retry-delay 10 --retry-all-errors "$URL$READY_PATH"
+`;
 }
 
 /** deploy.yml: reusable; deploys one environment in its GitHub Environment, then checks it answers. */
@@ -209,45 +256,7 @@ jobs:
       id-token: write
     steps:
 ${setup('      ')}
-      - id: context
-        name: The environment's roles and readiness path from slipway.config.ts
-        env:
-          ENVIRONMENT: \${{ inputs.environment }}
-        run: npx slipway ci context --environment "$ENVIRONMENT"
-      - name: Assume the deploy role (OIDC)
-        uses: ${AWS_CREDENTIALS}
-        with:
-          role-to-assume: \${{ vars.AWS_ROLE_ARN }}
-          aws-region: \${{ vars.AWS_REGION }}
-          role-session-name: slipway-deploy-\${{ github.run_id }}
-          # Canary bakes can outlast an hour; the role allows two.
-          role-duration-seconds: 7200
-      - name: slipway deploy
-        env:
-          ENVIRONMENT: \${{ inputs.environment }}
-          IMAGE_TAG: \${{ inputs.image-tag }}
-          SLIPWAY_REGISTRY_ROLE_ARN: \${{ steps.context.outputs.registry-role-arn }}
-        run: |
-          if [ -n "$IMAGE_TAG" ]; then
-            npx slipway deploy "$ENVIRONMENT" --image "$IMAGE_TAG"
-          else
-            npx slipway deploy "$ENVIRONMENT"
-          fi
-      - id: url
-        name: Read the environment URL
-        env:
-          URL_PARAMETER: \${{ steps.context.outputs.url-parameter }}
-        run: |
-          url="$(aws ssm get-parameter --name "$URL_PARAMETER" --query Parameter.Value --output text)"
-          echo "url=$url" >> "$GITHUB_OUTPUT"
-      - name: Verify (the readiness path answers 200 within five minutes)
-        env:
-          URL: \${{ steps.url.outputs.url }}
-          READY_PATH: \${{ steps.context.outputs.ready-path }}
-        run: |
-          curl --fail --silent --show-error --max-time 10 \\
-            --retry 30 --retry-delay 10 --retry-all-errors "$URL$READY_PATH"
-`;
+${deploySteps()}`;
 }
 
 /** infra.yml: a pull request that changes the config gets \`slipway plan\`; a push deploys the infrastructure. */
