@@ -25,7 +25,7 @@ export function pythonProbe(port: number, path: string): string[] {
   return [
     'python',
     '-c',
-    `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${port}${path}', timeout=3)`,
+    `import urllib.request; urllib.request.urlopen("http://127.0.0.1:${port}${path}", timeout=3)`,
   ];
 }
 
@@ -44,7 +44,7 @@ function healthCheck(image: DetectedImage, port: number, path: string): Printabl
   }
   return commented(false, [
     "The image's runtime is not Python or Node, so Slipway's default probe (node) would fail in it:",
-    'no container check; the load balancer still checks healthPath. Put a command the image has here.',
+    'no container check of its own (healthPath is still checked from outside). Put a command the image has here.',
   ]);
 }
 
@@ -118,13 +118,28 @@ function otherService(image: DetectedImage, port: number): Record<string, Printa
   };
 }
 
+/** `count` names `worker`, `worker-2`, … that no image-building service has taken. */
+export function uniqueNames(count: number, taken: readonly string[]): string[] {
+  const names: string[] = [];
+  for (let n = 1; names.length < count; n++) {
+    const name = n === 1 ? 'worker' : `worker-${n}`;
+    if (!taken.includes(name)) names.push(name);
+  }
+  return names;
+}
+
 /** The `services` map: the web service, the other images, then the workers of the web image. */
 export function services(detection: Detection, answers: InitAnswers): Record<string, Printable> {
   const [web, ...others] = detection.images;
   if (!web) throw new Error('no image to deploy');
   const out: Record<string, Printable> = {};
-  const workerNames = detection.workers.map((_, i) => (i === 0 ? 'worker' : `worker-${i + 1}`));
-  out[web.name] = webService(web, answers, workerNames);
+  const workerNames = uniqueNames(
+    detection.workers.length,
+    detection.images.map((i) => i.name),
+  );
+  // The web service sends to every worker's queue (it gets each one's queue URL).
+  const calls = [...others.filter((i) => i.worker).map((i) => i.name), ...workerNames];
+  out[web.name] = webService(web, answers, calls);
   for (const image of others) out[image.name] = otherService(image, answers.port);
   detection.workers.forEach((worker, i) => {
     out[workerNames[i] as string] = commented(

@@ -238,9 +238,43 @@ describe('slipway init: what it cannot detect', () => {
     expect(await initCommand({ yes: true, plan: false }, cap.io, dir)).toBe(0);
     expect(read(dir, 'package.json')).toBe(pkg);
     expect(cap.stdout()).not.toContain('wrote package.json');
+    expect(cap.stdout()).toContain('Next: npm install --save-dev @slipway/cli @slipway/config');
     const config = await loadConfig(join(dir, 'slipway.config.ts'));
     expect(config.services?.web).toMatchObject({ port: 3000, healthPath: '/health', database: true });
     expect(config.services?.web).not.toHaveProperty('healthCheck');
+  });
+});
+
+describe('slipway init with several Dockerfiles and workers', () => {
+  it('writes a service per image and per worker, each name once, and the config validates', async () => {
+    const dir = repo({
+      Dockerfile: 'FROM python:3.12-slim\nEXPOSE 5000\n',
+      'worker.Dockerfile': 'FROM python:3.12-slim\nCMD ["python", "worker.py"]\n',
+      'api/Dockerfile': 'FROM golang:1.23\nEXPOSE 9090\n',
+      'requirements.txt': 'flask\ncelery\npsycopg\n',
+      'proj/celery.py': "from celery import Celery\napp = Celery('proj')\n",
+      'proj/app.py': "@app.get('/healthz')\n",
+    });
+    expect(await initCommand({ yes: true, plan: false }, captureIo().io, dir)).toBe(0);
+    const services = (await loadConfig(join(dir, 'slipway.config.ts'))).services ?? {};
+    expect(Object.keys(services)).toEqual(['web', 'worker', 'api', 'worker-2']);
+    expect(services.web).toMatchObject({
+      port: 5000,
+      healthPath: '/healthz',
+      readyPath: '/healthz',
+      healthCheck: ['python', '-c', expect.stringContaining('urlopen("http://127.0.0.1:5000/healthz"')],
+      calls: ['worker', 'worker-2'],
+    });
+    expect(services.worker).toMatchObject({
+      type: 'worker',
+      image: { build: { dockerfile: 'worker.Dockerfile' } },
+    });
+    expect(services.api).toMatchObject({ type: 'backend', port: 9090, healthCheck: false });
+    expect(services['worker-2']).toMatchObject({
+      type: 'worker',
+      image: { from: 'web' },
+      command: ['celery', '-A', 'proj', 'worker', '--loglevel', 'INFO'],
+    });
   });
 });
 

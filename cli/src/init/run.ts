@@ -31,6 +31,8 @@ export const WORKFLOW_ENVIRONMENTS: readonly WorkflowEnvironment[] = [
   { name: 'prod', branch: 'main', after: 'staging' },
 ];
 
+const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+
 const CLI_VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
@@ -54,7 +56,7 @@ function summary(detection: Detection): string[] {
     const d = image.dockerfile;
     const parts = [`${image.name}: ${d.path}`, `runtime ${d.runtime}`];
     if (image.framework.framework) parts.push(image.framework.framework);
-    if (image.port) parts.push(`port ${image.port.value} (${image.port.from})`);
+    if (image.port && !image.worker) parts.push(`port ${image.port.value} (${image.port.from})`);
     if (image.healthPath) parts.push(`health ${image.healthPath.value}`);
     if (image.readyPath) parts.push(`ready ${image.readyPath.value}`);
     if (image.framework.migrate) parts.push(`migrate: ${image.framework.migrate.command.join(' ')}`);
@@ -122,6 +124,10 @@ export async function initFromRepository(opts: DetectInitOptions, io: Io, cwd: s
     io.out(`Placeholders to replace in ${CONFIG_FILE}: ${answers.placeholders.join(', ')}\n`);
   if (!detection.hasPackageJson)
     io.out('Next: npm install (commit package-lock.json: the workflows install from it)\n');
+  else if (!read(join(cwd, 'package.json')).includes('"@slipway/cli"'))
+    io.out(
+      'Next: npm install --save-dev @slipway/cli @slipway/config (the workflows run the installed CLI)\n',
+    );
   if (opts.plan === false) {
     io.out('Next: npx slipway plan dev\n');
     return EXIT.ok;

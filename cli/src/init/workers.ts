@@ -46,8 +46,13 @@ export function detectWorkers(files: RepoFiles, context: string): WorkerInfo[] {
   const workers = djangoCommands(context, paths);
   if (/(^|[\s"'[])celery\b/m.test(deps)) {
     const app = celeryApp(files, context, paths);
-    if (app) workers.push({ command: ['celery', '-A', app, 'worker', '--loglevel', 'INFO'], from: 'celery' });
+    if (app)
+      workers.push({
+        command: ['celery', '-A', app, 'worker', '--loglevel', 'INFO'],
+        from: 'celery in the dependencies',
+      });
   }
-  if (/(^|[\s"'[])rq\b/m.test(deps)) workers.push({ command: ['rq', 'worker'], from: 'rq' });
+  if (/(^|[\s"'[])rq\b/m.test(deps))
+    workers.push({ command: ['rq', 'worker'], from: 'rq in the dependencies' });
   return workers;
 }
