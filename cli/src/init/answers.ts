@@ -76,7 +76,7 @@ function fromFlag<T>(q: Question<T>, value: string | undefined): T | undefined {
 
 async function ask<T>(io: Io, q: Question<T>, fallback?: T): Promise<T | undefined> {
   for (;;) {
-    const shown = fallback === undefined ? '' : ` [${String(fallback)}]`;
+    const shown = fallback ? ` [${String(fallback)}]` : '';
     const text = (await io.ask(`${q.prompt}${shown}: `)).trim();
     if (text === '') {
       if (fallback !== undefined) return fallback;

@@ -29,7 +29,7 @@ import { loadConfig } from '@slipway/config';
 import { requireTool } from '@slipway/testing/policy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ciContext } from '../commands/ci.ts';
+import { ciContext, ciContextCommand } from '../commands/ci.ts';
 import { initCommand } from '../commands/init.ts';
 import { CliError } from '../errors.ts';
 import { captureIo } from '../io.ts';
@@ -296,5 +296,9 @@ describe('slipway ci context', () => {
     expect(out['deploy-role-arn']).toMatch(/^arn:aws:iam::333333333333:role\//);
     expect(out['url-parameter']).toMatch(/^\//);
     expect(ciContext(config, { branch: 'feature/x' })['moving-tag']).toBe('');
+    const output = join(dir, 'github-output');
+    expect(ciContextCommand(config, { branch: 'dev' }, captureIo().io, output)).toBe(0);
+    expect(readFileSync(output, 'utf8')).toMatch(/^image-build=true$/m);
+    expect(readFileSync(output, 'utf8')).toMatch(/^moving-tag=dev-latest$/m);
   });
 });
