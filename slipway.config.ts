@@ -16,7 +16,7 @@ export default defineConfig({
   services: {
     // The default web service: every request no other route matches. It owns the database schema
     // (`migrate` runs once per deploy) and produces work for the worker: it gets WORKER_QUEUE_URL
-    // and may send to that queue.
+    // and may send to that queue (the app answers /api/* here too when api's route is removed).
     web: {
       type: 'web',
       image: { build: { context: '.', dockerfile: 'app/Dockerfile' } },
@@ -30,7 +30,8 @@ export default defineConfig({
     },
     // The same service image behind the load balancer's `/api/*` rule, scaled on its own: the
     // API's traffic no longer competes with the pages. It serves the same items, so it needs the
-    // database (it does not migrate: web owns the schema).
+    // database (it does not migrate: web owns the schema), and it serves the route that queues
+    // work (POST /api/items/:id/process), so it produces for the worker too.
     api: {
       type: 'web',
       image: { from: 'web' },
@@ -40,6 +41,7 @@ export default defineConfig({
       readyPath: '/ready',
       environment: { LOG_LEVEL: 'info' },
       database: true,
+      calls: ['worker'],
     },
     // Consumes its SQS queue (QUEUE_URL), with a dead-letter queue and alarms, and scales on the
     // backlog: to zero when nothing waits, outside production. A small task is plenty.

@@ -5,8 +5,8 @@
  *   - routing: api's rules at priority 100 on the production and the test listener with its path,
  *     the default web service's catch-all at 1000; each web service its own blue/green target groups
  *   - api deploys with the environment's strategy, circuit breaker and its own rollback alarms
- *   - worker: queue + dead-letter queue, backlog scaling, QUEUE_URL; web (its producer) gets
- *     WORKER_QUEUE_URL and may send, nothing else may
+ *   - worker: queue + dead-letter queue, backlog scaling, QUEUE_URL; web and api (its producers)
+ *     get WORKER_QUEUE_URL and may send, nothing else may
  *   - job: schedule → state machine, paused until the first image, its parameters and output
  *   - every service writes services/<name>/… parameters
  *   - database: secrets, the secret grant and the 5432 rule for database services only;
@@ -97,7 +97,7 @@ describe.each(ENVIRONMENTS)('%s: every service', (env) => {
     expect(names).toContain(`/slipway/${env}/service/service-name`);
   });
 
-  it('gives a worker queue and dead-letter queue, the producer its URL and send right', () => {
+  it('gives a worker queue and dead-letter queue, its producers the URL and the send right', () => {
     const t = service(env);
     t.resourceCountIs('AWS::SQS::Queue', 2);
     t.hasResourceProperties('AWS::SQS::Queue', {
@@ -107,11 +107,14 @@ describe.each(ENVIRONMENTS)('%s: every service', (env) => {
     const queue = logicalId(t, 'AWS::SQS::Queue', 'ServiceWorkerQueue');
     expect(variable(container(t, 'ServiceWorker'), 'QUEUE_URL')).toEqual({ Ref: queue });
     expect(variable(container(t, 'Web'), 'WORKER_QUEUE_URL')).toEqual({ Ref: queue });
-    expect(variable(container(t, 'ServiceApi'), 'WORKER_QUEUE_URL')).toBeUndefined();
+    expect(variable(container(t, 'ServiceApi'), 'WORKER_QUEUE_URL')).toEqual({ Ref: queue });
+    // The job does not call the worker: no queue for it.
+    expect(variable(container(t, 'ServicePrune'), 'WORKER_QUEUE_URL')).toBeUndefined();
     const senders = Object.values(t.findResources('AWS::IAM::Policy') as Resources).filter((p) =>
       JSON.stringify(p.Properties.PolicyDocument).includes('sqs:SendMessage'),
     );
-    expect(senders.map((p) => JSON.stringify(p.Properties.Roles))).toEqual([
+    expect(senders.map((p) => JSON.stringify(p.Properties.Roles)).sort()).toEqual([
+      expect.stringMatching(/"ServiceApiTaskTaskRole/),
       expect.stringMatching(/"WebTaskTaskRole/),
     ]);
   });
