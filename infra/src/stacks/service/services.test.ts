@@ -170,7 +170,8 @@ describe.each(ENVIRONMENTS)('%s: every service', (env) => {
       Alarms: { Enable: true, Rollback: true },
     });
     expect(JSON.stringify(props?.DeploymentConfiguration.Alarms.AlarmNames)).toMatch(
-      /ServiceApiDeploymentblue5xx.*ServiceApiDeploymentblueP99.*ServiceApiDeploymentgreen5xx/,
+      // Logical ids: ServiceApiDeployment + blue5xx, blueP99, green5xx.
+      new RegExp(['blue5xx', 'blueP99', 'green5xx'].map((a) => `ServiceApiDeployment${a}`).join('.*')),
     );
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: `slipway-${env}-rollback-api-blue-5xx` });
   });
