@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 // One `vitest run` at the root runs every workspace's suite; each workspace has its own
 // vitest.config.ts with the timeouts and setup it needs.
-const projects = ['config', 'app', 'infra', 'cli', 'testing', '.github']
+const projects = ['config', 'app', 'infra', 'cli', 'testing', '.github', 'examples']
   .map((dir) => `${dir}/vitest.config.ts`)
   .filter((file) => existsSync(file));
 

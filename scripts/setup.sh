@@ -8,7 +8,10 @@
 #   4. cfn-lint and moto_server (policy and AWS API tests): found on PATH, or installed with pipx/pip
 #      only when a Python package index answers;
 #   5. PostgreSQL on 127.0.0.1:5432 (the service's tests) with a database `test`: started when it
-#      is installed but down.
+#      is installed but down;
+#   6. the Python examples' packages for /usr/bin/python3 (examples/debian-packages.txt), from the
+#      distribution's packages when missing, as for shellcheck (the examples' tests fail without
+#      them, CI or not: they are the examples' only proof).
 # Whatever it cannot do for lack of rights or network, it prints as the exact command to run. A tool
 # still missing at the end is a warning (the tests that need it say so and skip), or an error under
 # CI=true (where those tests fail).
@@ -70,6 +73,36 @@ check_shellcheck() {
     say "  run: sudo apt-get update && sudo apt-get install -y shellcheck"
     missing+=(shellcheck)
   fi
+}
+
+# The Python examples' tests run on the distribution's Python and packages (no package index needed).
+check_python_examples() {
+  local list=examples/debian-packages.txt modules=() packages=() missing_packages=() i
+  while read -r module package; do
+    [[ -z "$module" || "$module" == \#* ]] && continue
+    modules+=("$module")
+    packages+=("$package")
+  done <"$list"
+  for i in "${!modules[@]}"; do
+    /usr/bin/python3 -c "import ${modules[$i]}" >/dev/null 2>&1 || missing_packages+=("${packages[$i]}")
+  done
+  if ((${#missing_packages[@]} == 0)); then
+    say "found   the Python examples' packages for /usr/bin/python3 ($list)"
+    return 0
+  fi
+  say "missing ${missing_packages[*]}; installing from the distribution's packages (apt-get)"
+  local status=0
+  as_root apt-get install -y -qq "${missing_packages[@]}" >/dev/null 2>&1 ||
+    { as_root apt-get update -qq && as_root apt-get install -y -qq "${missing_packages[@]}"; } || status=$?
+  for i in "${!modules[@]}"; do
+    if ! /usr/bin/python3 -c "import ${modules[$i]}" >/dev/null 2>&1; then
+      [[ $status -eq 2 ]] && say "  no root rights and no usable sudo"
+      say "  run: sudo apt-get update && sudo apt-get install -y ${missing_packages[*]}"
+      missing+=(python-examples)
+      return 0
+    fi
+  done
+  say "installed ${missing_packages[*]}"
 }
 
 # True when the Python package index (PIP_INDEX_URL, else PyPI) answers within 5 s.
@@ -163,6 +196,7 @@ check_shellcheck
 check_python_tool cfn-lint cfn-lint
 check_python_tool moto_server 'moto[server]'
 check_postgres
+check_python_examples
 
 if ((${#missing[@]} == 0)); then
   say "setup complete: npm start, npm test"

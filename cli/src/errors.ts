@@ -67,7 +67,7 @@ export const CLI_ERRORS = {
     title: 'image not in the registry',
     exit: EXIT.failed,
     solve:
-      'Push the image first (the app pipeline tags every build with its commit sha), or pick a tag that exists.',
+      'Push the image first (the app pipeline tags every build with its commit sha; with several built images, every one of them), or pick a tag that exists in every repository the message names.',
   },
   SW211: {
     title: 'deploy failed',

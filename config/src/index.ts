@@ -73,10 +73,14 @@ export {
   APP_KEYS_WITH_SERVICES,
   appView,
   appViewIn,
+  builtImages,
   type ConcreteImage,
   concreteImage,
   declaredServices,
   defaultWebService,
+  type ImageBuild,
+  type ImageRepositorySpec,
+  imageRepositories,
   migrationOwner,
   type ResolvedBackendService,
   type ResolvedJobService,
@@ -86,6 +90,7 @@ export {
   resolveServices,
   type ServiceDefaults,
   SHORTHAND_SERVICE,
+  serviceRepository,
   shorthandService,
 } from './services/index.ts';
 export { scheduleProblem } from './services/schedule.ts';

@@ -7,6 +7,7 @@
  *   - an acknowledgement of a risk not taken (safe setting, unprotected environment, no database) → SW138
  *   - an unprotected environment with every risky setting → valid, and not nagged
  *   - the old `waivers` key → SW101 telling what to rename
+ *   - with several services, the task rules hold for every web and backend service and name each
  *   - the shipped slipway.config.ts: prod passes every rule with nothing acknowledged
  */
 // cspell:ignore Databse
@@ -120,6 +121,27 @@ describe('production readiness of protected environments', () => {
       'environments.prod.service.capacity [SW133]',
       'environments.prod.approval [SW137]',
     ]);
+  });
+
+  it('holds every web and backend service to the task rules, naming each, and leaves workers and jobs alone', () => {
+    const withServices = (mutate: (prod: Env) => void) =>
+      check((p, config) => {
+        config.app = { name: 'demo', database: false };
+        config.services = {
+          web: { type: 'web', image: { build: {} } },
+          api: { type: 'backend', image: { from: 'web' } },
+          worker: { type: 'worker', image: { from: 'web' } },
+          prune: { type: 'job', image: { from: 'web' }, command: ['prune'], schedule: 'rate(1 day)' },
+        };
+        mutate(p);
+      });
+    expect(withServices(() => {}).codes).toEqual([]);
+    const risky = withServices((p) => (p.services = { api: { minTasks: 1, capacity: 'spot' } }));
+    expect(risky.codes).toEqual([
+      'environments.prod.service.minTasks [SW132]',
+      'environments.prod.service.capacity [SW133]',
+    ]);
+    expect(risky.messages[0]).toContain('got web 2, api 1 in a protected environment');
   });
 
   it('rejects a reason shorter than 10 characters, spaces around it not counted', () => {

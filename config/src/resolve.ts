@@ -3,6 +3,7 @@ import { resolveDomain } from './domain.ts';
 import { availabilityZones, type Region } from './regions.ts';
 import { appViewIn } from './services/compat.ts';
 import { migrationOwner } from './services/declared.ts';
+import { imageRepositories } from './services/images.ts';
 import { type ResolvedService, resolveServices } from './services/resolve.ts';
 import type { AppConfig, EnvironmentConfig, SlipwayConfig } from './types.ts';
 
@@ -284,7 +285,7 @@ export function servesHttps(_env: Pick<ResolvedEnvironment, 'domain'>): boolean 
   return true;
 }
 
-/** Where the image repository lives: explicit, or the first environment's account and region. */
+/** Where the image repositories live: explicit, or the first environment's account and region. */
 export function resolveRegistry(config: SlipwayConfig) {
   const first = Object.values(config.environments)[0];
   if (!first) throw new Error('resolveRegistry: the config has no environments');
@@ -293,7 +294,10 @@ export function resolveRegistry(config: SlipwayConfig) {
     ...config.registry,
     account: config.registry.account ?? first.account,
     region: (config.registry.region ?? first.region) as Region,
+    /** The app's repository, `<app>` (the default web service's image). */
     repositoryName: config.app.name,
+    /** Every repository: the app's first, then `<app>-<owner>` per other built image. */
+    repositories: imageRepositories(config),
     cleanup: {
       ...config.registry.cleanup,
       alarmEmail: config.registry.cleanup.alarmEmail ?? [...new Set(everyAlarmEmail)],

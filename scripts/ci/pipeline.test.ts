@@ -5,6 +5,9 @@
  *   - moving tags: latest from main, dev-latest from dev, none from other branches
  *   - promotion: an environment follows the one it promotes from; a promotion across branches fails
  *   - GitHub Environment variables checked against the config, naming the variable and the fix
+ *   - images: the shipped config builds one (app/Dockerfile into `slipway`); two services that build
+ *     give two, each with its context, Dockerfile and repository; `from` and `uri` build nothing;
+ *     the readiness path is the default web service's
  */
 
 import { configVariant, shippedConfig } from '@slipway/testing/synth';
@@ -155,7 +158,60 @@ describe('destroy guard', () => {
 
   it('knows what the app pipeline builds', async () => {
     const context = pipelineContext(await shippedConfig());
-    expect(context.image).toEqual({ context: '.', dockerfile: 'app/Dockerfile' });
+    expect(context.images).toEqual([
+      {
+        service: 'web',
+        repository: 'slipway',
+        uri: '111111111111.dkr.ecr.us-east-1.amazonaws.com/slipway',
+        context: '.',
+        dockerfile: 'app/Dockerfile',
+        cacheScope: 'app',
+      },
+    ]);
     expect(context.readyPath).toBe('/ready');
+  });
+});
+
+describe('images the app pipeline builds', () => {
+  it('builds every image a service builds, each into its own repository', async () => {
+    const context = pipelineContext(
+      await configVariant((c) => {
+        const { name, database } = c.app;
+        c.app = { name, database };
+        c.services = {
+          web: { type: 'web', image: { build: {} }, readyPath: '/ready/web', database: true },
+          admin: {
+            type: 'web',
+            image: { build: { context: 'admin', dockerfile: 'admin/Dockerfile' } },
+            route: { paths: ['/admin/*'] },
+            readyPath: '/ready/admin',
+          },
+          nightly: {
+            type: 'job',
+            image: { from: 'admin' },
+            command: ['node', 'prune.js'],
+            schedule: 'rate(1 day)',
+          },
+          api: { type: 'backend', image: { uri: 'public.ecr.aws/example/api:1.4.2' } },
+        };
+      }),
+    );
+    expect(
+      context.images.map((i) => [i.service, i.repository, i.context, i.dockerfile, i.cacheScope]),
+    ).toEqual([
+      ['web', 'slipway', '.', 'app/Dockerfile', 'app'],
+      ['admin', 'slipway-admin', 'admin', 'admin/Dockerfile', 'image-admin'],
+    ]);
+    expect(context.images[1]?.uri).toBe('111111111111.dkr.ecr.us-east-1.amazonaws.com/slipway-admin');
+    expect(context.readyPath).toBe('/ready/web');
+  });
+
+  it('builds nothing when every service runs a prebuilt image', async () => {
+    const context = pipelineContext(
+      await configVariant((c) => {
+        c.app.image = { uri: 'public.ecr.aws/example/web:1.0.0' };
+      }),
+    );
+    expect(context.images).toEqual([]);
   });
 });

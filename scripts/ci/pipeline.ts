@@ -9,7 +9,14 @@
  * their branches, promotion order and approvals are the ones computed here from the config.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig, resolveRegistry, type SlipwayConfig } from '@slipway/config';
+import {
+  builtImages,
+  declaredServices,
+  defaultWebService,
+  loadConfig,
+  resolveRegistry,
+  type SlipwayConfig,
+} from '@slipway/config';
 import {
   ciRoleArn,
   PARAMETERS,
@@ -43,13 +50,30 @@ export interface PipelineEnvironment {
   readonly urlParameter: string;
 }
 
+/** One image the app pipeline builds and pushes (a leg of the build matrix). */
+export interface PipelineImage {
+  /** The service that builds it (others run it with `image.from`). */
+  readonly service: string;
+  /** Its ECR repository: `<app>` for the default web service's image, `<app>-<service>` otherwise. */
+  readonly repository: string;
+  /** `<host>/<repository>`: where the build pushes it. */
+  readonly uri: string;
+  readonly context: string;
+  readonly dockerfile: string;
+  /** The GitHub Actions cache scope of its layers: `app` for the app's image (as before), else `image-<service>`. */
+  readonly cacheScope: string;
+}
+
 export interface PipelineContext {
   readonly app: string;
   /** The environment pull-request previews derive from (`previews.from`), or null when previews are off. */
   readonly previewsFrom: string | null;
-  /** What the app pipeline builds: the Dockerfile and context, or null when the config runs a prebuilt image (`image.uri`). */
-  readonly image: { readonly context: string; readonly dockerfile: string } | null;
-  /** The readiness path the deploy verification calls. */
+  /**
+   * Every image the app pipeline builds, each with its context and Dockerfile; empty when every
+   * service runs a prebuilt image (`image.uri`) or another service's (`image.from`).
+   */
+  readonly images: PipelineImage[];
+  /** The readiness path the deploy verification calls: the default web service's. */
   readonly readyPath: string;
   readonly github: { owner: string; repository: string } | null;
   readonly registry: {
@@ -85,11 +109,19 @@ export function pipelineContext(config: SlipwayConfig): PipelineContext {
       urlParameter: urlParameter(app, name),
     };
   });
-  const image = config.app.image;
+  const images = builtImages(config).map((r) => ({
+    service: r.owner,
+    repository: r.name,
+    uri: `${host}/${r.name}`,
+    context: r.build.context,
+    dockerfile: r.build.dockerfile,
+    cacheScope: r.primary ? 'app' : `image-${r.owner}`,
+  }));
+  const web = defaultWebService(declaredServices(config));
   return {
     app,
-    image: 'build' in image ? { context: image.build.context, dockerfile: image.build.dockerfile } : null,
-    readyPath: config.app.readyPath,
+    images,
+    readyPath: web?.[1].readyPath ?? config.app.readyPath,
     github: config.github ?? null,
     registry: {
       account: registry.account,
@@ -233,9 +265,9 @@ async function main() {
     setOutput('environments', JSON.stringify(context.environments));
     setOutput('deploy-environments', JSON.stringify(deployOrder(context, branch).map((e) => e.name)));
     setOutput('moving-tag', movingTag(context, branch));
-    setOutput('image-build', String(context.image !== null));
-    setOutput('image-context', context.image?.context ?? '');
-    setOutput('image-dockerfile', context.image?.dockerfile ?? '');
+    setOutput('image-build', String(context.images.length > 0));
+    // The build matrix: one leg per image, each pushed to its own repository with the same tags.
+    setOutput('images', JSON.stringify(context.images));
     setOutput('ready-path', context.readyPath);
     return;
   }

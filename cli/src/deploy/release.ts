@@ -27,6 +27,28 @@ export async function registryApis(
   return registry.region === callerApis.region ? callerApis : factory(registry.region);
 }
 
+/**
+ * The repositories a release tag must exist in: every repository whose image the app workflow
+ * builds (one commit pushes each with the same tag). An app whose only image is pulled by URI
+ * keeps its own repository, as before several images existed.
+ */
+export function releaseRepositories(registry: ResolvedRegistry): { name: string; owner: string }[] {
+  const built = registry.repositories.filter((r) => r.build !== undefined);
+  return built.length > 0
+    ? built
+    : [{ name: registry.repositoryName, owner: registry.repositories[0]?.owner ?? '' }];
+}
+
+/** The repositories of `repositories` that have no image tagged `tag` (one lookup each, in parallel). */
+export async function missingImages(
+  ecr: EcrApi,
+  repositories: readonly { name: string; owner: string }[],
+  tag: string,
+): Promise<{ name: string; owner: string }[]> {
+  const found = await Promise.all(repositories.map((r) => findImage(ecr, r.name, tag)));
+  return repositories.filter((_, i) => found[i] === undefined);
+}
+
 /** The image carrying `tag`, or undefined. */
 export async function findImage(
   ecr: EcrApi,

@@ -9,7 +9,7 @@ import type { StackInfo, Synthesized } from '../synth/synthesize.ts';
 import type { DeployDeps, DeployRequest } from './deploy.ts';
 import { inProgress, trafficChanges } from './guards.ts';
 import { startOfficeHoursEarly } from './office-hours.ts';
-import { findImage, recordRelease, registryApis } from './release.ts';
+import { missingImages, recordRelease, registryApis, releaseRepositories } from './release.ts';
 
 /** One deploy in progress: what every step of `deployEnvironment` reads. */
 export interface DeployRun {
@@ -118,7 +118,9 @@ export async function setRelease(
   let registry$: AwsApis | undefined;
   if (request.image) {
     const tag = request.image;
-    io.progress.start(`Looking up ${registry.repositoryName}:${tag} in the registry`);
+    const repositories = releaseRepositories(registry);
+    const images = repositories.map((r) => `${r.name}:${tag}`).join(', ');
+    io.progress.start(`Looking up ${images} in the registry`);
     registry$ = await call(
       () => registryApis(registry, target.identity, deps.factory, target.aws),
       command,
@@ -126,18 +128,22 @@ export async function setRelease(
       `registry account ${registry.account} (${registry.region})`,
     );
     const registryApi = registry$;
-    const found = await call(
-      () => findImage(registryApi.ecr, registry.repositoryName, tag),
+    const missing = await call(
+      () => missingImages(registryApi.ecr, repositories, tag),
       command,
       name,
       `registry account ${registry.account} (${registry.region})`,
     );
-    if (!found) {
-      io.progress.fail(`${registry.repositoryName}:${tag} not found`);
+    if (missing.length > 0) {
+      // One commit builds every image with the same tag: a partial release would mix commits.
+      const list = missing.map((r) => `${r.name}:${tag}`).join(', ');
+      const whose =
+        repositories.length > 1 ? ` (${missing.map((r) => `service ${r.owner}`).join(', ')})` : '';
+      io.progress.fail(`${list} not found`);
       throw new CliError(
         'SW210',
-        `image ${registry.repositoryName}:${tag} is not in the registry (account ${registry.account}, ${registry.region})`,
-        `push it (the app workflow tags each build with its commit sha), then slipway ${command} ${name} --image ${tag}`,
+        `image${missing.length > 1 ? 's' : ''} ${list}${whose} not in the registry (account ${registry.account}, ${registry.region}); every image of a release carries its commit sha`,
+        `push ${missing.length > 1 ? 'them' : 'it'} (the app workflow tags each build with its commit sha), then slipway ${command} ${name} --image ${tag}`,
       );
     }
     previousImage = await call(() => target.aws.ssm.get(imageParameter), command, name, target.where);
@@ -213,15 +219,26 @@ export async function recordInRegistry(run: DeployRun, registry$: AwsApis | unde
   const registry = resolveRegistry(config);
   let registryRecorded = false;
   if (request.image && registry$) {
-    try {
-      const moved = await recordRelease(registry$.ecr, registry.repositoryName, name, request.image);
-      registryRecorded = true;
-      io.progress.info(
-        `Registry: deployed-${name} → ${moved.deployed}${moved.rollback ? `, rollback-${name} → ${moved.rollback}` : ''}`,
-      );
-    } catch (error) {
+    const ecr = registry$.ecr;
+    const image = request.image;
+    // Every repository records the release, so the cleanup keeps each image of it wherever it runs.
+    const repositories = releaseRepositories(registry);
+    const failed: string[] = [];
+    for (const repository of repositories) {
+      try {
+        const moved = await recordRelease(ecr, repository.name, name, image);
+        const where = repositories.length > 1 ? ` ${repository.name}` : '';
+        io.progress.info(
+          `Registry${where}: deployed-${name} → ${moved.deployed}${moved.rollback ? `, rollback-${name} → ${moved.rollback}` : ''}`,
+        );
+      } catch (error) {
+        failed.push(`${repository.name}: ${(error as Error).message}`);
+      }
+    }
+    registryRecorded = failed.length === 0;
+    if (failed.length > 0) {
       io.err(
-        `warning SW219: the deploy succeeded, but the registry record (deployed-${name}/rollback-${name} tags) was not updated in account ${registry.account} (${registry.region}): ${(error as Error).message}. Next: give the deployer ecr:BatchGetImage and ecr:PutImage there, or set SLIPWAY_REGISTRY_ROLE_ARN\n`,
+        `warning SW219: the deploy succeeded, but the registry record (deployed-${name}/rollback-${name} tags) was not updated in account ${registry.account} (${registry.region}): ${failed.join('; ')}. Next: give the deployer ecr:BatchGetImage and ecr:PutImage there, or set SLIPWAY_REGISTRY_ROLE_ARN\n`,
       );
     }
   }

@@ -31,7 +31,14 @@ export {
   jobOutputName,
   jobParameters,
 } from './job.ts';
-export { kebab, METRIC_NAMESPACES, type MonitoringKind, monitoringName } from './monitoring.ts';
+export {
+  type AlarmedServiceType,
+  kebab,
+  METRIC_NAMESPACES,
+  type MonitoringKind,
+  monitoringName,
+  serviceAlarmName,
+} from './monitoring.ts';
 export { OFFICE_HOURS_ACTIONS } from './office-hours.ts';
 export { OUTPUTS, PARAMETERS, parameterName, parameterPath, type SubnetKind } from './parameters.ts';
 export { CONTROL_TOWER_PLUGIN } from './policy.ts';

@@ -10,6 +10,13 @@ export {
   SHORTHAND_SERVICE,
   shorthandService,
 } from './declared.ts';
+export {
+  builtImages,
+  type ImageBuild,
+  type ImageRepositorySpec,
+  imageRepositories,
+  serviceRepository,
+} from './images.ts';
 export { previewServiceSettings, previewServices } from './preview.ts';
 export {
   type ResolvedBackendService,

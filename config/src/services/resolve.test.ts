@@ -144,7 +144,7 @@ describe('resolveEnvironment(...).services', () => {
           scaleOnRequestsPerTarget: 500,
           environment: { LOG_LEVEL: 'warn', REGION_LABEL: 'za' },
         },
-        api: { scaleOnCpuPercent: 50, capacity: 'spot' },
+        api: { scaleOnCpuPercent: 50, capacity: 'on-demand' },
         mailer: { minTasks: 0, maxTasks: 10, messagesPerTask: 100 },
         nightly: { schedule: 'rate(1 day)', enabled: false },
       };
@@ -159,7 +159,7 @@ describe('resolveEnvironment(...).services', () => {
     });
     expect(service(services, 'api', 'backend')).toMatchObject({
       scaling: { cpuPercent: 50, memoryPercent: 80 },
-      capacity: 'spot',
+      capacity: 'on-demand',
     });
     expect(service(services, 'mailer', 'worker')).toMatchObject({
       minTasks: 0,

@@ -33,6 +33,20 @@ export interface ReadinessRule {
 const always = () => true;
 const hasDatabase = (env: ResolvedEnvironment) => env.database !== undefined;
 
+/** The services that answer requests (web and backend): each must survive a task or zone failure. */
+function answering(env: ResolvedEnvironment) {
+  return env.services.filter((s) => s.type === 'web' || s.type === 'backend');
+}
+const allSpot = (capacity: ResolvedEnvironment['service']['capacity']) =>
+  capacity === 'spot' || (typeof capacity === 'object' && capacity.mixed.base === 0);
+/** `web 2, api 1` with several services; the bare value with one (as the single-service setting reads). */
+function perService(env: ResolvedEnvironment, value: (s: ReturnType<typeof answering>[number]) => string) {
+  const services = answering(env);
+  return services.length === 1 && services[0]
+    ? value(services[0])
+    : services.map((s) => `${s.name} ${value(s)}`).join(', ');
+}
+
 /** The rules keyed by their `acknowledge` name: a key without a rule, or a rule without a key, does not compile. */
 const RULES: { readonly [K in AcknowledgeKey]: Omit<ReadinessRule, 'key'> } = {
   noDeletionProtection: {
@@ -59,23 +73,21 @@ const RULES: { readonly [K in AcknowledgeKey]: Omit<ReadinessRule, 'key'> } = {
     id: 'SW132',
     setting: 'service.minTasks',
     title: 'at least two tasks at rest (two availability zones)',
-    risk: 'at rest the service runs in one availability zone or not at all, so one task crash, Spot interruption or zone outage is downtime',
-    fix: 'set service.minTasks: 2 or more',
+    risk: 'at rest a service runs in one availability zone or not at all, so one task crash, Spot interruption or zone outage is downtime',
+    fix: 'set service.minTasks (or services.<name>.minTasks here) to 2 or more for every web and backend service',
     appliesTo: always,
-    isRisky: (env) => env.service.minTasks < 2,
-    got: (env) => String(env.service.minTasks),
+    isRisky: (env) => answering(env).some((s) => s.minTasks < 2),
+    got: (env) => perService(env, (s) => String(s.minTasks)),
   },
   allSpot: {
     id: 'SW133',
     setting: 'service.capacity',
     title: 'an on-demand base task',
     risk: 'Fargate Spot may reclaim every task at once with two minutes of notice',
-    fix: "set service.capacity: { mixed: { base: 1, spotWeight: 1 } } or 'on-demand'",
+    fix: "set service.capacity (or services.<name>.capacity here) to { mixed: { base: 1, spotWeight: 1 } } or 'on-demand' for every web and backend service",
     appliesTo: always,
-    isRisky: (env) =>
-      env.service.capacity === 'spot' ||
-      (typeof env.service.capacity === 'object' && env.service.capacity.mixed.base === 0),
-    got: (env) => JSON.stringify(env.service.capacity),
+    isRisky: (env) => answering(env).some((s) => allSpot(s.capacity)),
+    got: (env) => perService(env, (s) => JSON.stringify(s.capacity)),
   },
   noAlarmEmail: {
     id: 'SW134',

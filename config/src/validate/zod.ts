@@ -46,20 +46,8 @@ function fromIssue(issue: Issue, root: z.ZodType, prefix: (string | number)[]): 
       return [err(at, 'SW103', `${got}not one of the ${values.length} allowed values; ${hint}`)];
     }
     case 'too_small':
-    case 'too_big': {
-      const exclusive = issue.inclusive === false;
-      const bound =
-        issue.code === 'too_small'
-          ? `${exclusive ? 'more than' : 'at least'} ${issue.minimum}`
-          : `${exclusive ? 'less than' : 'at most'} ${issue.maximum}`;
-      const what =
-        issue.origin === 'string'
-          ? `${bound} characters`
-          : issue.origin === 'array'
-            ? `${bound} items`
-            : bound;
-      return [err(at, 'SW104', `${got}expected ${what}`)];
-    }
+    case 'too_big':
+      return [err(at, 'SW104', `${got}expected ${sizeBound(issue)}`)];
     case 'invalid_format':
     case 'custom':
     case 'not_multiple_of':
@@ -99,6 +87,17 @@ function fromIssue(issue: Issue, root: z.ZodType, prefix: (string | number)[]): 
     default:
       return [err(at, 'SW105', `${got}${issue.message}`)];
   }
+}
+
+/** "at least 2 items", "at most 63 characters", "more than 0": the bound a too_small/too_big issue names. */
+function sizeBound(issue: Extract<Issue, { code: 'too_small' | 'too_big' }>): string {
+  const exclusive = issue.inclusive === false;
+  const bound =
+    issue.code === 'too_small'
+      ? `${exclusive ? 'more than' : 'at least'} ${issue.minimum}`
+      : `${exclusive ? 'less than' : 'at most'} ${issue.maximum}`;
+  if (issue.origin === 'string') return `${bound} characters`;
+  return issue.origin === 'array' ? `${bound} items` : bound;
 }
 
 // ---- walking the schema, for "did you mean" ----------------------------------------------------

@@ -21,9 +21,10 @@ export interface EcsClusterTarget {
   cluster: string;
 }
 
-export interface ImageCleanupConfig {
-  /** The one ECR repository this function cleans. */
-  repositoryName: string;
+/** The settings of one run: every repository it cleans, each the same way. */
+export interface ImageCleanupSettings {
+  /** The ECR repositories this function cleans (every repository of the app), one after another. */
+  repositoryNames: string[];
   /** Images pushed more than this many days before "now" are candidates for deletion. */
   maxAgeDays: number;
   /** Tag globs (`*`, `?`) whose images are never deleted. */
@@ -41,6 +42,12 @@ export interface ImageCleanupConfig {
   /** CloudWatch namespace of the EMF metrics in the summary line. */
   metricNamespace: string;
 }
+
+/** The settings of the cleanup of one repository (what the handler of one repository reads). */
+export type ImageCleanupConfig = Omit<ImageCleanupSettings, 'repositoryNames'> & {
+  /** The one ECR repository this cleanup cleans. */
+  repositoryName: string;
+};
 
 export const IMAGE_CLEANUP_DEFAULTS = {
   /** days: images older than two months are deleted unless something protects them. */
@@ -90,13 +97,19 @@ function stringRecords<K extends string>(keys: readonly K[]) {
   };
 }
 
-export function loadImageCleanupConfig(env: Env): ImageCleanupConfig {
+export function loadImageCleanupConfig(env: Env): ImageCleanupSettings {
   const r = new EnvReader('image-cleanup', env);
-  const repositoryName = r.requiredString('REPOSITORY_NAME', 'the ECR repository name (e.g. "slipway/app")');
-  if (repositoryName !== '' && !REPOSITORY_NAME.test(repositoryName)) {
-    r.problem(
-      `REPOSITORY_NAME: got "${repositoryName}"; expected an ECR repository name, not a URI or ARN (e.g. "slipway/app")`,
-    );
+  const repositoryNames = r.list(
+    'REPOSITORY_NAMES',
+    undefined,
+    'the ECR repository names (e.g. "slipway,slipway-admin")',
+  );
+  for (const repositoryName of repositoryNames) {
+    if (!REPOSITORY_NAME.test(repositoryName)) {
+      r.problem(
+        `REPOSITORY_NAMES: got "${repositoryName}"; expected an ECR repository name, not a URI or ARN (e.g. "slipway/app")`,
+      );
+    }
   }
   const maxAgeDays = r.integer('MAX_AGE_DAYS', IMAGE_CLEANUP_DEFAULTS.maxAgeDays, {
     min: 1,
@@ -131,7 +144,7 @@ export function loadImageCleanupConfig(env: Env): ImageCleanupConfig {
   const metricNamespace = r.string('METRIC_NAMESPACE', IMAGE_CLEANUP_DEFAULTS.metricNamespace);
   r.done();
   return {
-    repositoryName,
+    repositoryNames: [...new Set(repositoryNames)],
     maxAgeDays,
     protectedTagPatterns,
     dryRun,

@@ -16,7 +16,7 @@
  *    the cluster's service and keeps its image.
  * 3. index.ts with a valid environment: a dry-run invocation scans moto's repository and deletes
  *    nothing (the clock is the real one, so nothing is old).
- * 4. index.ts without REPOSITORY_NAME: the import (cold start) fails naming REPOSITORY_NAME and every
+ * 4. index.ts without REPOSITORY_NAMES: the import (cold start) fails naming REPOSITORY_NAMES and every
  *    other invalid variable at once.
  */
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
@@ -33,8 +33,9 @@ import { memoryLogger } from '../shared/log.ts';
 import { createEcsTaskDefinitionReader } from '../shared/target-container.ts';
 import { IMAGE_CLEANUP_DEFAULTS } from './config.ts';
 import { createEcrApi } from './ecr.ts';
-import { createHandler, type ImageCleanupSummary } from './handler.ts';
+import { createHandler } from './handler.ts';
 import { createEcsDeployedImagesProvider } from './references.ts';
+import type { ImageCleanupRun } from './run.ts';
 
 const moto = motoServerAvailability();
 const REPO = 'slipway/app';
@@ -195,15 +196,15 @@ describe.skipIf(!moto.available)('image cleanup wiring against moto', { timeout:
     await createService([ecrImageUri(REPO, ':k1k1k1k')], 'slipway-dev', 'generated-name');
     for (const [k, v] of Object.entries({
       ...server.env,
-      REPOSITORY_NAME: REPO,
+      REPOSITORY_NAMES: REPO,
       ECS_CLUSTERS: '[{"environment":"dev","cluster":"slipway-dev"}]',
     }))
       vi.stubEnv(k, v);
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
       const { handler } = await import('./index.ts');
-      const summary: ImageCleanupSummary = await handler({ dryRun: true });
-      expect(summary.references).toMatchObject({ services: 1, resolved: 1, notes: [] });
+      const run: ImageCleanupRun = await handler({ dryRun: true });
+      expect(run.repositories[0]?.references).toMatchObject({ services: 1, resolved: 1, notes: [] });
     } finally {
       spy.mockRestore();
     }
@@ -212,7 +213,7 @@ describe.skipIf(!moto.available)('image cleanup wiring against moto', { timeout:
   it('index.ts builds its clients from the environment and runs a dry run', async () => {
     await pushImage(ecr, REPO, 'a', ['a1a1a1a']);
     await pushImage(ecr, REPO, 'b', ['latest']);
-    for (const [k, v] of Object.entries({ ...server.env, REPOSITORY_NAME: REPO, ECS_SERVICES: '[]' }))
+    for (const [k, v] of Object.entries({ ...server.env, REPOSITORY_NAMES: REPO, ECS_SERVICES: '[]' }))
       vi.stubEnv(k, v);
     const writes: string[] = [];
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -221,8 +222,9 @@ describe.skipIf(!moto.available)('image cleanup wiring against moto', { timeout:
     });
     try {
       const { handler } = await import('./index.ts');
-      const summary: ImageCleanupSummary = await handler({ dryRun: true });
-      expect(summary).toMatchObject({
+      const run: ImageCleanupRun = await handler({ dryRun: true });
+      expect(run.repositories).toHaveLength(1);
+      expect(run.repositories[0]).toMatchObject({
         dryRun: true,
         scanned: 2,
         candidates: 0,
@@ -245,11 +247,11 @@ describe.skipIf(!moto.available)('image cleanup wiring against moto', { timeout:
     });
   });
 
-  it('index.ts refuses to start without REPOSITORY_NAME, listing every problem', async () => {
-    for (const [k, v] of Object.entries({ ...server.env, REPOSITORY_NAME: '', MAX_AGE_DAYS: 'sixty' }))
+  it('index.ts refuses to start without REPOSITORY_NAMES, listing every problem', async () => {
+    for (const [k, v] of Object.entries({ ...server.env, REPOSITORY_NAMES: '', MAX_AGE_DAYS: 'sixty' }))
       vi.stubEnv(k, v);
     await expect(import('./index.ts')).rejects.toThrow(
-      /image-cleanup: invalid configuration \(2 problems\):\n {2}- REPOSITORY_NAME: missing.*\n {2}- MAX_AGE_DAYS: got "sixty"/,
+      /image-cleanup: invalid configuration \(2 problems\):\n {2}- REPOSITORY_NAMES: missing.*\n {2}- MAX_AGE_DAYS: got "sixty"/,
     );
   });
 });

@@ -136,8 +136,8 @@ describe('cleanup plan', () => {
 
 describe('image cleanup configuration', () => {
   it('applies the documented defaults', () => {
-    expect(loadImageCleanupConfig({ REPOSITORY_NAME: REPO })).toEqual({
-      repositoryName: REPO,
+    expect(loadImageCleanupConfig({ REPOSITORY_NAMES: REPO })).toEqual({
+      repositoryNames: [REPO],
       maxAgeDays: 60,
       protectedTagPatterns: ['latest', '*-latest', 'deployed-*', 'rollback-*'],
       dryRun: false,
@@ -147,11 +147,17 @@ describe('image cleanup configuration', () => {
     });
   });
 
+  it('reads every repository of REPOSITORY_NAMES, once each', () => {
+    expect(
+      loadImageCleanupConfig({ REPOSITORY_NAMES: 'slipway, slipway-admin,slipway' }).repositoryNames,
+    ).toEqual(['slipway', 'slipway-admin']);
+  });
+
   it('reports every invalid variable at once, by name', () => {
     let error: unknown;
     try {
       loadImageCleanupConfig({
-        REPOSITORY_NAME: 'arn:aws:ecr:eu-west-1:123456789012:repository/app',
+        REPOSITORY_NAMES: 'slipway,arn:aws:ecr:eu-west-1:123456789012:repository/app',
         MAX_AGE_DAYS: '0',
         PROTECTED_TAG_PATTERNS: 'latest,dev latest',
         DRY_RUN: 'yes',
@@ -163,7 +169,7 @@ describe('image cleanup configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
-      'REPOSITORY_NAME: got "arn:aws:ecr:eu-west-1:123456789012:repository/app"; expected an ECR repository name, not a URI or ARN (e.g. "slipway/app")',
+      'REPOSITORY_NAMES: got "arn:aws:ecr:eu-west-1:123456789012:repository/app"; expected an ECR repository name, not a URI or ARN (e.g. "slipway/app")',
       'MAX_AGE_DAYS: got 0; allowed 1..3650 days',
       'PROTECTED_TAG_PATTERNS: "dev latest" is not a tag glob; allowed characters are A-Z a-z 0-9 _ . - and the wildcards * ?',
       'DRY_RUN: got "yes"; allowed "true" or "false"',

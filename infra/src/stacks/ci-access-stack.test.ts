@@ -7,7 +7,8 @@
  *     deploy branches (drift runs on the default branch); read-only actions only
  *   - deploy role: sub pinned to repo:<owner>/<repo>:environment:<env> for exactly the account's
  *     environments; assumes the four CDK bootstrap roles per region; writes only the release parameter
- *   - push role: only in the registry account; pushes to the one repository; the other accounts'
+ *   - push role: only in the registry account; pushes to the app's one repository (several: see
+ *     ci-access-stack.images.test.ts); the other accounts'
  *     deploy roles (and no one else) may assume it, and they hold sts:AssumeRole on it
  *   - no wildcard principal, no wildcard or StringLike subject anywhere
  *   - previews: the `preview` GitHub Environment may deploy, scoped to <app>-pr-* resources
@@ -409,7 +410,7 @@ describe('CI access variants', () => {
     ],
     [
       'the registry account',
-      { registry: { account: '12', region: 'us-east-1', repositoryName: 'x' } },
+      { registry: { account: '12', region: 'us-east-1', repositoryNames: ['x'] } },
       /registry.account: got "12"/,
     ],
   ])('rejects an invalid %s naming the prop', (_, override, message) => {
@@ -430,6 +431,6 @@ function baseProps(): CiAccessProps {
     appName: 'slipway',
     github: { owner: 'example-org', repository: 'slipway' },
     environments: [{ name: 'dev', region: 'us-east-1' }],
-    registry: { account: '111111111111', region: 'us-east-1', repositoryName: 'slipway' },
+    registry: { account: '111111111111', region: 'us-east-1', repositoryNames: ['slipway'] },
   };
 }

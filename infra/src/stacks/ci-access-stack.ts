@@ -53,7 +53,7 @@ export class CiAccessStack extends Stack {
       registry: {
         account: props.registry.account,
         region: props.registry.region,
-        repositoryName: props.registry.repositoryName,
+        repositoryNames: props.registry.repositories.map((r) => r.name),
       },
       push: props.push,
     });

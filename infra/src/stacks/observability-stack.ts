@@ -1,5 +1,5 @@
 import type { ResolvedEnvironment } from '@slipway/config';
-import { PARAMETERS } from '@slipway/config/contract';
+import { jobParameters, PARAMETERS, serviceParameters } from '@slipway/config/contract';
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -11,6 +11,7 @@ import { GrafanaService, type ToolRoute } from '../constructs/grafana/index.ts';
 import {
   AlarmPack,
   type MonitoredResources,
+  type MonitoredService,
   monitoringName,
   ServiceDashboard,
 } from '../constructs/monitoring/index.ts';
@@ -29,7 +30,7 @@ export const TOOL_RULE_PRIORITIES = { grafana: 10, pgadmin: 20 } as const;
 
 /**
  * The observability layer of one environment: the CloudWatch dashboard, the alarm pack and its
- * SNS topic, Grafana and (when enabled) pgAdmin on the environment's cluster with their state on
+ * SNS topic (both with a row of panels and the alarms of every service, by type), Grafana and (when enabled) pgAdmin on the environment's cluster with their state on
  * EFS. Everything it watches or joins comes from the SSM parameters the network, data and service
  * layers wrote, so it deploys after them and can be replaced without touching them.
  */
@@ -41,6 +42,8 @@ export class ObservabilityStack extends Stack {
   readonly pgadmin: PgAdminService | undefined;
   /** The dimension values the dashboards and alarms use (tokens resolved from SSM). */
   readonly resources: MonitoredResources;
+  /** Every service but the default web service, with its dimension values (tokens resolved from SSM). */
+  readonly services: MonitoredService[];
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
@@ -54,12 +57,14 @@ export class ObservabilityStack extends Stack {
       service: read(PARAMETERS.serviceName),
       dbInstance: env.database ? read(PARAMETERS.dbInstanceId) : undefined,
     };
+    this.services = monitoredServices(env, this.resources, read);
     const removalPolicy = env.protected ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     const { email, ...rules } = env.alarms;
     this.alarms = new AlarmPack(this, 'Alarms', {
       prefix: env.prefix,
       resources: this.resources,
+      services: this.services,
       rules,
       emails: email,
       keyRemovalPolicy: removalPolicy,
@@ -70,6 +75,7 @@ export class ObservabilityStack extends Stack {
       ? new ServiceDashboard(this, 'Dashboard', {
           dashboardName: monitoringName(env.prefix, 'dashboard', 'service'),
           resources: this.resources,
+          services: this.services,
           alarms: this.alarms.all,
         })
       : undefined;
@@ -141,6 +147,7 @@ export class ObservabilityStack extends Stack {
       capacity: env.grafana.capacity,
       region: env.region,
       resources: this.resources,
+      services: this.services,
       logGroupPrefixes: [`/${env.app.name}/${env.name}/`],
       logGroupName: `/${env.app.name}/${env.name}/grafana`,
       adminSecretName: `${env.prefix}/grafana/admin-password`,
@@ -241,4 +248,55 @@ export class ObservabilityStack extends Stack {
     });
     return { listener, securityGroup };
   }
+}
+
+/**
+ * Every service but the default web service (which keeps the single-service parameters), with the
+ * dimension values its own stack writes under `services/<name>/` (`jobs/<name>/` for a job). Web
+ * services share the environment's load balancer and every ECS service its cluster.
+ */
+function monitoredServices(
+  env: ResolvedEnvironment,
+  shared: MonitoredResources,
+  read: (key: string) => string,
+): MonitoredService[] {
+  const { cluster, loadBalancer } = shared;
+  return env.services
+    .filter((s) => !(s.type === 'web' && s.route === undefined))
+    .map((s): MonitoredService => {
+      const p = serviceParameters(s.name);
+      switch (s.type) {
+        case 'web':
+          return {
+            name: s.name,
+            type: s.type,
+            resources: {
+              loadBalancer,
+              cluster,
+              service: read(p.serviceName),
+              blueTargetGroup: read(p.blueTargetGroupFullName),
+              greenTargetGroup: read(p.greenTargetGroupFullName),
+            },
+          };
+        case 'backend':
+          return { name: s.name, type: s.type, resources: { cluster, service: read(p.serviceName) } };
+        case 'worker':
+          return {
+            name: s.name,
+            type: s.type,
+            resources: {
+              cluster,
+              service: read(p.serviceName),
+              queue: read(p.queueName),
+              deadLetterQueue: read(p.deadLetterQueueName),
+            },
+          };
+        default:
+          return {
+            name: s.name,
+            type: s.type,
+            resources: { stateMachine: read(jobParameters(s.name).stateMachineArn) },
+          };
+      }
+    });
 }

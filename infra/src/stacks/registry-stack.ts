@@ -12,7 +12,7 @@ import { ImageRepository } from '../constructs/registry/image-repository.ts';
 import { imageCleanupFunctionName } from '../constructs/registry/tags.ts';
 
 export interface RegistryStackProps extends StackProps {
-  /** Where the repository lives and how it is kept (`resolveRegistry(config)`). */
+  /** Where the repositories live, which exist and how they are kept (`resolveRegistry(config)`). */
   readonly registry: ResolvedRegistry;
   /** Every environment of the config (not only the ones being synthesized): who pulls, what runs. */
   readonly environments: ResolvedEnvironment[];
@@ -25,15 +25,20 @@ export interface RegistryStackProps extends StackProps {
 
 /**
  * The registry layer, once per app, in the registry account and region (default: the first
- * environment's): the app's ECR repository and the image-cleanup function. It must be deployed
- * before any environment's service stack, whose task definition pulls
- * `<account>.dkr.ecr.<region>.amazonaws.com/<app>:<tag>` from it.
+ * environment's): the app's ECR repositories and the image-cleanup function. It must be deployed
+ * before any environment's service stack, whose task definitions pull
+ * `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>` from it. One repository per built
+ * image: the app's `<app>` (the default web service's image; always present) and `<app>-<owner>`
+ * for each other service that builds one (`resolveRegistry(config).repositories`).
  *
  * The stack is the same whichever environments are synthesized: pull access, protected clusters and
  * the removal policy come from every environment of the config.
  */
 export class RegistryStack extends Stack {
+  /** The app's repository `<app>` (the default web service's image). */
   readonly images: ImageRepository;
+  /** Every repository of the app: `images` first, then `<app>-<owner>` per other built image. */
+  readonly repositories: ImageRepository[];
   readonly cleanup: ImageCleanup | undefined;
 
   constructor(scope: Construct, id: string, props: RegistryStackProps) {
@@ -45,25 +50,31 @@ export class RegistryStack extends Stack {
     const removalPolicy = environments.some((e) => e.protected)
       ? RemovalPolicy.RETAIN
       : RemovalPolicy.DESTROY;
-
-    this.images = new ImageRepository(this, 'Images', {
-      repositoryName: registry.repositoryName,
+    // Every repository is kept the same way: pull, push, lifecycle and scanning.
+    const common = {
       pullAccounts: environments.map((e) => e.account).filter((a) => a !== registry.account),
       pushRoleArn: props.ciPushRole ? ciRoleArn(registry.account, appName, 'push', Aws.PARTITION) : undefined,
       keepImages: registry.keepImages,
       protectedTags: registry.cleanup.protectedTags,
       removalPolicy,
-    });
-    const repository = this.images.repository;
-    new CfnOutput(this, 'RepositoryUri', {
-      value: repository.repositoryUri,
-      description: 'docker push/pull address of the app image',
-    });
-    new CfnOutput(this, 'RepositoryArn', { value: repository.repositoryArn });
+    };
+
+    // The app's repository keeps the id `Images` it had with one image, so upgrading replaces nothing.
+    this.images = new ImageRepository(this, 'Images', { ...common, repositoryName: registry.repositoryName });
+    this.repositories = [this.images];
+    this.output('', this.images, 'the app image');
+    for (const spec of registry.repositories.filter((r) => !r.primary)) {
+      const images = new ImageRepository(this, `Images${pascal(spec.owner)}`, {
+        ...common,
+        repositoryName: spec.name,
+      });
+      this.repositories.push(images);
+      this.output(pascal(spec.owner), images, `the image of service ${spec.owner}`);
+    }
 
     if (registry.cleanup.enabled) {
       this.cleanup = new ImageCleanup(this, 'Cleanup', {
-        repository,
+        repositories: this.repositories.map((r) => r.repository),
         functionName: imageCleanupFunctionName(appName),
         schedule: registry.cleanup.schedule,
         maxAgeDays: registry.cleanup.maxAgeDays,
@@ -83,6 +94,23 @@ export class RegistryStack extends Stack {
       });
     }
   }
+
+  /** `RepositoryUri<Owner>` and `RepositoryArn<Owner>`; the app's repository keeps the plain ids. */
+  private output(suffix: string, images: ImageRepository, what: string) {
+    new CfnOutput(this, `RepositoryUri${suffix}`, {
+      value: images.repository.repositoryUri,
+      description: `docker push/pull address of ${what}`,
+    });
+    new CfnOutput(this, `RepositoryArn${suffix}`, { value: images.repository.repositoryArn });
+  }
+}
+
+/** `admin-api` → `AdminApi`: the construct and output id suffix of a service's repository. */
+function pascal(name: string): string {
+  return name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 }
 
 /**

@@ -131,7 +131,7 @@ export class CiAccess extends Construct {
     }
     const role = new iam.Role(this, 'PushRole', {
       roleName: ciRoleName(props.appName, 'push'),
-      description: `Slipway CI: push images to ${props.registry.repositoryName} and move deploy tags`,
+      description: `Slipway CI: push images to ${props.registry.repositoryNames.join(', ')} and move deploy tags`,
       assumedBy: new iam.CompositePrincipal(...principals),
       maxSessionDuration: Duration.hours(1),
     });

@@ -14,14 +14,14 @@ export interface CiAccessEnvironment {
   readonly officeHours?: boolean;
 }
 
-/** Where the image repository lives (possibly another account). */
+/** Where the image repositories live (possibly another account). */
 export interface CiAccessRegistry {
-  /** Account holding the repository. */
+  /** Account holding the repositories. */
   readonly account: string;
-  /** Region holding the repository. */
+  /** Region holding the repositories. */
   readonly region: string;
-  /** Repository name (the app name). */
-  readonly repositoryName: string;
+  /** Every repository of the app (`<app>`, then `<app>-<owner>` per other built image); at least one. */
+  readonly repositoryNames: string[];
 }
 
 /** The push role, created only in the registry account. */
@@ -125,6 +125,15 @@ export function validate(props: CiAccessProps) {
   }
   if (!ACCOUNT.test(props.registry.account)) {
     errors.push(`registry.account: got "${props.registry.account}"; a 12-digit account id`);
+  }
+  if (props.registry.repositoryNames.length === 0) {
+    errors.push(
+      "registry.repositoryNames: got an empty list; give every repository of the app (at least the app's)",
+    );
+  }
+  for (const name of props.registry.repositoryNames) {
+    if (!/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/.test(name))
+      errors.push(`registry.repositoryNames: got "${name}"; an ECR repository name such as slipway-admin`);
   }
   for (const a of props.push?.deployAccounts ?? []) {
     if (!ACCOUNT.test(a)) errors.push(`push.deployAccounts: got "${a}"; a 12-digit account id`);

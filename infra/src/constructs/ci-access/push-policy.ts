@@ -3,21 +3,23 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { acknowledge } from '../../policy/index.ts';
 import type { CiAccessRegistry } from './props.ts';
 
-/** The repository's ARN. */
-function repositoryArn(registry: CiAccessRegistry): string {
-  return `arn:${Aws.PARTITION}:ecr:${registry.region}:${registry.account}:repository/${registry.repositoryName}`;
+/** The ARNs of exactly the app's repositories. */
+function repositoryArns(registry: CiAccessRegistry): string[] {
+  return registry.repositoryNames.map(
+    (name) => `arn:${Aws.PARTITION}:ecr:${registry.region}:${registry.account}:repository/${name}`,
+  );
 }
 
-/** Moving `deployed-<env>` and `rollback-<env>` tags: the deploy role in the registry account, or the push role. */
+/** Moving `deployed-<env>` and `rollback-<env>` tags in every repository: the deploy role in the registry account, or the push role. */
 export function tagImagesStatement(registry: CiAccessRegistry): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: 'TagImagesAfterDeploy',
     actions: ['ecr:BatchGetImage', 'ecr:DescribeImages', 'ecr:PutImage'],
-    resources: [repositoryArn(registry)],
+    resources: repositoryArns(registry),
   });
 }
 
-/** The push role's rights: push images to the one repository and log in to the registry. */
+/** The push role's rights: push images to the app's repositories and log in to the registry. */
 export function grantPush(role: iam.Role, registry: CiAccessRegistry): void {
   role.addToPolicy(
     new iam.PolicyStatement({
@@ -32,7 +34,7 @@ export function grantPush(role: iam.Role, registry: CiAccessRegistry): void {
         'ecr:PutImage',
         'ecr:UploadLayerPart',
       ],
-      resources: [repositoryArn(registry)],
+      resources: repositoryArns(registry),
     }),
   );
   role.addToPolicy(
@@ -45,6 +47,6 @@ export function grantPush(role: iam.Role, registry: CiAccessRegistry): void {
   acknowledge(
     role,
     'AwsSolutions-IAM5[Resource::*]',
-    'ecr:GetAuthorizationToken has no resource-level permissions; every push and tag action is scoped to the one repository.',
+    'ecr:GetAuthorizationToken has no resource-level permissions; every push and tag action is scoped to the repositories of the app.',
   );
 }

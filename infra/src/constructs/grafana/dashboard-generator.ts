@@ -12,11 +12,23 @@ import {
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
 import { dashboardRows, type PanelSpec, type RowSpec, type Unit } from '../monitoring/metrics.ts';
-import { CLOUDWATCH_DATASOURCE_UID, GRAFANA_VARIABLES, VARIABLE_RESOURCES } from './variables.ts';
+import {
+  MONITORED_SERVICE_TYPES,
+  type MonitoredServiceType,
+  serviceRow,
+} from '../monitoring/service-metrics.ts';
+import {
+  CLOUDWATCH_DATASOURCE_UID,
+  GRAFANA_VARIABLES,
+  SERVICE_GRAFANA_VARIABLES,
+  VARIABLE_RESOURCES,
+  variableService,
+} from './variables.ts';
 
 /*
- * Generates the committed Grafana dashboards (grafana/dashboards/*.json) from the same metric
- * catalog as the CloudWatch dashboard, with @grafana/grafana-foundation-sdk. Run
+ * Generates the committed Grafana dashboards (grafana/dashboards/*.json) and the per-type service
+ * dashboard templates (grafana/service-dashboards/<type>.json) from the same metric catalog as the
+ * CloudWatch dashboard, with @grafana/grafana-foundation-sdk. Run
  * `npx tsx infra/src/constructs/grafana/generate.ts` after changing the catalog; a test fails while
  * the committed files are stale.
  */
@@ -25,14 +37,15 @@ const GRAFANA_UNITS: Record<Unit, string> = {
   count: 'short',
   percent: 'percent',
   seconds: 's',
+  milliseconds: 'ms',
   bytes: 'bytes',
 };
 const datasource = { type: 'cloudwatch', uid: CLOUDWATCH_DATASOURCE_UID };
 
 export interface GeneratedDashboard {
-  /** File name under grafana/dashboards/. */
+  /** File name under grafana/dashboards/ (grafana/service-dashboards/ for a service type's template). */
   readonly file: string;
-  /** Rows of the catalog this dashboard shows. */
+  /** Rows of the catalog this dashboard shows (a service template: its type's row). */
   readonly rows: RowSpec['id'][];
   readonly json: string;
 }
@@ -67,12 +80,7 @@ function panel(spec: PanelSpec) {
   return builder;
 }
 
-function dashboard(
-  uid: string,
-  title: string,
-  rows: RowSpec[],
-  variables: (keyof typeof GRAFANA_VARIABLES)[],
-) {
+function dashboard(uid: string, title: string, rows: RowSpec[], variables: string[]) {
   const builder = new DashboardBuilder(title)
     .uid(uid)
     .tags(['slipway', 'generated'])
@@ -84,7 +92,7 @@ function dashboard(
     .timezone('browser');
   for (const key of variables) {
     // Filled with the environment's resource by the observability stack when it provisions the file.
-    builder.withVariable(new ConstantVariableBuilder(GRAFANA_VARIABLES[key]).value(''));
+    builder.withVariable(new ConstantVariableBuilder(key).value(''));
   }
   for (const row of rows) {
     builder.withRow(new RowBuilder(row.title));
@@ -101,18 +109,43 @@ export function generateDashboards(): GeneratedDashboard[] {
     {
       file: 'slipway-service.json',
       rows: ['load-balancer', 'service'],
-      json: dashboard('slipway-service', 'Slipway: service', pick(['load-balancer', 'service']), [
-        'loadBalancer',
-        'blueTargetGroup',
-        'greenTargetGroup',
-        'cluster',
-        'service',
-      ]),
+      json: dashboard(
+        'slipway-service',
+        'Slipway: service',
+        pick(['load-balancer', 'service']),
+        (['loadBalancer', 'blueTargetGroup', 'greenTargetGroup', 'cluster', 'service'] as const).map(
+          (key) => GRAFANA_VARIABLES[key],
+        ),
+      ),
     },
     {
       file: 'slipway-database.json',
       rows: ['database'],
-      json: dashboard('slipway-database', 'Slipway: database', pick(['database']), ['dbInstance']),
+      json: dashboard('slipway-database', 'Slipway: database', pick(['database']), [
+        GRAFANA_VARIABLES.dbInstance,
+      ]),
     },
   ];
+}
+
+/**
+ * The dashboard template of each service type: one row, its dimension values and its title's
+ * service name as variables. The observability stack provisions one copy per service of the type
+ * (`renderServiceDashboard`), named `Slipway: <service> (<type>)`.
+ */
+export function generateServiceDashboards(): (GeneratedDashboard & { type: MonitoredServiceType })[] {
+  return MONITORED_SERVICE_TYPES.map((type) => {
+    const service = variableService(type);
+    const row = serviceRow(service);
+    const variables = [
+      SERVICE_GRAFANA_VARIABLES.name,
+      ...Object.values(service.resources).map((v: string) => v.slice(1)),
+    ];
+    return {
+      type,
+      file: `${type}.json`,
+      rows: [row.id],
+      json: dashboard(`slipway-${type}`, `Slipway: ${type}`, [row], variables),
+    };
+  });
 }

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { acknowledge } from '../../policy/index.ts';
 import type { ToolFileSystem } from '../efs/tool-file-system.ts';
 import type { MonitoredResources } from '../monitoring/metrics.ts';
+import type { MonitoredService } from '../monitoring/service-metrics.ts';
 import {
   CONTAINER_PROVISIONING_PATH,
   GRAFANA_DATA_PATH,
@@ -15,6 +16,7 @@ import {
   renderProvisioning,
   startScript,
 } from './provisioning.ts';
+import { renderServiceProvisioning, type ServiceProvisioning } from './service-provisioning.ts';
 import { type ToolRoute, ToolService } from './tool-service.ts';
 
 // The official image's user and group (grafana/grafana Dockerfile: GF_UID 472, GF_GID 0).
@@ -66,6 +68,11 @@ export interface GrafanaServiceProps {
   readonly region: string;
   /** The environment's resources, filled into the dashboards' variables. */
   readonly resources: MonitoredResources;
+  /**
+   * The services other than the default web service: a dashboard each, from its type's template.
+   * @default - none: only the default web service's dashboards
+   */
+  readonly services?: readonly MonitoredService[];
   /** Log groups (name prefixes) Grafana may run Logs Insights queries on, e.g. `/slipway/dev/`. */
   readonly logGroupPrefixes: string[];
   /** Name of Grafana's own log group. */
@@ -114,6 +121,8 @@ export class GrafanaService extends Construct {
   readonly adminSecret: secretsmanager.Secret;
   /** The files written into the container at start. */
   readonly provisioning: ProvisionedFile[];
+  /** The services' dashboards, written from their type's template at start. */
+  readonly serviceDashboards: ServiceProvisioning;
 
   constructor(scope: Construct, id: string, props: GrafanaServiceProps) {
     super(scope, id);
@@ -133,7 +142,9 @@ export class GrafanaService extends Construct {
     );
 
     this.provisioning = renderProvisioning({ region: props.region, resources: props.resources });
-    const provisioningBytes = this.provisioning.reduce((n, f) => n + f.content.length, 0);
+    this.serviceDashboards = renderServiceProvisioning(props.services ?? []);
+    const provisioningBytes =
+      this.provisioning.reduce((n, f) => n + f.content.length, 0) + this.serviceDashboards.templateBytes;
     if (provisioningBytes > MAX_PROVISIONING_BYTES) {
       throw new Error(
         `GrafanaService: the grafana/ provisioning files take ${provisioningBytes} bytes; at most ${MAX_PROVISIONING_BYTES} fit a task definition`,
@@ -161,9 +172,10 @@ export class GrafanaService extends Construct {
       uid: GRAFANA_UID,
       gid: GRAFANA_GID,
       entryPoint: ['/bin/sh', '-c'],
-      command: [startScript(this.provisioning, '/run.sh')],
+      command: [startScript(this.provisioning, '/run.sh', this.serviceDashboards.dashboards)],
       environment: {
         ...Object.fromEntries(this.provisioning.map((f) => [f.variable, f.content])),
+        ...this.serviceDashboards.variables,
         AWS_REGION: props.region,
         GF_PATHS_PROVISIONING: CONTAINER_PROVISIONING_PATH,
         TMPDIR: `${GRAFANA_DATA_PATH}/tmp`,

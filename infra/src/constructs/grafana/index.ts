@@ -7,6 +7,22 @@ export {
   type ProvisionedFile,
   renderDashboard,
   renderProvisioning,
+  SERVICE_DASHBOARDS_DIR,
 } from './provisioning.ts';
+export {
+  CONTAINER_SERVICE_DASHBOARDS_PATH,
+  renderServiceDashboard,
+  renderServiceProvisioning,
+  type ServiceDashboardFile,
+  type ServiceProvisioning,
+  serviceDashboardTemplate,
+  templateVariable,
+} from './service-provisioning.ts';
 export { type ToolRoute, ToolService, type ToolServiceProps } from './tool-service.ts';
-export { CLOUDWATCH_DATASOURCE_UID, GRAFANA_VARIABLES, VARIABLE_RESOURCES } from './variables.ts';
+export {
+  CLOUDWATCH_DATASOURCE_UID,
+  GRAFANA_VARIABLES,
+  SERVICE_GRAFANA_VARIABLES,
+  VARIABLE_RESOURCES,
+  variableService,
+} from './variables.ts';

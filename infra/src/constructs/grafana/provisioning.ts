@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { MonitoredResources } from '../monitoring/metrics.ts';
+import type { ServiceDashboardFile } from './service-provisioning.ts';
 import { GRAFANA_VARIABLES } from './variables.ts';
 
 /*
@@ -14,6 +15,8 @@ import { GRAFANA_VARIABLES } from './variables.ts';
 /** The repository's grafana/ folder. */
 export const GRAFANA_ROOT = new URL('../../../../grafana/', import.meta.url);
 export const DASHBOARDS_DIR = new URL('dashboards/', GRAFANA_ROOT);
+/** The per-type service dashboard templates: provisioned once per service of the type, never as they are. */
+export const SERVICE_DASHBOARDS_DIR = new URL('service-dashboards/', GRAFANA_ROOT);
 const PROVISIONING_DIR = new URL('provisioning/', GRAFANA_ROOT);
 
 // Grafana's own environment-variable syntax in provisioning files; written in at synth.
@@ -68,7 +71,11 @@ export function renderProvisioning(options: RenderOptions): ProvisionedFile[] {
   return files.map((f, i) => ({ ...f, variable: `SLIPWAY_PROVISION_${i}` }));
 }
 
-type Dashboard = { templating?: { list?: { name: string; type: string; query?: unknown }[] } };
+export type Dashboard = {
+  uid?: string;
+  title?: string;
+  templating?: { list?: { name: string; type: string; query?: unknown }[] };
+};
 
 /**
  * Sets a dashboard's resource variables (constant variables named in GRAFANA_VARIABLES) to the
@@ -76,37 +83,53 @@ type Dashboard = { templating?: { list?: { name: string; type: string; query?: u
  */
 export function renderDashboard(json: string, resources: MonitoredResources): string | undefined {
   const dashboard = JSON.parse(json) as Dashboard;
-  const byVariable = new Map(
+  const values = new Map(
     Object.entries(GRAFANA_VARIABLES).map(([key, name]) => [
       name,
       resources[key as keyof MonitoredResources],
     ]),
   );
+  return fillVariables(dashboard, values) ? compact(dashboard) : undefined;
+}
+
+/** Sets each known variable to its value; false when one the dashboard uses has none. */
+function fillVariables(dashboard: Dashboard, values: Map<string, string | undefined>): boolean {
   for (const variable of dashboard.templating?.list ?? []) {
-    if (!byVariable.has(variable.name)) continue;
-    const value = byVariable.get(variable.name);
-    if (value === undefined) return undefined;
+    if (!values.has(variable.name)) continue;
+    const value = values.get(variable.name);
+    if (value === undefined) return false;
     Object.assign(variable, {
       query: value,
       current: { text: value, value },
       options: [{ text: value, value, selected: true }],
     });
   }
-  // Compact: the whole task definition must stay under ECS's 64 KiB.
+  return true;
+}
+
+// Compact: the whole task definition must stay under ECS's 64 KiB.
+function compact(dashboard: Dashboard): string {
   return JSON.stringify(dashboard);
 }
 
 /**
- * The container's start script: writes each file from its variable, then starts Grafana. Earlier
+ * The container's start script: writes each file from its variable (and each service's dashboard
+ * from its type's template, see ./service-provisioning.ts), then starts Grafana. Earlier
  * provisioning is removed first, so a dashboard deleted from the repository disappears.
  */
-export function startScript(files: ProvisionedFile[], exec: string): string {
-  const dirs = [...new Set(files.map((f) => f.path.slice(0, f.path.lastIndexOf('/'))))].sort();
+export function startScript(
+  files: ProvisionedFile[],
+  exec: string,
+  services: readonly ServiceDashboardFile[] = [],
+): string {
+  const paths = [...files.map((f) => f.path), ...services.map((d) => d.path)];
+  const dirs = [...new Set(paths.map((path) => path.slice(0, path.lastIndexOf('/'))))].sort();
   return [
     'set -eu',
     `rm -rf ${CONTAINER_PROVISIONING_PATH} ${CONTAINER_DASHBOARDS_PATH}`,
     `mkdir -p ${dirs.join(' ')} ${GRAFANA_DATA_PATH}/tmp`,
     ...files.map((f) => `printf '%s\\n' "$${f.variable}" > '${f.path}'`),
+    ...services.map((d) => d.command),
     `exec ${exec}`,
   ].join('\n');
 }

@@ -2,15 +2,17 @@ import type { ResolvedEnvironment } from '@slipway/config';
 import { monitoringName } from '@slipway/config/contract';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { denyGrantsOutsideAwsServices } from '../guardrails/index.ts';
-import { type MetricSpec, type MonitoredResources, metrics } from './metrics.ts';
+import { above, atLeast, fiveMinutes, notifyingAlarm } from './alarm.ts';
+import { type MonitoredResources, metrics } from './metrics.ts';
+import { ServiceAlarms } from './service-alarms.ts';
 import { cloudWatchMetric } from './service-dashboard.ts';
+import type { MonitoredService } from './service-metrics.ts';
 
 /** Thresholds per alarm, `false` for off: `resolveEnvironment(...).alarms` without the emails. */
 export type AlarmRules = Omit<ResolvedEnvironment['alarms'], 'email'>;
@@ -36,6 +38,12 @@ export interface AlarmPackProps {
   /** Thresholds per alarm; `false` leaves that alarm out. */
   readonly rules: AlarmRules;
   /**
+   * The services other than the default web service: web and backend services get their alarms
+   * here (`serviceAlarmName`); workers' and jobs' own alarms are shown beside them.
+   * @default none: the default web service's alarms only
+   */
+  readonly services?: readonly MonitoredService[];
+  /**
    * Addresses subscribed to the topic by email (each confirms once).
    * @default no subscription: alarms still show on the dashboard and in `slipway status`
    */
@@ -50,22 +58,22 @@ export interface AlarmPackProps {
 const GIB = 1024 ** 3;
 
 /**
- * The alarm pack: one CloudWatch alarm per enabled rule, every one notifying an encrypted SNS
- * topic on ALARM and on OK. Each alarm's description says what it means and points at its runbook
- * entry in docs/observability.md.
+ * The alarm pack: one CloudWatch alarm per enabled rule, for the default web service and, with
+ * the same rules, for every other web and backend service (./service-alarms.ts), every one
+ * notifying an encrypted SNS topic on ALARM and on OK. Each alarm's description says what it
+ * means and points at its runbook entry in docs/observability.md.
  *
  * A chat webhook (Slack, Teams) is a subscriber of the same topic (AWS Chatbot or a small Lambda);
  * see docs/observability.md.
  */
 type ServiceMetrics = ReturnType<typeof metrics>;
 
-const fiveMinutes = (spec: MetricSpec): MetricSpec => ({ ...spec, periodSeconds: 300 });
-const above = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
-const atLeast = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
-
 export class AlarmPack extends Construct {
   readonly topic: sns.Topic;
+  /** The default web service's (and the database's) alarms, by rule. */
   readonly alarms: Partial<Record<AlarmRuleName, cloudwatch.Alarm>> = {};
+  /** The alarms of every other service, by service name. */
+  readonly serviceAlarms: ReadonlyMap<string, ServiceAlarms>;
 
   constructor(scope: Construct, id: string, props: AlarmPackProps) {
     super(scope, id);
@@ -80,6 +88,12 @@ export class AlarmPack extends Construct {
     this.addTrafficAlarms(props.prefix, props.rules, m);
     this.addCapacityAlarms(props.prefix, props.rules, m);
     this.addDatabaseAlarms(props.prefix, props.rules, m);
+    this.serviceAlarms = new Map(
+      (props.services ?? []).map((service) => [
+        service.name,
+        new ServiceAlarms(this, { prefix: props.prefix, rules: props.rules, topic: this.topic, service }),
+      ]),
+    );
   }
 
   /** The alarm topic, encrypted with a key CloudWatch may use, with the email subscriptions. */
@@ -118,19 +132,13 @@ export class AlarmPack extends Construct {
     evaluationPeriods: number,
     comparisonOperator: cloudwatch.ComparisonOperator,
   ): void {
-    const alarm = new cloudwatch.Alarm(this, rule, {
-      alarmName: monitoringName(prefix, 'alarm', rule),
-      alarmDescription: `${meaning} Runbook: docs/observability.md#${rule.toLowerCase()}`,
-      metric,
-      threshold,
-      evaluationPeriods,
-      datapointsToAlarm: evaluationPeriods,
-      comparisonOperator,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    alarm.addAlarmAction(new actions.SnsAction(this.topic));
-    alarm.addOkAction(new actions.SnsAction(this.topic));
-    this.alarms[rule] = alarm;
+    const alarmName = monitoringName(prefix, 'alarm', rule);
+    this.alarms[rule] = notifyingAlarm(
+      this,
+      rule,
+      { alarmName, rule, meaning, metric, threshold, evaluationPeriods, comparisonOperator },
+      this.topic,
+    );
   }
 
   /** 5xx share, p99 latency and unhealthy targets: what users of the service notice. */
@@ -265,8 +273,11 @@ export class AlarmPack extends Construct {
     }
   }
 
-  /** The alarms that exist, in rule order. */
-  get all(): cloudwatch.Alarm[] {
-    return ALARM_RULE_NAMES.flatMap((name) => this.alarms[name] ?? []);
+  /** The alarms that exist: the default's in rule order, then each other service's. */
+  get all(): cloudwatch.IAlarm[] {
+    return [
+      ...ALARM_RULE_NAMES.flatMap((name) => this.alarms[name] ?? []),
+      ...[...this.serviceAlarms.values()].flatMap((s) => s.alarms),
+    ];
   }
 }

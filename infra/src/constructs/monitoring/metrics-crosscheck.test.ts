@@ -9,13 +9,27 @@
  *     ClusterName → the cluster, ServiceName → the service's Name, DBInstanceIdentifier → the
  *     RDS instance)
  *   - the CloudWatch and Grafana dashboards show the same set of metrics
+ *   - with a service of every type (a second web service, a backend, a worker, a job): every
+ *     metric of the services' rows and alarms is one CloudWatch publishes by a dimension set it
+ *     has; each dimension reads the SSM parameter the contract names for that service
+ *     (`serviceParameters`, `jobParameters`; the shared load balancer and cluster from
+ *     `PARAMETERS`); the default web service's rows read no service's parameters; CloudWatch and
+ *     Grafana show the same metrics section by section
  *   - negative controls: a misspelt metric and a dimension pointing at a missing parameter fail
  */
 
+import { jobParameters, PARAMETERS, parameterName, serviceParameters } from '@slipway/config/contract';
 import { configVariant, ENVIRONMENTS, type Synthesized, synth } from '@slipway/testing/synth';
-import type { Template } from 'aws-cdk-lib/assertions';
 import { Template as T } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  alarmMetrics,
+  dashboardMetrics,
+  grafanaMetrics,
+  parameterOf,
+  type QueriedMetric,
+} from './queried-metrics.ts';
+import { EXTRA_SERVICES, withEveryServiceType } from './services-fixture.ts';
 
 // Synthesizing the whole app takes seconds, far longer on a loaded CI runner: a generous hook limit.
 const SYNTH_TIMEOUT_MS = 120_000;
@@ -47,6 +61,20 @@ const KNOWN_METRICS: Record<string, { metrics: string[]; dimensionSets: string[]
     metrics: ['CPUUtilization', 'DatabaseConnections', 'FreeStorageSpace', 'ReadLatency', 'WriteLatency'],
     dimensionSets: [['DBInstanceIdentifier']],
   },
+  // "Available CloudWatch metrics for Amazon SQS" and "Monitoring Step Functions metrics using
+  // Amazon CloudWatch" (execution metrics by StateMachineArn), 2026-12.
+  'AWS/SQS': {
+    metrics: [
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateNumberOfMessagesNotVisible',
+      'ApproximateAgeOfOldestMessage',
+    ],
+    dimensionSets: [['QueueName']],
+  },
+  'AWS/States': {
+    metrics: ['ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionTime'],
+    dimensionSets: [['StateMachineArn']],
+  },
 };
 
 // What each dimension's value must be in the producing layer's template.
@@ -57,157 +85,24 @@ const DIMENSION_SOURCES: Record<string, { type: string; attribute: string | 'Ref
   ServiceName: { type: 'AWS::ECS::Service', attribute: 'Name' },
   DBInstanceIdentifier: { type: 'AWS::RDS::DBInstance', attribute: 'Ref' },
 };
-
-/** A metric as queried: namespace, name and dimension values (still CloudFormation expressions). */
-interface QueriedMetric {
-  readonly where: string;
-  readonly namespace: string;
-  readonly metricName: string;
-  readonly dimensions: Record<string, unknown>;
-}
-
 type Json = Record<string, unknown>;
 
-/**
- * Parses a JSON document CloudFormation assembles with Fn::Join, keeping each non-literal part as
- * a `__TOKEN_<n>__` placeholder; `tokens` maps the placeholders back.
- */
-function parseJoined(value: unknown): { doc: unknown; tokens: Map<string, unknown> } {
-  const tokens = new Map<string, unknown>();
-  if (typeof value === 'string') return { doc: JSON.parse(value), tokens };
-  const join = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
-  const text = join[1]
-    .map((part) => {
-      if (typeof part === 'string') return part;
-      const key = `__TOKEN_${tokens.size}__`;
-      tokens.set(key, part);
-      return key;
-    })
-    .join(join[0]);
-  return { doc: JSON.parse(text), tokens };
-}
-
-function detoken(value: unknown, tokens: Map<string, unknown>): unknown {
-  return typeof value === 'string' && tokens.has(value) ? tokens.get(value) : value;
-}
-
-function dashboardMetrics(observability: Template): QueriedMetric[] {
-  const [dashboard] = Object.values(observability.findResources('AWS::CloudWatch::Dashboard')) as {
-    Properties: { DashboardBody: unknown };
-  }[];
-  if (!dashboard) throw new Error('no dashboard');
-  const { doc, tokens } = parseJoined(dashboard.Properties.DashboardBody);
-  const widgets = (
-    doc as { widgets: { type: string; properties: { title?: string; metrics?: unknown[][] } }[] }
-  ).widgets;
-  return widgets.flatMap((w) =>
-    (w.properties.metrics ?? []).map((m) => {
-      const parts = m.filter((p) => typeof p === 'string') as string[];
-      const [namespace = '', metricName = '', ...pairs] = parts;
-      const dimensions: Record<string, unknown> = {};
-      for (let i = 0; i + 1 < pairs.length; i += 2)
-        dimensions[pairs[i] as string] = detoken(pairs[i + 1], tokens);
-      return { where: `dashboard "${w.properties.title}"`, namespace, metricName, dimensions };
-    }),
-  );
-}
-
-function alarmMetrics(observability: Template): QueriedMetric[] {
-  type Dim = { Name: string; Value: unknown };
-  type Stat = { Metric: { Namespace: string; MetricName: string; Dimensions: Dim[] } };
-  const alarms = observability.findResources('AWS::CloudWatch::Alarm') as Record<
-    string,
-    {
-      Properties: {
-        AlarmName: string;
-        Namespace?: string;
-        MetricName?: string;
-        Dimensions?: Dim[];
-        Metrics?: { MetricStat?: Stat }[];
-      };
-    }
-  >;
-  const dims = (list: Dim[] = []) => Object.fromEntries(list.map((d) => [d.Name, d.Value]));
-  return Object.values(alarms).flatMap(({ Properties: p }) => {
-    if (p.MetricName && p.Namespace)
-      return [
-        {
-          where: `alarm ${p.AlarmName}`,
-          namespace: p.Namespace,
-          metricName: p.MetricName,
-          dimensions: dims(p.Dimensions),
-        },
-      ];
-    return (p.Metrics ?? []).flatMap((m) =>
-      m.MetricStat
-        ? [
-            {
-              where: `alarm ${p.AlarmName}`,
-              namespace: m.MetricStat.Metric.Namespace,
-              metricName: m.MetricStat.Metric.MetricName,
-              dimensions: dims(m.MetricStat.Metric.Dimensions),
-            },
-          ]
-        : [],
-    );
-  });
-}
-
-/** The Grafana dashboards as provisioned: the JSON files the task definition carries. */
-function grafanaMetrics(observability: Template): QueriedMetric[] {
-  const tasks = Object.values(observability.findResources('AWS::ECS::TaskDefinition')) as {
-    Properties: {
-      ContainerDefinitions: { Name: string; Environment?: { Name: string; Value: unknown }[] }[];
-    };
-  }[];
-  const grafana = tasks.flatMap((t) => t.Properties.ContainerDefinitions).find((c) => c.Name === 'grafana');
-  if (!grafana) return [];
-  const result: QueriedMetric[] = [];
-  for (const variable of grafana.Environment ?? []) {
-    if (!variable.Name.startsWith('SLIPWAY_PROVISION_')) continue;
-    const raw = variable.Value;
-    const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
-    if (!text.includes('"panels')) continue;
-    const { doc, tokens } = parseJoined(raw);
-    const dashboard = doc as {
-      title: string;
-      templating: { list: { name: string; query: unknown }[] };
-      panels: {
-        title: string;
-        type: string;
-        targets?: { namespace: string; metricName: string; dimensions: Json }[];
-      }[];
-    };
-    const vars = new Map(dashboard.templating.list.map((v) => [`$${v.name}`, detoken(v.query, tokens)]));
-    for (const panel of dashboard.panels) {
-      for (const target of panel.targets ?? []) {
-        const dimensions = Object.fromEntries(
-          Object.entries(target.dimensions).map(([k, v]) => [
-            k,
-            vars.has(v as string) ? vars.get(v as string) : v,
-          ]),
-        );
-        result.push({
-          where: `Grafana "${dashboard.title}" panel "${panel.title}"`,
-          namespace: target.namespace,
-          metricName: target.metricName,
-          dimensions,
-        });
-      }
-    }
-  }
-  return result;
-}
-
-/** Every problem with one queried metric; empty when it exists and points at real resources. */
-function problems(metric: QueriedMetric, observability: Json, producers: Json[]): string[] {
-  const out: string[] = [];
+/** Problems with a metric itself: one CloudWatch publishes, queried by a dimension set it has. */
+function catalogProblems(metric: QueriedMetric): string[] {
   const at = `${metric.where}: ${metric.namespace}/${metric.metricName}`;
   const known = KNOWN_METRICS[metric.namespace];
   if (!known?.metrics.includes(metric.metricName)) return [`${at}: no such metric`];
   const keys = Object.keys(metric.dimensions).sort();
   if (!known.dimensionSets.some((set) => JSON.stringify([...set].sort()) === JSON.stringify(keys)))
-    out.push(`${at}: dimensions ${keys.join(', ')} are not a set CloudWatch publishes`);
+    return [`${at}: dimensions ${keys.join(', ')} are not a set CloudWatch publishes`];
+  return [];
+}
+
+/** Every problem with one queried metric; empty when it exists and points at real resources. */
+function problems(metric: QueriedMetric, observability: Json, producers: Json[]): string[] {
+  const at = `${metric.where}: ${metric.namespace}/${metric.metricName}`;
+  const out = catalogProblems(metric);
+  if (out.some((p) => p.endsWith('no such metric'))) return out;
   const parameters = (observability.Parameters ?? {}) as Record<string, { Default?: string }>;
   for (const [key, value] of Object.entries(metric.dimensions)) {
     const ref = (value as { Ref?: string } | undefined)?.Ref;
@@ -267,8 +162,8 @@ beforeAll(async () => {
   );
 }, SYNTH_TIMEOUT_MS);
 
-function layers(env: string) {
-  const stacks = synthesized.stacks[env];
+function layers(env: string, from: Synthesized = synthesized) {
+  const stacks = from.stacks[env];
   if (!stacks) throw new Error(`environment ${env} was not synthesized`);
   if (!stacks.observability) throw new Error(`environment ${env} has no observability stack`);
   const observability = T.fromStack(stacks.observability);
@@ -341,5 +236,90 @@ describe('the cross-check itself', () => {
     expect(
       problems({ ...real, dimensions: { ClusterName: real.dimensions.LoadBalancer } }, json, producers),
     ).toEqual(expect.arrayContaining([expect.stringMatching(/not a set CloudWatch publishes/)]));
+  });
+});
+
+describe.each(ENVIRONMENTS)("%s with a service of every type: the services' metrics", (env) => {
+  let services: Synthesized;
+  beforeAll(async () => {
+    services = synth(
+      await configVariant((c) => {
+        withEveryServiceType(c);
+        for (const e of Object.values(c.environments)) e.dashboard = true;
+      }),
+    );
+  }, SYNTH_TIMEOUT_MS);
+
+  // The parameter each dimension of a service must read, by the service's dashboard section.
+  function expectedParameters(key: string, service: string): string[] {
+    const p = serviceParameters(service);
+    const byKey: Record<string, string[]> = {
+      LoadBalancer: [PARAMETERS.loadBalancerFullName],
+      ClusterName: [PARAMETERS.clusterName],
+      ServiceName: [p.serviceName],
+      TargetGroup: [p.blueTargetGroupFullName, p.greenTargetGroupFullName],
+      QueueName: [p.queueName, p.deadLetterQueueName],
+      StateMachineArn: [jobParameters(service).stateMachineArn],
+    };
+    return byKey[key] ?? [];
+  }
+
+  const serviceOf = (m: QueriedMetric) =>
+    Object.values(EXTRA_SERVICES).find(
+      (name) => m.section?.startsWith(`${name} (`) || m.where.includes(`-${name}-`),
+    );
+
+  function parameterProblems(m: QueriedMetric, observability: Json): string[] {
+    const service = serviceOf(m);
+    const environment = services.stacks[env]?.environment;
+    if (!environment) throw new Error(`no ${env}`);
+    return Object.entries(m.dimensions).flatMap(([key, value]) => {
+      const read = parameterOf(observability, value);
+      if (!service)
+        return read && /\/(services|jobs)\//.test(read) ? [`${m.where}: ${key} reads ${read}`] : [];
+      const allowed = expectedParameters(key, service).map((k) => parameterName(environment, k));
+      return read && allowed.includes(read)
+        ? []
+        : [`${m.where}: ${key} reads ${read}, expected one of ${allowed.join(', ')}`];
+    });
+  }
+
+  it("every metric of the dashboards and alarms is one CloudWatch publishes, read from the contract's parameters", () => {
+    const { observability } = layers(env, services);
+    const json = observability.toJSON();
+    const all = [
+      ...dashboardMetrics(observability),
+      ...alarmMetrics(observability),
+      ...grafanaMetrics(observability),
+    ];
+    expect(new Set(all.map(serviceOf))).toEqual(new Set([undefined, ...Object.values(EXTRA_SERVICES)]));
+    expect(all.flatMap((m) => [...catalogProblems(m), ...parameterProblems(m, json)])).toEqual([]);
+  });
+
+  it('Grafana shows the same metrics as the CloudWatch dashboard, section by section', () => {
+    const { observability } = layers(env, services);
+    const grafana = grafanaMetrics(observability);
+    if (!services.stacks[env]?.environment.grafana.enabled) {
+      expect(grafana).toEqual([]);
+      return;
+    }
+    const bySection = (metrics: QueriedMetric[]) => {
+      const sections = new Map<string, Set<string>>();
+      for (const m of metrics) {
+        const key = m.section ?? '';
+        sections.set(key, (sections.get(key) ?? new Set()).add(signature(m)));
+      }
+      return sections;
+    };
+    const cloudWatch = bySection(dashboardMetrics(observability));
+    expect([...cloudWatch.keys()]).toEqual(
+      expect.arrayContaining([
+        'admin (web service)',
+        'api (backend service)',
+        'mailer (queue worker)',
+        'nightly (scheduled job)',
+      ]),
+    );
+    expect(bySection(grafana)).toEqual(cloudWatch);
   });
 });

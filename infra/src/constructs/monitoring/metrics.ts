@@ -22,7 +22,7 @@ export interface MonitoredResources {
 }
 
 export type Statistic = 'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'p50' | 'p99';
-export type Unit = 'count' | 'percent' | 'seconds' | 'bytes';
+export type Unit = 'count' | 'percent' | 'seconds' | 'milliseconds' | 'bytes';
 
 export interface MetricSpec {
   /** Stable id, unique in its panel (also the Grafana refId source and the math expression id). */
@@ -43,20 +43,21 @@ export interface PanelSpec {
 }
 
 export interface RowSpec {
-  readonly id: 'load-balancer' | 'service' | 'database';
+  /** The default web service's rows, or `service-<name>` for any other service (./service-metrics.ts). */
+  readonly id: 'load-balancer' | 'service' | 'database' | `service-${string}`;
   readonly title: string;
   readonly panels: PanelSpec[];
 }
 
-const ALB = 'AWS/ApplicationELB';
+export const ALB = 'AWS/ApplicationELB';
 const ECS = 'AWS/ECS';
 // Container Insights (enabled on the cluster by the service layer) publishes task counts.
 const INSIGHTS = 'ECS/ContainerInsights';
 const RDS = 'AWS/RDS';
 const MINUTE = 60;
-const FIVE_MINUTES = 300;
+export const FIVE_MINUTES = 300;
 
-const metric = (
+export const metric = (
   id: string,
   label: string,
   namespace: string,
@@ -66,10 +67,32 @@ const metric = (
   periodSeconds = MINUTE,
 ): MetricSpec => ({ id, label, namespace, metricName, dimensions, statistic, periodSeconds });
 
+/** CPU, memory and task counts of one ECS service: every long-running service type shows them. */
+export function ecsServiceMetrics(cluster: string, service: string) {
+  const svc = { ClusterName: cluster, ServiceName: service };
+  return {
+    cpu: metric('cpu', 'CPU average', ECS, 'CPUUtilization', svc, 'Average'),
+    cpuMax: metric('cpuMax', 'CPU max', ECS, 'CPUUtilization', svc, 'Maximum'),
+    memory: metric('memory', 'Memory average', ECS, 'MemoryUtilization', svc, 'Average'),
+    memoryMax: metric('memoryMax', 'Memory max', ECS, 'MemoryUtilization', svc, 'Maximum'),
+    running: metric('running', 'Running', INSIGHTS, 'RunningTaskCount', svc, 'Average'),
+    desired: metric('desired', 'Desired', INSIGHTS, 'DesiredTaskCount', svc, 'Average'),
+    pending: metric('pending', 'Pending', INSIGHTS, 'PendingTaskCount', svc, 'Average'),
+    // More than one deployment means a deploy is under way: the dashboards' deploy marker.
+    deployments: metric(
+      'deployments',
+      'Deployments in progress',
+      INSIGHTS,
+      'DeploymentCount',
+      svc,
+      'Maximum',
+    ),
+  };
+}
+
 /** Single metrics by name, shared by the panels and the alarm pack. */
 export function metrics(r: MonitoredResources) {
   const lb = { LoadBalancer: r.loadBalancer };
-  const svc = { ClusterName: r.cluster, ServiceName: r.service };
   const tg = (targetGroup: string) => ({ TargetGroup: targetGroup, LoadBalancer: r.loadBalancer });
   const db = r.dbInstance === undefined ? undefined : { DBInstanceIdentifier: r.dbInstance };
   return {
@@ -110,22 +133,7 @@ export function metrics(r: MonitoredResources) {
       tg(r.greenTargetGroup),
       'Maximum',
     ),
-    cpu: metric('cpu', 'CPU average', ECS, 'CPUUtilization', svc, 'Average'),
-    cpuMax: metric('cpuMax', 'CPU max', ECS, 'CPUUtilization', svc, 'Maximum'),
-    memory: metric('memory', 'Memory average', ECS, 'MemoryUtilization', svc, 'Average'),
-    memoryMax: metric('memoryMax', 'Memory max', ECS, 'MemoryUtilization', svc, 'Maximum'),
-    running: metric('running', 'Running', INSIGHTS, 'RunningTaskCount', svc, 'Average'),
-    desired: metric('desired', 'Desired', INSIGHTS, 'DesiredTaskCount', svc, 'Average'),
-    pending: metric('pending', 'Pending', INSIGHTS, 'PendingTaskCount', svc, 'Average'),
-    // More than one deployment means a deploy is under way: the dashboards' deploy marker.
-    deployments: metric(
-      'deployments',
-      'Deployments in progress',
-      INSIGHTS,
-      'DeploymentCount',
-      svc,
-      'Maximum',
-    ),
+    ...ecsServiceMetrics(r.cluster, r.service),
     ...(db && {
       dbCpu: metric('dbCpu', 'CPU', RDS, 'CPUUtilization', db, 'Average', FIVE_MINUTES),
       dbConnections: metric('dbConnections', 'Connections', RDS, 'DatabaseConnections', db, 'Maximum'),
@@ -142,6 +150,20 @@ export function metrics(r: MonitoredResources) {
       dbWriteLatency: metric('dbWriteLatency', 'Write latency', RDS, 'WriteLatency', db, 'Average'),
     }),
   };
+}
+
+/** The CPU, memory and task panels of one ECS service (the default web service's "Service (ECS)" row). */
+export function ecsServicePanels(m: ReturnType<typeof ecsServiceMetrics>): PanelSpec[] {
+  return [
+    { id: 'cpu', title: 'CPU utilization', unit: 'percent', metrics: [m.cpu, m.cpuMax] },
+    { id: 'memory', title: 'Memory utilization', unit: 'percent', metrics: [m.memory, m.memoryMax] },
+    {
+      id: 'tasks',
+      title: 'Running vs desired tasks (deployments in progress as deploy markers)',
+      unit: 'count',
+      metrics: [m.running, m.desired, m.pending, m.deployments],
+    },
+  ];
 }
 
 /** The dashboard layout: rows of panels, in display order. The database row exists only with a database. */
@@ -171,16 +193,7 @@ export function dashboardRows(r: MonitoredResources): RowSpec[] {
     {
       id: 'service',
       title: 'Service (ECS)',
-      panels: [
-        { id: 'cpu', title: 'CPU utilization', unit: 'percent', metrics: [m.cpu, m.cpuMax] },
-        { id: 'memory', title: 'Memory utilization', unit: 'percent', metrics: [m.memory, m.memoryMax] },
-        {
-          id: 'tasks',
-          title: 'Running vs desired tasks (deployments in progress as deploy markers)',
-          unit: 'count',
-          metrics: [m.running, m.desired, m.pending, m.deployments],
-        },
-      ],
+      panels: [...ecsServicePanels(m)],
     },
   ];
   if (m.dbCpu && m.dbConnections && m.dbFreeStorage && m.dbReadLatency && m.dbWriteLatency) {

@@ -2,12 +2,18 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { dashboardRows, type MetricSpec, type MonitoredResources, type PanelSpec } from './metrics.ts';
+import { type MonitoredService, serviceRow } from './service-metrics.ts';
 
 export interface ServiceDashboardProps {
   /** Dashboard name (from `monitoringName`). */
   readonly dashboardName: string;
   /** Dimension values of the environment's load balancer, service and database. */
   readonly resources: MonitoredResources;
+  /**
+   * The services other than the default web service: a row of panels each, after the default's rows.
+   * @default - none: only the default web service's rows
+   */
+  readonly services?: readonly MonitoredService[];
   /**
    * Alarms shown in a status widget at the top.
    * @default no alarm widget
@@ -20,6 +26,9 @@ export interface ServiceDashboardProps {
   readonly defaultRangeHours?: number;
 }
 
+// Alarms one alarm status widget takes: the console's widget editor allows up to 100 (as
+// remembered, 2026-12; not re-checked from this machine). Splitting earlier costs nothing.
+const MAX_ALARMS_PER_WIDGET = 100;
 // Four panels per 24-column row.
 const PANEL_WIDTH = 6;
 const PANEL_HEIGHT = 6;
@@ -40,7 +49,8 @@ export function cloudWatchMetric(spec: MetricSpec): cloudwatch.Metric {
  * The environment's CloudWatch dashboard, built from the metric catalog (`metrics.ts`): load
  * balancer (requests, 5xx, p50/p99, healthy hosts per target group), service (CPU, memory,
  * running vs desired tasks with in-progress deployments as deploy markers) and database (CPU,
- * connections, free storage, read/write latency). The Grafana dashboards show the same panels.
+ * connections, free storage, read/write latency), then one row per other service (web, backend,
+ * worker, job; ./service-metrics.ts). The Grafana dashboards show the same panels.
  */
 export class ServiceDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
@@ -58,18 +68,21 @@ export class ServiceDashboard extends Construct {
       defaultInterval: Duration.hours(hours),
       periodOverride: cloudwatch.PeriodOverride.AUTO,
     });
-    if (props.alarms?.length) {
+    // An alarm status widget shows at most 100 alarms: many services fill more than one.
+    const alarms = props.alarms ?? [];
+    for (let i = 0; i < alarms.length; i += MAX_ALARMS_PER_WIDGET) {
       this.dashboard.addWidgets(
         new cloudwatch.AlarmStatusWidget({
-          title: 'Alarms',
-          alarms: props.alarms,
+          title: i === 0 ? 'Alarms' : 'Alarms (continued)',
+          alarms: alarms.slice(i, i + MAX_ALARMS_PER_WIDGET),
           width: 24,
           height: 3,
           sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
         }),
       );
     }
-    for (const row of dashboardRows(props.resources)) {
+    const rows = [...dashboardRows(props.resources), ...(props.services ?? []).map(serviceRow)];
+    for (const row of rows) {
       this.dashboard.addWidgets(
         new cloudwatch.TextWidget({ markdown: `## ${row.title}`, width: 24, height: 1 }),
       );

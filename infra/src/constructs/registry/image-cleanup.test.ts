@@ -5,18 +5,18 @@
  * Scenarios and expected outcomes:
  *   - Node.js 24 on ARM64, ESM bundle with the SDK inside (one real esbuild bundle: it exports
  *     `handler` and imports no @aws-sdk package at run time), 5 minutes, no async retries
- *   - environment: the handler's contract (REPOSITORY_NAME, MAX_AGE_DAYS, PROTECTED_TAG_PATTERNS with
+ *   - environment: the handler's contract (REPOSITORY_NAMES, MAX_AGE_DAYS, PROTECTED_TAG_PATTERNS with
  *     the release tags added, DRY_RUN, ECS_CLUSTERS, METRIC_NAMESPACE) from the props
  *   - schedule: an EventBridge rule with the configured expression targets the function, and only
  *     that rule may invoke it
  *   - log group /aws/lambda/<name> with retention, used by the function
- *   - role: no managed policy, no ecr:* or * action; ECR reads and deletes on the repository ARN
- *     only; no ECS statement without clusters; with clusters ListServices/ListTasks are conditioned
+ *   - role: no managed policy, no ecr:* or * action; ECR reads and deletes on exactly the given
+ *     repositories' ARNs (one or two); REPOSITORY_NAMES lists both, comma-separated; no ECS statement without clusters; with clusters ListServices/ListTasks are conditioned
  *     on exactly those clusters, DescribeServices/DescribeTasks scoped to their services and tasks,
  *     DescribeTaskDefinition the only unconditioned `*`
  *   - alarm on the function's Errors (>= 1 in 5 minutes) notifies a KMS-encrypted, TLS-only topic;
  *     one email subscription per address
- *   - invalid props (schedule, maxAgeDays, function name, email) fail naming the prop
+ *   - invalid props (no repository, schedule, maxAgeDays, function name, email) fail naming the prop
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,15 +32,18 @@ const CLUSTERS = [
   { environment: 'test', clusterName: 'slipway-test' },
 ];
 
-function build(props: Partial<ImageCleanupProps> = {}, options: { bundle?: boolean } = {}) {
+function build(props: Partial<ImageCleanupProps> = {}, options: { bundle?: boolean; second?: boolean } = {}) {
   const app = new App({
     // Bundling costs about a second; only the bundle test needs the real asset.
     context: { ...cdkContext(), ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
   });
   const stack = new Stack(app, 'Registry', { env: { account: '111111111111', region: 'us-east-1' } });
   const repository = new ecr.Repository(stack, 'Repo', { repositoryName: 'slipway' });
+  const repositories = [repository];
+  if (options.second)
+    repositories.push(new ecr.Repository(stack, 'Admin', { repositoryName: 'slipway-admin' }));
   const cleanup = new ImageCleanup(stack, 'Cleanup', {
-    repository,
+    repositories,
     functionName: 'slipway-image-cleanup',
     ...props,
   });
@@ -86,7 +89,7 @@ describe('ImageCleanup', { timeout: 60_000 }, () => {
     build().template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: {
-          REPOSITORY_NAME: { Ref: Match.stringLikeRegexp('^Repo') },
+          REPOSITORY_NAMES: { Ref: Match.stringLikeRegexp('^Repo') },
           MAX_AGE_DAYS: '60',
           PROTECTED_TAG_PATTERNS: 'latest,*-latest,deployed-*,rollback-*',
           DRY_RUN: 'false',
@@ -161,7 +164,7 @@ describe('ImageCleanup', { timeout: 60_000 }, () => {
     expect(actions.filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
   });
 
-  it('reads and deletes images of the one repository only', () => {
+  it('reads and deletes images of its one repository only', () => {
     const { template } = build();
     const repoId = Object.keys(template.findResources('AWS::ECR::Repository'))[0] as string;
     const ecrStatements = roleStatements(template).filter((s) =>
@@ -169,12 +172,31 @@ describe('ImageCleanup', { timeout: 60_000 }, () => {
     );
     expect(ecrStatements).toEqual([
       {
-        Sid: 'CleanOneRepository',
+        Sid: 'CleanAppRepositories',
         Effect: 'Allow',
         Action: ['ecr:BatchDeleteImage', 'ecr:BatchGetImage', 'ecr:DescribeImages'],
         Resource: { 'Fn::GetAtt': [repoId, 'Arn'] },
       },
     ]);
+  });
+
+  it('cleans every repository it is given, and reads and deletes in exactly those', () => {
+    const { template } = build({}, { second: true });
+    const ids = Object.keys(template.findResources('AWS::ECR::Repository')).sort();
+    const statement = roleStatements(template).find((s) => s.Sid === 'CleanAppRepositories');
+    expect(statement?.Resource).toEqual(
+      expect.arrayContaining(ids.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }))),
+    );
+    expect(statement?.Resource).toHaveLength(2);
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function')) as {
+      Properties: { Environment: { Variables: { REPOSITORY_NAMES: unknown } } };
+    }[];
+    expect(fn?.Properties.Environment.Variables.REPOSITORY_NAMES).toEqual({
+      'Fn::Join': [
+        '',
+        [{ Ref: expect.stringMatching(/^Repo/) }, ',', { Ref: expect.stringMatching(/^Admin/) }],
+      ],
+    });
   });
 
   it('has no ECS permission when no cluster shares its account and region', () => {
@@ -262,6 +284,7 @@ describe('ImageCleanup', { timeout: 60_000 }, () => {
   });
 
   it.each([
+    [{ repositories: [] }, /repositories: got an empty list/],
     [{ schedule: 'every day' }, /schedule: got "every day"; use an EventBridge expression/],
     [{ maxAgeDays: 0 }, /maxAgeDays: got 0; allowed a whole number of days from 1 to 3650/],
     [{ functionName: 'image cleanup' }, /functionName: got "image cleanup"/],

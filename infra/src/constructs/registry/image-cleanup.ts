@@ -27,8 +27,8 @@ export interface CleanupCluster {
 }
 
 export interface ImageCleanupProps {
-  /** The repository to clean, in this stack's account and region. */
-  readonly repository: ecr.IRepository;
+  /** The repositories to clean (every repository of the app), in this stack's account and region; at least one. */
+  readonly repositories: ecr.IRepository[];
   /** Physical name of the function, e.g. `slipway-image-cleanup`. */
   readonly functionName: string;
   /**
@@ -87,7 +87,7 @@ const SCHEDULE = /^(rate|cron)\(.+\)$/;
  * The image-cleanup function (infra/functions/image-cleanup) on an EventBridge schedule, with a
  * least-privilege role, a log group with retention and an alarm on failed invocations.
  *
- * Role: DescribeImages, BatchGetImage and BatchDeleteImage on the one repository; with clusters,
+ * Role: DescribeImages, BatchGetImage and BatchDeleteImage on exactly these repositories; with clusters,
  * ListServices/ListTasks conditioned on those clusters, DescribeServices/DescribeTasks on their
  * services and tasks, and DescribeTaskDefinition (no resource-level permissions exist for it).
  */
@@ -115,14 +115,14 @@ export class ImageCleanup extends Construct {
 
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Runs ${props.functionName}: reads and deletes images of one repository`,
+      description: `Runs ${props.functionName}: reads and deletes images of the app's repositories`,
     });
     this.logGroup.grantWrite(this.role);
     this.role.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'CleanOneRepository',
+        sid: 'CleanAppRepositories',
         actions: ['ecr:BatchDeleteImage', 'ecr:BatchGetImage', 'ecr:DescribeImages'],
-        resources: [props.repository.repositoryArn],
+        resources: props.repositories.map((r) => r.repositoryArn),
       }),
     );
     if (clusters.length > 0) this.grantEcsReads(clusters);
@@ -148,7 +148,7 @@ export class ImageCleanup extends Construct {
   ): nodejs.NodejsFunction {
     return new nodejs.NodejsFunction(this, 'Function', {
       functionName: props.functionName,
-      description: `Deletes images of ${props.repository.repositoryName} older than ${maxAgeDays} days unless protected (docs/images.md)`,
+      description: `Deletes images of ${props.repositories.map((r) => r.repositoryName).join(', ')} older than ${maxAgeDays} days unless protected (docs/images.md)`,
       entry: ENTRY,
       depsLockFilePath: LOCK_FILE,
       handler: 'handler',
@@ -162,7 +162,7 @@ export class ImageCleanup extends Construct {
       // A scheduled run that failed is reported by the alarm; the next run retries by itself.
       retryAttempts: 0,
       environment: {
-        REPOSITORY_NAME: props.repository.repositoryName,
+        REPOSITORY_NAMES: props.repositories.map((r) => r.repositoryName).join(','),
         MAX_AGE_DAYS: String(maxAgeDays),
         PROTECTED_TAG_PATTERNS: protectedTagPatterns(props.protectedTags ?? ['latest', '*-latest']).join(','),
         DRY_RUN: String(props.dryRun ?? false),
@@ -292,6 +292,9 @@ function validate(
   clusters: CleanupCluster[],
 ) {
   const errors: string[] = [];
+  if (props.repositories.length === 0) {
+    errors.push("repositories: got an empty list; pass at least one repository (the app's)");
+  }
   if (!SCHEDULE.test(schedule)) {
     errors.push(
       `schedule: got "${schedule}"; use an EventBridge expression such as rate(1 day) or cron(0 3 * * ? *)`,

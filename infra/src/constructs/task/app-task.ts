@@ -70,13 +70,13 @@ export interface AppContainerOptions {
   readonly memoryMiB: number;
   /** Plain variables (never secrets). */
   readonly environment: Record<string, string>;
-  /** Variables ECS resolves from Secrets Manager or SSM when the task starts. @default none */
+  /** Variables ECS resolves from Secrets Manager or SSM when the task starts. @default - no secrets */
   readonly secrets?: Record<string, ecs.Secret>;
-  /** @default none */
+  /** The container health check. @default - none: only the load balancer's check (if any) replaces a task */
   readonly healthCheck?: ecs.HealthCheck;
   /** Time between SIGTERM and SIGKILL. @default ECS's 30 s */
   readonly stopTimeout?: Duration;
-  /** @default none */
+  /** The ports the container listens on. @default - none: the container takes no connections */
   readonly portMappings?: ecs.PortMapping[];
   readonly logGroup: logs.ILogGroup;
 }

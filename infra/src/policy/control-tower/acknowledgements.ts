@@ -142,7 +142,8 @@ export const CONTROL_ACKNOWLEDGEMENTS: readonly ControlAcknowledgement[] = [
   },
   {
     control: 'CT.ECR.PR.3',
-    at: /^Images\/Repository\/Resource$/,
+    // Every repository of the app: `Images` (the app's) and `Images<Owner>` per other built image.
+    at: /^Images[A-Za-z0-9]*\/Repository\/Resource$/,
     reason:
       'Tags are immutable except latest, *-latest, deployed-* and rollback-* (IMMUTABLE_WITH_EXCLUSION), which releases move; the control accepts IMMUTABLE only.',
   },

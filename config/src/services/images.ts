@@ -1,0 +1,86 @@
+import { repositoryName } from '../contract/services.ts';
+import type { SlipwayConfig } from '../types.ts';
+import { concreteImage, declaredServices, defaultWebService, SHORTHAND_SERVICE } from './declared.ts';
+
+/*
+ * The images an app builds and the ECR repositories that hold them. One commit builds every image
+ * once (a service with `image.from` runs another's; one with `image.uri` builds nothing), pushes
+ * each to its own repository with the commit sha as tag, and one deploy releases that tag in every
+ * repository. The registry stack, the CI push role, the app workflow and `slipway deploy` all read
+ * this list, so they cannot disagree about which repositories exist.
+ */
+
+/** How the pipeline builds an image: paths relative to the repository root. */
+export interface ImageBuild {
+  readonly context: string;
+  readonly dockerfile: string;
+}
+
+/** One ECR repository of the app. */
+export interface ImageRepositorySpec {
+  /** The repository name: the app's (`<app>`) or `<app>-<owner>`. */
+  readonly name: string;
+  /** The service whose image it holds (the one that builds it; others reach it with `image.from`). */
+  readonly owner: string;
+  /** The app's repository, `<app>`: the default web service's image, and the one that existed before services. */
+  readonly primary: boolean;
+  /** How its image is built; undefined for the app's repository when the default web service runs an image `uri`. */
+  readonly build: ImageBuild | undefined;
+}
+
+/** The service whose image the app's repository holds: the default web service's image owner. */
+function primaryOwner(config: Pick<SlipwayConfig, 'app' | 'services'>): string {
+  const services = declaredServices(config);
+  const web = defaultWebService(services)?.[0] ?? SHORTHAND_SERVICE;
+  return concreteImage(services, web)?.owner ?? web;
+}
+
+/**
+ * Every repository of the app: the app's own `<app>` first (it always exists, so upgrading never
+ * deletes it, and the release tags of an app whose web image is pulled by URI still have a home),
+ * then `<app>-<owner>` for each other service that builds an image, in declaration order.
+ */
+export function imageRepositories(config: Pick<SlipwayConfig, 'app' | 'services'>): ImageRepositorySpec[] {
+  const app = config.app.name;
+  const services = declaredServices(config);
+  const primary = primaryOwner(config);
+  const primaryImage = services[primary]?.image;
+  const repositories: ImageRepositorySpec[] = [
+    {
+      name: repositoryName(app, primary, true),
+      owner: primary,
+      primary: true,
+      build: primaryImage && 'build' in primaryImage ? { ...primaryImage.build } : undefined,
+    },
+  ];
+  for (const [owner, service] of Object.entries(services)) {
+    if (owner === primary || !('build' in service.image)) continue;
+    repositories.push({
+      name: repositoryName(app, owner, false),
+      owner,
+      primary: false,
+      build: { ...service.image.build },
+    });
+  }
+  return repositories;
+}
+
+/** The repositories whose image this repository's pipeline builds, with how to build each. */
+export function builtImages(
+  config: Pick<SlipwayConfig, 'app' | 'services'>,
+): (ImageRepositorySpec & { build: ImageBuild })[] {
+  return imageRepositories(config).filter((r): r is ImageRepositorySpec & { build: ImageBuild } => !!r.build);
+}
+
+/**
+ * The repository a service's image is pulled from, following `image.from`; undefined when the
+ * service runs an image `uri` (or its `from` is broken, which validation reports).
+ */
+export function serviceRepository(
+  config: Pick<SlipwayConfig, 'app' | 'services'>,
+  service: string,
+): string | undefined {
+  const found = concreteImage(declaredServices(config), service);
+  if (!found || !('build' in found.image)) return undefined;
+  return repositoryName(config.app.name, found.owner, found.owner === primaryOwner(config));
+}

@@ -1,0 +1,81 @@
+/**
+ * One invocation over every repository of the app: each repository is cleaned by the handler of
+ * one repository (./handler.ts), one after another, against the same deployed-image references.
+ *
+ * The ECS lookup runs once per invocation and is shared: a reference names its repository, so an
+ * image any service or job of any environment runs is kept in the repository it lives in, and
+ * ignored (counted as `otherRepositories`) in the others. Each repository writes its own summary
+ * line with its own metrics (dimension `Repository`). A repository that fails does not stop the
+ * others; the invocation fails afterwards, naming every repository that failed, so the alarm on
+ * the function's errors fires.
+ */
+import type { ImageCleanupSettings } from './config.ts';
+import type { EcrApi } from './ecr.ts';
+import {
+  createHandler,
+  type ImageCleanupDeps,
+  ImageCleanupError,
+  type ImageCleanupSummary,
+} from './handler.ts';
+import type { DeployedImages, DeployedImagesProvider } from './references.ts';
+
+export interface ImageCleanupRunDeps extends Omit<ImageCleanupDeps, 'config' | 'ecr'> {
+  settings: ImageCleanupSettings;
+  /** The ECR API of one repository. */
+  ecrFor: (repositoryName: string) => EcrApi;
+}
+
+export interface ImageCleanupRun {
+  outcome: 'succeeded' | 'failed';
+  /** One summary per repository, in REPOSITORY_NAMES order. */
+  repositories: ImageCleanupSummary[];
+}
+
+export class ImageCleanupRunError extends Error {
+  override name = 'ImageCleanupRunError';
+  constructor(
+    message: string,
+    readonly run: ImageCleanupRun,
+  ) {
+    super(message);
+  }
+}
+
+/** The provider's answer, asked for once; a failed lookup fails every repository alike. */
+function once(provider: DeployedImagesProvider): DeployedImagesProvider {
+  let answer: Promise<DeployedImages> | undefined;
+  return {
+    listReferences() {
+      answer ??= provider.listReferences();
+      return answer;
+    },
+  };
+}
+
+export function createRunHandler(deps: ImageCleanupRunDeps): (event?: unknown) => Promise<ImageCleanupRun> {
+  const { settings, ecrFor, ...rest } = deps;
+  const { repositoryNames, ...common } = settings;
+  return async function handler(event?: unknown): Promise<ImageCleanupRun> {
+    const deployedImages = once(rest.deployedImages);
+    const repositories: ImageCleanupSummary[] = [];
+    const failed: string[] = [];
+    for (const repositoryName of repositoryNames) {
+      const clean = createHandler({
+        ...rest,
+        deployedImages,
+        config: { ...common, repositoryName },
+        ecr: ecrFor(repositoryName),
+      });
+      try {
+        repositories.push(await clean(event));
+      } catch (error) {
+        if (!(error instanceof ImageCleanupError)) throw error;
+        repositories.push(error.summary);
+        failed.push(error.message);
+      }
+    }
+    const run: ImageCleanupRun = { outcome: failed.length > 0 ? 'failed' : 'succeeded', repositories };
+    if (failed.length > 0) throw new ImageCleanupRunError(failed.join('; '), run);
+    return run;
+  };
+}
