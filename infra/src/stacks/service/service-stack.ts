@@ -123,11 +123,13 @@ export class ServiceStack extends Stack {
     const web = this.services.find((b) => b.resolved.name === defaultWeb.name)?.construct;
     this.web = web as WebService;
     this.hasImage = images.of(defaultWeb).hasImage;
+    // Each service runs while its own image exists (one pulled by URI always does).
+    const hasImage = (s: ResolvedService) => images.of(s).hasImage;
 
     wireCalls(this.services, network);
     this.addDeploymentSafety(env, network, owner, hookMigrates);
     wireDatabase(this, env, this.services, settings.databaseSecret);
-    this.pauseJobsWithoutImage();
+    this.pauseJobsWithoutImage(hasImage);
 
     writeEnvironmentParameters(this, env, {
       cluster: this.cluster,
@@ -136,7 +138,7 @@ export class ServiceStack extends Stack {
       web: this.web,
     });
     for (const built of this.services) writeServiceParameters(this, env, built);
-    this.addOfficeHours(env);
+    this.addOfficeHours(env, hasImage);
   }
 
   /**
@@ -183,12 +185,13 @@ export class ServiceStack extends Stack {
   }
 
   /** A job's schedule stays off until the first image is released (it would only fail before). */
-  private pauseJobsWithoutImage(): void {
+  private pauseJobsWithoutImage(hasImage: (s: ResolvedService) => CfnCondition | undefined): void {
     for (const built of this.services) {
-      if (!(built.construct instanceof ScheduledJob) || !this.hasImage) continue;
+      const condition = hasImage(built.resolved);
+      if (!(built.construct instanceof ScheduledJob) || !condition) continue;
       const cfn = built.construct.schedule.node.defaultChild as scheduler.CfnSchedule;
       if (cfn.state !== 'ENABLED') continue;
-      cfn.state = Fn.conditionIf(this.hasImage.logicalId, 'ENABLED', 'DISABLED').toString();
+      cfn.state = Fn.conditionIf(condition.logicalId, 'ENABLED', 'DISABLED').toString();
     }
   }
 
@@ -240,7 +243,10 @@ export class ServiceStack extends Stack {
    * its configured bounds inside (still zero before the first image). The load balancer stays and
    * answers 503 meanwhile; jobs keep their schedule.
    */
-  private addOfficeHours(env: ResolvedEnvironment): void {
+  private addOfficeHours(
+    env: ResolvedEnvironment,
+    hasImage: (s: ResolvedService) => CfnCondition | undefined,
+  ): void {
     if (!env.officeHours) return;
     const services: ScheduledService[] = [];
     for (const built of this.services) {
@@ -251,7 +257,7 @@ export class ServiceStack extends Stack {
         scaling: built.construct.scaling,
         minTasks: s.minTasks,
         maxTasks: s.maxTasks,
-        runWhen: this.hasImage,
+        runWhen: hasImage(s),
       });
     }
     new OfficeHours(this, 'OfficeHours', { ...env.officeHours, label: env.prefix, services });
