@@ -162,7 +162,12 @@ describe('the cost model on small templates', () => {
       }),
     ]);
     expect(cost.unpriced).toEqual([
-      { resourceType: 'AWS::MemoryDB::Cluster', count: 2, stacks: ['test-stack'], reason: 'no price in the model' },
+      {
+        resourceType: 'AWS::MemoryDB::Cluster',
+        count: 2,
+        stacks: ['test-stack'],
+        reason: 'no price in the model',
+      },
     ]);
     expect(cost.total).toBe(0);
   });
