@@ -4,16 +4,68 @@ import { defineConfig } from '@slipway/config';
 // hover it in your editor) and in docs/reference/config.md; `slipway plan <env>` shows what an
 // environment costs. Account ids below are placeholders: replace them with your own.
 export default defineConfig({
+  // The app's name and its one database; what runs is under `services`.
   app: {
     name: 'slipway',
-    image: { build: { context: '.', dockerfile: 'app/Dockerfile' } },
-    port: 3000,
-    healthPath: '/health',
-    readyPath: '/ready',
-    cpu: 256,
-    memoryMiB: 512,
-    environment: { LOG_LEVEL: 'info' },
     database: { name: 'app', engineVersion: '18' },
+  },
+
+  // Four services, one of each kind but backend, all from this repository's one image (built once
+  // per commit; `image: { from: 'web' }` reuses it with another command). Sizes come from each
+  // environment's `service` unless a service sets its own. See docs/services.md.
+  services: {
+    // The default web service: every request no other route matches. It owns the database schema
+    // (`migrate` runs once per deploy) and produces work for the worker: it gets WORKER_QUEUE_URL
+    // and may send to that queue (the app answers /api/* here too when api's route is removed).
+    web: {
+      type: 'web',
+      image: { build: { context: '.', dockerfile: 'app/Dockerfile' } },
+      port: 3000,
+      healthPath: '/health',
+      readyPath: '/ready',
+      environment: { LOG_LEVEL: 'info' },
+      database: true,
+      migrate: ['node', 'dist/main.js', 'migrate'],
+      calls: ['worker'],
+    },
+    // The same service image behind the load balancer's `/api/*` rule, scaled on its own: the
+    // API's traffic no longer competes with the pages. It serves the same items, so it needs the
+    // database (it does not migrate: web owns the schema), and it serves the route that queues
+    // work (POST /api/items/:id/process), so it produces for the worker too.
+    api: {
+      type: 'web',
+      image: { from: 'web' },
+      route: { paths: ['/api/*'] },
+      port: 3000,
+      healthPath: '/health',
+      readyPath: '/ready',
+      environment: { LOG_LEVEL: 'info' },
+      database: true,
+      calls: ['worker'],
+    },
+    // Consumes its SQS queue (QUEUE_URL), with a dead-letter queue and alarms, and scales on the
+    // backlog: to zero when nothing waits, outside production. A small task is plenty.
+    worker: {
+      type: 'worker',
+      image: { from: 'web' },
+      command: ['node', 'dist/main.js', 'worker'],
+      cpu: 256,
+      memoryMiB: 512,
+      environment: { LOG_LEVEL: 'info' },
+      database: true,
+    },
+    // Deletes old items every night at 03:00 UTC: a one-off task (minutes of Fargate a day), with
+    // a timeout, retries and a failure alarm. `slipway run <env> prune` runs it now.
+    prune: {
+      type: 'job',
+      image: { from: 'web' },
+      command: ['node', 'dist/main.js', 'prune'],
+      schedule: 'cron(0 3 * * ? *)',
+      cpu: 256,
+      memoryMiB: 512,
+      environment: { LOG_LEVEL: 'info' },
+      database: true,
+    },
   },
 
   github: { owner: 'example-org', repository: 'slipway' },

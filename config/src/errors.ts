@@ -207,6 +207,11 @@ export const CONFIG_ERRORS = {
     solve:
       'Declare migrate on the service that owns the database schema, or set deploy.migrate: false (or leave it out).',
   },
+  SW162: {
+    title: 'job calls a backend service',
+    solve:
+      "A scheduled job runs as a one-off ECS task (RunTask), which cannot be a Service Connect client, so a backend is out of its reach. Remove the backend from the job's calls and have the job send its work to a worker that calls the backend (add the worker to the job's calls), or make the backend a web service with a route.",
+  },
 } as const;
 
 export type ConfigErrorCode = keyof typeof CONFIG_ERRORS;

@@ -12,6 +12,7 @@ import {
   accountStackName,
   EDGE_REGION,
   edgeStackNeeded,
+  monitoringName,
   resolveTarget,
   stackName,
 } from '@slipway/config/contract';
@@ -147,10 +148,15 @@ function addPreviewStacks(
   registry: ResolvedRegistry,
 ): EnvironmentStacks {
   const edge = addEdgeStack(app, env, common);
+  // A preview has no observability stack: its worker and job alarms notify its base's alarm topic.
+  const base = config.previews?.from;
   const service = new ServiceStack(app, stackName(env, 'service'), {
     ...common,
     registry,
     edge: edge?.resources,
+    alarmTopicName: base
+      ? monitoringName(resolveTarget(config, base).environment.prefix, 'topic')
+      : undefined,
     description: `Slipway ${env.prefix}: pull-request preview (ECS Fargate Spot, internal ALB, CloudFront; ${config.previews?.from}'s network)`,
   });
   for (const stack of [edge, service]) {

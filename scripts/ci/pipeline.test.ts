@@ -209,7 +209,9 @@ describe('images the app pipeline builds', () => {
   it('builds nothing when every service runs a prebuilt image', async () => {
     const context = pipelineContext(
       await configVariant((c) => {
-        c.app.image = { uri: 'public.ecr.aws/example/web:1.0.0' };
+        // The other services run web's image (`image.from`): they follow it.
+        const web = c.services?.web;
+        if (web) web.image = { uri: 'public.ecr.aws/example/web:1.0.0' };
       }),
     );
     expect(context.images).toEqual([]);

@@ -34,6 +34,34 @@ export async function configVariant(mutate: (config: SlipwayConfigInput) => void
   return parseConfig(input, 'test config');
 }
 
+/**
+ * Rewrites the shipped config's input in the one-service `app` form it had before it declared
+ * services: the default web service's settings under `app`, the other services dropped. For tests
+ * that compare the shorthand with something.
+ */
+export function toShorthand(c: SlipwayConfigInput): void {
+  const web = c.services?.web;
+  if (web?.type !== 'web') return;
+  const {
+    type: _type,
+    route: _route,
+    calls: _calls,
+    migrate,
+    database: _database,
+    command: _command,
+    ...rest
+  } = web;
+  if ('from' in rest.image)
+    throw new Error('toShorthand: the default web service must build or name its image');
+  c.app = { ...c.app, ...rest, image: rest.image, migrateCommand: migrate };
+  delete c.services;
+}
+
+/** The shipped config in the one-service `app` form (see `toShorthand`). */
+export function shorthandConfig(): Promise<SlipwayConfig> {
+  return configVariant(toShorthand);
+}
+
 export interface SynthOptions {
   /** Run CDK's built-in CloudFormation validation (slow; the policy test does). @default off */
   readonly validation?: boolean;

@@ -155,14 +155,19 @@ describe('the cost model on small templates', () => {
     const cost = estimateCost([
       stack({
         Resources: {
-          Queue: { Type: 'AWS::SQS::Queue' },
-          Queue2: { Type: 'AWS::SQS::Queue' },
+          Queue: { Type: 'AWS::MemoryDB::Cluster' },
+          Queue2: { Type: 'AWS::MemoryDB::Cluster' },
           Role: { Type: 'AWS::IAM::Role' },
         },
       }),
     ]);
     expect(cost.unpriced).toEqual([
-      { resourceType: 'AWS::SQS::Queue', count: 2, stacks: ['test-stack'], reason: 'no price in the model' },
+      {
+        resourceType: 'AWS::MemoryDB::Cluster',
+        count: 2,
+        stacks: ['test-stack'],
+        reason: 'no price in the model',
+      },
     ]);
     expect(cost.total).toBe(0);
   });

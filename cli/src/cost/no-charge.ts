@@ -58,7 +58,12 @@ const NO_CHARGE: Readonly<Record<string, string>> = {
   'AWS::CloudFormation::CustomResource': 'deploy-time Lambda invocation',
   'AWS::CloudFormation::WaitConditionHandle': 'free',
   'AWS::Scheduler::Schedule':
-    'office hours: about 22 invocations a month each, at $1.00 per million invocations: under a cent',
+    'office hours and job schedules: about 30 invocations a month each, at $1.00 per million invocations: under a cent',
+  'AWS::SQS::Queue':
+    "$0.40 per million requests after the first million a month: a worker's 20 s long polls are about 130,000 requests per running task-month (about $0.05), and a queue with no consumer costs nothing",
+  'AWS::SQS::QueuePolicy': 'free',
+  'AWS::StepFunctions::StateMachine':
+    "a job's runs: about 10 state transitions each at $0.025 per 1,000, a daily job under a cent a month; the task it starts is billed per second while it runs (a one-minute daily run on 0.25 vCPU Spot: under a cent)",
 };
 
 /** Why a type costs nothing of its own, or undefined when it should be priced. */

@@ -199,7 +199,7 @@ describe('the deploy-time model', () => {
 
   it('counts a Docker Hub image as pulled from outside the region', async () => {
     const s = await shippedAssembly();
-    const grafana = deployTimeModels(stacksOf(s, 'dev')).find((m) => !m.settings.loadBalanced);
+    const grafana = deployTimeModels(stacksOf(s, 'dev')).find((m) => /grafana/i.test(m.service));
     expect(grafana?.settings.imageSource).toBe('docker.io, outside AWS → us-east-1');
     expect(phase(grafana ?? { phases: [] }, 'image pull')).toBe(
       DEFAULT_DEPLOY_TIME_ASSUMPTIONS.crossRegionImagePullSeconds,

@@ -46,7 +46,9 @@ describe('the traffic guard', () => {
     const before = serviceTemplate(stacksOf(await shippedAssembly(), 'staging'));
     const { synthesized } = await variantAssembly(
       (c) => {
-        c.app.healthPath = '/healthz';
+        const web = c.services?.web;
+        if (web?.type !== 'web') throw new Error('the example has a web service named web');
+        web.healthPath = '/healthz';
       },
       ['staging'],
     );

@@ -60,9 +60,16 @@ describe('the readiness section of slipway plan', () => {
   });
 
   it('marks the database rules as not applying to an app without a database', () => {
+    const services = Object.fromEntries(
+      Object.entries(shipped.services ?? {}).map(([name, s]) => [
+        name,
+        { ...s, database: false, migrate: undefined },
+      ]),
+    );
     const noDatabase = parseConfig({
       ...shipped,
       app: { ...shipped.app, database: false },
+      services,
     } as typeof shipped);
     const [prod] = environmentReadiness(noDatabase, ['prod']);
     expect(prod?.checks.filter((c) => c.status === 'not-applicable').map((c) => c.rule.key)).toEqual([

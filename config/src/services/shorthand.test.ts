@@ -1,17 +1,34 @@
 /*
  * The `app` shorthand (no `services`) means one web service named `web`:
- *   - the shipped slipway.config.ts resolves, in every environment, to one `web` service and to
- *     the same resolved.app (config.app itself) and resolved.service as before services existed
+ *   - the shipped slipway.config.ts's environments, with the one-service `app` that config had
+ *     before it declared services, resolve in every environment to one `web` service and to the
+ *     same resolved.app (config.app itself) and resolved.service as before services existed
  *   - the web service has the database when the app has one, and then migrates with migrateCommand
  *   - it keeps the Cloud Map name `app` it registered under before
  */
 import { describe, expect, it } from 'vitest';
-import shipped from '../../../slipway.config.ts';
+import withServices from '../../../slipway.config.ts';
 import { parseConfig } from '../load.ts';
 import { DEFAULTS, resolveEnvironment } from '../resolve.ts';
 import type { EnvironmentConfig, SlipwayConfig } from '../types.ts';
 import { declaredServices } from './declared.ts';
 
+// The shipped config as it was written with the `app` shorthand (its environments unchanged).
+const { services: _services, ...rest } = withServices;
+const shipped = {
+  ...rest,
+  app: {
+    name: withServices.app.name,
+    image: { build: { context: '.', dockerfile: 'app/Dockerfile' } },
+    port: 3000,
+    healthPath: '/health',
+    readyPath: '/ready',
+    cpu: 256,
+    memoryMiB: 512,
+    environment: { LOG_LEVEL: 'info' },
+    database: withServices.app.database,
+  },
+};
 const config = parseConfig(shipped);
 
 /** resolved.service as resolve.ts computed it before services existed, for comparison. */

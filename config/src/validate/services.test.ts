@@ -8,6 +8,7 @@
  *   SW155 two services migrate                  SW156 migrate without database
  *   SW157 service database without app database SW158 a service key left under app
  *   SW159 invalid schedule expression           SW160 a per-environment key the type does not take
+ *   SW162 a job calling a backend (a RunTask task cannot be a Service Connect client)
  * and the existing rules applied per service: Fargate sizes (SW110), task counts (SW111),
  * variables (SW118, SW119, SW130, including the queue variables Slipway sets).
  */
@@ -63,6 +64,12 @@ describe('validateConfig with services', () => {
     expect(messagesOf((s) => (s.mailer.calls = ['admin', 'nightly']))).toEqual([
       'services.mailer.calls.0: got "admin", a web service; calls lists backend services and workers only [SW151]',
       'services.mailer.calls.1: got "nightly", a job service; calls lists backend services and workers only [SW151]',
+    ]);
+  });
+
+  it('rejects a job calling a backend, and accepts a job sending to a worker (SW162)', () => {
+    expect(messagesOf((s) => (s.nightly.calls = ['api', 'mailer']))).toEqual([
+      'services.nightly.calls.0: got "api", a backend service; a job runs as a one-off task, which cannot join Service Connect and so cannot reach api.<env>.internal; let the job send work to a worker that calls api, or make api a web service with a route [SW162]',
     ]);
   });
 

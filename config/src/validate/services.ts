@@ -63,6 +63,14 @@ function serviceErrors(
           `got "${callee}", a ${target.type} service; calls lists backend services and workers only`,
         ),
       );
+    else if (service.type === 'job' && target.type === 'backend')
+      errors.push(
+        err(
+          at(name, `calls.${i}`),
+          'SW162',
+          `got "${callee}", a backend service; a job runs as a one-off task, which cannot join Service Connect and so cannot reach ${callee}.<env>.internal; let the job send work to a worker that calls ${callee}, or make ${callee} a web service with a route`,
+        ),
+      );
   });
   if ('from' in service.image && !known.includes(service.image.from))
     errors.push(err(at(name, 'image.from'), 'SW150', unknownService(service.image.from, known)));

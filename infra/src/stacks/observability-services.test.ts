@@ -25,7 +25,14 @@ import {
   serviceParameters,
   workerAlarmName,
 } from '@slipway/config/contract';
-import { configVariant, ENVIRONMENTS, type Synthesized, shippedConfig, synth } from '@slipway/testing/synth';
+import {
+  configVariant,
+  ENVIRONMENTS,
+  type Synthesized,
+  shorthandConfig,
+  synth,
+  toShorthand,
+} from '@slipway/testing/synth';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -60,13 +67,14 @@ describe('one service', () => {
   it('the shipped config written with services gives the same observability templates as the app shorthand', async () => {
     const written = synth(
       await configVariant((c) => {
+        toShorthand(c);
         const { name, database, migrateCommand, ...web } = c.app;
         c.app = { name, database };
         const image = web.image ?? { build: {} };
         c.services = { web: { ...web, image, type: 'web', database: true, migrate: migrateCommand } };
       }),
     );
-    const shipped = synth(await shippedConfig());
+    const shipped = synth(await shorthandConfig());
     for (const env of ENVIRONMENTS) {
       const t = observability(env, written);
       expect(t.toJSON(), env).toEqual(observability(env, shipped).toJSON());

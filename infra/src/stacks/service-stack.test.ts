@@ -16,7 +16,12 @@
  *   - HSTS_MAX_AGE for the service in every environment (CloudFront serves them all over HTTPS)
  */
 
-import { isReservedVariable, userVariableNames } from '@slipway/config/contract';
+import {
+  backendUrlVariable,
+  isReservedVariable,
+  producerQueueVariable,
+  userVariableNames,
+} from '@slipway/config/contract';
 import {
   configVariant,
   ENVIRONMENTS,
@@ -109,9 +114,16 @@ describe.each(ENVIRONMENTS)('%s service', (env) => {
     expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
   });
 
-  it("sets no variable the contract does not reserve, besides the user's own", async () => {
+  it("sets no variable the contract does not reserve, besides the user's own and its calls'", () => {
     const def = container(env);
-    const user = new Set(userVariableNames((await shippedConfig()).app));
+    const resolved = synthesized.stacks[env]?.environment;
+    const web = resolved?.services.find((s) => s.name === 'web');
+    const calls = (web?.calls ?? []).flatMap((name) =>
+      resolved?.services.find((s) => s.name === name)?.type === 'worker'
+        ? [producerQueueVariable(name)]
+        : [backendUrlVariable(name)],
+    );
+    const user = new Set([...userVariableNames(resolved?.app as never), ...calls]);
     const unreserved = [...def.Environment, ...def.Secrets]
       .map((e) => e.Name)
       .filter((n) => !user.has(n) && !isReservedVariable(n));
@@ -241,16 +253,18 @@ describe.each(ENVIRONMENTS)('%s service', (env) => {
     });
   });
 
-  it('lets the database admit the task security group on 5432, and nothing else from this layer', () => {
+  it('lets the database admit the tasks of the database services on 5432, and nothing else from this layer', () => {
     const toDatabase = Object.values(service(env).findResources('AWS::EC2::SecurityGroupIngress'))
       .map((r) => (r as { Properties: Record<string, unknown> }).Properties)
       .filter((p) => JSON.stringify(p.GroupId).includes('dbsecuritygroupid'));
-    expect(toDatabase).toEqual([
-      expect.objectContaining({
-        FromPort: 5432,
-        ToPort: 5432,
-        SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^WebSecurityGroup/), 'GroupId'] },
-      }),
+    expect(toDatabase.every((p) => p.FromPort === 5432 && p.ToPort === 5432)).toBe(true);
+    expect(
+      toDatabase.map((p) => (p.SourceSecurityGroupId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]).sort(),
+    ).toEqual([
+      expect.stringMatching(/^ServiceApiSecurityGroup/),
+      expect.stringMatching(/^ServicePruneSecurityGroup/),
+      expect.stringMatching(/^ServiceWorkerSecurityGroup/),
+      expect.stringMatching(/^WebSecurityGroup/),
     ]);
   });
 
@@ -397,7 +411,8 @@ describe('configuration variants', () => {
   it('probes the default image with node, and leaves an image from elsewhere to the load balancer', async () => {
     expect(JSON.stringify(container('dev'))).toContain('"HealthCheck":{"Command":["CMD","node","-e"');
     const config = await configVariant((c) => {
-      c.app.image = { uri: 'public.ecr.aws/example/api:1.4.2' };
+      // The other services take web's image (`image.from`), so they follow it.
+      if (c.services?.web) c.services.web.image = { uri: 'public.ecr.aws/example/api:1.4.2' };
     });
     const template = Template.fromStack(
       synth(config, { environments: ['dev'] }).stacks.dev?.service as never,
@@ -431,10 +446,11 @@ describe('configuration variants', () => {
 
   it('injects app secrets from Secrets Manager fields and SSM parameters as ECS secrets', async () => {
     const config = await configVariant((c) => {
-      c.app.secrets = {
-        STRIPE_KEY: { secretsManager: 'prod/stripe', field: 'apiKey' },
-        SIGNING_SALT: { ssmParameter: '/slipway/shared/signing-salt' },
-      };
+      if (c.services?.web)
+        c.services.web.secrets = {
+          STRIPE_KEY: { secretsManager: 'prod/stripe', field: 'apiKey' },
+          SIGNING_SALT: { ssmParameter: '/slipway/shared/signing-salt' },
+        };
     });
     const template = Template.fromStack(
       synth(config, { environments: ['dev'] }).stacks.dev?.service as never,

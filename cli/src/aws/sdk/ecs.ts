@@ -11,41 +11,41 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { EcsApi } from '../api.ts';
 
+/** One service as `status` and the deploy checks read it; undefined when missing or deleted. */
+async function describeService(ecs: ECSClient, cluster: string, service: string) {
+  const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+  const s = out.services?.[0];
+  if (!s || s.status === 'INACTIVE') return undefined;
+  const tgs = (s.loadBalancers ?? []).flatMap((lb) => [
+    lb.targetGroupArn ?? '',
+    lb.advancedConfiguration?.alternateTargetGroupArn ?? '',
+  ]);
+  return {
+    name: s.serviceName ?? service,
+    status: s.status ?? 'UNKNOWN',
+    desired: s.desiredCount ?? 0,
+    running: s.runningCount ?? 0,
+    pending: s.pendingCount ?? 0,
+    taskDefinition: s.taskDefinition,
+    deployments: (s.deployments ?? []).map((d) => ({
+      id: d.id ?? '',
+      status: d.status ?? '',
+      rolloutState: d.rolloutState,
+      taskDefinition: d.taskDefinition,
+      desired: d.desiredCount ?? 0,
+      running: d.runningCount ?? 0,
+      pending: d.pendingCount ?? 0,
+      createdAt: d.createdAt,
+    })),
+    targetGroupArns: tgs.filter(Boolean),
+    events: (s.events ?? []).map((e) => ({ time: e.createdAt ?? new Date(0), message: e.message ?? '' })),
+  };
+}
+
 /** Services, tasks, task definitions and ECS Exec sessions. */
 export function ecsApi(ecs: ECSClient): EcsApi {
   return {
-    async describeService(cluster, service) {
-      const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
-      const s = out.services?.[0];
-      if (!s || s.status === 'INACTIVE') return undefined;
-      const tgs = (s.loadBalancers ?? []).flatMap((lb) => [
-        lb.targetGroupArn ?? '',
-        lb.advancedConfiguration?.alternateTargetGroupArn ?? '',
-      ]);
-      return {
-        name: s.serviceName ?? service,
-        status: s.status ?? 'UNKNOWN',
-        desired: s.desiredCount ?? 0,
-        running: s.runningCount ?? 0,
-        pending: s.pendingCount ?? 0,
-        taskDefinition: s.taskDefinition,
-        deployments: (s.deployments ?? []).map((d) => ({
-          id: d.id ?? '',
-          status: d.status ?? '',
-          rolloutState: d.rolloutState,
-          taskDefinition: d.taskDefinition,
-          desired: d.desiredCount ?? 0,
-          running: d.runningCount ?? 0,
-          pending: d.pendingCount ?? 0,
-          createdAt: d.createdAt,
-        })),
-        targetGroupArns: tgs.filter(Boolean),
-        events: (s.events ?? []).map((e) => ({
-          time: e.createdAt ?? new Date(0),
-          message: e.message ?? '',
-        })),
-      };
-    },
+    describeService: (cluster, service) => describeService(ecs, cluster, service),
     async capacityProviderAvailable(name) {
       const out = await ecs.send(new DescribeCapacityProvidersCommand({ capacityProviders: [name] }));
       return (out.capacityProviders ?? []).some((c) => c.name === name && c.status !== 'INACTIVE');

@@ -279,7 +279,8 @@ describe('aws/aws-cdk#36649: later deploys keep traffic on the live target group
       const first = service(env);
       // Second deploy: infrastructure only (more memory, another variable, other alarm thresholds).
       const infraOnly = await configVariant((c) => {
-        c.app.environment = { ...c.app.environment, FEATURE_FLAGS: 'search' };
+        const web = c.services?.web;
+        if (web) web.environment = { ...web.environment, FEATURE_FLAGS: 'search' };
         const target = c.environments[env];
         if (target) {
           target.service = { ...target.service, cpu: 1024, memoryMiB: 3072, maxTasks: 6 };
@@ -315,7 +316,8 @@ describe('aws/aws-cdk#36649: later deploys keep traffic on the live target group
 
   it('changing the container port would replace the target groups (what `slipway deploy` refuses without --allow-traffic-reset)', async () => {
     const config = await configVariant((c) => {
-      c.app.port = 8080;
+      const web = c.services?.web;
+      if (web?.type === 'web') web.port = 8080;
     });
     const changed = service('prod', synth(config, { environments: ['prod'] }));
     expect(traffic(changed)).not.toEqual(traffic(service('prod')));
@@ -336,7 +338,8 @@ describe('container turnover settings', () => {
 
   it('follows the configured drain: shutdownSeconds 20 gives a 25 s stop timeout', async () => {
     const config = await configVariant((c) => {
-      c.app.shutdownSeconds = 20;
+      const web = c.services?.web;
+      if (web?.type === 'web') web.shutdownSeconds = 20;
     });
     Template.fromStack(
       synth(config, { environments: ['dev'] }).stacks.dev?.service as never,

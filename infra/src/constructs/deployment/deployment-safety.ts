@@ -66,6 +66,12 @@ export interface DeploymentSafetyProps {
   readonly rollbackOnP99Milliseconds: number;
   /** Prefix of the alarm names, e.g. `slipway-prod`. */
   readonly alarmPrefix: string;
+  /**
+   * The service's name, for a web service other than the environment's default one: its rollback
+   * alarms are then `<prefix>-rollback-<name>-blue-5xx`, … so that several services' alarms differ.
+   * @default the default web service's names, `<prefix>-rollback-blue-5xx`, …
+   */
+  readonly serviceName?: string;
   /** Days to keep the hook functions' logs. @default 30 */
   readonly logRetentionDays?: number;
 }
@@ -122,6 +128,7 @@ export class DeploymentSafety extends Construct {
       ['blue', props.web.blueTargetGroup],
       ['green', props.web.greenTargetGroup],
     ];
+    const owner = props.serviceName ? `${props.serviceName}-` : '';
     return groups.flatMap(([color, group]) => {
       const period = Duration.minutes(1);
       const errors = group.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
@@ -138,7 +145,7 @@ export class DeploymentSafety extends Construct {
       const p99 = group.metrics.targetResponseTime({ period, statistic: 'p99' });
       return [
         new cloudwatch.Alarm(this, `${color}5xx`, {
-          alarmName: monitoringName(props.alarmPrefix, 'rollback-alarm', `${color}-5xx`),
+          alarmName: monitoringName(props.alarmPrefix, 'rollback-alarm', `${owner}${color}-5xx`),
           alarmDescription: `Rolls back a deployment whose ${color} target group answers more than ${props.rollbackOn5xxPercent}% 5xx`,
           metric: errorRate,
           threshold: props.rollbackOn5xxPercent,
@@ -148,7 +155,7 @@ export class DeploymentSafety extends Construct {
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }),
         new cloudwatch.Alarm(this, `${color}P99`, {
-          alarmName: monitoringName(props.alarmPrefix, 'rollback-alarm', `${color}-p99`),
+          alarmName: monitoringName(props.alarmPrefix, 'rollback-alarm', `${owner}${color}-p99`),
           alarmDescription: `Rolls back a deployment whose ${color} target group p99 exceeds ${props.rollbackOnP99Milliseconds} ms`,
           // TargetResponseTime is in seconds.
           metric: p99,

@@ -84,6 +84,9 @@ const DIMENSION_SOURCES: Record<string, { type: string; attribute: string | 'Ref
   ClusterName: { type: 'AWS::ECS::Cluster', attribute: 'Ref' },
   ServiceName: { type: 'AWS::ECS::Service', attribute: 'Name' },
   DBInstanceIdentifier: { type: 'AWS::RDS::DBInstance', attribute: 'Ref' },
+  // A worker's queues and a job's state machine (the shipped config has both).
+  QueueName: { type: 'AWS::SQS::Queue', attribute: 'QueueName' },
+  StateMachineArn: { type: 'AWS::StepFunctions::StateMachine', attribute: 'Ref' },
 };
 type Json = Record<string, unknown>;
 

@@ -34,6 +34,14 @@ export interface WebServiceDeployment {
   readonly bakeMinutes?: number;
 }
 
+/** The requests a routed web service takes. */
+export interface WebServiceRoute {
+  /** Path patterns (`/api/*`). @default any path */
+  readonly paths?: readonly string[];
+  /** Host header patterns (`api.example.com`). @default any host */
+  readonly hosts?: readonly string[];
+}
+
 export interface WebServiceProps {
   /** Cluster to run in (Fargate capacity providers enabled). */
   readonly cluster: ecs.ICluster;
@@ -96,8 +104,25 @@ export interface WebServiceProps {
    * @default no request-count scaling
    */
   readonly scaleOnRequestsPerTarget?: number;
-  /** The listener production traffic arrives on; the service gets a `/*` rule on it. */
+  /**
+   * The command the container runs, in exec form (a service sharing another's image).
+   * @default the image's own `CMD`
+   */
+  readonly command?: readonly string[];
+  /** The listener production traffic arrives on; the service gets a rule on it (see `route`). */
   readonly productionListener: elbv2.ApplicationListener;
+  /**
+   * Which requests reach the service: path patterns and/or host headers (both must match when
+   * both are given). The test listener gets the same conditions.
+   * @default every request (`/*`): the catch-all service
+   */
+  readonly route?: WebServiceRoute;
+  /**
+   * Priority of the service's listener rules (1-50000, lower is evaluated first): a routed service
+   * must come before the catch-all, which has `SERVICE_RULE_PRIORITY` (1000).
+   * @default 1000
+   */
+  readonly rulePriority?: number;
   /**
    * The listener smoke tests reach new tasks through (needed by every strategy but rolling).
    * @default - no test listener: only rolling deployments are possible
@@ -161,6 +186,17 @@ export function validate(props: WebServiceProps, strategy: DeployStrategy) {
   if (props.minTasks < 0 || props.maxTasks < 1 || props.minTasks > props.maxTasks)
     fail(
       `minTasks must be 0..maxTasks and maxTasks ≥ 1, got minTasks ${props.minTasks}, maxTasks ${props.maxTasks}`,
+    );
+  const priority = props.rulePriority;
+  if (priority !== undefined && !(Number.isInteger(priority) && priority >= 1 && priority <= 50_000))
+    fail(`rulePriority must be a whole number 1-50000, got ${priority}`);
+  const route = props.route;
+  if (route && !route.paths?.length && !route.hosts?.length)
+    fail('route must give paths or hosts (or both), got neither');
+  // An ALB rule takes at most five condition values in all.
+  if (route && (route.paths?.length ?? 0) + (route.hosts?.length ?? 0) > 5)
+    fail(
+      `route may give at most 5 paths and hosts together (the load balancer's limit per rule), got ${(route.paths?.length ?? 0) + (route.hosts?.length ?? 0)}`,
     );
   if (!props.healthPath.startsWith('/')) fail(`healthPath must start with "/", got "${props.healthPath}"`);
   const step = props.deployment?.stepPercent;

@@ -9,6 +9,8 @@
  *     drain, and the image, the service's comments and the docs state that same default; a drain
  *     that leaves no margin inside Fargate's 120 s fails at synth
  *   - HSTS_MAX_AGE reaches the container only when the environment is served over HTTPS
+ *   - the listener rule: the catch-all /* at 1000 by default, a route's hosts and paths at its
+ *     priority; an empty route or a priority outside 1-50000 fails at synth; the command reaches the container
  */
 import { readFile } from 'node:fs/promises';
 import { serviceHealthCommand } from '@slipway/config/contract';
@@ -162,5 +164,40 @@ describe('WebService HSTS switch', () => {
 
   it('leaves it unset over plain HTTP', () => {
     expect(containerEnvironment(build())).not.toHaveProperty('HSTS_MAX_AGE');
+  });
+});
+
+describe('WebService route', () => {
+  it('is the catch-all /* at priority 1000 without a route', () => {
+    build().hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 1000,
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }],
+    });
+  });
+
+  it('matches the host and the path of a route, at its priority', () => {
+    build({
+      route: { hosts: ['api.example.com'], paths: ['/v2/*'] },
+      rulePriority: 100,
+    }).hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 100,
+      Conditions: [
+        { Field: 'host-header', HostHeaderConfig: { Values: ['api.example.com'] } },
+        { Field: 'path-pattern', PathPatternConfig: { Values: ['/v2/*'] } },
+      ],
+    });
+  });
+
+  it('runs the given command', () => {
+    build({ command: ['node', 'dist/main.js', 'serve'] }).hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Command: ['node', 'dist/main.js', 'serve'] })],
+    });
+  });
+
+  it('rejects an empty route and a priority outside 1-50000', () => {
+    expect(() => build({ route: {} })).toThrow('route must give paths or hosts (or both), got neither');
+    expect(() => build({ route: { paths: ['/a/*'] }, rulePriority: 0 })).toThrow(
+      'rulePriority must be a whole number 1-50000, got 0',
+    );
   });
 });

@@ -26,6 +26,7 @@ import {
   validate,
   type WebServiceDeployment,
   type WebServiceProps,
+  type WebServiceRoute,
 } from './web-service-props.ts';
 
 export {
@@ -34,6 +35,7 @@ export {
   type DeployStrategy,
   type WebServiceDeployment,
   type WebServiceProps,
+  type WebServiceRoute,
 } from './web-service-props.ts';
 
 const CONTAINER_NAME = APP_CONTAINER_NAME;
@@ -48,7 +50,9 @@ function healthCommand(check: 'node' | readonly string[], healthPath: string): s
 }
 
 /** The container's health check: the default image's HEALTHCHECK on the configured path, or the user's command. */
-function containerHealthCheck(props: WebServiceProps): ecs.HealthCheck | undefined {
+export function containerHealthCheck(
+  props: Pick<WebServiceProps, 'healthCheck' | 'healthPath'>,
+): ecs.HealthCheck | undefined {
   const check = props.healthCheck ?? 'node';
   if (check === false) return undefined;
   return {
@@ -68,8 +72,18 @@ const TARGET_CHECK = { intervalSeconds: 10, threshold: 2 } as const;
  * task that starts within its budget is never replaced for having been slow.
  */
 export const GRACE_SECONDS = START_SECONDS + TARGET_CHECK.threshold * TARGET_CHECK.intervalSeconds;
-// Rule priority of the service's catch-all route; tools (Grafana, pgAdmin) take lower numbers.
+// Rule priority of the service's catch-all route; tools (Grafana, pgAdmin) and routed services
+// take lower numbers.
 export const SERVICE_RULE_PRIORITY = 1000;
+
+/** A route's listener conditions: its paths and/or hosts, or every path for the catch-all. */
+export function routeConditions(route: WebServiceRoute | undefined): elbv2.ListenerCondition[] {
+  if (!route) return [elbv2.ListenerCondition.pathPatterns(['/*'])];
+  const conditions: elbv2.ListenerCondition[] = [];
+  if (route.hosts?.length) conditions.push(elbv2.ListenerCondition.hostHeaders([...route.hosts]));
+  if (route.paths?.length) conditions.push(elbv2.ListenerCondition.pathPatterns([...route.paths]));
+  return conditions;
+}
 
 /**
  * A load-balanced Fargate service built from L2 constructs (not ecs-patterns, which cannot express
@@ -124,8 +138,8 @@ export class WebService extends Construct {
     this.greenTargetGroup = this.targetGroup('Green', props);
     // Both target groups are always present and weighted, whatever the strategy, so that changing
     // the strategy never modifies this rule (see the class comment).
-    this.productionRule = this.listenerRule('ProductionRule', props.productionListener);
-    this.testRule = props.testListener ? this.listenerRule('TestRule', props.testListener) : undefined;
+    this.productionRule = this.listenerRule('ProductionRule', props.productionListener, props);
+    this.testRule = props.testListener ? this.listenerRule('TestRule', props.testListener, props) : undefined;
 
     this.service = this.createService(props, strategy, deployment);
     this.attachTargets(props, strategy !== 'rolling');
@@ -145,6 +159,7 @@ export class WebService extends Construct {
     return addAppContainer(this, this.taskDefinition, {
       image: props.image,
       user: props.user,
+      command: props.command,
       memoryMiB: props.memoryMiB,
       portMappings: [{ containerPort: props.port, name: 'http', appProtocol: ecs.AppProtocol.http }],
       environment: {
@@ -178,12 +193,16 @@ export class WebService extends Construct {
     });
   }
 
-  /** The catch-all rule, all traffic to blue at first; ECS moves the weights during deployments. */
-  private listenerRule(id: string, listener: elbv2.ApplicationListener): elbv2.ApplicationListenerRule {
+  /** The service's rule (its route, or the catch-all), all traffic to blue at first; ECS moves the weights during deployments. */
+  private listenerRule(
+    id: string,
+    listener: elbv2.ApplicationListener,
+    props: WebServiceProps,
+  ): elbv2.ApplicationListenerRule {
     return new elbv2.ApplicationListenerRule(this, id, {
       listener,
-      priority: SERVICE_RULE_PRIORITY,
-      conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+      priority: props.rulePriority ?? SERVICE_RULE_PRIORITY,
+      conditions: routeConditions(props.route),
       action: elbv2.ListenerAction.weightedForward([
         { targetGroup: this.blueTargetGroup, weight: 100 },
         { targetGroup: this.greenTargetGroup, weight: 0 },

@@ -121,9 +121,10 @@ export const CONTROL_ACKNOWLEDGEMENTS: readonly ControlAcknowledgement[] = [
   // Accepted as they are, for the reason given.
   {
     control: 'CT.CLOUDWATCH.PR.1',
-    at: /^Deployment\/(blue|green)(5xx|P99)\/Resource$/,
+    // `Deployment`: the default web service's; `Service<Name>Deployment`: a routed web service's.
+    at: /^(Service[A-Za-z0-9]+)?Deployment\/(blue|green)(5xx|P99)\/Resource$/,
     reason:
-      'Read by the ECS deployment’s alarm-based rollback, which is its action: a breach during a deploy rolls it back and fails the pipeline run; the alarm pack notifies on the same metrics.',
+      'Read by the ECS deployment’s alarm-based rollback, which is its action: a breach during a deploy rolls it back and fails the pipeline run; notifying people on the same metrics is the observability layer’s alarm pack’s job.',
   },
   {
     control: 'CT.CLOUDWATCH.PR.2',

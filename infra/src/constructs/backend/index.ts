@@ -1,0 +1,6 @@
+export {
+  BACKEND_PORT_NAME,
+  BackendService,
+  type BackendServiceProps,
+  connectClient,
+} from './backend-service.ts';

@@ -1,0 +1,63 @@
+/*
+ * The shipped config has no backend service (its app has nothing to call), so the per-environment
+ * policy test never sees one. Here a variant adds `users` (a backend that api calls) to staging
+ * and prod, and the same checks run on their stacks:
+ *   - cdk-nag AwsSolutions and the AWS Control Tower rules: nothing unacknowledged
+ *   - cfn-lint in the environment's region: nothing
+ *   - the backend really is there (a Service Connect server), so a clean result means something
+ */
+import type { SlipwayConfigInput } from '@slipway/config';
+import {
+  CFN_LINT_INSTALL,
+  cfnLint,
+  cfnLintAvailable,
+  requireTool,
+  validationFindings,
+} from '@slipway/testing/policy';
+import { configVariant, type Synthesized, synth, templatesOf } from '@slipway/testing/synth';
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const GROUPS = ['staging', 'prod'];
+let synthesized: Synthesized;
+
+beforeAll(async () => {
+  const config = await configVariant((input: SlipwayConfigInput) => {
+    // biome-ignore lint/suspicious/noExplicitAny: the variant reshapes the config input freely
+    const services = input.services as Record<string, any>;
+    services.users = { type: 'backend', image: { from: 'web' }, port: 3000 };
+    services.api.calls = ['worker', 'users'];
+  });
+  synthesized = synth(config, { policies: true, environments: GROUPS });
+});
+
+describe.each(GROUPS)('%s with a backend service', (env) => {
+  it('has the backend as a Service Connect server', () => {
+    templatesOf(synthesized, env).service.hasResourceProperties('AWS::ECS::Service', {
+      ServiceConnectConfiguration: Match.objectLike({
+        Enabled: true,
+        Services: [Match.objectLike({ DiscoveryName: 'users' })],
+      }),
+    });
+  });
+
+  it('leaves no unacknowledged cdk-nag or Control Tower finding', () => {
+    const findings = validationFindings(synthesized.assembly.directory).filter((f) =>
+      f.stack.startsWith(`slipway-${env}-`),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('passes cfn-lint in its region', async () => {
+    if (!requireTool('cfn-lint', cfnLintAvailable(), CFN_LINT_INSTALL)) return;
+    const stacks = synthesized.assembly.stacks.filter((a) => a.stackName.startsWith(`slipway-${env}-`));
+    expect(stacks.length).toBeGreaterThanOrEqual(4);
+    const region = stacks[0]?.environment.region ?? 'us-east-1';
+    expect(
+      await cfnLint(
+        stacks.map((a) => a.templateFullPath),
+        [region],
+      ),
+    ).toEqual([]);
+  });
+});
