@@ -68,11 +68,23 @@ function chooseDefaultWeb(services: ImportedService[], findings: Findings): void
     );
 }
 
-/** `calls`: every service may reach every backend (as in a Copilot environment), and a publisher its subscribed workers. */
+/**
+ * `calls`: every service may reach every backend (as in a Copilot environment), and a publisher its
+ * subscribed workers. A job is the exception: it runs as a one-off task, which cannot join Service
+ * Connect, so Slipway rejects a job that calls a backend; the report says so instead.
+ */
 function addCalls(services: ImportedService[], findings: Findings): void {
   const backends = services.filter((s) => s.mapped.type === 'backend').map((s) => s.name);
   for (const s of services) {
-    const calls = new Set(backends.filter((b) => b !== s.name));
+    const job = s.mapped.type === 'job';
+    if (job && backends.length > 0)
+      findings
+        .for(`service ${s.name}`, s.file)
+        .notMapped(
+          '(service discovery)',
+          `a job runs as a one-off task, which cannot reach the backends (${backends.join(', ')}); let it send work to a worker that calls them`,
+        );
+    const calls = new Set(job ? [] : backends.filter((b) => b !== s.name));
     for (const w of services.filter((w) => w.mapped.type === 'worker')) {
       const sub = w.effective[Object.keys(w.effective)[0] ?? '']?.subscribe;
       const topics = isMap(sub) && Array.isArray(sub.topics) ? sub.topics : [];
