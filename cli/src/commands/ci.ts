@@ -66,9 +66,11 @@ export function ciContext(config: SlipwayConfig, options: CiContextOptions): Rec
   };
   const name = options.environment;
   if (name !== undefined) {
-    selectEnvironments(config, name, false, 'ci context');
+    selectEnvironments(config, name, false, 'ci context --environment');
     const env = config.environments[name];
     if (env) {
+      outputs.account = env.account;
+      outputs.region = env.region;
       outputs['deploy-role-arn'] = ciRoleArn(env.account, app, 'deploy');
       outputs['registry-role-arn'] =
         env.account === registry.account ? '' : ciRoleArn(registry.account, app, 'push');

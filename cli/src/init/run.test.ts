@@ -137,6 +137,7 @@ describe('slipway init --yes in the FastAPI example', () => {
     expect(all).toContain('npx slipway ci context');
     expect(all).toContain('npx slipway deploy');
     expect(all).not.toMatch(/scripts\/ci|tsx /);
+    expect(WORKFLOWS.map((f) => read(dir, f)).join('\n')).not.toContain('vars.');
     if (!requireTool('shellcheck', available, 'apt-get install -y shellcheck')) return;
     blocks.forEach((run, i) => {
       const file = join(scratch, `block-${i}.sh`);
@@ -294,6 +295,7 @@ describe('slipway ci context', () => {
     ]);
     expect(out['moving-tag']).toBe('latest');
     expect(out['deploy-role-arn']).toMatch(/^arn:aws:iam::333333333333:role\//);
+    expect([out.account, out.region]).toEqual(['333333333333', 'us-east-1']);
     expect(out['url-parameter']).toMatch(/^\//);
     expect(ciContext(config, { branch: 'feature/x' })['moving-tag']).toBe('');
     const output = join(dir, 'github-output');

@@ -180,8 +180,8 @@ function deploySteps(): string {
       - name: Assume the deploy role (OIDC)
         uses: ${AWS_CREDENTIALS}
         with:
-          role-to-assume: \${{ vars.AWS_ROLE_ARN }}
-          aws-region: \${{ vars.AWS_REGION }}
+          role-to-assume: \${{ steps.context.outputs.deploy-role-arn }}
+          aws-region: \${{ steps.context.outputs.region }}
           role-session-name: slipway-deploy-\${{ github.run_id }}
           # Canary bakes can outlast an hour; the role allows two.
           role-duration-seconds: 7200
@@ -216,9 +216,9 @@ function deploySteps(): string {
 /** deploy.yml: reusable; deploys one environment in its GitHub Environment, then checks it answers. */
 export function deployWorkflow(): string {
   return `# Written by \`slipway init\`. Reusable: deploy one environment with \`slipway deploy\`, then check
-# that its readiness path answers. The job runs in the GitHub Environment of the same name, whose
-# variables AWS_REGION and AWS_ROLE_ARN (the \`<app>-ci-deploy\` role of that account) select the
-# account; its protection rules (required reviewers on prod) are the approval gate.
+# that its readiness path answers. The account, region and deploy role (\`<app>-ci-deploy\`, assumed
+# with OIDC) come from slipway.config.ts through \`slipway ci context\`. The job runs in the GitHub
+# Environment of the same name: its protection rules (required reviewers on prod) are the approval gate.
 name: deploy
 
 on:
@@ -355,11 +355,16 @@ jobs:
             exit 1
           fi
 ${setup('      ')}
+      - id: context
+        name: The environment's deploy role from slipway.config.ts
+        env:
+          ENVIRONMENT: \${{ inputs.environment }}
+        run: npx slipway ci context --environment "$ENVIRONMENT"
       - name: Assume the deploy role (OIDC)
         uses: ${AWS_CREDENTIALS}
         with:
-          role-to-assume: \${{ vars.AWS_ROLE_ARN }}
-          aws-region: \${{ vars.AWS_REGION }}
+          role-to-assume: \${{ steps.context.outputs.deploy-role-arn }}
+          aws-region: \${{ steps.context.outputs.region }}
           role-session-name: slipway-destroy-\${{ github.run_id }}
           role-duration-seconds: 7200
       - name: slipway destroy
