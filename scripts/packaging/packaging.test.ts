@@ -71,7 +71,7 @@ let folders: Record<PackageDir, string>;
 
 /** Runs `npx slipway …` in the scratch repository (waits for it to exit); never throws. */
 async function slipway(...args: string[]) {
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.SLIPWAY_CONFIG;
   try {
     const { stdout, stderr } = await run('npx', ['--no-install', 'slipway', ...args], {
