@@ -6,6 +6,7 @@
  *   - `npx slipway plan dev` synthesizes (bundling the Lambda handlers from the installed sources),
  *     runs the policy checks (cfn-lint when it is on PATH, as the plan tests do) and exits 0,
  *     writing its cloud assembly into the scratch repository, not into node_modules;
+ *   - the config type-checks against the installed declarations (a user's editor sees the types);
  *   - each tarball carries built JavaScript with declarations and the files read at run time, and
  *     no TypeScript source other than the handlers' (Node.js does not strip types in node_modules).
  */
@@ -21,6 +22,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { cfnLintAvailable, requireTool } from '@slipway/testing/policy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,6 +157,21 @@ describe('the packed packages installed in a scratch repository', () => {
     expect(result.code).toBe(0);
     const { version } = JSON.parse(readFileSync(join(folders.cli, 'package.json'), 'utf8'));
     expect(result.stdout.trim()).toBe(version);
+  });
+
+  it('type-checks the config against the installed declarations', async () => {
+    const tsc = fileURLToPath(import.meta.resolve('typescript/bin/tsc'));
+    const types = fileURLToPath(new URL('../../node_modules/@types', import.meta.url));
+    const args = ['--noEmit', '--strict', '--module', 'nodenext', '--target', 'es2023', '--skipLibCheck'];
+    const check = (file: string) =>
+      run(process.execPath, [tsc, ...args, '--types', 'node', '--typeRoots', types, file], { cwd: repo });
+    await timed('typecheck', () => check('slipway.config.ts'));
+    // Negative control: a wrong type in the config is an error there.
+    writeFileSync(join(repo, 'wrong.config.ts'), CONFIG.replace('port: 8000', "port: '8000'"));
+    await expect(check('wrong.config.ts')).rejects.toMatchObject({
+      stdout: expect.stringMatching(/wrong\.config\.ts\(\d+,\d+\): error TS2322/),
+    });
+    rmSync(join(repo, 'wrong.config.ts'));
   });
 
   it('runs `npx slipway plan dev` from the scratch repository, offline', async () => {
