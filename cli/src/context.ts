@@ -1,16 +1,18 @@
-import { dirname, join, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfigPath, findConfig, loadConfig, type SlipwayConfig } from '@slipway/config';
 import { type ConfigSource, configLoadFailure } from './config-errors.ts';
 
 /**
- * The repository the CLI works in. Installed from npm (the packages under node_modules): the
- * user's repository, the folder of `$SLIPWAY_CONFIG` or of the nearest `slipway.config.ts` above
- * the working directory (else the working directory). Run from Slipway's own sources: Slipway's
- * repository, located from the packages, wherever the command runs.
+ * The repository the CLI works in, given the infra package's folder. Run from Slipway's own
+ * sources (the folder holds TypeScript sources): Slipway's repository, located from the packages,
+ * wherever the command runs. Installed from npm (built JavaScript only): the user's repository,
+ * the folder of `$SLIPWAY_CONFIG` or of the nearest `slipway.config.ts` above the working
+ * directory (else the working directory).
  */
 export function repositoryRoot(infra: string, cwd = process.cwd()): string {
-  if (!infra.split(sep).includes('node_modules')) return dirname(infra);
+  if (existsSync(join(infra, 'src', 'index.ts'))) return dirname(infra);
   if (process.env.SLIPWAY_CONFIG) return dirname(resolve(cwd, process.env.SLIPWAY_CONFIG));
   const config = findConfig(cwd);
   return config ? dirname(config) : resolve(cwd);
