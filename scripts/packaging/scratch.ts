@@ -29,7 +29,7 @@ interface LockEntry {
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   [key: string]: unknown;
 }
-type Lock = { packages: Record<string, LockEntry> } & Record<string, unknown>;
+export type Lock = { packages: Record<string, LockEntry> } & Record<string, unknown>;
 
 /** `npm pack`s each built package (dist/<package>) into `into`; the tarballs' paths. */
 export async function packPackages(folders: Record<PackageDir, string>, into: string) {
@@ -45,7 +45,7 @@ export async function packPackages(folders: Record<PackageDir, string>, into: st
 }
 
 /** Where Node.js finds `name` from the lock location `from` (its own node_modules, then its parents'). */
-function locate(lock: Lock, from: string, name: string): string | undefined {
+export function locate(lock: Lock, from: string, name: string): string | undefined {
   let dir = from;
   for (;;) {
     const candidate = dir === '' ? `node_modules/${name}` : `${dir}/node_modules/${name}`;
@@ -129,10 +129,7 @@ function rootDependencies(tarballs: Record<PackageDir, string>, repo: string): R
   );
 }
 
-/**
- * Writes package.json and package-lock.json into `repo` and runs `npm ci --offline` there.
- * @throws one line naming the first package missing from the npm cache
- */
+/** Writes package.json and package-lock.json into `repo` and runs `npm ci --offline` there. */
 export async function installOffline(tarballs: Record<PackageDir, string>, repo: string): Promise<void> {
   const source = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as Lock;
   const manifest = {
@@ -144,6 +141,14 @@ export async function installOffline(tarballs: Record<PackageDir, string>, repo:
   writeFileSync(join(repo, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const lock = scratchLock(source, tarballs, repo);
   writeFileSync(join(repo, 'package-lock.json'), `${JSON.stringify(lock, null, 2)}\n`);
+  await npmCiOffline(repo);
+}
+
+/**
+ * `npm ci --offline` in `repo`, whose package.json and lock are written.
+ * @throws one line naming the first package missing from the npm cache
+ */
+export async function npmCiOffline(repo: string): Promise<void> {
   try {
     await run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: repo });
   } catch (error) {
