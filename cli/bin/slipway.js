@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `slipway` command: registers tsx (a root devDependency) so the CLI runs from its TypeScript
-// sources with no build step, then hands over to src/main.ts.
+// The `slipway` command. In Slipway's own repository it registers tsx (a root devDependency) so
+// the CLI runs from its TypeScript sources with no build step; the published package has no
+// sources, only the JavaScript built from them (scripts/packaging/build.ts), which it runs as is.
 
 // Checked before anything else loads: on an older Node.js the AWS SDK prints a deprecation banner
 // and tsx or the sources may fail with a stack trace instead of saying what is wrong.
@@ -31,9 +32,16 @@ function unexpected(error) {
 process.on('uncaughtException', unexpected);
 process.on('unhandledRejection', unexpected);
 
-const { register } = await import('tsx/esm/api');
-register();
-const { main } = await import('../src/main.ts');
+const { existsSync } = await import('node:fs');
+const source = new URL('../src/main.ts', import.meta.url);
+let main;
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import(source.href));
+} else {
+  ({ main } = await import('../src/main.js'));
+}
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
 // An idle SDK socket or worker must not keep a finished command alive; the timer is unref'd,

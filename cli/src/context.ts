@@ -1,13 +1,28 @@
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultConfigPath, loadConfig, type SlipwayConfig } from '@slipway/config';
+import { defaultConfigPath, findConfig, loadConfig, type SlipwayConfig } from '@slipway/config';
 import { type ConfigSource, configLoadFailure } from './config-errors.ts';
 
-/** Files the CLI reads from the repository, located from the packages (not from the working directory). */
+/**
+ * The repository the CLI works in, given the infra package's folder. Run from Slipway's own
+ * sources (the folder holds TypeScript sources): Slipway's repository, located from the packages,
+ * wherever the command runs. Installed from npm (built JavaScript only): the user's repository,
+ * the folder of `$SLIPWAY_CONFIG` or of the nearest `slipway.config.ts` above the working
+ * directory (else the working directory).
+ */
+export function repositoryRoot(infra: string, cwd = process.cwd()): string {
+  if (existsSync(join(infra, 'src', 'index.ts'))) return dirname(infra);
+  if (process.env.SLIPWAY_CONFIG) return dirname(resolve(cwd, process.env.SLIPWAY_CONFIG));
+  const config = findConfig(cwd);
+  return config ? dirname(config) : resolve(cwd);
+}
+
+/** Files the CLI reads and writes: the infra package's, and the repository's (see `repositoryRoot`). */
 export const paths = (() => {
   const infraSrc = dirname(fileURLToPath(import.meta.resolve('@slipway/infra')));
   const infra = dirname(infraSrc);
-  const root = dirname(infra);
+  const root = repositoryRoot(infra);
   return {
     root,
     infra,

@@ -8,10 +8,14 @@
  * The workflows hold one job per environment (dev, staging, prod); `.github/tests/` checks that
  * their branches, promotion order and approvals are the ones computed here from the config.
  */
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  type BuildPaths,
   builtImages,
   declaredServices,
+  defaultConfigPath,
   defaultWebService,
   loadConfig,
   resolveRegistry,
@@ -89,7 +93,13 @@ export interface PipelineContext {
   readonly environments: PipelineEnvironment[];
 }
 
-export function pipelineContext(config: SlipwayConfig): PipelineContext {
+/**
+ * The context the workflows read. `paths` says where the config file is and where the build runs
+ * (the checkout): images' context and Dockerfile are given in the config relative to its folder,
+ * and handed to `docker build` relative to the checkout.
+ * @default paths: none; the config's paths as written (the config at the checkout's root)
+ */
+export function pipelineContext(config: SlipwayConfig, paths?: BuildPaths): PipelineContext {
   const registry = resolveRegistry(config);
   const app = config.app.name;
   const host = `${registry.account}.dkr.ecr.${registry.region}.amazonaws.com`;
@@ -109,7 +119,7 @@ export function pipelineContext(config: SlipwayConfig): PipelineContext {
       urlParameter: urlParameter(app, name),
     };
   });
-  const images = builtImages(config).map((r) => ({
+  const images = builtImages(config, paths).map((r) => ({
     service: r.owner,
     repository: r.name,
     uri: `${host}/${r.name}`,
@@ -251,8 +261,10 @@ async function main() {
       'allow-protected': { type: 'string', default: 'false' },
     },
   });
-  const config = await loadConfig(values.config);
-  const context = pipelineContext(config);
+  const file = values.config ? resolve(values.config) : defaultConfigPath();
+  const configDir = statSync(file).isDirectory() ? file : dirname(file);
+  const config = await loadConfig(file);
+  const context = pipelineContext(config, { configDir, root: process.cwd() });
   const [command] = positionals;
   if (command === 'context') {
     const ref = process.env.GITHUB_REF ?? '';

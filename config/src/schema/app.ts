@@ -14,9 +14,9 @@ export const imageSchema = z.union([
   z.strictObject({
     /** Build the image from a Dockerfile in this repository (the app pipeline builds and pushes it). */
     build: z.strictObject({
-      /** Docker build context, relative to the repository root. @default '.' */
+      /** Docker build context, relative to the folder of the config file. @default '.' */
       context: z.string().default('.'),
-      /** Dockerfile path, relative to the repository root. @default 'app/Dockerfile' */
+      /** Dockerfile path, relative to the folder of the config file (not to the context). @default 'app/Dockerfile' */
       dockerfile: z.string().default('app/Dockerfile'),
     }),
   }),

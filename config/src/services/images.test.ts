@@ -10,7 +10,7 @@ import { parseConfig } from '../load.ts';
 import { resolveRegistry } from '../resolve.ts';
 import type { SlipwayConfigInput } from '../types.ts';
 import { servicesConfig } from './fixtures.ts';
-import { builtImages, imageRepositories, serviceRepository } from './images.ts';
+import { builtImages, imageRepositories, rebaseBuild, serviceRepository } from './images.ts';
 
 /** The services fixture with `admin` building its own image from admin/Dockerfile. */
 function twoBuilds(): SlipwayConfigInput {
@@ -41,6 +41,26 @@ describe('image repositories', () => {
       ['demo-admin', 'admin', 'admin/Dockerfile', 'admin'],
     ]);
     expect(resolveRegistry(config).repositories.map((r) => r.name)).toEqual(['demo', 'demo-admin']);
+  });
+
+  it('gives build paths relative to the checkout when the config sits in a subfolder', () => {
+    const config = parseConfig(twoBuilds());
+    const paths = { configDir: '/repo/deploy', root: '/repo' };
+    expect(builtImages(config, paths).map((r) => [r.name, r.build.context, r.build.dockerfile])).toEqual([
+      ['demo', 'deploy', 'deploy/app/Dockerfile'],
+      ['demo-admin', 'deploy/admin', 'deploy/admin/Dockerfile'],
+    ]);
+    // At the root, the paths stay as written; a path may leave the config's folder.
+    expect(builtImages(config, { configDir: '/repo', root: '/repo' })[0]?.build).toEqual({
+      context: '.',
+      dockerfile: 'app/Dockerfile',
+    });
+    expect(
+      rebaseBuild(
+        { context: '..', dockerfile: '../docker/web.Dockerfile' },
+        { configDir: '/repo/deploy', root: '/repo' },
+      ),
+    ).toEqual({ context: '.', dockerfile: 'docker/web.Dockerfile' });
   });
 
   it('builds nothing for services with from or uri, which pull from their owner', () => {

@@ -1,3 +1,4 @@
+import { posix, relative, resolve, sep } from 'node:path';
 import { repositoryName } from '../contract/services.ts';
 import type { SlipwayConfig } from '../types.ts';
 import { concreteImage, declaredServices, defaultWebService, SHORTHAND_SERVICE } from './declared.ts';
@@ -10,7 +11,7 @@ import { concreteImage, declaredServices, defaultWebService, SHORTHAND_SERVICE }
  * this list, so they cannot disagree about which repositories exist.
  */
 
-/** How the pipeline builds an image: paths relative to the repository root. */
+/** How an image is built: in the config, paths relative to the config file's folder. */
 export interface ImageBuild {
   readonly context: string;
   readonly dockerfile: string;
@@ -65,11 +66,31 @@ export function imageRepositories(config: Pick<SlipwayConfig, 'app' | 'services'
   return repositories;
 }
 
-/** The repositories whose image this repository's pipeline builds, with how to build each. */
+/** Where the config file is and where the build runs, to express an image's paths from there. */
+export interface BuildPaths {
+  /** The folder holding the config file: the config's paths are relative to it. */
+  readonly configDir: string;
+  /** The folder the build runs in (the pipeline's checkout): the paths given back are relative to it. */
+  readonly root: string;
+}
+
+/** `build` with its paths (relative to `configDir`) made relative to `root`, `/`-separated. */
+export function rebaseBuild(build: ImageBuild, { configDir, root }: BuildPaths): ImageBuild {
+  const from = (path: string) => relative(root, resolve(configDir, path)).split(sep).join(posix.sep) || '.';
+  return { context: from(build.context), dockerfile: from(build.dockerfile) };
+}
+
+/**
+ * The repositories whose image this repository's pipeline builds, with how to build each: paths
+ * relative to the config file's folder, or, given `paths`, to `paths.root`.
+ */
 export function builtImages(
   config: Pick<SlipwayConfig, 'app' | 'services'>,
+  paths?: BuildPaths,
 ): (ImageRepositorySpec & { build: ImageBuild })[] {
-  return imageRepositories(config).filter((r): r is ImageRepositorySpec & { build: ImageBuild } => !!r.build);
+  return imageRepositories(config)
+    .filter((r): r is ImageRepositorySpec & { build: ImageBuild } => !!r.build)
+    .map((r) => (paths ? { ...r, build: rebaseBuild(r.build, paths) } : r));
 }
 
 /**

@@ -11,10 +11,12 @@ export {
   shorthandService,
 } from './declared.ts';
 export {
+  type BuildPaths,
   builtImages,
   type ImageBuild,
   type ImageRepositorySpec,
   imageRepositories,
+  rebaseBuild,
   serviceRepository,
 } from './images.ts';
 export { previewServiceSettings, previewServices } from './preview.ts';

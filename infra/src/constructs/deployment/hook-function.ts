@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FUNCTIONS_DIR, HANDLER_LOCK_FILE } from '../../package-files.ts';
 
 /** The handlers in `infra/functions/`, by folder name. */
 export type HandlerName = 'migrate-hook' | 'smoke-hook' | 'image-cleanup' | 'zone-lookup';
@@ -35,10 +35,6 @@ export interface HandlerFunctionProps {
   readonly logRetentionDays?: number;
 }
 
-const FUNCTIONS_DIR = fileURLToPath(new URL('../../../functions/', import.meta.url));
-/** The repository's lock file: CDK otherwise searches from the working directory, and fails outside the repository. */
-const LOCK_FILE = fileURLToPath(new URL('../../../../package-lock.json', import.meta.url));
-
 /**
  * One of Slipway's Lambda handlers, bundled locally by esbuild into a single ESM file with its
  * AWS SDK clients pinned (not the runtime's copy), on Node.js 24 / arm64, with its own log group.
@@ -54,7 +50,7 @@ export class HandlerFunction extends Construct {
     });
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: `${FUNCTIONS_DIR}${props.handler}/index.ts`,
-      depsLockFilePath: LOCK_FILE,
+      depsLockFilePath: HANDLER_LOCK_FILE,
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { GRAFANA_ROOT } from '../../package-files.ts';
 import type { MonitoredResources } from '../monitoring/metrics.ts';
 import type { ServiceDashboardFile } from './service-provisioning.ts';
 import { GRAFANA_VARIABLES } from './variables.ts';
@@ -12,8 +13,7 @@ import { GRAFANA_VARIABLES } from './variables.ts';
  * them under /var/lib/grafana (the EFS access point) and then starts Grafana's own /run.sh.
  */
 
-/** The repository's grafana/ folder. */
-export const GRAFANA_ROOT = new URL('../../../../grafana/', import.meta.url);
+export { GRAFANA_ROOT };
 export const DASHBOARDS_DIR = new URL('dashboards/', GRAFANA_ROOT);
 /** The per-type service dashboard templates: provisioned once per service of the type, never as they are. */
 export const SERVICE_DASHBOARDS_DIR = new URL('service-dashboards/', GRAFANA_ROOT);

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { METRIC_NAMESPACES, monitoringName } from '@slipway/config/contract';
 import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -14,6 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { FUNCTIONS_DIR, HANDLER_LOCK_FILE } from '../../package-files.ts';
 import { acknowledge } from '../../policy/index.ts';
 import { denyGrantsOutsideAwsServices } from '../guardrails/index.ts';
 import { protectedTagPatterns } from './tags.ts';
@@ -78,9 +78,7 @@ export interface ImageCleanupProps {
 /** CloudWatch namespace of the function's EMF metrics (`Deleted`, `Kept`, `Protected`, `Errors`). */
 export const IMAGE_CLEANUP_METRIC_NAMESPACE = METRIC_NAMESPACES.imageCleanup;
 
-const ENTRY = fileURLToPath(new URL('../../../functions/image-cleanup/index.ts', import.meta.url));
-/** The repository's lock file: CDK otherwise searches from the working directory, and fails outside the repository. */
-const LOCK_FILE = fileURLToPath(new URL('../../../../package-lock.json', import.meta.url));
+const ENTRY = `${FUNCTIONS_DIR}image-cleanup/index.ts`;
 const SCHEDULE = /^(rate|cron)\(.+\)$/;
 
 /**
@@ -150,7 +148,7 @@ export class ImageCleanup extends Construct {
       functionName: props.functionName,
       description: `Deletes images of ${props.repositories.map((r) => r.repositoryName).join(', ')} older than ${maxAgeDays} days unless protected (docs/images.md)`,
       entry: ENTRY,
-      depsLockFilePath: LOCK_FILE,
+      depsLockFilePath: HANDLER_LOCK_FILE,
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
