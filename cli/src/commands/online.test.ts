@@ -12,7 +12,8 @@
 import type { SlipwayConfig } from '@slipway/config';
 import { addImage, fakeAws, fakeState } from '@slipway/testing/cli/fake-aws';
 import { fakeDeployer } from '@slipway/testing/cli/fake-deployer';
-import { shippedAssembly, shippedConfig } from '@slipway/testing/cli/fixtures';
+import { shippedAssembly } from '@slipway/testing/cli/fixtures';
+import { shorthandConfig } from '@slipway/testing/synth';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../errors.ts';
 import { captureIo } from '../io.ts';
@@ -26,7 +27,8 @@ import { statusCommand } from './status.ts';
 let config: SlipwayConfig;
 let synthesized: Synthesized;
 beforeAll(async () => {
-  config = await shippedConfig();
+  // The one-service form: these are the commands' single-service behaviours (several services: services.test.ts).
+  config = await shorthandConfig();
   synthesized = await shippedAssembly();
 });
 

@@ -51,6 +51,12 @@ export function registerOperateCommands(program: Command, { io, config, run }: C
       }),
     );
 
+  registerIntoTaskCommands(program, { io, config, run });
+  registerDoctorCommand(program, { io, config, run });
+}
+
+/** `exec` and `run`: into a running task, or a job's task started now. */
+function registerIntoTaskCommands(program: Command, { io, config, run }: CommandContext): void {
   program
     .command('exec')
     .description('a shell in a running task (ECS Exec)')
@@ -83,7 +89,10 @@ export function registerOperateCommands(program: Command, { io, config, run }: C
         return runCommand(loaded, env, job, opts, io);
       }),
     );
+}
 
+/** `doctor`: the machine's and the account's prerequisites. */
+function registerDoctorCommand(program: Command, { io, config, run }: CommandContext): void {
   program
     .command('doctor')
     .description('local prerequisites; with an environment and credentials, the account prerequisites too')

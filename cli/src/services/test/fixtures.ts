@@ -1,12 +1,13 @@
 import type { SlipwayConfig, SlipwayConfigInput } from '@slipway/config';
-import { configVariant } from '@slipway/testing/synth';
+import { configVariant, toShorthand } from '@slipway/testing/synth';
 
 /*
- * The shipped config with one service of each kind instead of the `app` shorthand, for the tests
+ * The shipped config (taken back to the `app` shorthand, then rebuilt) with one service of each kind, for the tests
  * of the commands that take `--service`: the default web service `web`, a second web service `api`
  * on /api/*, a worker `mailer` and a nightly job `prune`, all on web's image.
  */
 export function withServices(input: SlipwayConfigInput): void {
+  toShorthand(input);
   const app = input.app as Record<string, unknown>;
   input.app = { name: app.name, database: app.database } as SlipwayConfigInput['app'];
   input.services = {

@@ -1,7 +1,7 @@
 /*
  * The shipped config has no backend service (its app has nothing to call), so the per-environment
- * policy test never sees one. Here a variant adds `users` (a backend that api calls) to staging
- * and prod, and the same checks run on their stacks:
+ * policy test never sees one. Here a variant adds `users` (a backend that api calls) to every
+ * environment, so each synthesizes all four service types, and the same checks run on its stacks:
  *   - cdk-nag AwsSolutions and the AWS Control Tower rules: nothing unacknowledged
  *   - cfn-lint in the environment's region: nothing
  *   - the backend really is there (a Service Connect server), so a clean result means something
@@ -14,11 +14,11 @@ import {
   requireTool,
   validationFindings,
 } from '@slipway/testing/policy';
-import { configVariant, type Synthesized, synth, templatesOf } from '@slipway/testing/synth';
+import { configVariant, ENVIRONMENTS, type Synthesized, synth, templatesOf } from '@slipway/testing/synth';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-const GROUPS = ['staging', 'prod'];
+const GROUPS = [...ENVIRONMENTS];
 let synthesized: Synthesized;
 
 beforeAll(async () => {
@@ -31,9 +31,12 @@ beforeAll(async () => {
   synthesized = synth(config, { policies: true, environments: GROUPS });
 });
 
-describe.each(GROUPS)('%s with a backend service', (env) => {
-  it('has the backend as a Service Connect server', () => {
-    templatesOf(synthesized, env).service.hasResourceProperties('AWS::ECS::Service', {
+describe.each(GROUPS)('%s with all four service types', (env) => {
+  it('has the backend as a Service Connect server, the worker queue and the job state machine', () => {
+    const service = templatesOf(synthesized, env).service;
+    service.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    service.resourceCountIs('AWS::SQS::Queue', 2);
+    service.hasResourceProperties('AWS::ECS::Service', {
       ServiceConnectConfiguration: Match.objectLike({
         Enabled: true,
         Services: [Match.objectLike({ DiscoveryName: 'users' })],
