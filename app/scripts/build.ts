@@ -8,12 +8,38 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Modules left out of the bundle; the image installs none of them (see Dockerfile). */
 export const EXTERNAL = ['@electric-sql/pglite', '@electric-sql/pglite-socket', 'pg-native'];
+
+/**
+ * Puts the environment schema's validator, compiled now into standalone code, in place of
+ * src/env-validator.ts (which compiles it at run time): same schema, same Ajv options, no
+ * compilation at start. Ajv's runtime helpers it needs are bundled like any other import.
+ */
+const precompiledEnvValidator: Plugin = {
+  name: 'precompiled-env-validator',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]env-validator\.ts$/ }, async () => {
+      const [{ Ajv }, { default: standaloneCode }, { envSchema }, { ENV_AJV_OPTIONS }] = await Promise.all([
+        import('ajv'),
+        import('ajv/dist/standalone/index.js'),
+        import('../src/config.ts'),
+        import('../src/env-validator.ts'),
+      ]);
+      const ajv = new Ajv({ ...ENV_AJV_OPTIONS, code: { source: true, esm: true } });
+      const code = standaloneCode(ajv, ajv.compile(envSchema));
+      return {
+        contents: `${code}\nexport const ENV_AJV_OPTIONS = ${JSON.stringify(ENV_AJV_OPTIONS)};\nexport function compileEnvValidator() { return validate0; }\n`,
+        loader: 'js',
+        resolveDir: join(appDir, 'src'),
+      };
+    });
+  },
+};
 
 export async function bundle(
   outdir: string = join(appDir, 'dist'),
@@ -33,6 +59,7 @@ export async function bundle(
     // The image, CI and local runs all use Node 24 (engines, .nvmrc, Dockerfile).
     target: 'node24',
     external: EXTERNAL,
+    plugins: [precompiledEnvValidator],
     // pg probes `navigator` and `Response` to detect Cloudflare Workers; the first access to
     // `Response` loads Node's internal undici (~35 ms of start-up, measured on Node 24.22). Nothing
     // in the service uses either.
