@@ -15,7 +15,11 @@ import errorHandler, { clientErrorHandler, sendError, toAppError } from './plugi
 import hsts from './plugins/app/hsts.ts';
 import itemsRepository, { type ItemsRepositoryFactory } from './plugins/app/items-repository.ts';
 import lifecycle from './plugins/app/lifecycle.ts';
-import requestContext, { RequestLogController, requestIdOf } from './plugins/app/request-context.ts';
+import requestContext, {
+  RequestLogController,
+  requestIdOf,
+  requestLoggerFactory,
+} from './plugins/app/request-context.ts';
 import workQueue from './plugins/app/work-queue.ts';
 import env from './plugins/external/env.ts';
 import postgres from './plugins/external/postgres.ts';
@@ -142,8 +146,10 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   const { config } = options;
   const app = Fastify({
     loggerInstance: options.logger,
-    // One line per request instead of fastify's two (plugins/app/request-context.ts).
-    logController: new RequestLogController(),
+    // One line per request instead of fastify's two, and quiet health checks; request.log creates its
+    // child logger on its first line (plugins/app/request-context.ts).
+    logController: new RequestLogController({ slowHealthCheckMs: config.healthCheckSlowMs }),
+    childLoggerFactory: requestLoggerFactory,
     genReqId: requestIdOf,
     bodyLimit: config.bodyLimitBytes,
     // Drain responses come from plugins/app/lifecycle.ts, in the service's error shape.
