@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preParsingHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../errors.ts';
 
@@ -27,10 +27,16 @@ function hasBody(request: FastifyRequest): boolean {
  */
 export default fp(
   async function bodyEncoding(app: FastifyInstance) {
-    // A callback hook, not an async one: it runs on every request, GET included, and a body-less
-    // request should not pay for a promise.
-    app.addHook('preParsing', (request, reply, payload, done) => {
+    // On the routes that read a body only: Fastify reads none for GET and HEAD, and every request
+    // (a health check too) would otherwise pass through one more hook. A callback hook, not an async
+    // one: no promise per request.
+    const check: preParsingHookHandler = (request, reply, payload, done) => {
       done(hasBody(request) ? (encodingProblem(request, reply) ?? null) : null, payload);
+    };
+    app.addHook('onRoute', (route) => {
+      const methods = [route.method].flat();
+      if (methods.every((method) => method === 'GET' || method === 'HEAD')) return;
+      route.preParsing = [...[route.preParsing ?? []].flat(), check];
     });
   },
   { name: 'body-encoding' },
