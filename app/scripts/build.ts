@@ -8,7 +8,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -43,7 +43,7 @@ const precompiledEnvValidator: Plugin = {
 
 export async function bundle(
   outdir: string = join(appDir, 'dist'),
-): Promise<{ outdir: string; bytes: number }> {
+): Promise<BundleSize & { outdir: string }> {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   const result = await build({
@@ -79,11 +79,36 @@ export async function bundle(
   });
   // dist/ is self-contained: `node dist/main.js` works without app/package.json beside it.
   await writeFile(join(outdir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
-  const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-  return { outdir, bytes };
+  return { outdir, ...bundleSize(result.metafile) };
+}
+
+export interface BundleSize {
+  /** All files of the bundle, chunks loaded on demand included. */
+  readonly bytes: number;
+  /** main.js and the chunks it imports statically: what every start loads. */
+  readonly startupBytes: number;
+}
+
+function bundleSize(metafile: Metafile): BundleSize {
+  const outputs = metafile.outputs;
+  const bytes = Object.values(outputs).reduce((sum, output) => sum + output.bytes, 0);
+  const loaded = new Set<string>();
+  const visit = (path: string) => {
+    const output = outputs[path];
+    if (!output || loaded.has(path)) return;
+    loaded.add(path);
+    for (const imported of output.imports) if (imported.kind === 'import-statement') visit(imported.path);
+  };
+  // Chunks loaded by import() are entry points of their own in the metafile: only main's count.
+  for (const [path, output] of Object.entries(outputs)) if (output.entryPoint === 'src/main.ts') visit(path);
+  const startupBytes = [...loaded].reduce((sum, path) => sum + (outputs[path]?.bytes ?? 0), 0);
+  return { bytes, startupBytes };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { outdir, bytes } = await bundle(process.argv[2] ? resolve(process.argv[2]) : undefined);
-  process.stderr.write(`built ${outdir} (${(bytes / 1024).toFixed(0)} KiB)\n`);
+  const { outdir, bytes, startupBytes } = await bundle(
+    process.argv[2] ? resolve(process.argv[2]) : undefined,
+  );
+  const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+  process.stderr.write(`built ${outdir} (${kib(bytes)}; loaded at start: ${kib(startupBytes)})\n`);
 }
