@@ -117,14 +117,15 @@ type Compiled = (...args: any[]) => unknown;
 /**
  * A function that runs `compile()` on its first call and forwards every call to the result. Ajv
  * reports a failed validation in the function's `errors` property, which Fastify reads from the
- * function it was given: it is copied over.
+ * function it was given when the call returns false: it is copied over then (only then, so a
+ * passing validation or a serialization costs one call more and nothing else).
  */
 function onFirstCall<T extends Compiled>(compile: () => T): T {
   let fn: T | undefined;
   const forward = ((...args: unknown[]) => {
     fn ??= compile();
     const result = fn(...args);
-    forward.errors = (fn as { errors?: unknown }).errors;
+    if (result === false) forward.errors = (fn as { errors?: unknown }).errors;
     return result;
   }) as unknown as T & { errors?: unknown };
   forward.errors = null;
@@ -175,9 +176,9 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   await app.register(env, { config });
   await app.register(postgres, { connection: options.connection, max: config.dbPoolMax });
 
+  await app.register(lifecycle);
   await app.register(requestContext);
   await app.register(hsts, { maxAgeSeconds: config.hstsMaxAgeSeconds });
-  await app.register(lifecycle);
   await app.register(errorHandler);
   await app.register(bodyEncoding);
   await app.register(itemsRepository, { create: options.itemsRepository });

@@ -9,6 +9,7 @@ import {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import type pino from 'pino';
+import { onRequestWhileDraining } from './lifecycle.ts';
 
 /** Accepted incoming request ids: short, and nothing that could break a header or a log line. */
 const SAFE_ID = /^[A-Za-z0-9._:;=/+-]{1,128}$/;
@@ -172,14 +173,19 @@ export function requestLoggerFactory(
   return new RequestLogger(logger as pino.Logger, bindings) as unknown as FastifyBaseLogger;
 }
 
-/** Echoes the request id in the `x-request-id` response header, errors included. */
+/**
+ * Echoes the request id in the `x-request-id` response header, errors included, and refuses what a
+ * draining service must (lifecycle.ts): one hook for both, as each hook costs every request.
+ */
 export default fp(
   async function requestContext(app: FastifyInstance) {
+    const state = app.lifecycle;
     // A callback hook, not an async one: no promise per request on the hot path.
     app.addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id);
-      done();
+      if (state.draining) onRequestWhileDraining(state, request, reply, done);
+      else done();
     });
   },
-  { name: 'request-context' },
+  { name: 'request-context', dependencies: ['lifecycle'] },
 );
