@@ -3,6 +3,7 @@
  *   - the page holds exactly what the generator writes from the committed results file
  *   - every verdict on the page follows from the result and the target printed beside it
  *   - the verdicts flip where the numbers cross the targets (checked on edited copies of the results)
+ *   - no throughput verdict when the servers did not keep their CPU busy (another job had it)
  *   - the CLI section's markers stay in place for its own generator
  */
 import { readFileSync } from 'node:fs';
@@ -43,6 +44,11 @@ const number = (text: string) => Number(/[\d,]+(\.\d+)?/.exec(text)?.[0].replace
 
 /** The verdict a reader reaches from the printed target ("≥ 85 %", "≤ 150 ms", "≤ 80 MB") and result. */
 function expectedVerdict(row: TargetRow): string {
+  const idle = /^no verdict: cores busy ([\d.]+) < ([\d.]+)/.exec(row.verdict);
+  if (idle) {
+    expect(Number(idle[1]), `${row.target}: cores busy below the bar`).toBeLessThan(Number(idle[2]));
+    return row.verdict;
+  }
   const match = /([≥≤]) ([\d,.]+) (%|ms|MB)/.exec(row.target);
   if (!match) throw new Error(`target without a threshold: ${row.target}`);
   const [, op, threshold = '', unit] = match;
@@ -52,8 +58,11 @@ function expectedVerdict(row: TargetRow): string {
   return met ? 'met' : '**missed**';
 }
 
-/** A copy of the results whose service answers `/health` at `ratio` of the raw server's rate in every round. */
-function withHealthRatio(results: ServiceResults, ratio: number): ServiceResults {
+/**
+ * A copy of the results whose service answers `/health` at `ratio` of the raw server's rate in every
+ * round, both servers keeping `cores` of a core busy.
+ */
+function withHealthRatio(results: ServiceResults, ratio: number, cores = 0.95): ServiceResults {
   return {
     ...results,
     rounds: results.rounds.map((r) => ({
@@ -61,9 +70,10 @@ function withHealthRatio(results: ServiceResults, ratio: number): ServiceResults
       results: {
         ...r.results,
         health: {
-          ...r.results.health,
+          raw: { ...r.results.health.raw, cpuCores: cores },
           service: {
             ...r.results.health.service,
+            cpuCores: cores,
             requestsPerSecond: r.results.health.raw.requestsPerSecond * ratio,
           },
         },
@@ -100,6 +110,11 @@ describe('docs/performance.md, service section (npm run docs:performance rewrite
     expect(at?.verdict).toBe('met');
     expect(below?.verdict).toBe('**missed**');
     expect(below?.result).toBe('84.8 %');
+  });
+
+  it('gives no throughput verdict when the servers were not CPU-bound (a busy machine)', () => {
+    const starved = targetRows(renderServiceSection(withHealthRatio(results, 1.2, 0.3)))[0];
+    expect(starved?.verdict).toBe('no verdict: cores busy 0.30 < 0.70 (machine busy; see the CPU ratio)');
   });
 
   it('marks start-up missed when the median start is above the target', () => {
