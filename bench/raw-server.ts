@@ -39,7 +39,7 @@ const server = createServer((req, res) => {
   if (!id) return send(res, 404, '{"error":"not found"}');
   pool
     .query(
-      `SELECT id, seq, name, note, done, tags, created_at, updated_at FROM "${schema}".items WHERE id = $1`,
+      `SELECT id, seq, name, note, done, tags, created_at, updated_at, processed_at FROM "${schema}".items WHERE id = $1`,
       [id],
     )
     .then(({ rows }) => {
@@ -56,6 +56,7 @@ const server = createServer((req, res) => {
           tags: row.tags,
           createdAt: row.created_at.toISOString(),
           updatedAt: row.updated_at.toISOString(),
+          processedAt: row.processed_at?.toISOString() ?? null,
         }),
       );
     })

@@ -1,6 +1,7 @@
 /**
- * Service benchmark (not a test): `npm run bench:service` from the repository root; add `-- -- --write`
- * (or BENCH_WRITE=1) to replace the results block of docs/performance.md with this run's numbers.
+ * Service benchmark (not a test): `npm run bench:service` from the repository root prints the run's
+ * tables; add `-- -- --write` (or BENCH_WRITE=1) to save the run's JSON in bench/results/service.json
+ * and regenerate the service section of docs/performance.md from it (scripts/docs/performance.ts).
  *
  * In one run, on the machine it runs on, against the real PostgreSQL (TEST_DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/test, in a schema of its own that is dropped afterwards):
@@ -9,9 +10,9 @@
  *   applied, MIGRATE_ON_START=false as on ECS (and, for information, =true), split into phases read
  *   from the service's own log lines; with, as floors, the raw server's spawn to its first `/ready`
  *   200 and a bare `node -e 0`;
- * - throughput and p99 latency of `GET /health` and `GET /api/items/:id`, for the production bundle
- *   and for a bare node:http server answering the same JSON (bench/raw-server.ts, bundled the same
- *   way), in alternating rounds; medians over rounds, and the ratio service/raw of each round;
+ * - throughput, server CPU per request and p99 latency of `GET /health` and `GET /api/items/:id`, for
+ *   the production bundle and for a bare node:http server answering the same JSON
+ *   (bench/raw-server.ts, bundled the same way), in alternating rounds; each round's ratios;
  * - RSS: idle (after start-up and a few requests), the peak under load, and idle again after the load.
  *
  * Both servers run side by side for the whole load phase (the idle one costs nothing) and get the same
@@ -26,12 +27,13 @@
  * BENCH_STARTS (start-up samples, default 10).
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
 import { bundle } from '../app/scripts/build.ts';
+import { renderServiceSection, writePerformancePage } from '../scripts/docs/performance.ts';
 import {
   bareNodeMs,
   bundleRawServer,
@@ -41,8 +43,18 @@ import {
   startOnce,
 } from './service/measure.ts';
 import { freePort, get, rssMiB, spawnNode, stop, waitFor } from './service/processes.ts';
-import { type Measurements, renderReport } from './service/report.ts';
-import { DATABASE_URL, LOAD_CPU, PIN, ROUNDS, repo, SERVER_CPU, STARTS, WRITE } from './service/settings.ts';
+import { type Measurements, toResults } from './service/results.ts';
+import {
+  DATABASE_URL,
+  LOAD_CPU,
+  PIN,
+  RESULTS_FILE,
+  ROUNDS,
+  repo,
+  SERVER_CPU,
+  STARTS,
+  WRITE,
+} from './service/settings.ts';
 import { fmt, pct } from './service/stats.ts';
 
 type AppEnv = (extra?: Record<string, string>) => Record<string, string>;
@@ -92,15 +104,20 @@ async function main() {
     const itemPath = await migrateAndSeed(appMain, appEnv, schema, admin, children);
     const startSamples = await measureStarts(rawMain, appMain, appEnv, schema, log);
     const throughput = await measureThroughput(rawMain, appMain, appEnv, schema, itemPath, children, log);
-    const report = renderReport({
+    const results = toResults({
       ...startSamples,
       ...throughput,
-      bundleBytes: built.bytes,
+      bundle: { bytes: built.bytes, startupBytes: built.startupBytes },
       loadBefore,
       loadAfter: loadavg(),
     });
-    process.stdout.write(`${report}\n`);
-    if (WRITE) await writeReport(report, log);
+    process.stdout.write(`${renderServiceSection(results)}\n`);
+    if (WRITE) {
+      await mkdir(dirname(RESULTS_FILE), { recursive: true });
+      await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+      writePerformancePage(results);
+      log(`wrote ${RESULTS_FILE} and the service section of docs/performance.md`);
+    }
   } finally {
     await Promise.all(children.map(stop));
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
@@ -203,20 +220,6 @@ async function measureThroughput(
   const afterRss = { service: await rssMiB(servers.service.pid), raw: await rssMiB(servers.raw.pid) };
   await Promise.all([stop(app), stop(raw)]);
   return { idleRss, afterRss, rounds };
-}
-
-/** Replaces the results block of docs/performance.md with this run's. */
-async function writeReport(report: string, log: Log): Promise<void> {
-  const docPath = join(repo, 'docs', 'performance.md');
-  const doc = await readFile(docPath, 'utf8');
-  const block = /<!-- bench:start[\s\S]*?<!-- bench:end -->/;
-  if (!block.test(doc))
-    throw new Error('docs/performance.md: no <!-- bench:start --> … <!-- bench:end --> block; add one');
-  await writeFile(
-    docPath,
-    doc.replace(block, () => report),
-  );
-  log('wrote docs/performance.md');
 }
 
 await main();

@@ -8,16 +8,42 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Modules left out of the bundle; the image installs none of them (see Dockerfile). */
 export const EXTERNAL = ['@electric-sql/pglite', '@electric-sql/pglite-socket', 'pg-native'];
 
+/**
+ * Puts the environment schema's validator, compiled now into standalone code, in place of
+ * src/env-validator.ts (which compiles it at run time): same schema, same Ajv options, no
+ * compilation at start. Ajv's runtime helpers it needs are bundled like any other import.
+ */
+const precompiledEnvValidator: Plugin = {
+  name: 'precompiled-env-validator',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]env-validator\.ts$/ }, async () => {
+      const [{ Ajv }, { default: standaloneCode }, { envSchema }, { ENV_AJV_OPTIONS }] = await Promise.all([
+        import('ajv'),
+        import('ajv/dist/standalone/index.js'),
+        import('../src/config.ts'),
+        import('../src/env-validator.ts'),
+      ]);
+      const ajv = new Ajv({ ...ENV_AJV_OPTIONS, code: { source: true, esm: true } });
+      const code = standaloneCode(ajv, ajv.compile(envSchema));
+      return {
+        contents: `${code}\nexport const ENV_AJV_OPTIONS = ${JSON.stringify(ENV_AJV_OPTIONS)};\nexport function compileEnvValidator() { return validate0; }\n`,
+        loader: 'js',
+        resolveDir: join(appDir, 'src'),
+      };
+    });
+  },
+};
+
 export async function bundle(
   outdir: string = join(appDir, 'dist'),
-): Promise<{ outdir: string; bytes: number }> {
+): Promise<BundleSize & { outdir: string }> {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   const result = await build({
@@ -33,6 +59,7 @@ export async function bundle(
     // The image, CI and local runs all use Node 24 (engines, .nvmrc, Dockerfile).
     target: 'node24',
     external: EXTERNAL,
+    plugins: [precompiledEnvValidator],
     // pg probes `navigator` and `Response` to detect Cloudflare Workers; the first access to
     // `Response` loads Node's internal undici (~35 ms of start-up, measured on Node 24.22). Nothing
     // in the service uses either.
@@ -52,11 +79,36 @@ export async function bundle(
   });
   // dist/ is self-contained: `node dist/main.js` works without app/package.json beside it.
   await writeFile(join(outdir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
-  const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-  return { outdir, bytes };
+  return { outdir, ...bundleSize(result.metafile) };
+}
+
+export interface BundleSize {
+  /** All files of the bundle, chunks loaded on demand included. */
+  readonly bytes: number;
+  /** main.js and the chunks it imports statically: what every start loads. */
+  readonly startupBytes: number;
+}
+
+function bundleSize(metafile: Metafile): BundleSize {
+  const outputs = metafile.outputs;
+  const bytes = Object.values(outputs).reduce((sum, output) => sum + output.bytes, 0);
+  const loaded = new Set<string>();
+  const visit = (path: string) => {
+    const output = outputs[path];
+    if (!output || loaded.has(path)) return;
+    loaded.add(path);
+    for (const imported of output.imports) if (imported.kind === 'import-statement') visit(imported.path);
+  };
+  // Chunks loaded by import() are entry points of their own in the metafile: only main's count.
+  for (const [path, output] of Object.entries(outputs)) if (output.entryPoint === 'src/main.ts') visit(path);
+  const startupBytes = [...loaded].reduce((sum, path) => sum + (outputs[path]?.bytes ?? 0), 0);
+  return { bytes, startupBytes };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { outdir, bytes } = await bundle(process.argv[2] ? resolve(process.argv[2]) : undefined);
-  process.stderr.write(`built ${outdir} (${(bytes / 1024).toFixed(0)} KiB)\n`);
+  const { outdir, bytes, startupBytes } = await bundle(
+    process.argv[2] ? resolve(process.argv[2]) : undefined,
+  );
+  const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+  process.stderr.write(`built ${outdir} (${kib(bytes)}; loaded at start: ${kib(startupBytes)})\n`);
 }

@@ -15,7 +15,11 @@ import errorHandler, { clientErrorHandler, sendError, toAppError } from './plugi
 import hsts from './plugins/app/hsts.ts';
 import itemsRepository, { type ItemsRepositoryFactory } from './plugins/app/items-repository.ts';
 import lifecycle from './plugins/app/lifecycle.ts';
-import requestContext, { RequestLogController, requestIdOf } from './plugins/app/request-context.ts';
+import requestContext, {
+  RequestLogController,
+  requestIdOf,
+  requestLoggerFactory,
+} from './plugins/app/request-context.ts';
 import workQueue from './plugins/app/work-queue.ts';
 import env from './plugins/external/env.ts';
 import postgres from './plugins/external/postgres.ts';
@@ -70,38 +74,67 @@ function validators() {
     // meta-schema at every start costs more than compiling them.
     validateSchema: false,
   } as const;
-  const body = memoize(new Ajv({ ...common, coerceTypes: false }));
-  const paramsAjv = new Ajv({ ...common, coerceTypes: 'array' });
+  // Created with the first schema compiled (see memoize).
+  let bodyAjv: Ajv | undefined;
+  let paramsAjv: Ajv | undefined;
+  const body = memoize((schema: object) => {
+    bodyAjv ??= new Ajv({ ...common, coerceTypes: false });
+    return bodyAjv.compile(schema);
+  });
   // Numbers in query strings and paths must be plain decimal (schemas/strict-numbers.ts says why).
-  const params = memoize({
-    compile: (schema: object) => strictNumericStrings(schema, paramsAjv.compile(schema)),
+  const params = memoize((schema: object) => {
+    paramsAjv ??= new Ajv({ ...common, coerceTypes: 'array' });
+    return strictNumericStrings(schema, paramsAjv.compile(schema));
   });
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
     httpPart === 'body' ? body(schema) : params(schema);
 }
 
 /**
- * Compiles each distinct schema once. Fastify compiles per route and status code, and most of them
- * repeat (the error response on every route, the id parameter on three): compiling is most of the
- * start-up time of a small service (measured during development, before this cache: ~170 of ~400 ms;
- * today's start-up is in docs/performance.md).
+ * Compiles each distinct schema once, and only when a request first needs it. Fastify compiles per
+ * route and status code, and most of them repeat (the error response on every route, the id
+ * parameter on three). Compiling them all at start took most of the time between building the app
+ * and the first `/ready` answer, while a load balancer's first requests (`/health`, `/ready`) use
+ * their own response schemas only. The schemas are static and the tests exercise every route's, so
+ * a schema error still shows before a release.
  */
-function memoize<T>(compiler: { compile(schema: object): T }): (schema: object) => T {
+function memoize<T extends Compiled>(compile: (schema: object) => T): (schema: object) => T {
   const compiled = new Map<string, T>();
   return (schema) => {
     const key = JSON.stringify(schema);
     let fn = compiled.get(key);
     if (fn === undefined) {
-      fn = compiler.compile(schema);
+      fn = onFirstCall(() => compile(schema));
       compiled.set(key, fn);
     }
     return fn;
   };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a compiled validator or serializer, whatever it takes
+type Compiled = (...args: any[]) => unknown;
+
+/**
+ * A function that runs `compile()` on its first call and forwards every call to the result. Ajv
+ * reports a failed validation in the function's `errors` property, which Fastify reads from the
+ * function it was given when the call returns false: it is copied over then (only then, so a
+ * passing validation or a serialization costs one call more and nothing else).
+ */
+function onFirstCall<T extends Compiled>(compile: () => T): T {
+  let fn: T | undefined;
+  const forward = ((...args: unknown[]) => {
+    fn ??= compile();
+    const result = fn(...args);
+    if (result === false) forward.errors = (fn as { errors?: unknown }).errors;
+    return result;
+  }) as unknown as T & { errors?: unknown };
+  forward.errors = null;
+  return forward;
+}
+
 /** Response serializers (fast-json-stringify, fastify's default), compiled once per distinct schema. */
 function serializers() {
-  const serializer = memoize({ compile: (schema: object) => fastJson(schema) });
+  const serializer = memoize((schema: object) => fastJson(schema));
   return ({ schema }: { schema: object }) => serializer(schema);
 }
 
@@ -114,8 +147,10 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   const { config } = options;
   const app = Fastify({
     loggerInstance: options.logger,
-    // One line per request instead of fastify's two (plugins/app/request-context.ts).
-    logController: new RequestLogController(),
+    // One line per request instead of fastify's two, and quiet health checks; request.log creates its
+    // child logger on its first line (plugins/app/request-context.ts).
+    logController: new RequestLogController({ slowHealthCheckMs: config.healthCheckSlowMs }),
+    childLoggerFactory: requestLoggerFactory,
     genReqId: requestIdOf,
     bodyLimit: config.bodyLimitBytes,
     // Drain responses come from plugins/app/lifecycle.ts, in the service's error shape.
@@ -141,9 +176,9 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   await app.register(env, { config });
   await app.register(postgres, { connection: options.connection, max: config.dbPoolMax });
 
+  await app.register(lifecycle);
   await app.register(requestContext);
   await app.register(hsts, { maxAgeSeconds: config.hstsMaxAgeSeconds });
-  await app.register(lifecycle);
   await app.register(errorHandler);
   await app.register(bodyEncoding);
   await app.register(itemsRepository, { create: options.itemsRepository });

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { type Static, Type } from 'typebox';
 import pkg from '../package.json' with { type: 'json' };
+import { compileEnvValidator } from './env-validator.ts';
 
 /**
  * The service's configuration: environment variables only, validated once at start.
@@ -61,6 +62,9 @@ function text(pattern: RegExp, allowed: string, defaultValue?: string) {
   });
 }
 
+/** Where the embedded database keeps its data when DB_EMBEDDED_DIR is unset (git-ignored). */
+const DEFAULT_DATA_DIR = join(appRoot, '.data', 'pglite');
+
 /** The largest age `prune` accepts, in days (PRUNE_AFTER_DAYS and `--older-than-days`): a century. */
 export const MAX_PRUNE_DAYS = 36500;
 
@@ -91,6 +95,8 @@ export const envSchema = Type.Object({
       description: `one of ${LOG_FORMATS.join(', ')}`,
     }),
   ),
+  // Half the 2 s `/ready` waits for the database, a fifth of the ALB's 5 s health-check timeout.
+  HEALTH_CHECK_SLOW_MS: int(1, 60000, 1000),
   DATABASE_URL: Type.Optional(
     Type.String({ description: 'a URL like postgres://user:password@host:5432/db' }),
   ),
@@ -115,11 +121,9 @@ export const envSchema = Type.Object({
   DB_CONNECT_TIMEOUT_MS: int(100, 60000, 5000),
   DB_STATEMENT_TIMEOUT_MS: int(0, 600000, 15000),
   DB_EMBEDDED: oneOf(['file', 'memory'], 'file'),
-  DB_EMBEDDED_DIR: Type.String({
-    minLength: 1,
-    default: join(appRoot, '.data', 'pglite'),
-    description: 'a path',
-  }),
+  // Unset: DEFAULT_DATA_DIR. Not a schema default, which the build would fix to the folder it ran in
+  // (src/env-validator.ts: the bundle's validator is compiled at build time).
+  DB_EMBEDDED_DIR: Type.Optional(Type.String({ minLength: 1, description: 'a path' })),
   MIGRATE_ON_START: Type.Boolean({ default: true, description: 'true or false' }),
   // Slipway sets the container's stopTimeout (SIGKILL after SIGTERM) to this plus 5 s, and Fargate
   // allows at most 120 s: 115 s is the most a drain can take and still end with the service's own exit.
@@ -141,7 +145,7 @@ interface EnvProperty {
   readonly description: string;
 }
 
-let validateEnv: ReturnType<Ajv['compile']> | undefined;
+let validateEnv: ValidateFunction | undefined;
 
 /** What is wrong with a DATABASE_URL, or undefined. */
 function postgresUrlProblem(value: string): string | undefined {
@@ -190,6 +194,11 @@ export interface Config {
   readonly logLevel: Env['LOG_LEVEL'];
   /** JSON lines, or pino-pretty's one line per entry for a person at a terminal. */
   readonly logFormat: LogFormat;
+  /**
+   * A health check (`/health`, `/ready`) that took at least this many milliseconds is logged at warn;
+   * faster successful ones only at debug (HEALTH_CHECK_SLOW_MS).
+   */
+  readonly healthCheckSlowMs: number;
   readonly database: DatabaseTarget;
   readonly dbSchema: string;
   readonly dbPoolMax: number;
@@ -281,12 +290,7 @@ function parseEnv(
     if (schema.type === 'integer' && !/^\d{1,9}$/.test(value)) fail(name, schema.description);
     else input[name] = value;
   }
-  validateEnv ??= new Ajv({
-    coerceTypes: true,
-    useDefaults: true,
-    allErrors: true,
-    validateSchema: false,
-  }).compile(envSchema);
+  validateEnv ??= compileEnvValidator(envSchema);
   if (!validateEnv(input)) {
     for (const error of validateEnv.errors ?? []) {
       const name = error.instancePath.split('/')[1] ?? '';
@@ -348,7 +352,7 @@ function toConfig(e: Env, logFormat: LogFormat): Config {
         ...(e.DB_SECRET_ARN === undefined ? {} : { secretArn: e.DB_SECRET_ARN }),
         ssl: e.DB_SSL,
       }
-    : { kind: 'embedded', mode: e.DB_EMBEDDED, dataDir: e.DB_EMBEDDED_DIR };
+    : { kind: 'embedded', mode: e.DB_EMBEDDED, dataDir: e.DB_EMBEDDED_DIR ?? DEFAULT_DATA_DIR };
 
   return {
     port: e.PORT,
@@ -361,6 +365,7 @@ function toConfig(e: Env, logFormat: LogFormat): Config {
     region: e.AWS_REGION ?? null,
     logLevel: e.LOG_LEVEL,
     logFormat,
+    healthCheckSlowMs: e.HEALTH_CHECK_SLOW_MS,
     database,
     dbSchema: e.DB_SCHEMA,
     dbPoolMax: e.DB_POOL_MAX,

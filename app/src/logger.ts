@@ -1,6 +1,8 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import pino from 'pino';
 import type { Config, LogFormat } from './config.ts';
+import { TurnBatchedStream } from './log-batch.ts';
 
 /** Field names whose values never reach a log line, wherever they are nested. */
 export const SECRET_KEYS: ReadonlySet<string> = new Set([
@@ -14,25 +16,29 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Where secrets could appear in a log line. Redacted values print as "[Redacted]". The service never
- * logs its configuration or connection settings unfiltered; these are the second line of defence
- * (a header logged with the request, an object logged by mistake).
- *
- * Only fixed paths go to pino's redaction: a path starting with a wildcard (`*.password`) is
- * applied to every child logger, and Fastify makes one per request, which cost /health 15 % of its
- * throughput (docs/performance.md). Nested secret fields are removed by `scrubSecrets` instead, once
- * per log line and only where a secret field is present.
+ * Request headers whose values never reach a log line: credentials a client or a proxy sends.
+ * (Responses are logged by their status code only.)
  */
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers["proxy-authorization"]',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'req.headers["x-amz-security-token"]',
-  'res.headers["set-cookie"]',
-  // Top-level fields, for child-logger bindings too: pino applies no formatter to those (below).
-  ...SECRET_KEYS,
-];
+export const SECRET_HEADERS: ReadonlySet<string> = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'x-api-key',
+  'x-amz-security-token',
+]);
+
+/**
+ * pino's redaction, for fields at the top level of a log line, child-logger bindings included:
+ * pino applies no formatter to those (below). Redacted values print as "[Redacted]". The service
+ * never logs its configuration or connection settings unfiltered; this is the second line of
+ * defence (an object logged by mistake).
+ *
+ * Only top-level paths: pino runs a path with a wildcard or with two segments on every line that has
+ * the field, which cost `/health` 15 % of its throughput (docs/performance.md). Nested secret fields
+ * are removed by `scrubSecrets` instead, once per log line, and secret headers by the request
+ * serializer, which copies the headers only when one is present.
+ */
+export const REDACT_PATHS = [...SECRET_KEYS];
 
 const CENSOR = '[Redacted]';
 const SCRUB_DEPTH = 4;
@@ -71,11 +77,23 @@ export function scrubSecrets<T>(value: T, depth = 0): T {
   return (copy ?? value) as T;
 }
 
+/** The headers with each `SECRET_HEADERS` value replaced by "[Redacted]"; the same object when there is none. */
+export function censorHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  let copy: IncomingHttpHeaders | undefined;
+  for (const name in headers) {
+    if (SECRET_HEADERS.has(name)) {
+      copy ??= { ...headers };
+      copy[name] = CENSOR;
+    }
+  }
+  return copy ?? headers;
+}
+
 function serializeRequest(request: FastifyRequest) {
   return {
     method: request.method,
     url: request.url,
-    headers: request.headers,
+    headers: censorHeaders(request.headers),
     remoteAddress: request.ip,
   };
 }
@@ -85,13 +103,11 @@ function serializeReply(reply: FastifyReply) {
 }
 
 /**
- * Where the lines go: stdout, as JSON lines written asynchronously (lines written while a write is in
- * progress go out together, instead of one write(2) per line on the request path; pino flushes what
- * is pending when the process exits), or through pino-pretty, loaded here only when chosen so that
- * a JSON start pays nothing for it.
+ * Where the lines go: stdout, as JSON lines (`stdoutLines`), or through pino-pretty, loaded here only
+ * when chosen so that a JSON start pays nothing for it.
  */
 export async function logDestination(format: LogFormat): Promise<pino.DestinationStream> {
-  if (format === 'json') return pino.destination({ fd: 1, sync: false });
+  if (format === 'json') return stdoutLines();
   const { prettyStream } = await import('./log-pretty.ts');
   return prettyStream();
 }
@@ -119,6 +135,14 @@ export function createLogger(
       redact: { paths: REDACT_PATHS, censor: CENSOR },
       serializers: { err: pino.stdSerializers.err, req: serializeRequest, res: serializeReply },
     },
-    destination ?? pino.destination({ fd: 1, sync: false }),
+    destination ?? stdoutLines(),
   );
+}
+
+/**
+ * stdout, written asynchronously by pino's SonicBoom, with the lines of one event-loop turn handed
+ * over as one write (log-batch.ts). pino flushes what is pending when the process exits.
+ */
+function stdoutLines(): pino.DestinationStream {
+  return new TurnBatchedStream(pino.destination({ fd: 1, sync: false }));
 }

@@ -79,8 +79,13 @@ describe('defaults', () => {
       migrateOnStart: true,
       shutdownTimeoutMs: 10000,
       bodyLimitBytes: 65536,
+      healthCheckSlowMs: 1000,
       database: { kind: 'embedded', mode: 'file', dataDir: join(appRoot, '.data', 'pglite') },
     });
+  });
+
+  it('takes the slow health-check threshold from HEALTH_CHECK_SLOW_MS', () => {
+    expect(loadConfig({ HEALTH_CHECK_SLOW_MS: '250' }).healthCheckSlowMs).toBe(250);
   });
 
   it('treats empty variables as unset', () => {
@@ -140,6 +145,7 @@ describe('invalid values', () => {
     ['AWS_REGION', 'moon', 'AWS_REGION: got "moon"; expected an AWS region like eu-west-1'],
     ['NODE_ENV', 'prod', 'NODE_ENV: got "prod"; expected one of production, development, test'],
     ['DB_EMBEDDED', 'disk', 'DB_EMBEDDED: got "disk"; expected one of file, memory'],
+    ['HEALTH_CHECK_SLOW_MS', '0', 'HEALTH_CHECK_SLOW_MS: got "0"; expected an integer 1-60000'],
   ])('%s=%s is rejected', (name, value, line) => {
     const lines = errorLines({ [name]: value });
     expect(lines).toHaveLength(1);

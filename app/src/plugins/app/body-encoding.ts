@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preParsingHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../errors.ts';
 
@@ -27,30 +27,43 @@ function hasBody(request: FastifyRequest): boolean {
  */
 export default fp(
   async function bodyEncoding(app: FastifyInstance) {
-    app.addHook('preParsing', async (request, reply) => {
-      if (!hasBody(request)) return;
-      const encoding = request.headers['content-encoding'];
-      if (encoding !== undefined) {
-        const codings = encoding
-          .split(',')
-          .map((coding) => coding.trim().toLowerCase())
-          .filter((coding) => coding !== '' && coding !== 'identity');
-        if (codings.length > 0) {
-          reply.header('accept-encoding', 'identity');
-          throw new AppError(
-            'UNSUPPORTED_CONTENT_ENCODING',
-            `The content encoding ${codings.join(', ').slice(0, 100)} is not supported; send the body uncompressed.`,
-          );
-        }
-      }
-      const charset = charsetOf(request.headers['content-type'] ?? '');
-      if (charset !== undefined && charset !== 'utf-8') {
-        throw new AppError(
-          'UNSUPPORTED_MEDIA_TYPE',
-          `The charset ${charset.slice(0, 40)} is not supported; send the body as UTF-8 (charset=utf-8 or no charset).`,
-        );
-      }
+    // On the routes that read a body only: Fastify reads none for GET and HEAD, and every request
+    // (a health check too) would otherwise pass through one more hook. A callback hook, not an async
+    // one: no promise per request.
+    const check: preParsingHookHandler = (request, reply, payload, done) => {
+      done(hasBody(request) ? (encodingProblem(request, reply) ?? null) : null, payload);
+    };
+    app.addHook('onRoute', (route) => {
+      const methods = [route.method].flat();
+      if (methods.every((method) => method === 'GET' || method === 'HEAD')) return;
+      route.preParsing = [...[route.preParsing ?? []].flat(), check];
     });
   },
   { name: 'body-encoding' },
 );
+
+/** The error for a body this service cannot read as sent, or undefined. */
+function encodingProblem(request: FastifyRequest, reply: FastifyReply): AppError | undefined {
+  const encoding = request.headers['content-encoding'];
+  if (encoding !== undefined) {
+    const codings = encoding
+      .split(',')
+      .map((coding) => coding.trim().toLowerCase())
+      .filter((coding) => coding !== '' && coding !== 'identity');
+    if (codings.length > 0) {
+      reply.header('accept-encoding', 'identity');
+      return new AppError(
+        'UNSUPPORTED_CONTENT_ENCODING',
+        `The content encoding ${codings.join(', ').slice(0, 100)} is not supported; send the body uncompressed.`,
+      );
+    }
+  }
+  const charset = charsetOf(request.headers['content-type'] ?? '');
+  if (charset !== undefined && charset !== 'utf-8') {
+    return new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `The charset ${charset.slice(0, 40)} is not supported; send the body as UTF-8 (charset=utf-8 or no charset).`,
+    );
+  }
+  return undefined;
+}
