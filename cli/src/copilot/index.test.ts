@@ -1,3 +1,4 @@
+// cspell:ignore memroy
 /*
  * The importer against Copilot workspaces written from Copilot's manifest documentation:
  *   shop/ — the four service types (web at '/', web on a path pulling an image, backend with

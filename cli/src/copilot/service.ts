@@ -111,7 +111,7 @@ function image(m: Manifest, ctx: MapContext): { value?: Printable; source?: stri
     if (!imageSchema.safeParse({ uri }).success) {
       ctx.rec.notMapped(
         'image.location',
-        `"${img.location}" is not an image reference Slipway takes (registry/name:tag or @sha256:digest); set image.uri by hand`,
+        `"${img.location}" is not an image reference Slipway takes (registry/name:tag or @sha256:<digest>); set image.uri by hand`,
       );
       return {};
     }
