@@ -5,7 +5,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
  * every error reported. The build (scripts/build.ts) compiles the same schema with the same options
  * into standalone code and puts it in place of this module, so the production bundle starts without
  * compiling a schema (it was the largest single item before the first log line: ~28 ms of a
- * ~190 ms start-up, measured with Node 24 on a 2-core machine, 2026-12). Tests and `npm run dev`
+ * ~190 ms start-up, measured with Node 24 on two cores, 2026-12). Tests and `npm run dev`
  * compile at run time.
  */
 export const ENV_AJV_OPTIONS = {

@@ -39,7 +39,7 @@ const pct1 = (ratio: number) => `${fmt(ratio * 100, 1)} %`;
 /**
  * Below this many cores busy (median over rounds, the less busy of the two servers), a throughput
  * ratio says how the machine's scheduler shared CPU 0 with other jobs, not what a request costs: the
- * page then gives no throughput verdict and points at the CPU ratio. On an idle 2-core machine both
+ * page then gives no throughput verdict and points at the CPU ratio. On two idle cores both
  * servers keep 0.75–0.97 of a core busy on either route.
  */
 export const MIN_CORES_BUSY = 0.7;

@@ -94,7 +94,8 @@ async function planDev(target: string, io: Io): Promise<ExitCode> {
   }
   io.out('\nslipway plan dev\n');
   const { plan } = await import('../commands/plan.ts');
-  return (await plan(config, 'dev', {}, io)).exitCode;
+  // The assembly belongs to the repository just initialized (also when Slipway runs from its sources).
+  return (await plan(config, 'dev', { assemblyDir: join(dirname(target), 'cdk.out') }, io)).exitCode;
 }
 
 export async function initFromRepository(opts: DetectInitOptions, io: Io, cwd: string): Promise<ExitCode> {
