@@ -1,4 +1,4 @@
-import { closest } from '@slipway/config';
+import { closest } from '@slipway/config/contract';
 import { CommanderError } from 'commander';
 import { CLI_ERRORS, CliError, formatCliError } from './errors.ts';
 import type { Io } from './io.ts';

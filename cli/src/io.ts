@@ -1,5 +1,5 @@
 import { styleText } from 'node:util';
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 
 /** Where a command writes: results to `out` (stdout), progress and warnings to `err` (stderr). */
 export interface Io {
@@ -48,6 +48,16 @@ const SYMBOLS = {
   info: ['blue', 'ℹ'],
 } as const;
 
+let ora: typeof import('ora').default | undefined;
+
+/**
+ * Loads the spinner library (ora and what it pulls in). Commands run only after it (main's `run`
+ * wrapper calls it), so `--help`, `--version` and argument errors never pay for it.
+ */
+export async function loadProgressLibrary(): Promise<void> {
+  ora ??= (await import('ora')).default;
+}
+
 export function oraProgress(options: { silent?: boolean; stream?: NodeJS.WriteStream } = {}): Progress {
   const stream = options.stream ?? process.stderr;
   const color = colorEnabled(stream);
@@ -55,6 +65,8 @@ export function oraProgress(options: { silent?: boolean; stream?: NodeJS.WriteSt
   // A step is open between start and its end; off a terminal its text changes print nothing.
   let open = false;
   const make = () => {
+    if (!ora)
+      throw new Error('oraProgress: loadProgressLibrary() must run before a command reports progress');
     spinner ??= ora({
       stream,
       isSilent: options.silent === true,

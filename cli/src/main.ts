@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError } from 'commander';
-import { loadCliConfig } from './context.ts';
 import { EXIT, type ExitCode } from './errors.ts';
 import { asCliError, reportFailure, unknownHelpTopic } from './failure.ts';
-import { type Io, oraProgress } from './io.ts';
+import { type Io, loadProgressLibrary, oraProgress } from './io.ts';
 import type { CommandContext } from './program/context.ts';
 import { registerInitCommands } from './program/init.ts';
 import { registerOperateCommands } from './program/operate.ts';
@@ -85,11 +84,16 @@ function buildProgram(io: Io, argv: readonly string[], onExit: (code: ExitCode) 
       writeErr: () => {},
     });
 
-  const config = async () =>
-    loadCliConfig(program.opts<{ config?: string }>().config, io.err, rerunLine(argv));
+  // The config library and the spinner load only once a command runs: help, --version and
+  // argument errors stay a bare Node start plus commander.
+  const config = async () => {
+    const { loadCliConfig } = await import('./context.ts');
+    return loadCliConfig(program.opts<{ config?: string }>().config, io.err, rerunLine(argv));
+  };
   const run =
     (fn: (...args: never[]) => Promise<ExitCode>) =>
     async (...args: unknown[]) => {
+      await loadProgressLibrary();
       onExit(await (fn as (...a: unknown[]) => Promise<ExitCode>)(...args));
     };
 

@@ -4,6 +4,8 @@
  * or preview name. No CDK, AWS SDK or zod imports, so the CLI's fast paths, the workflows'
  * scripts and the service can load it cheaply (`@slipway/config/contract`).
  */
+// `closest` is pure (no package): the CLI's error path uses it without loading the config library.
+export { closest } from '../closest.ts';
 export {
   type BootstrapRoleKind,
   bootstrapRoleName,
