@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { colorEnabled, oraProgress } from './io.ts';
+import { colorEnabled, loadProgressLibrary, oraProgress } from './io.ts';
 
 const bin = new URL('../bin/slipway.js', import.meta.url).pathname;
 const exec = promisify(execFile);
@@ -107,7 +107,9 @@ describe('colours', () => {
     expect(colorEnabled(tty, { FORCE_COLOR: '0' })).toBe(false);
   });
 
-  it('are left out of the progress lines written to a pipe', () => {
+  it('are left out of the progress lines written to a pipe', async () => {
+    // As main's command wrapper does before a command runs.
+    await loadProgressLibrary();
     const written: string[] = [];
     const stream = { isTTY: false, write: (t: string) => written.push(t) } as unknown as NodeJS.WriteStream;
     const saved = { force: process.env.FORCE_COLOR, no: process.env.NO_COLOR };
