@@ -10,8 +10,10 @@ import {
   addAppContainer,
   appLogGroup,
   appTaskDefinition,
-  capacityProviderStrategies,
+  deploymentProps,
   runOnlyWhen,
+  scaleOnCpuAndMemory,
+  serviceBaseProps,
 } from '../task/index.ts';
 import { type BackendServiceProps, validate } from './backend-service-props.ts';
 
@@ -19,13 +21,6 @@ export type { BackendServiceProps } from './backend-service-props.ts';
 
 /** The Service Connect port name of the container's one port mapping. */
 export const BACKEND_PORT_NAME = 'http';
-
-const STRATEGIES = {
-  rolling: ecs.DeploymentStrategy.ROLLING,
-  'blue-green': ecs.DeploymentStrategy.BLUE_GREEN,
-  canary: ecs.DeploymentStrategy.CANARY,
-  linear: ecs.DeploymentStrategy.LINEAR,
-} as const;
 
 /**
  * A private HTTP service: a Fargate service without a load balancer that other services of the
@@ -94,28 +89,12 @@ export class BackendService extends Construct {
 
   /** The Fargate service, a Service Connect server under `dnsName`, with the deployment strategy. */
   private createService(props: BackendServiceProps): ecs.FargateService {
-    const deployment = props.deployment ?? {};
-    const strategy = deployment.strategy ?? 'rolling';
-    const step =
-      strategy === 'canary' || strategy === 'linear'
-        ? {
-            stepPercent: deployment.stepPercent ?? 10,
-            stepBakeTime: Duration.minutes(deployment.stepBakeMinutes ?? 5),
-          }
-        : undefined;
     return new ecs.FargateService(this, 'Service', {
-      cluster: props.cluster,
-      taskDefinition: this.taskDefinition,
-      vpcSubnets: props.subnets,
-      assignPublicIp: props.assignPublicIp ?? false,
-      securityGroups: [this.securityGroup],
-      capacityProviderStrategies: capacityProviderStrategies(props.capacity),
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
-      circuitBreaker: { enable: true, rollback: true },
-      enableExecuteCommand: true,
-      propagateTags: ecs.PropagatedTagSource.SERVICE,
-      enableECSManagedTags: true,
+      ...serviceBaseProps({
+        ...props,
+        taskDefinition: this.taskDefinition,
+        securityGroup: this.securityGroup,
+      }),
       serviceConnectConfiguration: {
         namespace: props.namespace.namespaceArn,
         services: [
@@ -127,10 +106,7 @@ export class BackendService extends Construct {
           },
         ],
       },
-      deploymentStrategy: STRATEGIES[strategy],
-      bakeTime: strategy === 'rolling' ? undefined : Duration.minutes(deployment.bakeMinutes ?? 0),
-      canaryConfiguration: strategy === 'canary' ? step : undefined,
-      linearConfiguration: strategy === 'linear' ? step : undefined,
+      ...deploymentProps(props.deployment),
     });
   }
 
@@ -140,15 +116,9 @@ export class BackendService extends Construct {
       minCapacity: props.minTasks,
       maxCapacity: props.maxTasks,
     });
-    scaling.scaleOnCpuUtilization('Cpu', {
-      targetUtilizationPercent: props.scaleOnCpuPercent ?? 70,
-      scaleInCooldown: Duration.seconds(120),
-      scaleOutCooldown: Duration.seconds(60),
-    });
-    scaling.scaleOnMemoryUtilization('Memory', {
-      targetUtilizationPercent: props.scaleOnMemoryPercent ?? 80,
-      scaleInCooldown: Duration.seconds(120),
-      scaleOutCooldown: Duration.seconds(60),
+    scaleOnCpuAndMemory(scaling, {
+      cpuPercent: props.scaleOnCpuPercent,
+      memoryPercent: props.scaleOnMemoryPercent,
     });
     return scaling;
   }

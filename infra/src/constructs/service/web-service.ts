@@ -18,8 +18,10 @@ import {
   addAppContainer,
   appLogGroup,
   appTaskDefinition,
-  capacityProviderStrategies,
+  deploymentProps,
   runOnlyWhen,
+  scaleOnCpuAndMemory,
+  serviceBaseProps,
 } from '../task/index.ts';
 import {
   type DeployStrategy,
@@ -216,19 +218,13 @@ export class WebService extends Construct {
     strategy: DeployStrategy,
     deployment: WebServiceDeployment,
   ): ecs.FargateService {
-    const native = strategy !== 'rolling';
     return new ecs.FargateService(this, 'Service', {
-      cluster: props.cluster,
-      taskDefinition: this.taskDefinition,
-      vpcSubnets: props.subnets,
-      assignPublicIp: props.assignPublicIp ?? false,
-      securityGroups: [this.securityGroup],
-      capacityProviderStrategies: capacityProviderStrategies(props.capacity),
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
-      circuitBreaker: { enable: true, rollback: true },
+      ...serviceBaseProps({
+        ...props,
+        taskDefinition: this.taskDefinition,
+        securityGroup: this.securityGroup,
+      }),
       healthCheckGracePeriod: Duration.seconds(GRACE_SECONDS),
-      enableExecuteCommand: true,
       cloudMapOptions: props.discovery
         ? {
             cloudMapNamespace: props.discovery.namespace,
@@ -237,29 +233,7 @@ export class WebService extends Construct {
             dnsTtl: Duration.seconds(10),
           }
         : undefined,
-      propagateTags: ecs.PropagatedTagSource.SERVICE,
-      enableECSManagedTags: true,
-      deploymentStrategy: {
-        rolling: ecs.DeploymentStrategy.ROLLING,
-        'blue-green': ecs.DeploymentStrategy.BLUE_GREEN,
-        canary: ecs.DeploymentStrategy.CANARY,
-        linear: ecs.DeploymentStrategy.LINEAR,
-      }[strategy],
-      bakeTime: native ? Duration.minutes(deployment.bakeMinutes ?? 0) : undefined,
-      canaryConfiguration:
-        strategy === 'canary'
-          ? {
-              stepPercent: deployment.stepPercent ?? 10,
-              stepBakeTime: Duration.minutes(deployment.stepBakeMinutes ?? 5),
-            }
-          : undefined,
-      linearConfiguration:
-        strategy === 'linear'
-          ? {
-              stepPercent: deployment.stepPercent ?? 10,
-              stepBakeTime: Duration.minutes(deployment.stepBakeMinutes ?? 5),
-            }
-          : undefined,
+      ...deploymentProps({ ...deployment, strategy }),
     });
   }
 
@@ -300,15 +274,9 @@ export class WebService extends Construct {
       minCapacity: props.minTasks,
       maxCapacity: props.maxTasks,
     });
-    scaling.scaleOnCpuUtilization('Cpu', {
-      targetUtilizationPercent: props.scaleOnCpuPercent ?? 70,
-      scaleInCooldown: Duration.seconds(120),
-      scaleOutCooldown: Duration.seconds(60),
-    });
-    scaling.scaleOnMemoryUtilization('Memory', {
-      targetUtilizationPercent: props.scaleOnMemoryPercent ?? 80,
-      scaleInCooldown: Duration.seconds(120),
-      scaleOutCooldown: Duration.seconds(60),
+    scaleOnCpuAndMemory(scaling, {
+      cpuPercent: props.scaleOnCpuPercent,
+      memoryPercent: props.scaleOnMemoryPercent,
     });
     if (props.scaleOnRequestsPerTarget !== undefined) {
       scaling.scaleOnRequestCount('Requests', {

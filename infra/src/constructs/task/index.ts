@@ -12,3 +12,10 @@ export {
   runOnlyWhen,
   validateCapacity,
 } from './app-task.ts';
+export {
+  type DeploymentSettings,
+  deploymentProps,
+  type ServiceBase,
+  scaleOnCpuAndMemory,
+  serviceBaseProps,
+} from './fargate-service.ts';

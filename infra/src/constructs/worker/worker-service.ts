@@ -20,8 +20,8 @@ import {
   addAppContainer,
   appLogGroup,
   appTaskDefinition,
-  capacityProviderStrategies,
   runOnlyWhen,
+  serviceBaseProps,
 } from '../task/index.ts';
 import { validate, type WorkerServiceProps } from './worker-service-props.ts';
 
@@ -91,20 +91,11 @@ export class WorkerService extends Construct {
     this.queue.grantConsumeMessages(this.taskDefinition.taskRole);
 
     this.securityGroup = props.securityGroup ?? this.defaultSecurityGroup(props);
-    this.service = new ecs.FargateService(this, 'Service', {
-      cluster: props.cluster,
-      taskDefinition: this.taskDefinition,
-      vpcSubnets: props.subnets,
-      assignPublicIp: props.assignPublicIp ?? false,
-      securityGroups: [this.securityGroup],
-      capacityProviderStrategies: capacityProviderStrategies(props.capacity),
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
-      circuitBreaker: { enable: true, rollback: true },
-      enableExecuteCommand: true,
-      propagateTags: ecs.PropagatedTagSource.SERVICE,
-      enableECSManagedTags: true,
-    });
+    this.service = new ecs.FargateService(
+      this,
+      'Service',
+      serviceBaseProps({ ...props, taskDefinition: this.taskDefinition, securityGroup: this.securityGroup }),
+    );
 
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: props.maxTasks });
     this.trackBacklogPerTask(props.messagesPerTask ?? 10);

@@ -1,0 +1,88 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { type CapacityShare, capacityProviderStrategies } from './app-task.ts';
+
+// What every long-running Slipway service (web, backend, worker) sets the same way on its
+// FargateService, and the deployment and scaling settings the web and backend services share.
+
+export interface ServiceBase {
+  readonly cluster: ecs.ICluster;
+  readonly taskDefinition: ecs.FargateTaskDefinition;
+  readonly subnets: ec2.SubnetSelection;
+  readonly assignPublicIp?: boolean;
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly capacity?: readonly CapacityShare[];
+}
+
+/**
+ * Placement, capacity, and the safety every service has: a new revision starts beside the old one
+ * (100/200 %), the circuit breaker rolls back a revision whose tasks do not start, ECS Exec is on,
+ * and the service's tags reach its tasks.
+ */
+export function serviceBaseProps(base: ServiceBase) {
+  return {
+    cluster: base.cluster,
+    taskDefinition: base.taskDefinition,
+    vpcSubnets: base.subnets,
+    assignPublicIp: base.assignPublicIp ?? false,
+    securityGroups: [base.securityGroup],
+    capacityProviderStrategies: capacityProviderStrategies(base.capacity),
+    minHealthyPercent: 100,
+    maxHealthyPercent: 200,
+    circuitBreaker: { enable: true, rollback: true },
+    enableExecuteCommand: true,
+    propagateTags: ecs.PropagatedTagSource.SERVICE,
+    enableECSManagedTags: true,
+  } satisfies ecs.FargateServiceProps;
+}
+
+/** How a service's revisions replace each other (the web and backend services' `deployment` prop). */
+export interface DeploymentSettings {
+  readonly strategy?: 'rolling' | 'blue-green' | 'canary' | 'linear';
+  readonly stepPercent?: number;
+  readonly stepBakeMinutes?: number;
+  readonly bakeMinutes?: number;
+}
+
+const STRATEGIES = {
+  rolling: ecs.DeploymentStrategy.ROLLING,
+  'blue-green': ecs.DeploymentStrategy.BLUE_GREEN,
+  canary: ecs.DeploymentStrategy.CANARY,
+  linear: ecs.DeploymentStrategy.LINEAR,
+} as const;
+
+/**
+ * The ECS deployment strategy with its bake time (ECS-native strategies only) and, for canary and
+ * linear, the step: 10 % and 5 minutes unless set.
+ */
+export function deploymentProps(deployment: DeploymentSettings = {}) {
+  const strategy = deployment.strategy ?? 'rolling';
+  const step = {
+    stepPercent: deployment.stepPercent ?? 10,
+    stepBakeTime: Duration.minutes(deployment.stepBakeMinutes ?? 5),
+  };
+  return {
+    deploymentStrategy: STRATEGIES[strategy],
+    bakeTime: strategy === 'rolling' ? undefined : Duration.minutes(deployment.bakeMinutes ?? 0),
+    canaryConfiguration: strategy === 'canary' ? step : undefined,
+    linearConfiguration: strategy === 'linear' ? step : undefined,
+  } satisfies Partial<ecs.FargateServiceProps>;
+}
+
+/** Target tracking on CPU and memory (70 % and 80 % unless set), quick out and slow in. */
+export function scaleOnCpuAndMemory(
+  scaling: ecs.ScalableTaskCount,
+  targets: { readonly cpuPercent?: number; readonly memoryPercent?: number },
+): void {
+  scaling.scaleOnCpuUtilization('Cpu', {
+    targetUtilizationPercent: targets.cpuPercent ?? 70,
+    scaleInCooldown: Duration.seconds(120),
+    scaleOutCooldown: Duration.seconds(60),
+  });
+  scaling.scaleOnMemoryUtilization('Memory', {
+    targetUtilizationPercent: targets.memoryPercent ?? 80,
+    scaleInCooldown: Duration.seconds(120),
+    scaleOutCooldown: Duration.seconds(60),
+  });
+}
