@@ -9,6 +9,8 @@
  *   - PORT and SHUTDOWN_TIMEOUT_MS reach the container; the node probe on the health path
  *   - invalid props fail at synth, all at once, naming each prop
  */
+
+import { isolatedCluster } from '@slipway/testing/cdk';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -19,13 +21,7 @@ import { BackendService, type BackendServiceProps, connectClient } from './index
 
 function build(change: Partial<BackendServiceProps> = {}) {
   const stack = new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'us-east-1' } });
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 2,
-    natGateways: 0,
-    restrictDefaultSecurityGroup: false,
-    subnetConfiguration: [{ name: 'Tasks', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
-  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, enableFargateCapacityProviders: true });
+  const { vpc, cluster } = isolatedCluster(stack, { containerInsights: false });
   const namespace = new servicediscovery.PrivateDnsNamespace(stack, 'Namespace', {
     name: 'dev.internal',
     vpc,

@@ -16,6 +16,7 @@
  *     the log group rows of the reviewed table, and do report a bare state machine beside the job
  */
 import { jobAlarmName } from '@slipway/config/contract';
+import { isolatedCluster } from '@slipway/testing/cdk';
 import { constructPolicyFindings } from '@slipway/testing/policy';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -30,17 +31,7 @@ import { executionBudgetMinutes, ScheduledJob, type ScheduledJobProps } from './
 const TOPIC = 'arn:aws:sns:us-east-1:111111111111:shop-prod-alarms';
 
 function build(stack: Stack, change: Partial<ScheduledJobProps> = {}): ScheduledJob {
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 2,
-    natGateways: 0,
-    restrictDefaultSecurityGroup: false,
-    subnetConfiguration: [{ name: 'Tasks', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
-  const cluster = new ecs.Cluster(stack, 'Cluster', {
-    vpc,
-    enableFargateCapacityProviders: true,
-    containerInsightsV2: ecs.ContainerInsights.ENABLED,
-  });
+  const { cluster } = isolatedCluster(stack);
   return new ScheduledJob(stack, 'Job', {
     name: 'nightly-report',
     alarmPrefix: 'shop-prod',

@@ -18,6 +18,7 @@
  *     the log group rows of the reviewed table, and do report a bare queue beside the worker
  */
 import { WORKER_QUEUE_URL_VARIABLE } from '@slipway/config/contract';
+import { isolatedCluster } from '@slipway/testing/cdk';
 import { constructPolicyFindings } from '@slipway/testing/policy';
 import { App, CfnCondition, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -32,17 +33,7 @@ import { WorkerService, type WorkerServiceProps } from './index.ts';
 
 /** The worker in a stack of its own, with a VPC, a cluster and an alarm topic. */
 function build(stack: Stack, change: Partial<WorkerServiceProps> = {}): WorkerService {
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 2,
-    natGateways: 0,
-    restrictDefaultSecurityGroup: false,
-    subnetConfiguration: [{ name: 'Tasks', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
-  const cluster = new ecs.Cluster(stack, 'Cluster', {
-    vpc,
-    enableFargateCapacityProviders: true,
-    containerInsightsV2: ecs.ContainerInsights.ENABLED,
-  });
+  const { cluster } = isolatedCluster(stack);
   return new WorkerService(stack, 'Worker', {
     name: 'email-sender',
     alarmPrefix: 'shop-prod',
