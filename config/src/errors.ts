@@ -33,7 +33,8 @@ export const CONFIG_ERRORS = {
   SW113: { title: 'VPC CIDR size', solve: 'Use a block between /16 and /24.' },
   SW114: {
     title: 'too many availability zones',
-    solve: 'Lower network.azCount to the number of zones the region offers.',
+    solve:
+      "Lower network.azCount to the number of zones the region offers (the message gives it; config/src/regions.ts lists each region's zones).",
   },
   SW115: {
     title: 'protected environment without deletion protection',
@@ -211,6 +212,11 @@ export const CONFIG_ERRORS = {
     title: 'job calls a backend service',
     solve:
       "A scheduled job runs as a one-off ECS task (RunTask), which cannot be a Service Connect client, so a backend is out of its reach. Remove the backend from the job's calls and have the job send its work to a worker that calls the backend (add the worker to the job's calls), or make the backend a web service with a route.",
+  },
+  SW180: {
+    title: 'protected environment with a zone without a task',
+    solve:
+      'Set service.minTasks (or services.<name>.minTasks) to network.azCount or more, so each web and backend service runs a task in every zone at rest, or explain why not in acknowledge.fewerTasksThanZones.',
   },
 } as const;
 

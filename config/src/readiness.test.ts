@@ -8,6 +8,8 @@
  *   - an unprotected environment with every risky setting → valid, and not nagged
  *   - the old `waivers` key → SW101 telling what to rename
  *   - with several services, the task rules hold for every web and backend service and name each
+ *   - a task per zone: with three or more zones each web and backend service runs at least
+ *     network.azCount tasks at rest; with two zones the rule does not apply (singleTask covers it)
  *   - the shipped slipway.config.ts: prod passes every rule with nothing acknowledged
  */
 // cspell:ignore Databse
@@ -64,6 +66,12 @@ const RISKS: Record<string, { take: (prod: Env) => void; error: string }[]> = {
   singleTask: [
     { take: (p) => (p.service = { minTasks: 1 }), error: 'environments.prod.service.minTasks [SW132]' },
     { take: (p) => (p.service = { minTasks: 0 }), error: 'environments.prod.service.minTasks [SW132]' },
+  ],
+  fewerTasksThanZones: [
+    {
+      take: (p) => (p.network = { cidr: '10.1.0.0/16', azCount: 3 }),
+      error: 'environments.prod.service.minTasks [SW180]',
+    },
   ],
   allSpot: [
     { take: (p) => (p.service = { capacity: 'spot' }), error: 'environments.prod.service.capacity [SW133]' },
@@ -142,6 +150,42 @@ describe('production readiness of protected environments', () => {
       'environments.prod.service.capacity [SW133]',
     ]);
     expect(risky.messages[0]).toContain('got web 2, api 1 in a protected environment');
+  });
+
+  it('holds every web and backend service to a task per zone, naming each one below the zone count', () => {
+    const threeZones = (mutate: (prod: Env) => void) =>
+      check((p, config) => {
+        config.services = {
+          web: { type: 'web', image: { build: {} } },
+          api: { type: 'web', image: { from: 'web' }, route: { paths: ['/api/*'] } },
+          internal: { type: 'backend', image: { from: 'web' } },
+          worker: { type: 'worker', image: { from: 'web' } },
+        };
+        p.network = { cidr: '10.1.0.0/16', azCount: 3 };
+        p.service = { minTasks: 3 };
+        mutate(p);
+      });
+    expect(threeZones(() => {}).codes).toEqual([]);
+    const risky = threeZones((p) => (p.services = { api: { minTasks: 2 }, internal: { minTasks: 2 } }));
+    expect(risky.messages).toEqual([
+      'environments.prod.service.minTasks: got api 2, internal 2 with 3 zones in a protected environment: at rest a zone runs none of the service, so a zone outage takes a larger share of its capacity than the spread promises, and the survivors must absorb it while replacements start; set service.minTasks (or services.<name>.minTasks here) to network.azCount or more for every web and backend service, or give a reason in acknowledge.fewerTasksThanZones [SW180]',
+    ]);
+    // One task below two zones' worth is singleTask's risk too: each rule asks for its own reason.
+    expect(threeZones((p) => (p.service = { minTasks: 1 })).codes).toEqual([
+      'environments.prod.service.minTasks [SW132]',
+      'environments.prod.service.minTasks [SW180]',
+    ]);
+  });
+
+  it('does not apply the task-per-zone rule to two zones, where singleTask already asks for one per zone', () => {
+    expect(
+      check((p) => {
+        p.service = { minTasks: 1 };
+        p.acknowledge = { singleTask: REASON, fewerTasksThanZones: REASON };
+      }).messages,
+    ).toEqual([
+      'environments.prod.acknowledge.fewerTasksThanZones: nothing to acknowledge: the rule does not apply (network.azCount is 2, where acknowledge.singleTask covers a zone without a task); remove acknowledge.fewerTasksThanZones [SW138]',
+    ]);
   });
 
   it('rejects a reason shorter than 10 characters, spaces around it not counted', () => {

@@ -120,20 +120,21 @@ type Defaults = (typeof DEFAULTS)[keyof typeof DEFAULTS];
 
 /** The database settings of an app that has one. */
 function resolveDatabase(app: AppConfig, env: EnvironmentConfig, d: Defaults) {
+  const backupRetentionDays = env.database.backupRetentionDays ?? d.backupRetentionDays;
   return {
     name: app.database === false ? 'app' : app.database.name,
     engineVersion: app.database === false ? '18' : app.database.engineVersion,
     instanceClass: env.database.instanceClass ?? d.instanceClass,
     multiAz: env.database.multiAz ?? d.multiAz,
-    backupRetentionDays: env.database.backupRetentionDays ?? d.backupRetentionDays,
+    backupRetentionDays,
     deletionProtection: env.database.deletionProtection ?? d.deletionProtection,
     allocatedStorageGiB: env.database.allocatedStorageGiB,
     maxAllocatedStorageGiB: env.database.maxAllocatedStorageGiB,
     rotationDays: env.database.rotationDays ?? d.rotationDays,
     monitoringIntervalSeconds: env.database.monitoringIntervalSeconds ?? d.databaseMonitoringSeconds,
     encryptionKey: env.database.encryptionKey ?? d.databaseKey,
-    /** Protected environments snapshot the instance when it is removed; others delete it. */
-    snapshotOnRemoval: env.protected,
+    /** A final snapshot on delete, unless the environment is disposable (one day of backups). */
+    snapshotOnRemoval: env.database.snapshotOnDelete ?? (env.protected || backupRetentionDays > 1),
   };
 }
 

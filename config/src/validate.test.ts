@@ -147,6 +147,14 @@ describe('validateConfig', () => {
         env(c, 'dev').network.azCount = 3;
       }),
     ).toEqual(['environments.dev.network.azCount [SW114]']);
+    expect(
+      messagesOf((c) => {
+        env(c, 'dev').region = 'af-south-1';
+        env(c, 'dev').network.azCount = 4;
+      }),
+    ).toEqual([
+      'environments.dev.network.azCount: got 4, but af-south-1 has 3 availability zones Slipway can use (af-south-1a, af-south-1b, af-south-1c); set network.azCount to 3 or fewer [SW114]',
+    ]);
   });
 
   // The protected-environment rules (deletion protection, office hours, ...) are in readiness.test.ts.

@@ -17,6 +17,8 @@ export const acknowledgeSchema = z.strictObject({
   singleAzDatabase: reason.optional(),
   /** Why this protected environment may run fewer than two tasks at rest (`service.minTasks` 0 or 1). */
   singleTask: reason.optional(),
+  /** Why this protected environment may leave an availability zone without a task at rest (`service.minTasks` below `network.azCount`, with three or more zones). */
+  fewerTasksThanZones: reason.optional(),
   /** Why this protected environment may run every task on Fargate Spot (`service.capacity` `'spot'`, or `mixed.base` 0). */
   allSpot: reason.optional(),
   /** Why this protected environment may send its alarms to nobody (`alarms.email` empty). */

@@ -43,7 +43,12 @@ export const environmentSchema = z.strictObject({
     .strictObject({
       /** VPC CIDR block (a /16 to /24). Environments in one account must not overlap. */
       cidr: cidr,
-      /** Availability zones to spread over (the ALB needs two). @default 2 */
+      /**
+       * Availability zones to spread over (the ALB needs two), at most as many as the region has
+       * (`config/src/regions.ts`). A protected environment runs at least this many tasks of each
+       * web and backend service at rest (acknowledge.fewerTasksThanZones).
+       * @default 2
+       */
       azCount: z.number().int().min(2).max(6).default(2),
       /**
        * Outbound internet for private subnets.
@@ -101,19 +106,22 @@ export const environmentSchema = z.strictObject({
       backupRetentionDays: z.number().int().min(1).max(35).optional(),
       /** Refuse to delete the instance. @default false unless protected */
       deletionProtection: z.boolean().optional(),
+      /**
+       * Take a final snapshot when CloudFormation deletes or replaces the instance (the data stack
+       * deleted, `slipway destroy`, a change that replaces the database); `false` deletes the
+       * instance with its data and its automated backups. The snapshot stays until you delete it,
+       * billed per GB-month (docs/cost.md). An environment that keeps backups for more than a day
+       * keeps data worth its last state; one day of backups is the disposable profile (dev, test,
+       * pull-request previews).
+       * @default true if protected or backupRetentionDays is above 1, else false
+       */
+      snapshotOnDelete: z.boolean().optional(),
       /** Initial storage in GiB (gp3). @default 20 */
       allocatedStorageGiB: z.number().int().min(20).max(65536).default(20),
       /** Storage autoscaling ceiling in GiB. @default 100 */
       maxAllocatedStorageGiB: z.number().int().min(20).max(65536).default(100),
       /** Rotate the master password every this many days; `false` disables rotation. @default false unless protected, then 30 */
       rotationDays: z.union([z.literal(false), z.number().int().min(1).max(365)]).optional(),
-      /**
-       * RDS Enhanced Monitoring: operating-system metrics (per-process CPU and memory, disk I/O)
-       * every this many seconds, to CloudWatch Logs; `0` turns it off. AWS Control Tower's control
-       * CT.RDS.PR.2 requires it.
-       * @default 0 (off) unless protected, then 60
-       * @example 60 // ≈0.12 GiB of logs a month: about $0.06 in us-east-1 (docs/cost.md)
-       */
       /**
        * The key that encrypts the database's storage, snapshots and backups: RDS's AWS-managed
        * `aws/rds` key, or a customer-managed KMS key of the environment. Only a customer-managed key
@@ -124,6 +132,13 @@ export const environmentSchema = z.strictObject({
        * @example 'customer-managed' // one KMS key: $1 a month (docs/cost.md)
        */
       encryptionKey: z.enum(['aws-managed', 'customer-managed']).optional(),
+      /**
+       * RDS Enhanced Monitoring: operating-system metrics (per-process CPU and memory, disk I/O)
+       * every this many seconds, to CloudWatch Logs; `0` turns it off. AWS Control Tower's control
+       * CT.RDS.PR.2 requires it.
+       * @default 0 (off) unless protected, then 60
+       * @example 60 // ≈0.12 GiB of logs a month: about $0.06 in us-east-1 (docs/cost.md)
+       */
       monitoringIntervalSeconds: z
         .union([
           z.literal(0),

@@ -1,5 +1,5 @@
 import type { ConfigError } from '../errors.ts';
-import { maxAzCount, type Region } from '../regions.ts';
+import { availabilityZones, maxAzCount, type Region } from '../regions.ts';
 import type { EnvironmentConfig, SlipwayConfig } from '../types.ts';
 import { err } from './util.ts';
 
@@ -15,7 +15,7 @@ export function vpcErrors(env: EnvironmentConfig, at: (key: string) => string): 
       err(
         at('network.azCount'),
         'SW114',
-        `got ${env.network.azCount}; ${env.region} offers Slipway ${zones} zones`,
+        `got ${env.network.azCount}, but ${env.region} has ${zones} availability zones Slipway can use (${availabilityZones(env.region as Region, zones).join(', ')}); set network.azCount to ${zones} or fewer`,
       ),
     );
   return errors;

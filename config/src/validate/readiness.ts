@@ -24,6 +24,8 @@ export interface ReadinessRule {
   readonly fix: string;
   /** Whether the rule concerns this environment at all (the database rules need a database). */
   readonly appliesTo: (env: ResolvedEnvironment) => boolean;
+  /** Why the rule does not apply, for an acknowledgement that accepts nothing. @default 'app.database is false' */
+  readonly notApplicable?: string;
   /** Whether the environment, defaults applied, takes the risk. */
   readonly isRisky: (env: ResolvedEnvironment) => boolean;
   /** The current value, for the message ("got false"). */
@@ -45,6 +47,11 @@ function perService(env: ResolvedEnvironment, value: (s: ReturnType<typeof answe
   return services.length === 1 && services[0]
     ? value(services[0])
     : services.map((s) => `${s.name} ${value(s)}`).join(', ');
+}
+
+/** The web and backend services that run fewer tasks at rest than the environment has zones. */
+function belowZones(env: ResolvedEnvironment) {
+  return answering(env).filter((s) => s.minTasks < env.network.azCount);
 }
 
 /** The rules keyed by their `acknowledge` name: a key without a rule, or a rule without a key, does not compile. */
@@ -78,6 +85,21 @@ const RULES: { readonly [K in AcknowledgeKey]: Omit<ReadinessRule, 'key'> } = {
     appliesTo: always,
     isRisky: (env) => answering(env).some((s) => s.minTasks < 2),
     got: (env) => perService(env, (s) => String(s.minTasks)),
+  },
+  fewerTasksThanZones: {
+    id: 'SW180',
+    setting: 'service.minTasks',
+    title: 'a task in every availability zone at rest',
+    risk: 'at rest a zone runs none of the service, so a zone outage takes a larger share of its capacity than the spread promises, and the survivors must absorb it while replacements start',
+    fix: 'set service.minTasks (or services.<name>.minTasks here) to network.azCount or more for every web and backend service',
+    // With two zones, singleTask's two tasks are already one per zone.
+    appliesTo: (env) => env.network.azCount > 2,
+    notApplicable: 'network.azCount is 2, where acknowledge.singleTask covers a zone without a task',
+    isRisky: (env) => belowZones(env).length > 0,
+    got: (env) =>
+      `${belowZones(env)
+        .map((s) => `${s.name} ${s.minTasks}`)
+        .join(', ')} with ${env.network.azCount} zones`,
   },
   allSpot: {
     id: 'SW133',
@@ -177,7 +199,7 @@ export function readinessErrors(env: ResolvedEnvironment, at: (key: string) => s
     const why = !env.protected
       ? `${env.name} is not protected, so its readiness is not checked`
       : status === 'not-applicable'
-        ? 'the rule does not apply (app.database is false)'
+        ? `the rule does not apply (${rule.notApplicable ?? 'app.database is false'})`
         : `${rule.setting} is already safe (got ${rule.got(env)})`;
     errors.push(err(at(ack), 'SW138', `nothing to acknowledge: ${why}; remove ${ack}`));
   }
