@@ -118,7 +118,10 @@ export default defineConfig({
       grafana: { enabled: false },
     },
 
-    // Production-like, in production's region: one NAT gateway, blue/green deploys, WAF on.
+    // Production-like, in production's region: one NAT gateway, blue/green deploys, WAF on. Its
+    // database keeps a week of backups, so it takes a final snapshot when deleted
+    // (`database.snapshotOnDelete` defaults to true above one day of backups; dev and test, with one,
+    // delete theirs).
     staging: {
       account: '222222222222',
       region: 'af-south-1',
@@ -141,10 +144,12 @@ export default defineConfig({
       waf: { enabled: true },
     },
 
-    // Production (in af-south-1): two tasks at rest (one on-demand, one Spot) in two zones, a NAT
-    // gateway per zone, Multi-AZ PostgreSQL with deletion protection, HTTPS through CloudFront, WAF,
-    // alarms emailed to on-call, 10% canary deploys behind an approval. Being protected, it must
-    // pass the production-readiness rules (docs/production-readiness.md); it acknowledges none.
+    // Production (in af-south-1): three zones (all Cape Town has), a NAT gateway per zone, three
+    // on-demand tasks of each web service at rest, one per zone, with Spot only for what autoscaling
+    // adds, Multi-AZ PostgreSQL with deletion protection (and a final snapshot on delete), HTTPS
+    // through CloudFront, WAF, alarms emailed to on-call, 10% canary deploys behind an approval.
+    // Being protected, it must pass the production-readiness rules (docs/production-readiness.md);
+    // it acknowledges none.
     prod: {
       account: '333333333333',
       region: 'af-south-1',
@@ -152,13 +157,16 @@ export default defineConfig({
       branch: 'main',
       promoteFrom: 'staging',
       approval: true,
-      network: { cidr: '10.3.0.0/16', azCount: 2, nat: 'gateway-per-az' },
+      network: { cidr: '10.3.0.0/16', azCount: 3, nat: 'gateway-per-az' },
       service: {
         cpu: 1024,
         memoryMiB: 2048,
-        minTasks: 2,
-        maxTasks: 4,
-        capacity: { mixed: { base: 1, spotWeight: 1 } },
+        // A task per zone at rest. The base keeps all three on on-demand: a Spot reclaim (two
+        // minutes' notice, often several tasks at once) then takes only the extra tasks autoscaling
+        // started, never the zone coverage. 4 to 6 tasks split 1 : 1 between Spot and on-demand.
+        minTasks: 3,
+        maxTasks: 6,
+        capacity: { mixed: { base: 3, spotWeight: 1 } },
       },
       database: {
         instanceClass: 't4g.small',

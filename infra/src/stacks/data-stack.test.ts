@@ -3,6 +3,8 @@
  *   - PostgreSQL 18 in the isolated subnets, encrypted gp3, TLS forced by the parameter group
  *   - prod: Multi-AZ, deletion protection, 14 days of backups, snapshot on removal, rotation
  *   - dev: single-AZ, no deletion protection, 1 day of backups, deleted on removal, no rotation
+ *   - staging (7 days of backups, unprotected): a final snapshot on removal and on replacement;
+ *     dev and test (1 day): deleted with their automated backups
  *   - credentials generated in Secrets Manager; the security group starts with no ingress
  *   - endpoint, secret ARN, security group and instance id published in SSM
  */
@@ -41,12 +43,13 @@ describe.each(ENVIRONMENTS)('%s database', (env) => {
     });
   });
 
-  it('places the instance in the isolated subnets', () => {
+  it('places the instance in the isolated subnets, one per zone (three in prod)', () => {
+    const zones = synthesized.stacks[env]?.environment.network.azCount ?? 0;
+    expect(zones).toBe(env === 'prod' ? 3 : 2);
     data(env).hasResourceProperties('AWS::RDS::DBSubnetGroup', {
-      SubnetIds: [
-        { Ref: Match.stringLikeRegexp('isolatedsubnet0id') },
-        { Ref: Match.stringLikeRegexp('isolatedsubnet1id') },
-      ],
+      SubnetIds: Array.from({ length: zones }, (_, i) => ({
+        Ref: Match.stringLikeRegexp(`isolatedsubnet${i}id`),
+      })),
     });
   });
 
@@ -112,10 +115,25 @@ describe('protection differs by environment', () => {
     data('dev').resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
   });
 
-  it('staging keeps 7 days of backups on a t4g.micro', () => {
-    data('staging').hasResourceProperties('AWS::RDS::DBInstance', {
-      DBInstanceClass: 'db.t4g.micro',
-      BackupRetentionPeriod: 7,
+  it('staging keeps 7 days of backups on a t4g.micro and takes a final snapshot on removal', () => {
+    data('staging').hasResource('AWS::RDS::DBInstance', {
+      DeletionPolicy: 'Snapshot',
+      UpdateReplacePolicy: 'Snapshot',
+      Properties: Match.objectLike({
+        DBInstanceClass: 'db.t4g.micro',
+        BackupRetentionPeriod: 7,
+        MultiAZ: false,
+        DeletionProtection: false,
+        DeleteAutomatedBackups: false,
+      }),
+    });
+  });
+
+  it.each(['dev', 'test'])('%s, with one day of backups, deletes its database without a snapshot', (env) => {
+    data(env).hasResource('AWS::RDS::DBInstance', {
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+      Properties: Match.objectLike({ DeleteAutomatedBackups: true }),
     });
   });
 });

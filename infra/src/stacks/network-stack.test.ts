@@ -1,7 +1,9 @@
 /*
  * Network layer, per environment of the shipped config:
- *   - VPC CIDR from the config; public/private/isolated subnets in every zone
- *   - NAT per mode: dev/test one NAT instance, staging one gateway, prod one gateway per zone;
+ *   - VPC CIDR from the config; public/private/isolated subnets in every zone, the zones named for
+ *     the region (no lookup, no dummy zones): prod in af-south-1a, 1b and 1c
+ *   - NAT per mode: dev/test one NAT instance, staging one gateway, prod one gateway (and Elastic
+ *     IP) per zone, each private subnet routed through its own zone's gateway;
  *     an environment with nat 'none' has no private subnets at all
  *   - S3 gateway endpoint, flow logs of all traffic with retention
  *   - the isolated subnets' NACL admits only PostgreSQL from the workload subnets
@@ -36,15 +38,26 @@ describe.each(ENVIRONMENTS)('%s network', (env) => {
     });
   });
 
-  it('has public, private and isolated subnets in each of its two zones', () => {
-    const subnets = network(env).findResources('AWS::EC2::Subnet');
-    const types = Object.values(subnets).map(
+  it('has a public, a private and an isolated subnet in each of its zones, named for its region', () => {
+    const resolved = synthesized.stacks[env]?.environment;
+    const zones = resolved?.network.availabilityZones ?? [];
+    expect(zones).toHaveLength(resolved?.network.azCount ?? -1);
+    const subnets = Object.values(network(env).findResources('AWS::EC2::Subnet')).map(
       (s) =>
-        (s as { Properties: { Tags: { Key: string; Value: string }[] } }).Properties.Tags.find(
-          (t) => t.Key === 'aws-cdk:subnet-type',
-        )?.Value,
+        (s as { Properties: { AvailabilityZone: string; Tags: { Key: string; Value: string }[] } })
+          .Properties,
     );
-    expect(types.sort()).toEqual(['Isolated', 'Isolated', 'Private', 'Private', 'Public', 'Public']);
+    const typeOf = (p: (typeof subnets)[number]) =>
+      p.Tags.find((t) => t.Key === 'aws-cdk:subnet-type')?.Value;
+    for (const zone of zones)
+      expect(
+        subnets
+          .filter((p) => p.AvailabilityZone === zone)
+          .map(typeOf)
+          .sort(),
+        zone,
+      ).toEqual(['Isolated', 'Private', 'Public']);
+    expect(subnets).toHaveLength(3 * zones.length);
   });
 
   it('adds an S3 gateway endpoint', () => {
@@ -76,10 +89,9 @@ describe.each(ENVIRONMENTS)('%s network', (env) => {
     );
     const ingress = entries.filter((e) => e.Egress !== true);
     const postgres = ingress.filter((e) => e.Protocol === 6);
-    expect(postgres.map((e) => e.PortRange)).toEqual([
-      { From: 5432, To: 5432 },
-      { From: 5432, To: 5432 },
-    ]);
+    expect(postgres.map((e) => e.PortRange)).toEqual(
+      cidrsOf('Private').map(() => ({ From: 5432, To: 5432 })),
+    );
     expect(postgres.map((e) => e.CidrBlock).sort()).toEqual(cidrsOf('Private'));
     // The only other ingress is between the isolated subnets themselves (Multi-AZ standby).
     const others = ingress.filter((e) => e.Protocol !== 6);
@@ -135,8 +147,45 @@ describe('NAT per environment', () => {
     network('staging').resourceCountIs('AWS::EC2::Instance', 0);
   });
 
-  it('prod uses a NAT gateway in each zone', () => {
-    network('prod').resourceCountIs('AWS::EC2::NatGateway', 2);
+  it("prod spreads over af-south-1's three zones, with a NAT gateway and its Elastic IP in each", () => {
+    const template = network('prod');
+    const zones = Object.values(template.findResources('AWS::EC2::Subnet')).map(
+      (s) => (s as { Properties: { AvailabilityZone: string } }).Properties.AvailabilityZone,
+    );
+    expect([...new Set(zones)].sort()).toEqual(['af-south-1a', 'af-south-1b', 'af-south-1c']);
+    template.resourceCountIs('AWS::EC2::NatGateway', 3);
+    template.resourceCountIs('AWS::EC2::EIP', 3);
+    // Each gateway sits in a public subnet of its own zone, and each private subnet routes to the
+    // gateway of its zone: no zone's egress depends on another zone.
+    const subnets = template.findResources('AWS::EC2::Subnet');
+    const zoneOf = (ref: unknown) =>
+      (subnets[(ref as { Ref: string }).Ref] as { Properties: { AvailabilityZone: string } }).Properties
+        .AvailabilityZone;
+    const gateways = template.findResources('AWS::EC2::NatGateway');
+    const gatewayZones = Object.values(gateways).map((g) =>
+      zoneOf((g as { Properties: { SubnetId: unknown } }).Properties.SubnetId),
+    );
+    expect(gatewayZones.sort()).toEqual(['af-south-1a', 'af-south-1b', 'af-south-1c']);
+    const gatewayZone = Object.fromEntries(
+      Object.entries(gateways).map(([id, g]) => [
+        id,
+        zoneOf((g as { Properties: { SubnetId: unknown } }).Properties.SubnetId),
+      ]),
+    );
+    const associations = Object.values(template.findResources('AWS::EC2::SubnetRouteTableAssociation')).map(
+      (a) => (a as { Properties: { RouteTableId: { Ref: string }; SubnetId: unknown } }).Properties,
+    );
+    const routes = Object.values(template.findResources('AWS::EC2::Route'))
+      .map(
+        (r) =>
+          (r as { Properties: { RouteTableId: { Ref: string }; NatGatewayId?: { Ref: string } } }).Properties,
+      )
+      .filter((r) => r.NatGatewayId);
+    expect(routes).toHaveLength(3);
+    for (const route of routes) {
+      const subnet = associations.find((a) => a.RouteTableId.Ref === route.RouteTableId.Ref)?.SubnetId;
+      expect(zoneOf(subnet)).toBe(gatewayZone[route.NatGatewayId?.Ref ?? '']);
+    }
   });
 
   it('with nat "none" there are no private subnets and no NAT', async () => {

@@ -1,6 +1,6 @@
 /*
  * Service layer, per environment of the shipped config:
- *   - cluster with Container Insights; Fargate capacity per config (dev Spot, prod on-demand base 1 + Spot)
+ *   - cluster with Container Insights; Fargate capacity per config (dev Spot, prod three on-demand tasks at rest, one per zone, + Spot above)
  *   - tasks in private subnets without public IP; read-only root filesystem with a writable /tmp
  *   - database credentials only as ECS secrets; no secret-looking names among plain variables
  *   - every container variable name appears once, and each one Slipway sets is reserved in the contract
@@ -68,10 +68,13 @@ describe.each(ENVIRONMENTS)('%s service', (env) => {
       NetworkConfiguration: {
         AwsvpcConfiguration: Match.objectLike({
           AssignPublicIp: 'DISABLED',
-          Subnets: [
-            { Ref: Match.stringLikeRegexp('privatesubnet0id') },
-            { Ref: Match.stringLikeRegexp('privatesubnet1id') },
-          ],
+          // One private subnet per zone: tasks may land in every zone of the environment.
+          Subnets: Array.from(
+            { length: synthesized.stacks[env]?.environment.network.azCount ?? 0 },
+            (_, i) => ({
+              Ref: Match.stringLikeRegexp(`privatesubnet${i}id`),
+            }),
+          ),
         }),
       },
     });
@@ -346,13 +349,23 @@ describe('capacity per environment', () => {
     });
   });
 
-  it('prod keeps one on-demand task as a base and spreads the rest over Spot', () => {
-    service('prod').hasResourceProperties('AWS::ECS::Service', {
-      CapacityProviderStrategy: [
-        { CapacityProvider: 'FARGATE', Base: 1, Weight: 1 },
+  it('prod runs each web service as three on-demand tasks at rest, one per zone, Spot only above them', () => {
+    const web = Object.values(service('prod').findResources('AWS::ECS::Service'))
+      .map((r) => (r as { Properties: Record<string, unknown> }).Properties)
+      .filter((p) => ((p.LoadBalancers as unknown[] | undefined) ?? []).length > 0);
+    expect(web).toHaveLength(2);
+    for (const p of web) {
+      expect(p.DesiredCount).toEqual({ 'Fn::If': ['HasImage', 3, 0] });
+      expect(p.CapacityProviderStrategy).toEqual([
+        { CapacityProvider: 'FARGATE', Base: 3, Weight: 1 },
         { CapacityProvider: 'FARGATE_SPOT', Weight: 1 },
-      ],
-    });
+      ]);
+      // A task can land in each of the three zones: the private subnet of every one.
+      const subnets = (p.NetworkConfiguration as { AwsvpcConfiguration: { Subnets: unknown[] } })
+        .AwsvpcConfiguration.Subnets;
+      expect(JSON.stringify(subnets)).toMatch(/privatesubnet2id/);
+      expect(subnets).toHaveLength(3);
+    }
   });
 
   it('prod tasks get 1 vCPU and 2 GiB, dev tasks 0.25 vCPU and 512 MiB', () => {
