@@ -1,7 +1,7 @@
 /*
  * The cost model, on the shipped environments and on small hand-made templates:
  *   - every environment: itemized lines present, each rounded to cents, summing exactly to the total
- *   - dev prices a NAT instance and no NAT gateway; prod two NAT gateways with their Elastic IPs
+ *   - dev prices a NAT instance and no NAT gateway; prod three NAT gateways with their Elastic IPs
  *   - each log line names the volume assumption of its logs (flow logs, tasks, the trail)
  *   - Fargate Spot share follows the capacity provider strategy (spotShare from @slipway/config)
  *   - Multi-AZ doubles the RDS instance and storage lines
@@ -56,14 +56,14 @@ describe('the cost model on the shipped environments', () => {
     }
   });
 
-  it('prices a NAT instance for dev and two NAT gateways for prod', async () => {
+  it('prices a NAT instance for dev and three NAT gateways (one per zone) for prod', async () => {
     const s = await shippedAssembly();
     const dev = estimateCost(stacksOf(s, 'dev'));
     const prod = estimateCost(stacksOf(s, 'prod'));
     expect(dev.lines.some((l) => l.item.startsWith('NAT instance t4g.nano'))).toBe(true);
     expect(dev.lines.some((l) => l.resourceType === 'AWS::EC2::NatGateway')).toBe(false);
-    expect(prod.lines.find((l) => l.item.startsWith('NAT gateways'))?.item).toBe('NAT gateways (2)');
-    expect(prod.lines.find((l) => l.item.startsWith('Public IPv4'))?.item).toContain('2 Elastic IPs');
+    expect(prod.lines.find((l) => l.item.startsWith('NAT gateways'))?.item).toBe('NAT gateways (3)');
+    expect(prod.lines.find((l) => l.item.startsWith('Public IPv4'))?.item).toContain('3 Elastic IPs');
   });
 
   it('names the log volume each log line rests on: flow logs, the tasks, the trail', async () => {

@@ -20,6 +20,7 @@ import {
 } from './context.ts';
 import { instanceOfficeHours } from './schedule.ts';
 import { ecsServices } from './services.ts';
+import { finalSnapshot } from './snapshot.ts';
 import type { CostAssumptions } from './types.ts';
 
 const fargate: Pricer = (services, ctx) => {
@@ -152,6 +153,7 @@ const rdsInstance: Pricer = (instances, ctx) => {
       monthly: gb * prices.rdsGp3GbMonth * factor,
       estimatedPrice: isEstimate(ctx.prices, 'rdsGp3GbMonth'),
     });
+    finalSnapshot(db, gb, ctx);
     enhancedMonitoring(db, ctx);
   }
 };

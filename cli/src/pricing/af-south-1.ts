@@ -43,6 +43,7 @@ export const AF_SOUTH_1: PriceTable = {
     },
     rdsMultiAzFactor: 2, // rds/postgresql/pricing: Multi-AZ lists twice the single-AZ price
     rdsGp3GbMonth: e(0.115), // ESTIMATE
+    rdsSnapshotGbMonth: e(0.095), // ESTIMATE
     efsStandardGbMonth: e(0.3), // ESTIMATE
     cloudWatchAlarmMonth: e(0.1), // ESTIMATE
     cloudWatchDashboardMonth: 3, // cloudwatch/pricing: same in every region
@@ -78,6 +79,7 @@ export const AF_SOUTH_1: PriceTable = {
     'ebsGp3GbMonth',
     'rdsPostgresHour',
     'rdsGp3GbMonth',
+    'rdsSnapshotGbMonth',
     'efsStandardGbMonth',
     'cloudWatchAlarmMonth',
     'logsIngestGb',

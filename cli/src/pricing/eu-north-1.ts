@@ -40,6 +40,7 @@ export const EU_NORTH_1: PriceTable = {
     },
     rdsMultiAzFactor: 2, // rds/postgresql/pricing: Multi-AZ lists twice the single-AZ price
     rdsGp3GbMonth: e(0.115), // ESTIMATE
+    rdsSnapshotGbMonth: e(0.095), // ESTIMATE
     efsStandardGbMonth: e(0.3), // ESTIMATE
     cloudWatchAlarmMonth: 0.1, // cloudwatch/pricing: same as us-east-1 in the EU regions
     cloudWatchDashboardMonth: 3, // cloudwatch/pricing: same in every region
@@ -72,6 +73,7 @@ export const EU_NORTH_1: PriceTable = {
     'ebsGp3GbMonth',
     'rdsPostgresHour',
     'rdsGp3GbMonth',
+    'rdsSnapshotGbMonth',
     'efsStandardGbMonth',
     'logsIngestGb',
     'logsStorageGbMonth',

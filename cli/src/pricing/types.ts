@@ -42,6 +42,8 @@ export interface Prices {
   readonly rdsMultiAzFactor: number;
   /** RDS gp3 storage, single-AZ, per GB-month. */
   readonly rdsGp3GbMonth: number;
+  /** RDS backup storage beyond the free allowance (a snapshot kept after its instance is deleted), per GB-month. */
+  readonly rdsSnapshotGbMonth: number;
   /** EFS Standard storage, per GB-month. */
   readonly efsStandardGbMonth: number;
   /** CloudWatch standard-resolution alarm, per alarm-month. */

@@ -38,6 +38,7 @@ export const US_EAST_1: PriceTable = {
     },
     rdsMultiAzFactor: 2, // rds/postgresql/pricing: Multi-AZ (one standby) lists twice the single-AZ price
     rdsGp3GbMonth: 0.115, // rds/postgresql/pricing: gp3 storage, single-AZ
+    rdsSnapshotGbMonth: 0.095, // rds/postgresql/pricing: backup storage beyond the database's size
     efsStandardGbMonth: 0.3, // efs/pricing: Standard storage
     cloudWatchAlarmMonth: 0.1, // cloudwatch/pricing: standard-resolution alarm metric
     cloudWatchDashboardMonth: 3, // cloudwatch/pricing: dashboard
