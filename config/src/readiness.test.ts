@@ -184,7 +184,7 @@ describe('production readiness of protected environments', () => {
         p.acknowledge = { singleTask: REASON, fewerTasksThanZones: REASON };
       }).messages,
     ).toEqual([
-      'environments.prod.acknowledge.fewerTasksThanZones: nothing to acknowledge: the rule does not apply (network.azCount is 2, where acknowledge.singleTask covers a zone without a task); remove acknowledge.fewerTasksThanZones [SW138]',
+      'environments.prod.acknowledge.fewerTasksThanZones: nothing to acknowledge: the rule does not apply (network.azCount is 2, where singleTask already asks for a task per zone); remove acknowledge.fewerTasksThanZones [SW138]',
     ]);
   });
 

@@ -3,7 +3,8 @@
  *   - the shipped prod: protected, every rule ✓, "ready"
  *   - a protected environment with an acknowledged risk: ~ and the reason, counted in the heading
  *   - dev (unprotected): "not checked", its risky settings marked · with the key that would accept them
- *   - an app without a database: the database rules do not apply (-)
+ *   - an app without a database: the database rules do not apply (-); two zones: nor does the
+ *     task-per-zone rule, each with its reason
  */
 import { parseConfig } from '@slipway/config';
 import { describe, expect, it } from 'vitest';
@@ -21,10 +22,11 @@ describe('the readiness section of slipway plan', () => {
     const text = lines(renderReadiness(environmentReadiness(config, ['prod'])));
     expect(text[0]).toMatch(/^Production readiness \(✓ ready, ~ acknowledged, ✗ risky/);
     expect(text[1]).toBe('prod (protected): ready');
-    expect(text.slice(2, 10)).toEqual([
+    expect(text.slice(2, 11)).toEqual([
       '✓ database deletion protection database.deletionProtection',
       '✓ database standby in a second availability zone database.multiAz',
       '✓ at least two tasks at rest (two availability zones) service.minTasks',
+      '✓ a task in every availability zone at rest service.minTasks',
       '✓ an on-demand base task service.capacity',
       '✓ alarms emailed to someone alarms.email',
       '✓ AWS WAF in front of the load balancer waf.enabled',
@@ -57,6 +59,9 @@ describe('the readiness section of slipway plan', () => {
     const row = text.indexOf('· database standby in a second availability zone database.multiAz');
     expect(text[row + 1]).toBe('would need acknowledge.singleAzDatabase if protected');
     expect(text.slice(1).join('\n')).not.toContain('✗');
+    // Two zones: the task-per-zone rule does not apply, and says why.
+    const zones = text.indexOf('- a task in every availability zone at rest service.minTasks');
+    expect(text[zones + 1]).toBe('network.azCount is 2, where singleTask already asks for a task per zone');
   });
 
   it('marks the database rules as not applying to an app without a database', () => {

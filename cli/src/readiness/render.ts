@@ -65,7 +65,7 @@ export function renderReadiness(readiness: readonly EnvironmentReadiness[]): str
 function note(check: ReadinessCheck, checked: boolean): string {
   const ack = `acknowledge.${check.rule.key}`;
   if (check.status === 'acknowledged') return `${ack}: "${check.reason}"`;
-  if (check.status === 'not-applicable') return 'no database';
+  if (check.status === 'not-applicable') return check.rule.notApplicable ?? 'no database';
   if (check.status !== 'risky') return '';
   return checked ? `${check.rule.id}: ${check.rule.risk}` : `would need ${ack} if protected`;
 }

@@ -24,7 +24,7 @@ export interface ReadinessRule {
   readonly fix: string;
   /** Whether the rule concerns this environment at all (the database rules need a database). */
   readonly appliesTo: (env: ResolvedEnvironment) => boolean;
-  /** Why the rule does not apply, for an acknowledgement that accepts nothing. @default 'app.database is false' */
+  /** Why the rule does not apply, for `slipway plan` and an acknowledgement that accepts nothing. @default 'app.database is false' (plan: "no database") */
   readonly notApplicable?: string;
   /** Whether the environment, defaults applied, takes the risk. */
   readonly isRisky: (env: ResolvedEnvironment) => boolean;
@@ -94,7 +94,7 @@ const RULES: { readonly [K in AcknowledgeKey]: Omit<ReadinessRule, 'key'> } = {
     fix: 'set service.minTasks (or services.<name>.minTasks here) to network.azCount or more for every web and backend service',
     // With two zones, singleTask's two tasks are already one per zone.
     appliesTo: (env) => env.network.azCount > 2,
-    notApplicable: 'network.azCount is 2, where acknowledge.singleTask covers a zone without a task',
+    notApplicable: 'network.azCount is 2, where singleTask already asks for a task per zone',
     isRisky: (env) => belowZones(env).length > 0,
     got: (env) =>
       `${belowZones(env)
