@@ -33,7 +33,7 @@ interface DispatchInput {
 }
 
 /** Everything in app.yml that disagrees with the config, one line each (empty when they agree). */
-export function appMismatches(app: Workflow, context: PipelineContext): string[] {
+function appMismatches(app: Workflow, context: PipelineContext): string[] {
   const problems: string[] = [];
   const branches = [...new Set(context.environments.flatMap((e) => (e.branch ? [e.branch] : [])))].sort();
   const pushed = [...((app.on.push as { branches?: string[] })?.branches ?? [])].sort();
