@@ -91,7 +91,9 @@ describe('app.yml deploys every environment of slipway.config.ts', () => {
 
   it('reports a config with an environment that has no job, and a promotion the jobs do not follow (negative control)', async () => {
     const config = await configVariant((c) => {
-      c.environments.qa = { ...structuredClone(c.environments.test), network: { cidr: '10.9.0.0/16' } };
+      const test = c.environments.test;
+      if (!test) throw new Error('the shipped config has no test environment');
+      c.environments.qa = { ...structuredClone(test), network: { cidr: '10.9.0.0/16' } };
       (c.environments.staging as { promoteFrom?: string }).promoteFrom = 'dev';
     });
     const problems = appMismatches(workflow('app.yml'), pipelineContext(config));

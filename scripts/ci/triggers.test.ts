@@ -8,6 +8,8 @@
  *   - the deploy job's condition names its environment, the build on pushes, and the environment
  *     it is promoted from
  *   - the trigger table of the shipped config, and of a config with the registry trigger on
+ *   - `slipway ci context` (the workflows `slipway init` writes) plans every push and dispatch of
+ *     the shipped config as this script does
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -15,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configVariant, shippedConfig } from '@slipway/testing/synth';
 import { describe, expect, it } from 'vitest';
-import { pipelineContext } from './pipeline.ts';
+import * as cliPlan from '../../cli/src/commands/ci-plan.ts';
+import { deployOrder, pipelineContext } from './pipeline.ts';
 import { deployJobCondition, dispatchPlan, promotionChain, triggerMatrix } from './triggers.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -141,5 +144,21 @@ describe('trigger matrix', () => {
     });
     const test = triggerMatrix(pipelineContext(config)).find((r) => r.environment === 'test');
     expect(test?.imagePush).toBe('tag `rc-*` pushed to `slipway`');
+  });
+});
+
+describe('the same model in the CLI', () => {
+  it('plans every push and dispatch of the shipped config as slipway ci context does', async () => {
+    const config = await shippedConfig();
+    const context = pipelineContext(config);
+    for (const branch of ['develop', 'main', 'feature/x']) {
+      const ours = deployOrder(context, branch).map((e) => e.name);
+      expect(cliPlan.pushPlan(config, branch, 'sha').environments, branch).toEqual(ours);
+    }
+    for (const env of context.environments)
+      for (const imageTag of ['', 'v1.0.0'])
+        expect(cliPlan.dispatchPlan(config, env.name, imageTag), `${env.name} ${imageTag}`).toEqual(
+          dispatchPlan(context, { environment: env.name, imageTag }),
+        );
   });
 });

@@ -24,7 +24,7 @@ function messagesOf(mutate: (c: SlipwayConfigInput & Loose) => void): string[] {
   return result.ok ? [] : result.errors.map(formatConfigError);
 }
 
-const envs = (c: Loose) => c.environments as Record<string, Loose>;
+const envs = (c: Loose): Loose => c.environments;
 const firstEnv = (c: Loose) => Object.keys(envs(c))[0] as string;
 
 describe('deployOnImagePush', () => {
