@@ -82,7 +82,8 @@ export default defineConfig({
     dev: {
       account: '111111111111',
       region: 'us-east-1',
-      branch: 'dev',
+      // Every push to develop deploys here (docs/pipelines.md has the table of what deploys where).
+      branch: 'develop',
       network: { cidr: '10.0.0.0/16', azCount: 2, nat: 'instance' },
       service: { cpu: 256, memoryMiB: 512, minTasks: 1, maxTasks: 2, capacity: 'spot' },
       database: {
@@ -102,7 +103,10 @@ export default defineConfig({
       officeHours: { days: 'MON-FRI', start: '08:00', stop: '18:00', timezone: 'Europe/London' },
     },
 
-    // Like dev, in its own VPC: for QA and pull-request previews.
+    // Like dev, in its own VPC: for QA and pull-request previews. No branch: QA chooses what runs
+    // here, so it is deployed on demand (the app workflow's Run workflow, with an image tag that is
+    // in the registry); `deployOnImagePush: { tagPattern: 'rc-*' }` would also deploy each image
+    // tagged rc-* (needs github.appId; docs/pipelines.md, "Deploy on image push").
     test: {
       account: '111111111111',
       region: 'us-east-1',

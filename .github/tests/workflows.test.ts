@@ -14,8 +14,8 @@
  *     `slipway` verbs of the CLI, and no `cdk` command; local `uses:` paths exist
  *   - drift: `slipway drift <env> --json`; the issue opens only on real drift (exit 5), closes only
  *     when clean (exit 0); any other exit fails the job without touching it
- *   - the branch → environment mapping of app.yml and infra.yml matches slipway.config.ts
- *     (branch, promoteFrom order, approval)
+ *   - the branch → environment mapping of infra.yml matches slipway.config.ts (branch, promoteFrom
+ *     order, approval); app.yml's triggers and deploy jobs are checked in ./triggers.test.ts
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,6 +31,7 @@ import {
   type PipelineContext,
   pipelineContext,
 } from '../../scripts/ci/pipeline.ts';
+import { TRIGGER_COMMANDS } from '../../scripts/ci/triggers.ts';
 import {
   allSteps,
   type Job,
@@ -435,6 +436,8 @@ describe('run: blocks call only what exists', () => {
       expect(existsSync(join(ROOT, file)), `${where}: ${file}`).toBe(true);
       if (file.endsWith('pipeline.ts'))
         expect(PIPELINE_COMMANDS, `${where}: pipeline.ts ${sub}`).toContain(sub);
+      if (file.endsWith('triggers.ts'))
+        expect(TRIGGER_COMMANDS, `${where}: triggers.ts ${sub}`).toContain(sub);
     }
   });
 
@@ -536,38 +539,6 @@ describe('branch → environment mapping matches slipway.config.ts', () => {
     Object.entries(w.jobs)
       .filter(([, job]) => callsDeploy(job))
       .map(([id, job]) => ({ id, job, env: String(job.with?.environment) }));
-
-  it('triggers the app pipeline on exactly the configured branches', () => {
-    const branches = [...new Set(context.environments.map((e) => e.branch).filter((b) => b))].sort();
-    const on = workflow('app.yml').on.push as { branches: string[] };
-    expect([...on.branches].sort()).toEqual(branches);
-  });
-
-  it('deploys each environment that has a branch from that branch only, and no other environment', () => {
-    const jobs = deployJobs(workflow('app.yml'));
-    const withBranch = context.environments.filter((e) => e.branch);
-    expect(jobs.map((j) => j.env).sort()).toEqual(withBranch.map((e) => e.name).sort());
-    for (const { id, job, env } of jobs) {
-      const branch = context.environments.find((e) => e.name === env)?.branch;
-      expect(job.if, id).toContain(`github.ref == 'refs/heads/${branch}'`);
-      expect(job.if, id).toContain("github.event_name == 'push'");
-      expect(job.with?.['image-tag'], id).toBe(gha('github.sha'));
-      expect(needsOf(job), `${id} needs the build: nothing deploys before the image exists`).toContain(
-        'build',
-      );
-    }
-  });
-
-  it('deploys an environment after the one it promotes from, with the same image', () => {
-    const jobs = deployJobs(workflow('app.yml'));
-    for (const env of context.environments.filter((e) => e.promoteFrom)) {
-      const job = jobs.find((j) => j.env === env.name);
-      const from = jobs.find((j) => j.env === env.promoteFrom);
-      expect(from, `${env.promoteFrom} has a deploy job`).toBeDefined();
-      expect(needsOf(job?.job as Job)).toContain(from?.id);
-      expect(job?.job.with?.['image-tag']).toBe(from?.job.with?.['image-tag']);
-    }
-  });
 
   it('applies infrastructure on main to every branch environment in promotion order, one after another', () => {
     const jobs = deployJobs(workflow('infra.yml'));

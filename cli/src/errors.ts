@@ -256,6 +256,18 @@ export const CLI_ERRORS = {
     solve:
       'Fix the YAML of the manifest the message names (`copilot svc show` / `copilot env show` read the same files), then run the import again.',
   },
+  SW257: {
+    title: 'on-demand deploy of an unknown environment',
+    exit: EXIT.usage,
+    solve:
+      'Choose an environment defined under `environments` in slipway.config.ts (the workflow offers exactly those); pull-request previews deploy through their own workflow.',
+  },
+  SW258: {
+    title: 'on-demand deploy with an invalid image tag',
+    exit: EXIT.usage,
+    solve:
+      'Give a tag that is in the registry: 1-128 of A-Z a-z 0-9 _ . -, not starting with . or - (a commit sha, or a tag like v1.2.3); leave it empty to deploy the infrastructure only.',
+  },
 } as const;
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;

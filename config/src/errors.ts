@@ -213,6 +213,21 @@ export const CONFIG_ERRORS = {
     solve:
       "A scheduled job runs as a one-off ECS task (RunTask), which cannot be a Service Connect client, so a backend is out of its reach. Remove the backend from the job's calls and have the job send its work to a worker that calls the backend (add the worker to the job's calls), or make the backend a web service with a route.",
   },
+  SW170: {
+    title: 'deploy on image push without a GitHub App',
+    solve:
+      'Set github: { owner, repository, appId } (the App ID of a GitHub App with Actions: write on the repository), or remove deployOnImagePush.',
+  },
+  SW171: {
+    title: 'deploy on image push skips a promotion',
+    solve:
+      'An environment with promoteFrom takes only the image the other environment verified: set deployOnImagePush on that environment instead, or remove promoteFrom.',
+  },
+  SW172: {
+    title: 'tag pattern matches the tags Slipway writes',
+    solve:
+      'Choose a pattern no deploy or build tag matches (deployed-<env>, rollback-<env>, latest, <branch>-latest), e.g. "rc-*" or "v*".',
+  },
   SW180: {
     title: 'protected environment with a zone without a task',
     solve:

@@ -1,8 +1,8 @@
 /*
  * The pipeline context computed from slipway.config.ts:
- *   - shipped config: dev from branch dev; staging then prod from main; test manual only
+ *   - shipped config: dev from branch develop; staging then prod from main; test on demand only
  *   - role ARNs from the one naming function; registry-role only where the registry is elsewhere
- *   - moving tags: latest from main, dev-latest from dev, none from other branches
+ *   - moving tags: latest from main, develop-latest from develop, none from other branches
  *   - promotion: an environment follows the one it promotes from; a promotion across branches fails
  *   - GitHub Environment variables checked against the config, naming the variable and the fix
  *   - images: the shipped config builds one (app/Dockerfile into `slipway`); two services that build
@@ -21,9 +21,10 @@ import {
 } from './pipeline.ts';
 
 describe('pipeline context of the shipped config', () => {
-  it('deploys dev from the dev branch and staging then prod from main; test only by hand', async () => {
+  it('deploys dev from the develop branch and staging then prod from main; test only on demand', async () => {
     const context = pipelineContext(await shippedConfig());
-    expect(deployOrder(context, 'dev').map((e) => e.name)).toEqual(['dev']);
+    expect(deployOrder(context, 'develop').map((e) => e.name)).toEqual(['dev']);
+    expect(deployOrder(context, 'dev')).toEqual([]);
     expect(deployOrder(context, 'main').map((e) => e.name)).toEqual(['staging', 'prod']);
     expect(deployOrder(context, 'feature/x')).toEqual([]);
     expect(context.environments.find((e) => e.name === 'test')?.branch).toBeNull();
@@ -49,10 +50,10 @@ describe('pipeline context of the shipped config', () => {
     expect(prod?.urlParameter).toBe('/slipway/prod/service/url');
   });
 
-  it('tags main builds latest and dev builds dev-latest, other branches nothing', async () => {
+  it('tags main builds latest and develop builds develop-latest, other branches nothing', async () => {
     const context = pipelineContext(await shippedConfig());
     expect(movingTag(context, 'main')).toBe('latest');
-    expect(movingTag(context, 'dev')).toBe('dev-latest');
+    expect(movingTag(context, 'develop')).toBe('develop-latest');
     expect(movingTag(context, 'feature/x')).toBe('');
   });
 });

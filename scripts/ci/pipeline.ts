@@ -5,8 +5,8 @@
  *   npx tsx scripts/ci/pipeline.ts check-environment --environment <env>   # GitHub Environment variables match the config
  *   npx tsx scripts/ci/pipeline.ts check-destroy --environment <env> --confirm <text> --allow-protected <true|false>
  *
- * The workflows hold one job per environment (dev, staging, prod); `.github/tests/` checks that
- * their branches, promotion order and approvals are the ones computed here from the config.
+ * The workflows hold one job per environment; `.github/tests/` checks that their branches,
+ * promotion order and approvals are the ones computed here (and in ./triggers.ts) from the config.
  */
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -45,6 +45,8 @@ export interface PipelineEnvironment {
   readonly promoteFrom: string | null;
   /** Whether the GitHub Environment must have required reviewers. */
   readonly approval: boolean;
+  /** Tag glob whose push to the app's repository deploys here (`deployOnImagePush`), or null. */
+  readonly imagePushTag: string | null;
   readonly protected: boolean;
   readonly deployRoleArn: string;
   readonly planRoleArn: string;
@@ -112,6 +114,7 @@ export function pipelineContext(config: SlipwayConfig, paths?: BuildPaths): Pipe
       branch: env.branch ?? null,
       promoteFrom: env.promoteFrom ?? null,
       approval: env.approval ?? isProtected,
+      imagePushTag: env.deployOnImagePush?.tagPattern ?? null,
       protected: isProtected,
       deployRoleArn: ciRoleArn(env.account, app, 'deploy'),
       planRoleArn: ciRoleArn(env.account, app, 'plan'),
@@ -275,7 +278,11 @@ async function main() {
     setOutput('registry-region', context.registry.region);
     setOutput('push-role-arn', context.registry.pushRoleArn);
     setOutput('environments', JSON.stringify(context.environments));
-    setOutput('deploy-environments', JSON.stringify(deployOrder(context, branch).map((e) => e.name)));
+    // A push deploys its branch's environments, each with the commit's image; a workflow_dispatch
+    // deploys what `triggers.ts dispatch` checked, a pull request nothing.
+    const pushed = process.env.GITHUB_EVENT_NAME === 'push' ? deployOrder(context, branch) : [];
+    setOutput('deploy-environments', JSON.stringify(pushed.map((e) => e.name)));
+    setOutput('image-tag', pushed.length > 0 ? (process.env.GITHUB_SHA ?? '') : '');
     setOutput('moving-tag', movingTag(context, branch));
     setOutput('image-build', String(context.images.length > 0));
     // The build matrix: one leg per image, each pushed to its own repository with the same tags.

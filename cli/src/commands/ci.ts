@@ -10,12 +10,21 @@ import { ciRoleArn, PARAMETERS, parameterName, parameterPath } from '@slipway/co
 import { selectEnvironments } from '../environments.ts';
 import { EXIT, type ExitCode } from '../errors.ts';
 import type { Io } from '../io.ts';
+import { dispatchPlan, pushPlan } from './ci-plan.ts';
 
 export interface CiContextOptions {
   /** An environment whose deploy values to add (deploy role, registry role, URL parameter). */
   readonly environment?: string;
   /** The branch being built. @default `$GITHUB_REF_NAME` */
   readonly branch?: string;
+  /** Plan an on-demand deploy (workflow_dispatch) of this environment. @default - the event decides: a push deploys its branch's environments */
+  readonly deploy?: string;
+  /** With `deploy`: the image tag to deploy. @default '' (infrastructure only) */
+  readonly imageTag?: string;
+  /** The event that started the workflow. @default `$GITHUB_EVENT_NAME` */
+  readonly event?: string;
+  /** The commit a push deploys. @default `$GITHUB_SHA` */
+  readonly sha?: string;
 }
 
 /** One leg of the build matrix: an image the app pipeline builds and pushes. */
@@ -64,6 +73,15 @@ export function ciContext(config: SlipwayConfig, options: CiContextOptions): Rec
     'moving-tag': movingTag,
     'ready-path': web?.[1].readyPath ?? config.app.readyPath,
   };
+  // What this run deploys: the dispatch asked for, a push's branch, or nothing (./ci-plan.ts).
+  const plan =
+    options.deploy !== undefined
+      ? dispatchPlan(config, options.deploy, options.imageTag ?? '')
+      : options.event === 'push'
+        ? pushPlan(config, branch, options.sha ?? '')
+        : { environments: [], imageTag: '' };
+  outputs['deploy-environments'] = JSON.stringify(plan.environments);
+  outputs['image-tag'] = plan.imageTag;
   const name = options.environment;
   if (name !== undefined) {
     selectEnvironments(config, name, false, 'ci context --environment');
@@ -90,6 +108,8 @@ export function ciContextCommand(
   const outputs = ciContext(config, {
     ...options,
     branch: options.branch ?? process.env.GITHUB_REF_NAME ?? '',
+    event: options.event ?? process.env.GITHUB_EVENT_NAME ?? '',
+    sha: options.sha ?? process.env.GITHUB_SHA ?? '',
   });
   const lines = Object.entries(outputs).map(([k, v]) => `${k}=${v}\n`);
   if (outputFile) {

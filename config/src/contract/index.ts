@@ -45,6 +45,15 @@ export { OFFICE_HOURS_ACTIONS } from './office-hours.ts';
 export { OUTPUTS, PARAMETERS, parameterName, parameterPath, type SubnetKind } from './parameters.ts';
 export { CONTROL_TOWER_PLUGIN } from './policy.ts';
 export {
+  IMAGE_TAG,
+  REGISTRY_TRIGGER,
+  registryTriggerFunctionName,
+  registryTriggerSecretName,
+  slipwayWrittenTags,
+  TAG_PATTERN,
+  tagMatches,
+} from './registry-trigger.ts';
+export {
   APP_CONTAINER_NAME,
   appLogStream,
   FARGATE_MAX_STOP_TIMEOUT_SECONDS,

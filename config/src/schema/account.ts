@@ -56,6 +56,13 @@ export const githubSchema = z.strictObject({
   owner: z.string().regex(/^[A-Za-z0-9-]+$/),
   /** Repository name. */
   repository: z.string().regex(/^[A-Za-z0-9._-]+$/),
+  /**
+   * App ID of the GitHub App (repository permission Actions: write, installed on this repository)
+   * that the registry trigger starts workflows as; its private key goes in the secret the registry
+   * stack creates (docs/pipelines.md, "Deploy on image push").
+   * @default - no App: no environment can set `deployOnImagePush` (SW170)
+   */
+  appId: z.number().int().positive().optional(),
 });
 
 export const auditSchema = z.strictObject({

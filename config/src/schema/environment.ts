@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TAG_PATTERN } from '../contract/registry-trigger.ts';
 import { acknowledgeSchema } from './acknowledge.ts';
 import { alarmsSchema } from './alarms.ts';
 import { capacitySchema } from './capacity.ts';
@@ -39,6 +40,21 @@ export const environmentSchema = z.strictObject({
   promoteFrom: environmentName.optional(),
   /** Require a reviewer's approval in the pipeline (GitHub Environment protection). @default true if protected */
   approval: z.boolean().optional(),
+  /**
+   * Deploy this environment when an image whose tag matches `tagPattern` is pushed to the app's
+   * repository, e.g. `{ tagPattern: 'rc-*' }`: an EventBridge rule of the registry stack hands the
+   * push to a function that starts the app workflow's on-demand deploy (`environment`, `image-tag`)
+   * as the GitHub App of `github.appId` (docs/pipelines.md, "Deploy on image push").
+   * @default - off: a push to the registry deploys nothing by itself
+   */
+  deployOnImagePush: z
+    .strictObject({
+      /** Tag glob; `*` matches any run of characters (the one wildcard EventBridge has), e.g. `v*` or `rc-*`. */
+      tagPattern: z
+        .string()
+        .regex(TAG_PATTERN, 'a tag glob of A-Z a-z 0-9 _ . - and *, e.g. "rc-*", not starting with . or -'),
+    })
+    .optional(),
   network: z
     .strictObject({
       /** VPC CIDR block (a /16 to /24). Environments in one account must not overlap. */

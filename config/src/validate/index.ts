@@ -11,6 +11,7 @@ import { officeHoursErrors } from './office-hours.ts';
 import { readinessErrors } from './readiness.ts';
 import { misplacedAppKeys, servicesErrors } from './services.ts';
 import { serviceEnvironmentErrors } from './services-env.ts';
+import { triggerErrors } from './triggers.ts';
 import { dedupe, err, isObject } from './util.ts';
 import { fromZod } from './zod.ts';
 
@@ -111,7 +112,7 @@ function semanticErrors(
     );
   }
 
-  errors.push(...overlappingCidrs(config), ...sharedDomainNames(config));
+  errors.push(...overlappingCidrs(config), ...sharedDomainNames(config), ...triggerErrors(config));
   return errors;
 }
 

@@ -118,7 +118,7 @@ describe('CI access stacks of the shipped config', () => {
           [`${OIDC}:aud`]: 'sts.amazonaws.com',
           [`${OIDC}:sub`]: [
             `${REPO}:pull_request`,
-            `${REPO}:ref:refs/heads/dev`,
+            `${REPO}:ref:refs/heads/develop`,
             `${REPO}:ref:refs/heads/main`,
           ],
         },
@@ -272,7 +272,7 @@ describe('CI access stacks of the shipped config', () => {
   it('lets the deploy branches push, and the other accounts deploy roles (only) assume the push role', () => {
     const push = role(ciTemplate('111111111111'), 'slipway-ci-push');
     expect(subjects(push)).toEqual([
-      `${REPO}:ref:refs/heads/dev`,
+      `${REPO}:ref:refs/heads/develop`,
       `${REPO}:ref:refs/heads/main`,
       `${REPO}:environment:preview`,
     ]);

@@ -10,6 +10,11 @@ import type { Construct } from 'constructs';
 import { ImageCleanup } from '../constructs/registry/image-cleanup.ts';
 import { ImageRepository } from '../constructs/registry/image-repository.ts';
 import { imageCleanupFunctionName } from '../constructs/registry/tags.ts';
+import {
+  RegistryTrigger,
+  type RegistryTriggerSettings,
+  registryTriggerSettings,
+} from '../constructs/registry-trigger/index.ts';
 
 export interface RegistryStackProps extends StackProps {
   /** Where the repositories live, which exist and how they are kept (`resolveRegistry(config)`). */
@@ -21,6 +26,12 @@ export interface RegistryStackProps extends StackProps {
    * @default false: pushing is governed by IAM in the registry account alone
    */
   readonly ciPushRole?: boolean;
+  /**
+   * Deploy on image push (`environments.<env>.deployOnImagePush`): the rule, function and secret
+   * of constructs/registry-trigger/, on the app's repository.
+   * @default - no environment deploys on image push; nothing is created
+   */
+  readonly trigger?: RegistryTriggerSettings;
 }
 
 /**
@@ -40,6 +51,7 @@ export class RegistryStack extends Stack {
   /** Every repository of the app: `images` first, then `<app>-<owner>` per other built image. */
   readonly repositories: ImageRepository[];
   readonly cleanup: ImageCleanup | undefined;
+  readonly trigger: RegistryTrigger | undefined;
 
   constructor(scope: Construct, id: string, props: RegistryStackProps) {
     super(scope, id, props);
@@ -93,6 +105,15 @@ export class RegistryStack extends Stack {
           'aws lambda invoke --function-name <this> --payload \'{"dryRun":true}\' (docs/images.md)',
       });
     }
+
+    // Deploy on image push: its own construct (constructs/registry-trigger/), off unless configured.
+    this.trigger = props.trigger
+      ? new RegistryTrigger(this, 'Trigger', {
+          ...props.trigger,
+          removalPolicy,
+          repository: this.images.repository,
+        })
+      : undefined;
   }
 
   /** `RepositoryUri<Owner>` and `RepositoryArn<Owner>`; the app's repository keeps the plain ids. */
@@ -130,5 +151,6 @@ export function addRegistryStack(scope: Construct, config: SlipwayConfig, regist
     registry,
     environments,
     ciPushRole: config.github !== undefined,
+    trigger: registryTriggerSettings(config),
   });
 }

@@ -114,9 +114,9 @@ export const CONTROL_ACKNOWLEDGEMENTS: readonly ControlAcknowledgement[] = [
   },
   {
     control: 'CT.LAMBDA.PR.3',
-    at: /^(Deployment\/Migrate\/Function|Cleanup\/Function|HostedZoneLookup-[\w-]+\/Lookup\/Function)\/Resource$/,
+    at: /^(Deployment\/Migrate\/Function|Cleanup\/Function|Trigger\/Function|HostedZoneLookup-[\w-]+\/Lookup\/Function)\/Resource$/,
     reason:
-      'Calls only AWS APIs (ECS RunTask, ECR, Route 53 zone listing); it reaches no resource inside the VPC, and a VPC attachment would add network-interface setup to every cold start.',
+      "Calls only AWS APIs (ECS RunTask, ECR, Route 53 zone listing, Secrets Manager) and, the registry trigger, GitHub's public API; it reaches no resource inside the VPC, and a VPC attachment would add network-interface setup to every cold start.",
   },
   // Accepted as they are, for the reason given.
   {
