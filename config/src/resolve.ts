@@ -1,7 +1,7 @@
 import { serviceNamespace } from './contract/services.ts';
+import { type DeployStrategyName, STRATEGY_TIMING } from './deploy-timing.ts';
 import { resolveDomain } from './domain.ts';
 import { availabilityZones, type Region } from './regions.ts';
-import { type DeployStrategyName, STRATEGY_TIMING } from './schema/deploy.ts';
 import { appViewIn } from './services/compat.ts';
 import { migrationOwner } from './services/declared.ts';
 import { imageRepositories } from './services/images.ts';
