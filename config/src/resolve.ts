@@ -1,4 +1,5 @@
 import { serviceNamespace } from './contract/services.ts';
+import { type DeployStrategyName, STRATEGY_TIMING } from './deploy-timing.ts';
 import { resolveDomain } from './domain.ts';
 import { availabilityZones, type Region } from './regions.ts';
 import { appViewIn } from './services/compat.ts';
@@ -179,7 +180,12 @@ export function resolveHealthCheck(app: AppConfig): 'node' | false | readonly st
  * The default web service's sizing, as `resolved.service` has always carried it, with the
  * environment-wide settings (log retention, deregistration delay) beside it.
  */
-function defaultServiceSizing(env: EnvironmentConfig, d: Defaults, services: readonly ResolvedService[]) {
+function defaultServiceSizing(
+  env: EnvironmentConfig,
+  d: Defaults,
+  services: readonly ResolvedService[],
+  strategy: DeployStrategyName,
+) {
   // Every valid config has a default web service; an invalid one (reported by validation) falls back to the first.
   const web = services.find((s) => s.type === 'web' && s.route === undefined) ?? services[0];
   const minTasks = env.service.minTasks ?? d.minTasks;
@@ -195,7 +201,8 @@ function defaultServiceSizing(env: EnvironmentConfig, d: Defaults, services: rea
     scaleOnRequestsPerTarget:
       web?.type === 'web' ? web.scaling.requestsPerTarget : env.service.scaleOnRequestsPerTarget,
     logRetentionDays: env.service.logRetentionDays ?? d.logRetentionDays,
-    deregistrationDelaySeconds: env.service.deregistrationDelaySeconds,
+    deregistrationDelaySeconds:
+      env.service.deregistrationDelaySeconds ?? STRATEGY_TIMING[strategy].deregistrationDelaySeconds,
     /** The service's name in the Cloud Map namespace (`app.<env>.internal` for the `app` shorthand). */
     discoveryName: web?.type === 'web' ? web.discoveryName : 'app',
   };
@@ -236,7 +243,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       namespaceName: serviceNamespace(name),
     },
     /** The default web service's task settings (every service's are in `services`). */
-    service: defaultServiceSizing(env, d, services),
+    service: defaultServiceSizing(env, d, services, strategy),
     /** Every service of the app in declaration order, every default applied (the `app` shorthand: one, `web`). */
     services,
     database: hasDatabase ? resolveDatabase(app, env, d) : undefined,
@@ -254,6 +261,11 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
       rollbackOnP99Milliseconds: env.deploy.rollbackOnP99Milliseconds,
       migrate: env.deploy.migrate ?? migrates,
       smokeTest: env.deploy.smokeTest,
+      healthCheckIntervalSeconds:
+        env.deploy.healthCheckIntervalSeconds ?? STRATEGY_TIMING[strategy].healthCheckIntervalSeconds,
+      healthyThresholdCount:
+        env.deploy.healthyThresholdCount ?? STRATEGY_TIMING[strategy].healthyThresholdCount,
+      earlySuccess: env.deploy.earlySuccess ?? STRATEGY_TIMING[strategy].earlySuccess,
     },
     alarms: resolveAlarms(env, hasDatabase),
     waf: resolveWaf(env, d),

@@ -15,7 +15,7 @@ export function routePaths(path: string): string[] | undefined {
 
 const HTTP_NOT_MAPPED: Record<string, string> = {
   deregistration_delay:
-    'Slipway sets it per environment for every service (environments.<env>.service.deregistrationDelaySeconds, default 30 s)',
+    'Slipway sets it per environment for every service (environments.<env>.service.deregistrationDelaySeconds, default 10 s rolling, 5 s otherwise)',
   stickiness: 'Slipway does not turn on ALB sticky sessions; keep session state outside the task',
   allowed_source_ips: 'Slipway serves through CloudFront with WAF; restrict clients with WAF rules',
   redirect_to_https: 'Slipway serves HTTPS through CloudFront and redirects HTTP itself',

@@ -1,9 +1,9 @@
 /*
  * The deploy-time model against the synthesized settings:
- *   - dev (rolling): healthy = interval × healthy threshold, drain = deregistration delay, stop = stop timeout,
- *     each read from the template, no bake
+ *   - dev (rolling): healthy = interval × healthy threshold, read from the template, no bake; with
+ *     early success the drain (deregistration delay) and stop (stop timeout) are a note, not phases
  *   - prod (canary 10%): canary bake and final bake come from the template's deployment configuration
- *   - raising the deregistration delay in the config by 90 s raises the model by exactly 90 s
+ *   - raising staging's deregistration delay in the config by 90 s raises the model by exactly 90 s
  *   - raising the bake time by 5 min raises the model by exactly 300 s
  *   - ECS defaults (300 s drain, 30 s × 5 checks, 30 s stop) are slower than the tuned settings
  *   - rolling deploys that cannot start every new task at once take one wave per batch
@@ -56,7 +56,14 @@ describe('the deploy-time model', () => {
     );
     expect(web.strategy).toBe('ROLLING');
     expect(phase(web, 'healthy')).toBe(interval * healthy);
-    expect(phase(web, 'drain')).toBe(drain);
+    // Early success: the old tasks drain and stop after the deployment completed.
+    expect(web.settings.earlySuccess).toBe(true);
+    expect(web.settings.deregistrationDelaySeconds).toBe(drain);
+    expect(phase(web, 'drain')).toBeUndefined();
+    expect(phase(web, 'stop')).toBeUndefined();
+    expect(web.notes.join('\n')).toContain(
+      `drain ${drain} s, then stop within ${web.settings.stopTimeoutSeconds} s`,
+    );
     expect(phase(web, 'bake')).toBeUndefined();
     expect(web.totalSeconds).toBe(web.phases.reduce((n, p) => n + p.seconds, 0));
   });
@@ -69,15 +76,15 @@ describe('the deploy-time model', () => {
   });
 
   it('changes by exactly the change in deregistration delay', async () => {
-    const { web: before } = await webModel('dev');
+    const { web: before } = await webModel('staging');
     const { synthesized } = await variantAssembly(
       (c) => {
-        const dev = c.environments.dev as { service: Record<string, unknown> };
-        dev.service.deregistrationDelaySeconds = before.settings.deregistrationDelaySeconds + 90;
+        const staging = c.environments.staging as { service: Record<string, unknown> };
+        staging.service.deregistrationDelaySeconds = before.settings.deregistrationDelaySeconds + 90;
       },
-      ['dev'],
+      ['staging'],
     );
-    const { web: after } = await webModel('dev', synthesized);
+    const { web: after } = await webModel('staging', synthesized);
     expect(after.settings.deregistrationDelaySeconds).toBe(before.settings.deregistrationDelaySeconds + 90);
     expect(after.totalSeconds - before.totalSeconds).toBe(90);
   });

@@ -14,7 +14,13 @@ import {
 } from './types.ts';
 
 export { edgeFirstCreate, edgeNotes } from './edge.ts';
-export { formatDuration, migrateHookSeconds, modelDeployTime } from './phases.ts';
+export {
+  assumptionsNote,
+  formatDuration,
+  migrateHookSeconds,
+  modelDeployTime,
+  pullSeconds,
+} from './phases.ts';
 export { deploySettings, imageRegistry, imageText } from './template.ts';
 export {
   DEFAULT_DEPLOY_TIME_ASSUMPTIONS,

@@ -18,6 +18,9 @@ export function migrateHookSeconds(
   assumptions: DeployTimeAssumptions = DEFAULT_DEPLOY_TIME_ASSUMPTIONS,
 ): { seconds: number; taskSeconds: number; polledSeconds: number } | undefined {
   if (!s.migrateHook) return undefined;
+  // No pending migration: the hook compares two digests and answers at its first call.
+  if (!assumptions.pendingMigration)
+    return { seconds: assumptions.hookSeconds, taskSeconds: 0, polledSeconds: 0 };
   const delay = Math.max(1, s.migrateHook.callBackDelaySeconds);
   const taskSeconds =
     assumptions.provisionSeconds +
@@ -28,8 +31,11 @@ export function migrateHookSeconds(
   return { seconds: polledSeconds + assumptions.hookSeconds, taskSeconds, polledSeconds };
 }
 
-const pullSeconds = (s: Pick<DeploySettings, 'crossRegionPull'>, a: DeployTimeAssumptions) =>
-  s.crossRegionPull ? a.crossRegionImagePullSeconds : a.imagePullSeconds;
+/** The image pull: cross-region or not, with a SOCI index (lazy loading) or not. */
+export function pullSeconds(s: Pick<DeploySettings, 'crossRegionPull'>, a: DeployTimeAssumptions): number {
+  if (a.lazyLoading) return s.crossRegionPull ? a.lazyCrossRegionImagePullSeconds : a.lazyImagePullSeconds;
+  return s.crossRegionPull ? a.crossRegionImagePullSeconds : a.imagePullSeconds;
+}
 
 /** How a rolling deployment's waves multiply the per-task phases. */
 interface Waves {
@@ -53,34 +59,82 @@ export function modelDeployTime(
   s: DeploySettings,
   assumptions: DeployTimeAssumptions = DEFAULT_DEPLOY_TIME_ASSUMPTIONS,
 ): DeployTimeModel {
+  const phases = criticalPath(s, assumptions);
+  const totalSeconds = sum(phases);
+  // The same deployment with ECS's and the load balancer's defaults, and without early success.
+  const ecsDefaultsTotalSeconds = sum(
+    criticalPath({ ...s, ...ECS_DEFAULTS, earlySuccess: false }, assumptions),
+  );
+  const notes = [
+    `health check grace period ${s.healthCheckGracePeriodSeconds} s: not on the success path; a failing new task is not replaced before it ends`,
+    ...backgroundNotes(s, assumptions),
+    assumptionsNote(assumptions),
+  ];
+  return {
+    service,
+    strategy: s.strategy,
+    settings: s,
+    phases,
+    totalSeconds,
+    ecsDefaultsTotalSeconds,
+    notes,
+    assumptions,
+  };
+}
+
+const sum = (phases: readonly Phase[]) => phases.reduce((n, p) => n + p.seconds, 0);
+
+/**
+ * The phases in order. Rolling deployments repeat the per-task ones per wave when
+ * `maximumPercent` does not allow all new tasks at once; with early success the last wave's old
+ * tasks drain and stop after the deployment completed.
+ */
+function criticalPath(s: DeploySettings, assumptions: DeployTimeAssumptions): Phase[] {
   const extra = Math.max(1, Math.floor((s.tasks * (s.maximumPercent - 100)) / 100));
   const waves = s.strategy === 'ROLLING' && s.tasks > extra ? Math.ceil(s.tasks / extra) : 1;
   const w: Waves = { per: (n: number) => n * waves, times: waves > 1 ? ` × ${waves} waves` : '' };
-  const phases: Phase[] = [
+  const stopWaves = s.earlySuccess ? waves - 1 : waves;
+  const stop: Waves = {
+    per: (n: number) => n * stopWaves,
+    times: stopWaves > 1 ? ` × ${stopWaves} waves` : s.earlySuccess ? ' (waves before the last)' : '',
+  };
+  return [
     ...startPhases(s, assumptions, w),
     ...trafficPhases(s, assumptions),
-    ...stopPhases(s, w),
+    ...(stopWaves > 0 ? stopPhases(s, stop) : []),
   ];
-  const totalSeconds = phases.reduce((n, p) => n + p.seconds, 0);
-  const defaults = {
-    ...s,
-    ...ECS_DEFAULTS,
-  };
-  const ecsDefaultsTotalSeconds =
-    totalSeconds +
-    (s.loadBalanced
-      ? w.per(
-          defaults.healthCheckIntervalSeconds * defaults.healthyThresholdCount -
-            s.healthCheckIntervalSeconds * s.healthyThresholdCount +
-            defaults.deregistrationDelaySeconds -
-            s.deregistrationDelaySeconds,
-        )
-      : 0) +
-    w.per(defaults.stopTimeoutSeconds - s.stopTimeoutSeconds);
-  const notes = [
-    `health check grace period ${s.healthCheckGracePeriodSeconds} s: not on the success path; a failing new task is not replaced before it ends`,
-  ];
-  return { service, strategy: s.strategy, settings: s, phases, totalSeconds, ecsDefaultsTotalSeconds, notes };
+}
+
+/** The assumptions behind the *assumption* phases, in one line. */
+export function assumptionsNote(a: DeployTimeAssumptions): string {
+  const lazy = a.lazyLoading
+    ? `on (pull ${a.lazyImagePullSeconds} s, ${a.lazyCrossRegionImagePullSeconds} s cross-region)`
+    : 'off';
+  return (
+    `assumptions: provision ${a.provisionSeconds} s, image pull ${a.imagePullSeconds} s ` +
+    `(${a.crossRegionImagePullSeconds} s cross-region), SOCI lazy loading ${lazy}, container start ` +
+    `${a.containerStartSeconds} s, hook call ${a.hookSeconds} s, pending migration ` +
+    `${a.pendingMigration ? `yes (${a.migrationSeconds} s)` : 'no'}`
+  );
+}
+
+/** What happens off the critical path: the old tasks after early success, the migration-free case. */
+function backgroundNotes(s: DeploySettings, assumptions: DeployTimeAssumptions): string[] {
+  const notes: string[] = [];
+  if (s.earlySuccess) {
+    const drain = s.loadBalanced ? `drain ${s.deregistrationDelaySeconds} s, then ` : '';
+    notes.push(
+      `early success (deferred cleanup): the deployment completes when the new tasks are healthy; the old tasks ${drain}stop within ${s.stopTimeoutSeconds} s after it, off the critical path`,
+    );
+  }
+  const pending = migrateHookSeconds(s, { ...assumptions, pendingMigration: true });
+  const none = migrateHookSeconds(s, { ...assumptions, pendingMigration: false });
+  if (pending && none && assumptions.pendingMigration) {
+    notes.push(
+      `no pending migration (the image's migrations digest equals the last applied one): the migrate hook answers at its first call, ${pending.seconds - none.seconds} s less`,
+    );
+  }
+  return notes;
 }
 
 /** The migrate hook, then the new tasks until the target group calls them healthy. */
@@ -95,10 +149,11 @@ function startPhases(s: DeploySettings, assumptions: DeployTimeAssumptions, { pe
       name: 'migrate hook',
       seconds: migrate.seconds,
       source: 'assumption',
-      detail:
-        `one-off task: ${a.provisionSeconds} provision + ${pull} pull + ${a.containerStartSeconds} start + ` +
-        `${a.migrationSeconds} migration = ${migrate.taskSeconds} s, seen at ECS's next call ` +
-        `(every ${s.migrateHook.callBackDelaySeconds} s): ${migrate.polledSeconds} s; + ${a.hookSeconds} s hook`,
+      detail: a.pendingMigration
+        ? `one-off task: ${a.provisionSeconds} provision + ${pull} pull + ${a.containerStartSeconds} start + ` +
+          `${a.migrationSeconds} migration = ${migrate.taskSeconds} s, seen at ECS's next call ` +
+          `(every ${s.migrateHook.callBackDelaySeconds} s): ${migrate.polledSeconds} s; + ${a.hookSeconds} s hook`
+        : `no pending migration: the digests match, no task; ${a.hookSeconds} s hook`,
     });
   }
   phases.push({
@@ -111,7 +166,7 @@ function startPhases(s: DeploySettings, assumptions: DeployTimeAssumptions, { pe
     name: 'image pull',
     seconds: per(pull),
     source: 'assumption',
-    detail: `${source}${times}`,
+    detail: `${source}${assumptions.lazyLoading ? ', lazy (SOCI index)' : ''}${times}`,
   });
   phases.push({
     name: 'container start',

@@ -119,6 +119,7 @@ export function deploySettings(
     const canary = (dc.CanaryConfiguration ?? {}) as Record<string, unknown>;
     const linear = (dc.LinearConfiguration ?? {}) as Record<string, unknown>;
     const migrateHook = migrateHookOf(template, dc.LifecycleHooks);
+    const early = (dc.EarlySuccessCriteria ?? {}) as Record<string, unknown>;
     return {
       service: svc.name,
       logicalId: svc.service.logicalId,
@@ -144,6 +145,7 @@ export function deploySettings(
         ...(migrateHook ? { migrateHook } : {}),
         ...imagePull(containers, stackRegion),
         loadBalanced: tg !== undefined,
+        earlySuccess: early.Enable === true && early.SourceServiceRevisionCleanup === 'DEFERRED',
       },
     };
   });

@@ -48,6 +48,12 @@ export interface DeploySettings {
   readonly imageSource?: string;
   /** Whether the service sits behind a load balancer (health checks and draining apply). */
   readonly loadBalanced: boolean;
+  /**
+   * Rolling with early success criteria and deferred cleanup (`EarlySuccessCriteria`): the
+   * deployment completes once the new tasks are healthy; the old ones drain and stop after it,
+   * off the critical path. @default false
+   */
+  readonly earlySuccess?: boolean;
 }
 
 /** ECS's defaults, for comparison: what the same service would take without Slipway's tuning. */
@@ -71,6 +77,22 @@ export interface DeployTimeAssumptions {
   readonly crossRegionImagePullSeconds: number;
   /** Container start until the app listens, seconds. */
   readonly containerStartSeconds: number;
+  /**
+   * Whether the images carry a SOCI index (lazy loading): Fargate then starts the container
+   * before the whole image is pulled, and the pull phases use `lazyImagePullSeconds` and
+   * `lazyCrossRegionImagePullSeconds`. Off: Slipway's CI builds no index, and its image is small.
+   */
+  readonly lazyLoading: boolean;
+  /** The same-region pull with a SOCI index: the layers the start reads first, seconds. */
+  readonly lazyImagePullSeconds: number;
+  /** The cross-region pull with a SOCI index, seconds. */
+  readonly lazyCrossRegionImagePullSeconds: number;
+  /**
+   * Whether the deployed image brings a migration the environment has not applied. Without one
+   * (the image's migrations digest equals the last applied one) the migrate hook answers at its
+   * first call and starts no task. On: the model shows the longer case.
+   */
+  readonly pendingMigration: boolean;
   /** One lifecycle hook (a Lambda invocation and ECS acting on its answer), seconds. */
   readonly hookSeconds: number;
   /** The migration itself inside the migrate hook's task, once the container runs, seconds. */
@@ -95,6 +117,10 @@ export const DEFAULT_DEPLOY_TIME_ASSUMPTIONS: DeployTimeAssumptions = {
   imagePullSeconds: 15,
   crossRegionImagePullSeconds: 45,
   containerStartSeconds: 5,
+  lazyLoading: false,
+  lazyImagePullSeconds: 5,
+  lazyCrossRegionImagePullSeconds: 15,
+  pendingMigration: true,
   hookSeconds: 15,
   migrationSeconds: 5,
   certificateValidationSeconds: 240,
@@ -132,6 +158,8 @@ export interface DeployTimeModel {
   readonly ecsDefaultsTotalSeconds: number;
   /** Not on the success path: the grace period bounds how soon a failing new task is replaced. */
   readonly notes: string[];
+  /** The assumptions the phases used (the JSON output carries them; a note lists them). */
+  readonly assumptions: DeployTimeAssumptions;
 }
 
 /** A job's part of a deploy: a new task definition revision, which the next run uses. */

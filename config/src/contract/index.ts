@@ -34,6 +34,13 @@ export {
   jobParameters,
 } from './job.ts';
 export {
+  MIGRATION_PARAMETERS,
+  migrationsDigest,
+  parseReleaseDigest,
+  releaseDigestValue,
+  sameCommit,
+} from './migrations.ts';
+export {
   type AlarmedServiceType,
   kebab,
   METRIC_NAMESPACES,

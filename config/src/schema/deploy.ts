@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { cidr, minutes } from './common.ts';
 
 export const deployStrategy = z.enum(['rolling', 'blue-green', 'canary', 'linear']);
-
 export const deploySchema = z.strictObject({
   /**
    * How a new task definition replaces the running one (ECS-native strategies).
@@ -35,4 +34,10 @@ export const deploySchema = z.strictObject({
   migrate: z.boolean().optional(),
   /** Call `/ready` and `/info` through the test listener before production traffic shifts. @default true */
   smokeTest: z.boolean().default(true),
+  /** Seconds between the load balancer's health checks of a task (5-300). @default 5 */
+  healthCheckIntervalSeconds: z.number().int().min(5).max(300).optional(),
+  /** Consecutive passed health checks before a new task takes traffic (2-10). @default 2 for rolling, 3 for blue-green, canary and linear */
+  healthyThresholdCount: z.number().int().min(2).max(10).optional(),
+  /** Rolling: the deployment completes once every new task is healthy; the old tasks drain and stop after it (ECS early success criteria, cleanup deferred). Ignored by the other strategies. @default true */
+  earlySuccess: z.boolean().optional(),
 });

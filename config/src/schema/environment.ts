@@ -98,8 +98,8 @@ export const environmentSchema = z.strictObject({
       scaleOnRequestsPerTarget: z.number().int().min(1).optional(),
       /** Days to keep container logs (and the deployment hooks' and database's logs). @default 14 unless protected, then 365 (the year AWS Control Tower's CT.CLOUDWATCH.PR.2 asks) */
       logRetentionDays: z.number().int().min(1).optional(),
-      /** Seconds the load balancer drains a deregistering task. @default 30 */
-      deregistrationDelaySeconds: z.number().int().min(0).max(3600).default(30),
+      /** Seconds the load balancer drains a deregistering task. @default 10 for rolling, 5 for blue-green, canary and linear (the old tasks have served no production traffic since the last shift) */
+      deregistrationDelaySeconds: z.number().int().min(0).max(3600).optional(),
     })
     .prefault({}),
   /**

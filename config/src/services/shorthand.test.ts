@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import withServices from '../../../slipway.config.ts';
+import { STRATEGY_TIMING } from '../deploy-timing.ts';
 import { parseConfig } from '../load.ts';
 import { DEFAULTS, resolveEnvironment } from '../resolve.ts';
 import type { EnvironmentConfig, SlipwayConfig } from '../types.ts';
@@ -45,7 +46,10 @@ function serviceBeforeServices(env: EnvironmentConfig, app: SlipwayConfig['app']
     scaleOnMemoryPercent: env.service.scaleOnMemoryPercent,
     scaleOnRequestsPerTarget: env.service.scaleOnRequestsPerTarget,
     logRetentionDays: env.service.logRetentionDays ?? d.logRetentionDays,
-    deregistrationDelaySeconds: env.service.deregistrationDelaySeconds,
+    // The drain now defaults per strategy (config/src/deploy-timing.ts), not to one 30 s.
+    deregistrationDelaySeconds:
+      env.service.deregistrationDelaySeconds ??
+      STRATEGY_TIMING[env.deploy.strategy ?? d.strategy].deregistrationDelaySeconds,
     discoveryName: 'app',
   };
 }

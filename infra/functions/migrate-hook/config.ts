@@ -28,6 +28,11 @@ export interface MigrateHookConfig {
   logGroupName: string | undefined;
   /** awslogs stream prefix for the console link when the container's log configuration does not name one. */
   logStreamPrefix: string | undefined;
+  /**
+   * The SSM parameters of the release's migrations digest and of the last applied one; both set:
+   * the hook skips its task when they match (see digests.ts). Unset: it always migrates.
+   */
+  digestParameters: { release: string; applied: string } | undefined;
 }
 
 export const MIGRATE_HOOK_DEFAULTS = {
@@ -100,6 +105,11 @@ export function loadMigrateHookConfig(env: Env): MigrateHookConfig {
   const region = r.requiredString('AWS_REGION', 'the AWS region (Lambda sets it)');
   const logGroupName = r.optionalString('LOG_GROUP_NAME');
   const logStreamPrefix = r.optionalString('LOG_STREAM_PREFIX');
+  const release = r.optionalString('RELEASE_DIGEST_PARAMETER');
+  const applied = r.optionalString('APPLIED_DIGEST_PARAMETER');
+  if ((release === undefined) !== (applied === undefined)) {
+    r.problem('RELEASE_DIGEST_PARAMETER and APPLIED_DIGEST_PARAMETER: set both or neither');
+  }
   r.done();
   return {
     cluster,
@@ -114,5 +124,6 @@ export function loadMigrateHookConfig(env: Env): MigrateHookConfig {
     region,
     logGroupName,
     logStreamPrefix,
+    digestParameters: release !== undefined && applied !== undefined ? { release, applied } : undefined,
   };
 }

@@ -57,6 +57,7 @@ describe('migrate hook', () => {
     region: REGION,
     logGroupName: undefined,
     logStreamPrefix: undefined,
+    digestParameters: undefined,
   };
 
   beforeEach(() => {
@@ -306,6 +307,7 @@ describe('migrate hook configuration', () => {
       region: 'eu-west-1',
       logGroupName: undefined,
       logStreamPrefix: undefined,
+      digestParameters: undefined,
     });
   });
 

@@ -28,6 +28,7 @@ import {
 import { errorMessage, type LogFields, type Logger } from '../shared/log.ts';
 import { type EcsTaskDefinitionReader, resolveTargetContainer } from '../shared/target-container.ts';
 import type { MigrateHookConfig } from './config.ts';
+import { decideMigration, type MigrationDecision, type MigrationDigests, targetCommit } from './digests.ts';
 import type { MigrationTasks, TaskState } from './tasks.ts';
 
 export interface MigrateHookDeps {
@@ -36,11 +37,25 @@ export interface MigrateHookDeps {
   taskDefinitions: EcsTaskDefinitionReader;
   now: () => Date;
   log: Logger;
+  /** The release's and the applied migrations digests; without them the hook always migrates. */
+  digests?: MigrationDigests;
 }
 
 /** Keys this hook keeps in hookDetails between invocations. */
 export const MIGRATE_TASK_ARN = 'migrateTaskArn';
 export const MIGRATE_STARTED_AT = 'migrateStartedAt';
+/** The release's migrations digest, recorded as applied once the task succeeds. */
+export const MIGRATIONS_DIGEST = 'migrationsDigest';
+
+/** The hookDetails kept while the task runs: its ARN, its start and the digest to record. */
+function running(taskArn: string, startedAt: unknown, details: HookDetails): HookDetails {
+  const digest = details[MIGRATIONS_DIGEST];
+  return {
+    [MIGRATE_TASK_ARN]: taskArn,
+    [MIGRATE_STARTED_AT]: startedAt,
+    ...(typeof digest === 'string' ? { [MIGRATIONS_DIGEST]: digest } : {}),
+  };
+}
 
 /** `startedBy` allows 128 letters, digits, hyphens, underscores and slashes. */
 export function migrationStartedBy(
@@ -127,6 +142,16 @@ class MigrateHook {
       targetServiceRevisionArn,
       this.config.containerName,
     );
+    const decision = await this.decide(target.container);
+    base.migrationDecision = decision.reason;
+    if (decision.skip) {
+      return this.finish(succeeded(), {
+        ...base,
+        taskDefinitionArn: target.taskDefinitionArn,
+        skipped: true,
+        reason: decision.reason,
+      });
+    }
     const run = await this.deps.tasks.runTask({
       taskDefinitionArn: target.taskDefinitionArn,
       startedBy,
@@ -145,10 +170,14 @@ class MigrateHook {
       });
     }
     return this.finish(
-      inProgress(this.config.callBackDelaySeconds, {
-        [MIGRATE_TASK_ARN]: run.taskArn,
-        [MIGRATE_STARTED_AT]: this.deps.now().toISOString(),
-      }),
+      inProgress(
+        this.config.callBackDelaySeconds,
+        running(
+          run.taskArn,
+          this.deps.now().toISOString(),
+          decision.digest ? { [MIGRATIONS_DIGEST]: decision.digest } : {},
+        ),
+      ),
       {
         ...base,
         taskArn: run.taskArn,
@@ -157,6 +186,36 @@ class MigrateHook {
         reason: 'migration task started',
       },
     );
+  }
+
+  /** Whether the target brings a pending migration; any doubt (no digests, an error) migrates. */
+  private async decide(container: {
+    image: string;
+    environment: Record<string, string>;
+  }): Promise<MigrationDecision> {
+    const digests = this.deps.digests;
+    if (!digests) return { skip: false, reason: 'no migrations digest parameters configured: migrating' };
+    try {
+      const [release, applied] = await Promise.all([digests.release(), digests.applied()]);
+      return decideMigration({ release, applied, commit: targetCommit(container) });
+    } catch (error) {
+      return {
+        skip: false,
+        reason: `could not read the migrations digests (${errorMessage(error)}): migrating`,
+      };
+    }
+  }
+
+  /** After a migration succeeded: record its digest; a failure only means the next deploy migrates again. */
+  private async recordApplied(details: HookDetails): Promise<LogFields> {
+    const digest = details[MIGRATIONS_DIGEST];
+    if (typeof digest !== 'string' || !this.deps.digests) return {};
+    try {
+      await this.deps.digests.recordApplied(digest);
+      return { appliedDigest: digest };
+    } catch (error) {
+      return { recordError: errorMessage(error) };
+    }
   }
 
   private finish(response: HookResponse, fields: LogFields): HookResponse {
@@ -204,6 +263,7 @@ class MigrateHook {
         return this.finish(succeeded(), {
           ...fields,
           ...link,
+          ...(await this.recordApplied(details)),
           exitCode: 0,
           reason: 'migrations completed (exit code 0)',
         });
@@ -250,10 +310,10 @@ class MigrateHook {
       );
     }
     return this.finish(
-      inProgress(this.config.callBackDelaySeconds, {
-        [MIGRATE_TASK_ARN]: task.taskArn,
-        [MIGRATE_STARTED_AT]: details[MIGRATE_STARTED_AT] ?? new Date(createdAt).toISOString(),
-      }),
+      inProgress(
+        this.config.callBackDelaySeconds,
+        running(task.taskArn, details[MIGRATE_STARTED_AT] ?? new Date(createdAt).toISOString(), details),
+      ),
       { ...fields, elapsedSeconds, reason: `migration task ${task.lastStatus.toLowerCase()}` },
     );
   }

@@ -4,9 +4,11 @@
  * validated once, at cold start; the ECS client is created here and reused.
  */
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { stdoutLogger } from '../shared/log.ts';
 import { createEcsTaskDefinitionReader } from '../shared/target-container.ts';
 import { loadMigrateHookConfig } from './config.ts';
+import { createMigrationDigests } from './digests.ts';
 import { createHandler } from './handler.ts';
 import { createMigrationTasks } from './tasks.ts';
 
@@ -19,4 +21,7 @@ export const handler = createHandler({
   taskDefinitions: createEcsTaskDefinitionReader(ecs),
   now: () => new Date(),
   log: stdoutLogger,
+  digests: config.digestParameters
+    ? createMigrationDigests(new SSMClient({}), config.digestParameters)
+    : undefined,
 });

@@ -9,7 +9,8 @@
  *   - security groups: ALB 80 only from CloudFront's origin-facing prefix list (read at deploy
  *     time), nothing from the internet; tasks only from the ALB on the container port;
  *     the database admits the task security group on 5432
- *   - fast target group health checks, 30 s deregistration, circuit breaker with rollback, 100/200
+ *   - target group health checks every 5 s (2 passes rolling, 3 native), 10 s drain rolling and 5 s
+ *     native, circuit breaker with rollback, 100/200, early success (deferred cleanup) only rolling
  *   - autoscaling on CPU 70 % and memory 80 % (plus request count when configured)
  *   - the image tag comes from SSM at deploy time; with the bootstrap tag the service runs 0 tasks
  *   - a brought us-east-1 certificate is the distribution's viewer certificate (domains: edge-stack.test.ts)
@@ -81,13 +82,21 @@ describe.each(ENVIRONMENTS)('%s service', (env) => {
   });
 
   it('deploys with circuit breaker rollback, 100 % minimum healthy and 200 % maximum', () => {
+    const deploy = synthesized.stacks[env]?.environment.deploy;
+    const rolling = deploy?.strategy === 'rolling';
     service(env).hasResourceProperties('AWS::ECS::Service', {
       DeploymentConfiguration: Match.objectLike({
         DeploymentCircuitBreaker: { Enable: true, Rollback: true },
         MinimumHealthyPercent: 100,
         MaximumPercent: 200,
+        // Rolling completes once every new task is healthy; the old ones stop after it.
+        EarlySuccessCriteria: rolling
+          ? { Enable: true, HealthyPercent: 100, SourceServiceRevisionCleanup: 'DEFERRED' }
+          : Match.absent(),
       }),
-      HealthCheckGracePeriodSeconds: 50,
+      // The 30 s start budget plus the checks that call a started task healthy.
+      HealthCheckGracePeriodSeconds:
+        30 + (deploy?.healthCheckIntervalSeconds ?? 0) * (deploy?.healthyThresholdCount ?? 0),
       EnableExecuteCommand: true,
     });
   });
@@ -271,14 +280,18 @@ describe.each(ENVIRONMENTS)('%s service', (env) => {
     ]);
   });
 
-  it('checks target health fast: every 10 s, 2 checks either way, 30 s deregistration delay', () => {
+  it("checks target health at the strategy's pace: every 5 s, 2 passes rolling, 3 native; short drains", () => {
+    const rolling = synthesized.stacks[env]?.environment.deploy.strategy === 'rolling';
     service(env).hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       HealthCheckPath: '/health',
-      HealthCheckIntervalSeconds: 10,
-      HealthyThresholdCount: 2,
+      HealthCheckIntervalSeconds: 5,
+      HealthCheckTimeoutSeconds: 4,
+      HealthyThresholdCount: rolling ? 2 : 3,
       UnhealthyThresholdCount: 2,
       TargetType: 'ip',
-      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
+      TargetGroupAttributes: Match.arrayWith([
+        { Key: 'deregistration_delay.timeout_seconds', Value: rolling ? '10' : '5' },
+      ]),
     });
   });
 

@@ -7,7 +7,8 @@
  *     and the ALB AdvancedConfiguration (alternate target group, production + test rule, ECS role)
  *   - rollback alarms (5xx share and p99 on both target groups) are wired with Rollback: true
  *   - the test listener admits only the smoke function's security group (plus configured CIDRs)
- *   - hook roles are least privilege (RunTask on this family in this cluster, PassRole to ECS tasks only)
+ *   - hook roles are least privilege (RunTask on this family in this cluster, PassRole to ECS tasks only,
+ *     GetParameter on the two migrations digests, PutParameter on the applied one only)
  *   - aws/aws-cdk#36649: across a second deploy (infra-only change) and a third (new image), and a
  *     strategy change, the production listener rule and its target groups are byte-identical, so
  *     CloudFormation never re-applies weights over the ones ECS set
@@ -258,6 +259,24 @@ describe('test listener and hook permissions', () => {
       Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     });
     expect(bySid.PassTaskRoles?.Resource).toHaveLength(2);
+    // The migrations digests: read both parameters, write only the applied one.
+    expect(bySid.ReadMigrationsDigests?.Resource).toEqual([
+      'arn:aws:ssm:af-south-1:333333333333:parameter/slipway/prod/migrations/applied-digest',
+      'arn:aws:ssm:af-south-1:333333333333:parameter/slipway/prod/release/migrations-digest',
+    ]);
+    expect(bySid.ReadMigrationsDigests).toMatchObject({ Action: 'ssm:GetParameter' });
+    expect(JSON.stringify(bySid.RecordAppliedDigest?.Resource)).toEqual(
+      expect.stringContaining('parameter/slipway/prod/migrations/applied-digest'),
+    );
+    expect(JSON.stringify(bySid.RecordAppliedDigest?.Resource)).not.toContain('release');
+    expect(bySid.RecordAppliedDigest).toMatchObject({ Action: 'ssm:PutParameter' });
+    const hook = Object.values(template.findResources('AWS::Lambda::Function')).find((f) =>
+      JSON.stringify(f).includes('MIGRATE_COMMAND'),
+    ) as { Properties: { Environment: { Variables: Record<string, unknown> } } } | undefined;
+    expect(hook?.Properties.Environment.Variables).toMatchObject({
+      RELEASE_DIGEST_PARAMETER: '/slipway/prod/release/migrations-digest',
+      APPLIED_DIGEST_PARAMETER: '/slipway/prod/migrations/applied-digest',
+    });
     const anyStarAction = statements.filter((s) => JSON.stringify(s.Action).includes('*'));
     expect(anyStarAction).toEqual([]);
   });

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { acknowledge } from '../../policy/index.ts';
 import type { OriginLoadBalancer } from '../service/origin-load-balancer.ts';
 import type { WebService } from '../service/web-service.ts';
-import { HandlerFunction } from './hook-function.ts';
+import { grantMigrationsDigests, HandlerFunction } from './hook-function.ts';
 
 export interface MigrateHookOptions {
   /** Command that applies migrations in the app container, e.g. `['node', 'dist/main.js', 'migrate']`. */
@@ -19,6 +19,13 @@ export interface MigrateHookOptions {
    * @default 900
    */
   readonly timeoutSeconds?: number;
+  /**
+   * The SSM parameters of the release's migrations digest (`<commit>:<sha256>`, written before the
+   * deploy) and of the last applied one (written by the hook): when they match, the hook answers
+   * at once and starts no task (infra/functions/migrate-hook/digests.ts).
+   * @default the hook migrates on every deployment
+   */
+  readonly digestParameters?: { readonly release: string; readonly applied: string };
 }
 
 export interface SmokeHookOptions {
@@ -185,10 +192,17 @@ export class DeploymentSafety extends Construct {
         CONTAINER_NAME: web.containerName,
         MIGRATE_COMMAND: JSON.stringify(options.command),
         TIMEOUT_SECONDS: String(timeoutSeconds),
+        ...(options.digestParameters
+          ? {
+              RELEASE_DIGEST_PARAMETER: options.digestParameters.release,
+              APPLIED_DIGEST_PARAMETER: options.digestParameters.applied,
+            }
+          : {}),
       },
     });
     const role = fn.function.role as iam.IRole;
     this.grantMigrationTask(fn, web);
+    if (options.digestParameters) grantMigrationsDigests(fn, options.digestParameters);
     this.acknowledgeFunction(role, [
       'ecs:ListTasks has no resource-level permission; the statement is limited to this cluster by the ecs:cluster condition.',
       'ecs:DescribeTaskDefinition has no resource-level permission.',

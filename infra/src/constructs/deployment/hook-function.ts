@@ -1,5 +1,6 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -75,4 +76,27 @@ export class HandlerFunction extends Construct {
       },
     });
   }
+}
+
+/** Lets the migrate hook read both migrations digests and write the applied one, nothing else in SSM. */
+export function grantMigrationsDigests(
+  fn: HandlerFunction,
+  names: { release: string; applied: string },
+): void {
+  const arn = (name: string) =>
+    Stack.of(fn).formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') });
+  fn.function.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadMigrationsDigests',
+      actions: ['ssm:GetParameter'],
+      resources: [arn(names.release), arn(names.applied)],
+    }),
+  );
+  fn.function.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'RecordAppliedDigest',
+      actions: ['ssm:PutParameter'],
+      resources: [arn(names.applied)],
+    }),
+  );
 }

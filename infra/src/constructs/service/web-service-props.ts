@@ -32,6 +32,23 @@ export interface WebServiceDeployment {
    * @default 0
    */
   readonly bakeMinutes?: number;
+  /**
+   * Seconds between the load balancer's health checks of a task (its timeout is the smaller of
+   * 5 s and one second less than this).
+   * @default 5
+   */
+  readonly healthCheckIntervalSeconds?: number;
+  /**
+   * Consecutive passed checks before a task takes traffic (failed checks before it is unhealthy: 2).
+   * @default 2
+   */
+  readonly healthyThresholdCount?: number;
+  /**
+   * Rolling: complete the deployment once every new task is healthy and stop the old tasks after
+   * it (ECS early success criteria with deferred cleanup).
+   * @default false
+   */
+  readonly earlySuccess?: boolean;
 }
 
 /** The requests a routed web service takes. */

@@ -4,7 +4,9 @@
  *   - the task definition probes the configured health path with the image's own command (node's
  *     http module, exec form), every 30 s, failures ignored for the 30 s start budget; a user's
  *     command runs in exec form; `false` leaves the container without one
- *   - ECS ignores failing checks for 50 s: the start budget plus two 10 s load balancer checks
+ *   - ECS ignores failing checks for 40 s: the start budget plus two 5 s load balancer checks (60 s
+ *     for 3 checks every 10 s)
+ *   - early success criteria (deferred cleanup) only for a rolling deployment that asks for them
  *   - stopTimeout is the drain (SHUTDOWN_TIMEOUT_MS) plus 5 s: 15 s by default, 25 s for a 20 s
  *     drain, and the image, the service's comments and the docs state that same default; a drain
  *     that leaves no margin inside Fargate's 120 s fails at synth
@@ -113,8 +115,28 @@ describe('WebService container health', () => {
     });
   });
 
-  it('ignores failing checks for 50 s: the 30 s start budget plus two 10 s target checks', () => {
-    build().hasResourceProperties('AWS::ECS::Service', { HealthCheckGracePeriodSeconds: 50 });
+  it('ignores failing checks for 40 s: the 30 s start budget plus two 5 s target checks', () => {
+    build().hasResourceProperties('AWS::ECS::Service', { HealthCheckGracePeriodSeconds: 40 });
+    build({ deployment: { healthCheckIntervalSeconds: 10, healthyThresholdCount: 3 } }).hasResourceProperties(
+      'AWS::ECS::Service',
+      { HealthCheckGracePeriodSeconds: 60 },
+    );
+  });
+
+  it('completes a rolling deployment early only when asked, and never another strategy', () => {
+    const criteria = (deployment: WebServiceProps['deployment']) =>
+      (
+        Object.values(build({ deployment }).findResources('AWS::ECS::Service'))[0] as {
+          Properties: { DeploymentConfiguration: Record<string, unknown> };
+        }
+      ).Properties.DeploymentConfiguration.EarlySuccessCriteria;
+    expect(criteria({ earlySuccess: true })).toEqual({
+      Enable: true,
+      HealthyPercent: 100,
+      SourceServiceRevisionCleanup: 'DEFERRED',
+    });
+    expect(criteria({})).toBeUndefined();
+    expect(criteria({ strategy: 'blue-green', earlySuccess: true })).toBeUndefined();
   });
 });
 

@@ -17,6 +17,7 @@ import {
   acknowledgeTaskFindings,
   addAppContainer,
   appLogGroup,
+  applyEarlySuccess,
   appTaskDefinition,
   deploymentProps,
   runOnlyWhen,
@@ -66,14 +67,34 @@ export function containerHealthCheck(
   };
 }
 
-/** The load balancer's target health check: every 10 s, 2 results either way. */
-const TARGET_CHECK = { intervalSeconds: 10, threshold: 2 } as const;
+/**
+ * The load balancer's target health check unless the deployment settings say otherwise: every
+ * 5 s, 2 passes to turn healthy (the strategy's defaults are in the config, `STRATEGY_TIMING`),
+ * 2 failures to turn unhealthy.
+ */
+const TARGET_CHECK = { intervalSeconds: 5, healthy: 2, unhealthy: 2 } as const;
+
+/** The target health check of a deployment's settings, with its timeout below the interval. */
+export function targetCheck(deployment: WebServiceDeployment = {}) {
+  const intervalSeconds = deployment.healthCheckIntervalSeconds ?? TARGET_CHECK.intervalSeconds;
+  const healthy = deployment.healthyThresholdCount ?? TARGET_CHECK.healthy;
+  return {
+    intervalSeconds,
+    healthy,
+    unhealthy: TARGET_CHECK.unhealthy,
+    timeoutSeconds: Math.min(5, intervalSeconds - 1),
+  };
+}
+
 /**
  * ECS ignores failing load balancer and container checks this long after a task starts: the start
- * budget plus the checks the load balancer needs to call a started task healthy (2 × 10 s), so a
- * task that starts within its budget is never replaced for having been slow.
+ * budget plus the checks the load balancer needs to call a started task healthy (interval ×
+ * healthy threshold), so a task that starts within its budget is never replaced for having been slow.
  */
-export const GRACE_SECONDS = START_SECONDS + TARGET_CHECK.threshold * TARGET_CHECK.intervalSeconds;
+export function graceSeconds(deployment: WebServiceDeployment = {}): number {
+  const check = targetCheck(deployment);
+  return START_SECONDS + check.healthy * check.intervalSeconds;
+}
 // Rule priority of the service's catch-all route; tools (Grafana, pgAdmin) and routed services
 // take lower numbers.
 export const SERVICE_RULE_PRIORITY = 1000;
@@ -178,6 +199,7 @@ export class WebService extends Construct {
   }
 
   private targetGroup(name: string, props: WebServiceProps): elbv2.ApplicationTargetGroup {
+    const check = targetCheck(props.deployment);
     return new elbv2.ApplicationTargetGroup(this, name, {
       vpc: props.cluster.vpc,
       port: props.port,
@@ -186,10 +208,10 @@ export class WebService extends Construct {
       deregistrationDelay: Duration.seconds(props.deregistrationDelaySeconds ?? 30),
       healthCheck: {
         path: props.healthPath,
-        interval: Duration.seconds(TARGET_CHECK.intervalSeconds),
-        timeout: Duration.seconds(5),
-        healthyThresholdCount: TARGET_CHECK.threshold,
-        unhealthyThresholdCount: TARGET_CHECK.threshold,
+        interval: Duration.seconds(check.intervalSeconds),
+        timeout: Duration.seconds(check.timeoutSeconds),
+        healthyThresholdCount: check.healthy,
+        unhealthyThresholdCount: check.unhealthy,
         healthyHttpCodes: '200',
       },
     });
@@ -218,13 +240,13 @@ export class WebService extends Construct {
     strategy: DeployStrategy,
     deployment: WebServiceDeployment,
   ): ecs.FargateService {
-    return new ecs.FargateService(this, 'Service', {
+    const service = new ecs.FargateService(this, 'Service', {
       ...serviceBaseProps({
         ...props,
         taskDefinition: this.taskDefinition,
         securityGroup: this.securityGroup,
       }),
-      healthCheckGracePeriod: Duration.seconds(GRACE_SECONDS),
+      healthCheckGracePeriod: Duration.seconds(graceSeconds(deployment)),
       cloudMapOptions: props.discovery
         ? {
             cloudMapNamespace: props.discovery.namespace,
@@ -235,6 +257,8 @@ export class WebService extends Construct {
         : undefined,
       ...deploymentProps({ ...deployment, strategy }),
     });
+    applyEarlySuccess(service, { ...deployment, strategy });
+    return service;
   }
 
   /** Registers the tasks in blue, with green as the alternate target of ECS-native strategies. */

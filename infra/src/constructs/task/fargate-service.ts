@@ -43,6 +43,8 @@ export interface DeploymentSettings {
   readonly stepPercent?: number;
   readonly stepBakeMinutes?: number;
   readonly bakeMinutes?: number;
+  /** Rolling only: ECS early success criteria (see {@link applyEarlySuccess}). */
+  readonly earlySuccess?: boolean;
 }
 
 const STRATEGIES = {
@@ -68,6 +70,35 @@ export function deploymentProps(deployment: DeploymentSettings = {}) {
     canaryConfiguration: strategy === 'canary' ? step : undefined,
     linearConfiguration: strategy === 'linear' ? step : undefined,
   } satisfies Partial<ecs.FargateServiceProps>;
+}
+
+/**
+ * Rolling deployments with early success: ECS completes the deployment (and CloudFormation the
+ * service update) once 100 % of the desired new tasks are healthy and the alarm bake time is over,
+ * then drains and stops the old tasks in the background (`SourceServiceRevisionCleanup: DEFERRED`).
+ * The circuit breaker and the rollback alarms guard the deployment until then, which is the whole
+ * time new tasks start and take traffic; the old tasks only leave after it.
+ *
+ * `DeploymentConfiguration.EarlySuccessCriteria` exists in CloudFormation and in CDK's L1
+ * (`CfnService.DeploymentEarlySuccessCriteriaProperty`, aws-cdk-lib 2.276.0) but not in the L2
+ * `FargateService` props, hence the property override. ECS accepts it only for `ROLLING`.
+ */
+export function applyEarlySuccess(service: ecs.FargateService, deployment: DeploymentSettings): void {
+  if ((deployment.strategy ?? 'rolling') !== 'rolling' || !deployment.earlySuccess) return;
+  const criteria = {
+    enable: true,
+    // At least minHealthyPercent (100): every desired task of the new revision.
+    healthyPercent: 100,
+    sourceServiceRevisionCleanup: 'DEFERRED',
+  } satisfies ecs.CfnService.DeploymentEarlySuccessCriteriaProperty;
+  (service.node.defaultChild as ecs.CfnService).addPropertyOverride(
+    'DeploymentConfiguration.EarlySuccessCriteria',
+    {
+      Enable: criteria.enable,
+      HealthyPercent: criteria.healthyPercent,
+      SourceServiceRevisionCleanup: criteria.sourceServiceRevisionCleanup,
+    },
+  );
 }
 
 /** Target tracking on CPU and memory (70 % and 80 % unless set), quick out and slow in. */

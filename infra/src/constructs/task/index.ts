@@ -13,6 +13,7 @@ export {
   validateCapacity,
 } from './app-task.ts';
 export {
+  applyEarlySuccess,
   type DeploymentSettings,
   deploymentProps,
   type ServiceBase,

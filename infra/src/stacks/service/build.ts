@@ -85,6 +85,9 @@ function deployment(env: ResolvedEnvironment) {
     stepPercent: env.deploy.stepPercent,
     stepBakeMinutes: env.deploy.stepBakeMinutes,
     bakeMinutes: env.deploy.bakeMinutes,
+    healthCheckIntervalSeconds: env.deploy.healthCheckIntervalSeconds,
+    healthyThresholdCount: env.deploy.healthyThresholdCount,
+    earlySuccess: env.deploy.earlySuccess,
   };
 }
 

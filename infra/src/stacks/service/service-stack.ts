@@ -1,5 +1,10 @@
 import type { ResolvedEnvironment, ResolvedRegistry, ResolvedService } from '@slipway/config';
-import { monitoringName, serviceConstructId } from '@slipway/config/contract';
+import {
+  MIGRATION_PARAMETERS,
+  monitoringName,
+  parameterName,
+  serviceConstructId,
+} from '@slipway/config/contract';
 import { type CfnCondition, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -172,7 +177,17 @@ export class ServiceStack extends Stack {
         subnets: network.workloadSubnets,
         assignPublicIp: network.assignPublicIp,
         // Rolling deployments have no lifecycle hooks: the owner's tasks migrate at start instead.
-        migrate: isDefault && hookMigrates && owner?.migrate ? { command: [...owner.migrate] } : undefined,
+        migrate:
+          isDefault && hookMigrates && owner?.migrate
+            ? {
+                command: [...owner.migrate],
+                // Equal release and applied digests: no pending migration, no migration task.
+                digestParameters: {
+                  release: parameterName(env, MIGRATION_PARAMETERS.releaseDigest),
+                  applied: parameterName(env, MIGRATION_PARAMETERS.appliedDigest),
+                },
+              }
+            : undefined,
         // The smoke test asks the test listener's catch-all: the default web service.
         smoke: isDefault && native && env.deploy.smokeTest ? { readyPath: web.readyPath } : undefined,
         rollbackOn5xxPercent: env.deploy.rollbackOn5xxPercent,
