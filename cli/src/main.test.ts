@@ -30,6 +30,7 @@ describe('slipway', () => {
         'doctor',
         'drift',
         'exec',
+        'history',
         'init',
         'logs',
         'plan',

@@ -45,6 +45,14 @@ export { OFFICE_HOURS_ACTIONS } from './office-hours.ts';
 export { OUTPUTS, PARAMETERS, parameterName, parameterPath, type SubnetKind } from './parameters.ts';
 export { CONTROL_TOWER_PLUGIN } from './policy.ts';
 export {
+  AUDIT_LOG_GROUP,
+  AUDIT_LOG_STREAM,
+  AUDIT_RETENTION_DAYS,
+  auditLogGroupName,
+  LOCK_PARAMETER,
+  lockParameterName,
+} from './release-safety.ts';
+export {
   APP_CONTAINER_NAME,
   appLogStream,
   FARGATE_MAX_STOP_TIMEOUT_SECONDS,
