@@ -23,6 +23,7 @@ describe('slipway', () => {
   it('registers every verb of the contract', () => {
     expect(Object.keys(COMMANDS).sort()).toEqual(
       [
+        'ci',
         'deploy',
         'destroy',
         'diff',

@@ -30,6 +30,7 @@ export const COMMANDS = {
   run: 'slipway run <env> <job> [--no-follow] [--json]',
   doctor: 'slipway doctor [<env>]',
   init: 'slipway init --from-copilot [dir] [--force] [--json]',
+  ci: 'slipway ci context [--environment <env>] | ci check-approval <env> [--github-environment <name>]',
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

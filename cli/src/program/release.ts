@@ -83,6 +83,11 @@ export function registerReleaseCommands(program: Command, { io, config, run }: C
       }),
     );
 
+  registerHistoryCommand(program, { io, config, run });
+}
+
+/** `history`: the releases of an environment, from its audit log. */
+function registerHistoryCommand(program: Command, { io, config, run }: CommandContext): void {
   program
     .command('history')
     .description(
