@@ -284,7 +284,7 @@ export const CLI_ERRORS = {
     title: 'approval not configured',
     exit: EXIT.refused,
     solve:
-      "The environment needs a reviewer's approval (`protected`, or `approval: true`), but its GitHub Environment has no required reviewers (or lets the person who started the run approve it). Add reviewers and tick 'Prevent self-review' under Settings → Environments, or run `slipway ci setup-approval <env> --reviewer <user>` with an admin token.",
+      "The environment needs a reviewer's approval (`protected`, or `approval: true`), but its GitHub Environment has no required reviewers (or lets the person who started the run approve it). Add reviewers and tick 'Prevent self-review' under Settings → Environments → <env> (docs/release-safety.md).",
   },
   SW266: {
     title: 'approval could not be checked',
