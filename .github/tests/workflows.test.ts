@@ -447,7 +447,9 @@ describe('run: blocks call only what exists', () => {
     const used = lines.flatMap(({ where, l }) =>
       [...l.matchAll(/npx slipway (\S+)/g)].map((m) => ({ where, v: m[1] })),
     );
-    expect(new Set(used.map((u) => u.v))).toEqual(new Set(['plan', 'diff', 'deploy', 'destroy', 'drift']));
+    expect(new Set(used.map((u) => u.v))).toEqual(
+      new Set(['plan', 'diff', 'deploy', 'destroy', 'drift', 'ci']),
+    );
     for (const { where, v } of used) expect(verbs, `${where}: slipway ${v}`).toContain(v);
   });
 

@@ -268,6 +268,48 @@ export const CLI_ERRORS = {
     solve:
       'Give a tag that is in the registry: 1-128 of A-Z a-z 0-9 _ . -, not starting with . or - (a commit sha, or a tag like v1.2.3); leave it empty to deploy the infrastructure only.',
   },
+  SW261: {
+    title: 'environment locked',
+    exit: EXIT.refused,
+    solve:
+      'Another deploy, rollback or destroy of the environment holds its lock (the message names who, what and since when). Wait for it to end (`slipway history <env>`); if its run is gone (killed runner, closed laptop), remove the lock with `--force-unlock <id>` on the same command. See docs/release-safety.md.',
+  },
+  SW262: {
+    title: 'force-unlock names another lock',
+    exit: EXIT.refused,
+    solve:
+      'The lock was released or taken by another run since you read its id. Check `slipway history <env>`, then pass the id the message names, if that run is really gone.',
+  },
+  SW263: {
+    title: 'audit record not written',
+    exit: EXIT.failed,
+    solve:
+      'Every release starts with an audit record in the `/<app>/<env>/releases` log group; the role needs logs:CreateLogGroup, PutRetentionPolicy, CreateLogStream and PutLogEvents on it (the CI deploy role has them once the CI access stack is deployed). Nothing was changed.',
+  },
+  SW264: {
+    title: 'final audit record not written',
+    exit: EXIT.ok,
+    solve:
+      "A warning: the command finished (with the result the message names), but its final audit record is missing, so `slipway history` shows it unfinished. Check the role's logs:PutLogEvents on the `/<app>/<env>/releases` log group.",
+  },
+  SW265: {
+    title: 'approval not configured',
+    exit: EXIT.refused,
+    solve:
+      "The environment needs a reviewer's approval (`protected`, or `approval: true`), but its GitHub Environment has no required reviewers (or lets the person who started the run approve it). Add reviewers and tick 'Prevent self-review' under Settings → Environments → <env> (docs/release-safety.md).",
+  },
+  SW266: {
+    title: 'approval could not be checked',
+    exit: EXIT.failed,
+    solve:
+      'Reading the GitHub Environment failed (no token or repository, 401/403, a network error, an unexpected answer); the check fails closed. Give the workflow token `actions: read` (or a token that can read the repository), set GITHUB_REPOSITORY, and run it again.',
+  },
+  SW267: {
+    title: 'lock not released',
+    exit: EXIT.ok,
+    solve:
+      'A warning: the command finished, but deleting its lock failed, so the next deploy of the environment is refused until it is removed. Run the command the message names (`--force-unlock <id>`, or `aws ssm delete-parameter`).',
+  },
 } as const;
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;

@@ -23,6 +23,7 @@ describe('slipway', () => {
   it('registers every verb of the contract', () => {
     expect(Object.keys(COMMANDS).sort()).toEqual(
       [
+        'ci',
         'deploy',
         'destroy',
         'diff',
@@ -30,6 +31,7 @@ describe('slipway', () => {
         'doctor',
         'drift',
         'exec',
+        'history',
         'init',
         'logs',
         'plan',

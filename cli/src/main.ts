@@ -19,9 +19,10 @@ export const COMMANDS = {
   plan: 'slipway plan <env> | --all [--json] [--write-docs] [--out <dir>] [--no-cache]',
   docs: 'slipway docs <env> | --all [--out <dir>]',
   diff: 'slipway diff <env> [--json]',
-  deploy: 'slipway deploy <env> [--image <tag>] [--allow-traffic-reset]',
-  destroy: 'slipway destroy <env> [--yes] [--allow-protected]',
-  rollback: 'slipway rollback <env> [--service <name>] [--to <sha>]',
+  deploy: 'slipway deploy <env> [--image <tag>] [--allow-traffic-reset] [--force-unlock <id>]',
+  destroy: 'slipway destroy <env> [--yes] [--allow-protected] [--force-unlock <id>]',
+  rollback: 'slipway rollback <env> [--service <name>] [--to <sha>] [--force-unlock <id>]',
+  history: 'slipway history <env> [--limit <n>] [--json]',
   status: 'slipway status <env> [--service <name>] [--json]',
   drift: 'slipway drift <env> [--json]',
   logs: 'slipway logs <env> [--service <name>] [--follow] [--since <duration>]',
@@ -29,6 +30,7 @@ export const COMMANDS = {
   run: 'slipway run <env> <job> [--no-follow] [--json]',
   doctor: 'slipway doctor [<env>]',
   init: 'slipway init --from-copilot [dir] [--force] [--json]',
+  ci: 'slipway ci context [--environment <env>] | ci check-approval <env> [--github-environment <name>]',
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -12,11 +12,13 @@ import { type Synthesized, synthesize } from './synth/synthesize.ts';
 export const ACCESS: Readonly<Record<string, string>> = {
   diff: 'read access (cloudformation:GetTemplate, DescribeStacks): the CI plan role has it',
   deploy:
-    'the deploy role (CloudFormation via the CDK bootstrap roles, ssm:PutParameter on the release parameter, ecr:DescribeImages)',
+    'the deploy role (CloudFormation via the CDK bootstrap roles, ssm:PutParameter on the release parameter, ecr:DescribeImages, and the lock and audit log: ssm:PutParameter and DeleteParameter on /<app>/<env>/deploy-lock, logs:CreateLogGroup, PutRetentionPolicy, CreateLogStream and PutLogEvents on /<app>/<env>/releases)',
   rollback:
     'the deploy role (as for deploy) and ecr:DescribeImages in the registry; for one service, ecs:ListTaskDefinitions, DescribeTaskDefinition and UpdateService',
   destroy:
-    'the deploy role (CloudFormation delete via the CDK bootstrap roles; with --allow-protected also cloudformation:UpdateTerminationProtection and rds:ModifyDBInstance)',
+    'the deploy role (CloudFormation delete via the CDK bootstrap roles, the lock and audit log as for deploy; with --allow-protected also cloudformation:UpdateTerminationProtection and rds:ModifyDBInstance)',
+  history:
+    'ssm:GetParameter on /<app>/<env>/deploy-lock and logs:GetLogEvents on the /<app>/<env>/releases log group',
   status:
     'read access (cloudformation:DescribeStacks, ssm:GetParameter, ecs:DescribeServices, elasticloadbalancing:DescribeTargetHealth, states:ListExecutions)',
   drift:

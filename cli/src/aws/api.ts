@@ -1,3 +1,5 @@
+import type { AuditApi } from '../audit/api.ts';
+import type { LockApi } from '../lock/api.ts';
 import type { Template } from '../synth/template.ts';
 
 /**
@@ -226,6 +228,10 @@ export interface AwsApis {
   readonly sts: StsApi;
   readonly account: AccountApi;
   readonly officeHours: OfficeHoursApi;
+  /** The release lock of `deploy`, `rollback` and `destroy` (an SSM parameter). */
+  readonly lock: LockApi;
+  /** The release audit records (a CloudWatch Logs group). */
+  readonly audit: AuditApi;
 }
 
 /** Builds the APIs for a region, optionally with explicit credentials (an assumed role). */

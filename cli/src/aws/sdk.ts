@@ -11,6 +11,8 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import { logsAuditApi } from '../audit/logs.ts';
+import { ssmLockApi } from '../lock/ssm.ts';
 import type { AwsApis, AwsFactory, TemporaryCredentials } from './api.ts';
 import { accountApi } from './sdk/account.ts';
 import { cloudFormationApi } from './sdk/cloudformation.ts';
@@ -32,17 +34,21 @@ export const sdkFactory: AwsFactory = (region: string, credentials?: TemporaryCr
   const config = { region, ...(credentials ? { credentials } : {}) };
   // One EC2 client serves both the account checks and office hours.
   const ec2 = new EC2Client(config);
+  const ssm = new SSMClient(config);
+  const logs = new CloudWatchLogsClient(config);
   return {
     region,
     cloudFormation: cloudFormationApi(new CloudFormationClient(config)),
-    ssm: ssmApi(new SSMClient(config)),
+    ssm: ssmApi(ssm),
     ecr: ecrApi(new ECRClient(config)),
     ecs: ecsApi(new ECSClient(config)),
     elbv2: elbv2Api(new ElasticLoadBalancingV2Client(config)),
-    logs: logsApi(new CloudWatchLogsClient(config)),
+    logs: logsApi(logs),
     stepFunctions: stepFunctionsApi(new SFNClient(config)),
     sts: stsApi(new STSClient(config)),
     account: accountApi(ec2, new IAMClient(config), new ACMClient(config)),
     officeHours: officeHoursApi(new RDSClient(config), ec2, new ApplicationAutoScalingClient(config)),
+    lock: ssmLockApi(ssm),
+    audit: logsAuditApi(logs),
   };
 };

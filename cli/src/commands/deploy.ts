@@ -19,11 +19,11 @@ export function defaultDeployDeps(io: Io, factory: AwsFactory = sdkFactory): Dep
   };
 }
 
-/** `slipway deploy <env> [--image <tag>] [--allow-traffic-reset]` */
+/** `slipway deploy <env> [--image <tag>] [--allow-traffic-reset] [--force-unlock <id>]` */
 export async function deployCommand(
   config: SlipwayConfig,
   env: string,
-  options: { image?: string; allowTrafficReset?: boolean },
+  options: { image?: string; allowTrafficReset?: boolean; forceUnlock?: string },
   io: Io,
   deps: DeployDeps = defaultDeployDeps(io),
 ): Promise<ExitCode> {

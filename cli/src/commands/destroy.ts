@@ -6,8 +6,9 @@ import { resolveEnvironmentName } from '../environments.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import { table } from '../format.ts';
 import type { Io } from '../io.ts';
-import { awsError, call, onlineTarget } from '../online.ts';
-import type { StackInfo } from '../synth/synthesize.ts';
+import { guardRelease } from '../lock/guard.ts';
+import { awsError, call, type OnlineTarget, onlineTarget } from '../online.ts';
+import type { StackInfo, Synthesized } from '../synth/synthesize.ts';
 import { stacksOf } from '../synth/synthesize.ts';
 import { constructPath, resourcesOf, shortName } from '../synth/template.ts';
 import { defaultDeployDeps } from './deploy.ts';
@@ -102,19 +103,20 @@ async function protectionsOn(
 }
 
 /**
- * `slipway destroy <env> [--yes] [--allow-protected]`. The guards run before any AWS call: a
- * protected environment needs --allow-protected; the environment name must be typed back (or
- * --yes given; a non-interactive run without --yes is refused). What will be kept is listed first.
- * Then, online: no stack may be busy, and whatever protection is on in AWS (termination protection
- * on a stack, deletion protection on the database) is switched off, one progress line each, only
- * with --allow-protected; without it the run stops before changing anything. Only then are the
- * stacks deleted (the database's final snapshot, DeletionPolicy Snapshot, is still taken). A
- * failure after a protection was switched off names what was changed and how to switch it back.
+ * `slipway destroy <env> [--yes] [--allow-protected] [--force-unlock <id>]`. The guards run
+ * before any AWS call: a protected environment needs --allow-protected; the environment name must
+ * be typed back (or --yes given; a non-interactive run without --yes is refused). What will be
+ * kept is listed first. Then, online and holding the environment's lock (audited, as deploys
+ * are): no stack may be busy, and whatever protection is on in AWS (termination protection on a
+ * stack, deletion protection on the database) is switched off, one progress line each, only with
+ * --allow-protected; without it the run stops before changing anything. Only then are the stacks
+ * deleted (the database's final snapshot, DeletionPolicy Snapshot, is still taken). A failure
+ * after a protection was switched off names what was changed and how to switch it back.
  */
 export async function destroyCommand(
   config: SlipwayConfig,
   envArg: string,
-  options: { yes?: boolean; allowProtected?: boolean },
+  options: { yes?: boolean; allowProtected?: boolean; forceUnlock?: string },
   io: Io,
   deps: DestroyDeps = defaultDeployDeps(io),
 ): Promise<ExitCode> {
@@ -141,6 +143,24 @@ export async function destroyCommand(
   if (!options.yes) await confirm(name, env.protected, io);
 
   const target = await onlineTarget(config, name, 'destroy', deps.factory);
+  const guard = { target, command: 'destroy' as const, forceUnlock: options.forceUnlock };
+  return guardRelease(guard, io, deps.guard ?? {}, () =>
+    deleteStacks({ synthesized, stacks, retained, target, options, io, deps }),
+  );
+}
+
+/** The online part of `destroy`, with the environment's lock held. */
+async function deleteStacks(run: {
+  synthesized: Synthesized;
+  stacks: StackInfo[];
+  retained: Retained[];
+  target: OnlineTarget;
+  options: { allowProtected?: boolean };
+  io: Io;
+  deps: DestroyDeps;
+}): Promise<ExitCode> {
+  const { synthesized, stacks, retained, target, options, io, deps } = run;
+  const name = target.env.name;
   const deployed = await deployedStacks(stacks, deps.factory, name, target.where);
 
   const protectionApi = deps.protection ?? sdkProtection();

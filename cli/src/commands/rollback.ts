@@ -5,13 +5,14 @@ import { resolveEnvironmentName } from '../environments.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import { table } from '../format.ts';
 import type { Io } from '../io.ts';
+import { guardRelease } from '../lock/guard.ts';
 import { call, type OnlineTarget, onlineTarget } from '../online.ts';
 import { isLongRunning, oneLongRunningService } from '../services/select.ts';
 import { defaultDeployDeps } from './deploy.ts';
 import { rollbackService } from './rollback-service.ts';
 
 /**
- * `slipway rollback <env> [--service <name>] [--to <sha>]`: the target is `--to`, else the commit
+ * `slipway rollback <env> [--service <name>] [--to <sha>] [--force-unlock <id>]`: the target is `--to`, else the commit
  * tag of the image `rollback-<env>` points at. With one long-running service the whole environment
  * goes back through the normal deploy path (the release parameter moves; jobs follow). With several,
  * `--service` names one, and only that service goes back: ECS deploys the newest revision of its
@@ -22,7 +23,7 @@ import { rollbackService } from './rollback-service.ts';
 export async function rollbackCommand(
   config: SlipwayConfig,
   env: string,
-  options: { to?: string; service?: string },
+  options: { to?: string; service?: string; forceUnlock?: string },
   io: Io,
   deps: DeployDeps = defaultDeployDeps(io),
 ): Promise<ExitCode> {
@@ -41,9 +42,18 @@ export async function rollbackCommand(
   const target = await onlineTarget(config, env, 'rollback', deps.factory);
   const name = target.env.name;
   const tag = await rollbackTarget(config, target, options, io, deps);
-  if (service && several) return rollbackService(target, service, tag, io);
+  if (service && several) {
+    const request = { target, command: 'rollback' as const, image: tag, forceUnlock: options.forceUnlock };
+    return guardRelease({ ...request, service: service.name }, io, deps.guard ?? {}, () =>
+      rollbackService(target, service, tag, io),
+    );
+  }
   io.progress.info(`Rolling ${name} back to ${resolveRegistry(config).repositoryName}:${tag}`);
-  const outcome = await deployEnvironment(config, { env: name, image: tag, command: 'rollback' }, deps);
+  const outcome = await deployEnvironment(
+    config,
+    { env: name, image: tag, command: 'rollback', forceUnlock: options.forceUnlock },
+    deps,
+  );
   io.out(`Rolled ${name} back to ${tag}.\nURL: ${outcome.url ?? '(not published yet)'}\n`);
   return EXIT.ok;
 }

@@ -3,6 +3,7 @@ import { PARAMETERS, parameterName, type TargetKind } from '@slipway/config/cont
 import type { AwsFactory } from '../aws/api.ts';
 import type { Deployer } from '../aws/toolkit.ts';
 import type { Io } from '../io.ts';
+import { type GuardOptions, guardRelease, type ReleaseFacts } from '../lock/guard.ts';
 import { call, onlineTarget } from '../online.ts';
 import { accountLevelStacks, type StackInfo, type Synthesized, stacksOf } from '../synth/synthesize.ts';
 import {
@@ -23,6 +24,8 @@ export interface DeployDeps {
   readonly io: Io;
   /** Waits between polls while an environment wakes (tests pass one that returns at once). @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The release lock's signal handling, exit, clock and CI variables. @default the process's */
+  readonly guard?: GuardOptions;
 }
 
 export interface DeployRequest {
@@ -32,6 +35,8 @@ export interface DeployRequest {
   readonly allowTrafficReset?: boolean;
   /** The verb the user ran (`rollback` goes through here too), for messages. */
   readonly command?: 'deploy' | 'rollback';
+  /** `--force-unlock <id>`: remove that held lock first (recorded in the audit log). */
+  readonly forceUnlock?: string;
 }
 
 export interface DeployOutcome {
@@ -58,10 +63,10 @@ export function deployStacks(synthesized: Synthesized, environment: string, kind
 
 /**
  * One deploy of an environment, the path `deploy` and `rollback` share:
- * credentials → synth (+ cdk-nag) → in-progress guard → traffic guard → image check →
- * release parameter → start office hours early when outside them → CloudFormation (dependency order) →
- * restore the parameter on failure →
- * record the release in the registry → URL.
+ * credentials → the environment's lock and audit record → synth (+ cdk-nag) → in-progress guard →
+ * traffic guard → image check → release parameter → start office hours early when outside them →
+ * CloudFormation (dependency order) → restore the parameter on failure →
+ * record the release in the registry → URL → the final audit record, the lock released.
  */
 export async function deployEnvironment(
   config: SlipwayConfig,
@@ -69,12 +74,25 @@ export async function deployEnvironment(
   deps: DeployDeps,
 ): Promise<DeployOutcome> {
   const command = request.command ?? 'deploy';
-  const { io } = deps;
   const target = await onlineTarget(config, request.env, command, deps.factory);
+  const guard = {
+    target,
+    command,
+    image: request.image,
+    strategy: target.env.deploy.strategy,
+    forceUnlock: request.forceUnlock,
+  };
+  return guardRelease(guard, deps.io, deps.guard ?? {}, (facts) =>
+    deployLocked({ config, request, deps, target, command }, facts),
+  );
+}
+
+/** The deploy itself, with the lock held. */
+async function deployLocked(run: DeployRun, facts: ReleaseFacts): Promise<DeployOutcome> {
+  const { config, request, deps, target, command } = run;
+  const { io } = deps;
   const { env } = target;
   const name = env.name;
-
-  const run: DeployRun = { config, request, deps, target, command };
 
   io.progress.start(`Synthesizing ${name}`);
   const synthesized = deps.synth(config, name);
@@ -82,6 +100,7 @@ export async function deployEnvironment(
   checkNag(run, synthesized, stacks);
   await checkGuards(run, stacks);
   const release = await setRelease(run);
+  facts.digests = release.digests;
   await startOfficeHoursIfOutside(run);
   await deployOrRestore(run, synthesized, stacks, release);
   const registryRecorded = await recordInRegistry(run, release.registry$);

@@ -9,7 +9,7 @@ import type { StackInfo, Synthesized } from '../synth/synthesize.ts';
 import type { DeployDeps, DeployRequest } from './deploy.ts';
 import { inProgress, trafficChanges } from './guards.ts';
 import { startOfficeHoursEarly } from './office-hours.ts';
-import { missingImages, recordRelease, registryApis, releaseRepositories } from './release.ts';
+import { findImage, recordRelease, registryApis, releaseRepositories } from './release.ts';
 
 /** One deploy in progress: what every step of `deployEnvironment` reads. */
 export interface DeployRun {
@@ -107,7 +107,7 @@ export async function checkGuards(run: DeployRun, stacks: StackInfo[]): Promise<
 /** The release: checks the image, then points the release parameter at it. */
 export async function setRelease(
   run: DeployRun,
-): Promise<{ previousImage?: string; registry$?: AwsApis; imageParameter: string }> {
+): Promise<{ previousImage?: string; registry$?: AwsApis; imageParameter: string; digests?: string[] }> {
   const { target, deps, request, command, config } = run;
   const { io } = deps;
   const { env } = target;
@@ -116,6 +116,7 @@ export async function setRelease(
   const imageParameter = parameterName(env, PARAMETERS.imageTag);
   let previousImage: string | undefined;
   let registry$: AwsApis | undefined;
+  let digests: string[] | undefined;
   if (request.image) {
     const tag = request.image;
     const repositories = releaseRepositories(registry);
@@ -128,12 +129,15 @@ export async function setRelease(
       `registry account ${registry.account} (${registry.region})`,
     );
     const registryApi = registry$;
-    const missing = await call(
-      () => missingImages(registryApi.ecr, repositories, tag),
+    const found = await call(
+      () => Promise.all(repositories.map((r) => findImage(registryApi.ecr, r.name, tag))),
       command,
       name,
       `registry account ${registry.account} (${registry.region})`,
     );
+    const missing = repositories.filter((_, i) => found[i] === undefined);
+    // What the audit record names: each image by its digest, which a tag cannot change.
+    digests = repositories.flatMap((r, i) => (found[i] ? [`${r.name}@${found[i].digest}`] : []));
     if (missing.length > 0) {
       // One commit builds every image with the same tag: a partial release would mix commits.
       const list = missing.map((r) => `${r.name}:${tag}`).join(', ');
@@ -151,7 +155,7 @@ export async function setRelease(
     io.progress.succeed(`Release parameter ${imageParameter}: ${previousImage ?? '(none)'} → ${tag}`);
   }
 
-  return { previousImage, registry$, imageParameter };
+  return { previousImage, registry$, imageParameter, digests };
 }
 
 /**

@@ -17,7 +17,8 @@ interface InitFlags {
 
 /**
  * `init`: writes slipway.config.ts (detected from this repository, or from an AWS Copilot
- * workspace) and the workflows; needs no config. `ci context`: what those workflows read from it.
+ * workspace) and the workflows; needs no config. `ci context`: what those workflows read from it;
+ * `ci check-approval`: that a GitHub Environment requires the approval the config asks for.
  */
 export function registerInitCommands(program: Command, { io, config, run }: CommandContext): void {
   program
@@ -52,10 +53,21 @@ export function registerInitCommands(program: Command, { io, config, run }: Comm
       }),
     );
 
-  program
-    .command('ci')
-    .description('values for CI workflows from slipway.config.ts')
-    .command('context')
+  const ci = program.command('ci').description('values and checks for CI workflows from slipway.config.ts');
+  ci.command('check-approval')
+    .description(
+      'for an environment that needs approval, verify its GitHub Environment requires a reviewer (fails closed)',
+    )
+    .argument('<env>')
+    .option('--github-environment <name>', 'the GitHub Environment the deploy job runs in (default: <env>)')
+    .action(
+      run(async (env: string, opts: { githubEnvironment?: string }) => {
+        const loaded = await config();
+        const { checkApprovalCommand } = await import('../approval/command.ts');
+        return checkApprovalCommand(loaded, env, opts, io);
+      }),
+    );
+  ci.command('context')
     .description(
       'the build matrix, registry, push role and moving tag (with --environment, its deploy values) as name=value lines, appended to $GITHUB_OUTPUT when set',
     )

@@ -61,6 +61,14 @@ export {
   tagMatches,
 } from './registry-trigger.ts';
 export {
+  AUDIT_LOG_GROUP,
+  AUDIT_LOG_STREAM,
+  AUDIT_RETENTION_DAYS,
+  auditLogGroupName,
+  LOCK_PARAMETER,
+  lockParameterName,
+} from './release-safety.ts';
+export {
   APP_CONTAINER_NAME,
   appLogStream,
   FARGATE_MAX_STOP_TIMEOUT_SECONDS,

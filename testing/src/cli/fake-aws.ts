@@ -10,6 +10,7 @@ import type {
   TargetHealth,
 } from '@slipway/cli/src/aws/api.ts';
 import type { Template } from '@slipway/cli/src/synth/template.ts';
+import { fakeReleaseRecords } from './fake-release-records.ts';
 
 /**
  * An in-memory AWS for the CLI's tests: one state shared by every region, a call log, and
@@ -45,6 +46,8 @@ export interface FakeState {
   jobRuns: Map<string, FakeRunPhase[]>;
   /** Executions started or listed, by state machine ARN, newest first. */
   executions: Map<string, (Execution & { phases: FakeRunPhase[]; at: number })[]>;
+  /** Make the release lock and audit calls fail (a role without their rights). */
+  releaseRecordsDenied?: boolean;
 }
 
 /** One moment of a fake job run. */
@@ -112,6 +115,7 @@ export function fakeAws(state: FakeState): AwsFactory {
     };
     return {
       region,
+      ...fakeReleaseRecords(state),
       cloudFormation: {
         async describeStack(name) {
           credentials();

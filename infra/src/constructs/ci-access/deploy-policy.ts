@@ -6,6 +6,7 @@ import { type AccountArns, type DeployTarget, unique } from './arns.ts';
 import { grantOfficeHoursStart } from './office-hours-policy.ts';
 import type { CiAccessProps } from './props.ts';
 import { tagImagesStatement } from './push-policy.ts';
+import { grantReleaseRecords } from './release-records-policy.ts';
 import { grantUnprotect } from './unprotect-policy.ts';
 
 /** The ARNs one environment's deploy role may reach, one per target for each kind. */
@@ -60,6 +61,7 @@ export function grantDeploy(
   grantReadParametersAndStacks(role, r);
   grantWatchDeployments(role, r);
   grantTagImages(role, props);
+  grantReleaseRecords(role, arns, app, targets);
 
   const officeHoursWildcards = grantOfficeHoursStart(role, arns, targets);
   const unprotectWildcards = grantUnprotect(role, arns, targets, r.stacks);
