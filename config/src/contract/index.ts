@@ -75,6 +75,8 @@ export {
   edgeStackNeeded,
   LAYERS,
   type Layer,
+  registryReplicaStackId,
+  registryReplicaStackName,
   registryStackName,
   stackName,
 } from './stacks.ts';

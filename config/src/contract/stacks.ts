@@ -57,6 +57,20 @@ export function registryStackName(appName: string): string {
   return `${appName}-registry`;
 }
 
+/**
+ * The registry replica stack in each account and region that receives replicated images, e.g.
+ * `slipway-registry-replica` (the same name in each; construct ids add the place: see
+ * `registryReplicaStackId`).
+ */
+export function registryReplicaStackName(appName: string): string {
+  return `${appName}-registry-replica`;
+}
+
+/** The CDK construct id (and `cdk deploy` selector) of one replica stack: `<app>-registry-replica-<account>-<region>`. */
+export function registryReplicaStackId(appName: string, account: string, region: string): string {
+  return `${registryReplicaStackName(appName)}-${account}-${region}`;
+}
+
 /** The CI access stack's name in every account (construct ids add the account: see `ciAccessStackId`). */
 export function ciAccessStackName(appName: string): string {
   return `${appName}-ci-access`;

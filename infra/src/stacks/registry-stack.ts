@@ -9,6 +9,7 @@ import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-l
 import type { Construct } from 'constructs';
 import { ImageCleanup } from '../constructs/registry/image-cleanup.ts';
 import { ImageRepository } from '../constructs/registry/image-repository.ts';
+import { ImageReplication } from '../constructs/registry/replication.ts';
 import { imageCleanupFunctionName } from '../constructs/registry/tags.ts';
 
 export interface RegistryStackProps extends StackProps {
@@ -40,6 +41,8 @@ export class RegistryStack extends Stack {
   /** Every repository of the app: `images` first, then `<app>-<owner>` per other built image. */
   readonly repositories: ImageRepository[];
   readonly cleanup: ImageCleanup | undefined;
+  /** The copy of every image to the other accounts and regions of the environments (`registry.replicas`). */
+  readonly replication: ImageReplication | undefined;
 
   constructor(scope: Construct, id: string, props: RegistryStackProps) {
     super(scope, id, props);
@@ -71,6 +74,11 @@ export class RegistryStack extends Stack {
       this.repositories.push(images);
       this.output(pascal(spec.owner), images, `the image of service ${spec.owner}`);
     }
+
+    this.replication =
+      registry.replicas.length > 0
+        ? new ImageReplication(this, 'Replication', { destinations: registry.replicas })
+        : undefined;
 
     if (registry.cleanup.enabled) {
       this.cleanup = new ImageCleanup(this, 'Cleanup', {

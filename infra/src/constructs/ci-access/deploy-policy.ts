@@ -5,7 +5,7 @@ import { acknowledge } from '../../policy/index.ts';
 import { type AccountArns, type DeployTarget, unique } from './arns.ts';
 import { grantOfficeHoursStart } from './office-hours-policy.ts';
 import type { CiAccessProps } from './props.ts';
-import { tagImagesStatement } from './push-policy.ts';
+import { grantReadReplicas, tagImagesStatement } from './push-policy.ts';
 import { grantUnprotect } from './unprotect-policy.ts';
 
 /** The ARNs one environment's deploy role may reach, one per target for each kind. */
@@ -60,6 +60,12 @@ export function grantDeploy(
   grantReadParametersAndStacks(role, r);
   grantWatchDeployments(role, r);
   grantTagImages(role, props);
+  grantReadReplicas(
+    role,
+    props.registry,
+    arns.account,
+    targets.map((t) => t.region),
+  );
 
   const officeHoursWildcards = grantOfficeHoursStart(role, arns, targets);
   const unprotectWildcards = grantUnprotect(role, arns, targets, r.stacks);
