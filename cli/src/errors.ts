@@ -260,7 +260,7 @@ export const CLI_ERRORS = {
     title: 'image not replicated to the environment',
     exit: EXIT.failed,
     solve:
-      "The image is in the registry but not in the environment's own account and region, where its tasks pull from with `registry.replication`. Deploy the account stacks (the registry and the environment's `<app>-registry-replica`), wait a few minutes, or deploy a commit built since: ECR copies only pushes made after replication was set up, so an older tag must be pulled from the registry and pushed to the environment's registry by hand. See docs/images.md, \"Regional images\".",
+      "The image is in the registry but not in the environment's own account and region, where its tasks pull from with `registry.replication`. Deploy the account stacks (the registry and the environment's `<app>-registry-replica-<account>-<region>`), wait a few minutes, or deploy a commit built since: ECR copies only pushes made after replication was set up, so an older tag must be pulled from the registry and pushed to the environment's registry by hand. See docs/images.md, \"Regional images\".",
   },
 } as const;
 

@@ -46,7 +46,7 @@ describe('the cost of regional images', () => {
     });
     for (const account of ['222222222222', '333333333333']) {
       const plan = plans.find((p) => p.account === account);
-      expect(plan?.stacks).toContain('slipway-registry-replica');
+      expect(plan?.stacks).toContain(`slipway-registry-replica-${account}-af-south-1`);
       expect(lineOf(plan?.cost.lines ?? [], 'ECR replica storage'), account).toMatchObject({
         item: 'ECR replica storage (1 × 2 GiB)',
         detail: '2 GiB × $0.130/GB-month',

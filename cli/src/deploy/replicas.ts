@@ -37,7 +37,7 @@ export async function awaitReleaseReplicas(
     throw new CliError(
       'SW253',
       `${list} is in the registry (account ${registry.account}, ${registry.region}) but has not reached ${name}'s copy in ${target.where}: ECR replication copies only images pushed after it was set up, and only once the replica stack of that account and region is deployed`,
-      `deploy ${registryStackName(registry.repositoryName)} and ${registryReplicaStackName(registry.repositoryName)} if they are not, wait a few minutes or deploy a commit built since (a tag pushed before replication is never copied: docker pull it from the registry and push it to ${replica.account}.dkr.ecr.${replica.region}.amazonaws.com), then slipway ${command} ${name} --image ${tag}`,
+      `deploy ${registryStackName(registry.repositoryName)} and ${registryReplicaStackName(registry.repositoryName, replica.account, replica.region)} if they are not, wait a few minutes or deploy a commit built since (a tag pushed before replication is never copied: docker pull it from the registry and push it to ${replica.account}.dkr.ecr.${replica.region}.amazonaws.com), then slipway ${command} ${name} --image ${tag}`,
     );
   }
   io.progress.succeed(`${images} replicated to ${target.where}`);

@@ -75,7 +75,6 @@ export {
   edgeStackNeeded,
   LAYERS,
   type Layer,
-  registryReplicaStackId,
   registryReplicaStackName,
   registryStackName,
   stackName,

@@ -58,17 +58,12 @@ export function registryStackName(appName: string): string {
 }
 
 /**
- * The registry replica stack in each account and region that receives replicated images, e.g.
- * `slipway-registry-replica` (the same name in each; construct ids add the place: see
- * `registryReplicaStackId`).
+ * The registry replica stack of one account and region that receives replicated images, e.g.
+ * `slipway-registry-replica-333333333333-af-south-1` (also its construct id): the account and
+ * region in the name keep the names of an app's stacks distinct, as the CLI lists them by name.
  */
-export function registryReplicaStackName(appName: string): string {
-  return `${appName}-registry-replica`;
-}
-
-/** The CDK construct id (and `cdk deploy` selector) of one replica stack: `<app>-registry-replica-<account>-<region>`. */
-export function registryReplicaStackId(appName: string, account: string, region: string): string {
-  return `${registryReplicaStackName(appName)}-${account}-${region}`;
+export function registryReplicaStackName(appName: string, account: string, region: string): string {
+  return `${appName}-registry-replica-${account}-${region}`;
 }
 
 /** The CI access stack's name in every account (construct ids add the account: see `ciAccessStackId`). */

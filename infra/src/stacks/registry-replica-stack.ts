@@ -5,7 +5,7 @@ import {
   resolveEnvironment,
   type SlipwayConfig,
 } from '@slipway/config';
-import { registryReplicaStackId, registryReplicaStackName } from '@slipway/config/contract';
+import { registryReplicaStackName } from '@slipway/config/contract';
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import type { Construct } from 'constructs';
@@ -22,7 +22,7 @@ export interface RegistryReplicaStackProps extends StackProps {
 
 /**
  * One per account and region that receives replicated images (`registry.replicas`), named
- * `<app>-registry-replica` in each: the registry policy and repository creation template that let
+ * `<app>-registry-replica-<account>-<region>`: the registry policy and repository creation template that let
  * the registry replicate here with the source repositories' settings, and the image-cleanup
  * function running the registry's rules on the replicas. ECR replicates pushes and tag moves but
  * not deletions, so without it the replicas would only grow (the lifecycle policy alone does not
@@ -82,17 +82,14 @@ export function addRegistryReplicaStacks(
     const environments = replica.environments.map((name) =>
       resolveEnvironment(name, config.environments[name] as SlipwayConfig['environments'][string], config),
     );
-    return new RegistryReplicaStack(
-      scope,
-      registryReplicaStackId(config.app.name, replica.account, replica.region),
-      {
-        stackName: registryReplicaStackName(config.app.name),
-        env: { account: replica.account, region: replica.region },
-        description: `Slipway ${config.app.name}: replicas of the registry's images in ${replica.account} ${replica.region} (registry policy, repository creation template, image-cleanup function)`,
-        terminationProtection: environments.some((e) => e.protected),
-        registry,
-        environments,
-      },
-    );
+    const name = registryReplicaStackName(config.app.name, replica.account, replica.region);
+    return new RegistryReplicaStack(scope, name, {
+      stackName: name,
+      env: { account: replica.account, region: replica.region },
+      description: `Slipway ${config.app.name}: replicas of the registry's images in ${replica.account} ${replica.region} (registry policy, repository creation template, image-cleanup function)`,
+      terminationProtection: environments.some((e) => e.protected),
+      registry,
+      environments,
+    });
   });
 }

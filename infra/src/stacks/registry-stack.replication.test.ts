@@ -5,7 +5,7 @@
  * Scenarios and expected outcomes:
  *   - the registry replicates every repository (no filter) to 222222222222 and 333333333333 in
  *     af-south-1, not to its own place
- *   - one replica stack `slipway-registry-replica` per destination, termination-protected where a
+ *   - one replica stack `slipway-registry-replica-<account>-<region>` per destination, termination-protected where a
  *     protected environment runs; each allows 111111111111 to replicate and create repositories
  *     there, and has a ROOT creation template for replication with the source repository's
  *     encryption, mutability exclusions and exactly its lifecycle policy
@@ -37,7 +37,8 @@ beforeAll(async () => {
 
 const byName = (s: Synthesized, name: string) => s.accountStacks.filter((x) => x.stackName === name);
 const registryTemplate = (s: Synthesized) => Template.fromStack(byName(s, 'slipway-registry')[0] as Stack);
-const replicas = (s: Synthesized) => byName(s, 'slipway-registry-replica');
+const replicas = (s: Synthesized) =>
+  s.accountStacks.filter((x) => x.stackName.startsWith('slipway-registry-replica-'));
 function replicaIn(s: Synthesized, account: string): Template {
   const stack = replicas(s).find((r) => r.account === account);
   if (!stack) throw new Error(`no replica stack in ${account}`);
@@ -180,7 +181,7 @@ describe('regional images, shipped config', () => {
       }),
     );
     const replica = s.accountStacks.find(
-      (x) => x.stackName === 'slipway-registry-replica' && x.region === 'eu-north-1',
+      (x) => x.stackName === 'slipway-registry-replica-111111111111-eu-north-1',
     );
     if (!replica) throw new Error('no replica stack in eu-north-1');
     const template = Template.fromStack(replica);
