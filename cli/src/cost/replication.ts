@@ -35,7 +35,7 @@ export const replicationTransfer: Pricer = (configurations, ctx) => {
   ctx.add({
     item: `ECR replication transfer (${region} → ${regions.join(', ') || 'no other region'}: ${away.length} destination${away.length === 1 ? '' : 's'}${same > 0 ? `, ${same} in ${region} free` : ''})`,
     resourceType: 'AWS::ECR::ReplicationConfiguration',
-    detail: `${away.length} × ${repositories} repositor${repositories === 1 ? 'y' : 'ies'} × ${imagePushesMonth} pushes × ${imagePushGiB} GiB = ${round(gib, 2)} GiB × ${usd(price)}/GB`,
+    detail: `${away.length} × ${repositories} ${repositories === 1 ? 'repository' : 'repositories'} × ${imagePushesMonth} pushes × ${imagePushGiB} GiB = ${round(gib, 2)} GiB × ${usd(price)}/GB`,
     monthly: gib * price,
     estimatedPrice: isEstimate(ctx.prices, 'interRegionTransferGb'),
     assumption: 'imagePushesMonth',

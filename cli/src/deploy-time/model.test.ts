@@ -166,14 +166,14 @@ describe('the deploy-time model', () => {
     const a = DEFAULT_DEPLOY_TIME_ASSUMPTIONS;
     expect(a.crossRegionImagePullSeconds).toBeGreaterThan(a.imagePullSeconds);
     // Without replicated images, staging and prod pull from the registry in us-east-1.
-    const { synthesized: unreplicated } = await variantAssembly(
+    const { synthesized: singleRegistry } = await variantAssembly(
       (c) => {
         c.registry = { ...c.registry, replication: false };
       },
       ['staging', 'prod'],
     );
     for (const env of ['staging', 'prod']) {
-      const { web } = await webModel(env, unreplicated);
+      const { web } = await webModel(env, singleRegistry);
       expect(web.settings.crossRegionPull, env).toBe(true);
       expect(web.settings.imageSource, env).toBe('ECR us-east-1 → af-south-1 (cross-region)');
       expect(phase(web, 'image pull'), env).toBe(a.crossRegionImagePullSeconds);
@@ -190,17 +190,17 @@ describe('the deploy-time model', () => {
   });
 
   it('moves staging back to a same-region pull when the registry moves to af-south-1', async () => {
-    const unreplicated = { replication: false };
+    const singleRegistry = { replication: false };
     const { synthesized: before$ } = await variantAssembly(
       (c) => {
-        c.registry = { ...c.registry, ...unreplicated };
+        c.registry = { ...c.registry, ...singleRegistry };
       },
       ['staging'],
     );
     const { web: before } = await webModel('staging', before$);
     const { synthesized } = await variantAssembly(
       (c) => {
-        c.registry = { ...c.registry, ...unreplicated, account: '222222222222', region: 'af-south-1' };
+        c.registry = { ...c.registry, ...singleRegistry, account: '222222222222', region: 'af-south-1' };
       },
       ['staging'],
     );
