@@ -32,6 +32,10 @@ export interface RegistryStackProps extends StackProps {
  * image: the app's `<app>` (the default web service's image; always present) and `<app>-<owner>`
  * for each other service that builds one (`resolveRegistry(config).repositories`).
  *
+ * With replicated images (`registry.replicas`) it also holds the registry's replication
+ * configuration: every repository is copied to each other account and region of the environments,
+ * whose replica stacks (registry-replica-stack.ts) receive and clean the copies.
+ *
  * The stack is the same whichever environments are synthesized: pull access, protected clusters and
  * the removal policy come from every environment of the config.
  */
