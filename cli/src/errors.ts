@@ -310,6 +310,12 @@ export const CLI_ERRORS = {
     solve:
       'A warning: the command finished, but deleting its lock failed, so the next deploy of the environment is refused until it is removed. Run the command the message names (`--force-unlock <id>`, or `aws ssm delete-parameter`).',
   },
+  SW253: {
+    title: 'image not replicated to the environment',
+    exit: EXIT.failed,
+    solve:
+      "The image is in the registry but not in the environment's own account and region, where its tasks pull from with `registry.replication`. Deploy the account stacks (the registry and the environment's `<app>-registry-replica-<account>-<region>`), wait a few minutes, or deploy a commit built since: ECR copies only pushes made after replication was set up, so an older tag must be pulled from the registry and pushed to the environment's registry by hand. See docs/images.md, \"Regional images\".",
+  },
 } as const;
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;

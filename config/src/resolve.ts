@@ -4,7 +4,7 @@ import { resolveDomain } from './domain.ts';
 import { availabilityZones, type Region } from './regions.ts';
 import { appViewIn } from './services/compat.ts';
 import { migrationOwner } from './services/declared.ts';
-import { imageRepositories } from './services/images.ts';
+import { imageRepositories, replicaPlaces, replicationEnabled } from './services/images.ts';
 import { type ResolvedService, resolveServices } from './services/resolve.ts';
 import type { AppConfig, EnvironmentConfig, SlipwayConfig } from './types.ts';
 
@@ -303,10 +303,18 @@ export function resolveRegistry(config: SlipwayConfig) {
   const first = Object.values(config.environments)[0];
   if (!first) throw new Error('resolveRegistry: the config has no environments');
   const everyAlarmEmail = Object.values(config.environments).flatMap((env) => env.alarms.email);
+  const account = config.registry.account ?? first.account;
+  const region = (config.registry.region ?? first.region) as Region;
+  const places = { registry: { account, region }, environments: config.environments };
+  const replication = replicationEnabled(config.registry.replication, places);
   return {
     ...config.registry,
-    account: config.registry.account ?? first.account,
-    region: (config.registry.region ?? first.region) as Region,
+    account,
+    region,
+    /** Images are copied to every other account and region of the environments (ECR replication). */
+    replication,
+    /** Where they are copied to: empty without replication. */
+    replicas: replication ? replicaPlaces(places) : [],
     /** The app's repository, `<app>` (the default web service's image). */
     repositoryName: config.app.name,
     /** Every repository: the app's first, then `<app>-<owner>` per other built image. */

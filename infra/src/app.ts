@@ -25,6 +25,7 @@ import { DataStack } from './stacks/data-stack.ts';
 import { EdgeStack } from './stacks/edge-stack.ts';
 import { NetworkStack } from './stacks/network-stack.ts';
 import { ObservabilityStack } from './stacks/observability-stack.ts';
+import { addRegistryReplicaStacks } from './stacks/registry-replica-stack.ts';
 import { addRegistryStack } from './stacks/registry-stack.ts';
 import { ServiceStack } from './stacks/service-stack.ts';
 
@@ -103,6 +104,15 @@ export function buildApp(config: SlipwayConfig, options: SlipwayAppOptions = {})
       service.addStackDependency(registryStack, 'pulls the app image from the registry');
     }
   }
+  // Replicated images: each other account and region that runs a selected environment.
+  accountStacks.push(
+    ...addRegistryReplicaStacks(
+      app,
+      config,
+      registry,
+      targets.map((t) => t.environment),
+    ),
+  );
   accountStacks.push(...addCiAccessStacks(app, config, accounts, registry, config.previews?.from));
   for (const home of config.audit.cloudTrail ? accounts : []) {
     accountStacks.push(

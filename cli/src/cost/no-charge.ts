@@ -53,7 +53,6 @@ const NO_CHARGE: Readonly<Record<string, string>> = {
   'AWS::Route53::RecordSet':
     "alias queries to CloudFront are free; the hosted zone is the user's own ($0.50 a month, outside the environment)",
   'AWS::ECR::RegistryPolicy': 'free',
-  'AWS::ECR::ReplicationConfiguration': 'replicated storage priced per repository',
   'AWS::CDK::Metadata': 'not a resource',
   'AWS::CloudFormation::CustomResource': 'deploy-time Lambda invocation',
   'AWS::CloudFormation::WaitConditionHandle': 'free',

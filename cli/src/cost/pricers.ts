@@ -18,6 +18,7 @@ import {
   round,
   usd,
 } from './context.ts';
+import { replicaStorage, replicationTransfer } from './replication.ts';
 import { instanceOfficeHours } from './schedule.ts';
 import { ecsServices } from './services.ts';
 import { finalSnapshot } from './snapshot.ts';
@@ -387,4 +388,6 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
     'AWS::ServiceDiscovery::Service',
   ),
   'AWS::EC2::VPCEndpoint': vpcEndpoint,
+  'AWS::ECR::ReplicationConfiguration': replicationTransfer,
+  'AWS::ECR::RepositoryCreationTemplate': replicaStorage,
 };

@@ -25,6 +25,16 @@ export interface CostAssumptions {
   readonly efsGiB: number;
   /** Images stored per ECR repository, GiB. */
   readonly ecrGiB: number;
+  /**
+   * Images pushed per repository per month (builds of main and dev, about three a working day);
+   * with `registry.replication` each is copied to every replica.
+   */
+  readonly imagePushesMonth: number;
+  /**
+   * Data one push copies to a replica, GiB: the image's new layers (replication copies only the
+   * layers a destination lacks; a code change rebuilds the top layers, not the base image).
+   */
+  readonly imagePushGiB: number;
   /** Objects stored per S3 bucket (access logs, trail), GiB. */
   readonly s3GiB: number;
   /** Retention assumed for log groups that never expire, months. */
@@ -48,6 +58,8 @@ export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   cloudFrontMillionRequestsMonth: 1,
   efsGiB: 1,
   ecrGiB: 2,
+  imagePushesMonth: 60,
+  imagePushGiB: 0.25,
   s3GiB: 1,
   neverExpireLogMonths: 12,
   rdsMonitoringKiBPerSample: 3,

@@ -172,8 +172,15 @@ describe('the deploy-time model', () => {
   it('pulls cross-region where the image registry is in another region than the stack', async () => {
     const a = DEFAULT_DEPLOY_TIME_ASSUMPTIONS;
     expect(a.crossRegionImagePullSeconds).toBeGreaterThan(a.imagePullSeconds);
+    // Without replicated images, staging and prod pull from the registry in us-east-1.
+    const { synthesized: singleRegistry } = await variantAssembly(
+      (c) => {
+        c.registry = { ...c.registry, replication: false };
+      },
+      ['staging', 'prod'],
+    );
     for (const env of ['staging', 'prod']) {
-      const { web } = await webModel(env);
+      const { web } = await webModel(env, singleRegistry);
       expect(web.settings.crossRegionPull, env).toBe(true);
       expect(web.settings.imageSource, env).toBe('ECR us-east-1 → af-south-1 (cross-region)');
       expect(phase(web, 'image pull'), env).toBe(a.crossRegionImagePullSeconds);
@@ -181,13 +188,26 @@ describe('the deploy-time model', () => {
     const { web: dev } = await webModel('dev');
     expect(dev.settings.crossRegionPull).toBe(false);
     expect(phase(dev, 'image pull')).toBe(a.imagePullSeconds);
+    // With them (the shipped default), each pulls from its own region's copy.
+    for (const env of ['staging', 'prod']) {
+      const { web } = await webModel(env);
+      expect(web.settings.crossRegionPull, env).toBe(false);
+      expect(web.settings.imageSource, env).toBe('from ECR in af-south-1');
+    }
   });
 
   it('moves staging back to a same-region pull when the registry moves to af-south-1', async () => {
-    const { web: before } = await webModel('staging');
+    const singleRegistry = { replication: false };
+    const { synthesized: before$ } = await variantAssembly(
+      (c) => {
+        c.registry = { ...c.registry, ...singleRegistry };
+      },
+      ['staging'],
+    );
+    const { web: before } = await webModel('staging', before$);
     const { synthesized } = await variantAssembly(
       (c) => {
-        c.registry = { ...c.registry, account: '222222222222', region: 'af-south-1' };
+        c.registry = { ...c.registry, ...singleRegistry, account: '222222222222', region: 'af-south-1' };
       },
       ['staging'],
     );

@@ -95,3 +95,64 @@ export async function recentImages(ecr: EcrApi, repository: string, limit = 10):
     .sort((a, b) => (b.pushedAt?.getTime() ?? 0) - (a.pushedAt?.getTime() ?? 0))
     .slice(0, limit);
 }
+
+/**
+ * Where an environment pulls from when that is a replica of the registry (images replicated and
+ * the environment in another account or region); undefined when it pulls from the registry itself.
+ */
+export function replicaOf(
+  registry: Pick<ResolvedRegistry, 'replication' | 'account' | 'region'>,
+  env: { readonly account: string; readonly region: string },
+): { account: string; region: string } | undefined {
+  if (!registry.replication) return undefined;
+  if (env.account === registry.account && env.region === registry.region) return undefined;
+  return { account: env.account, region: env.region };
+}
+
+/** How long `awaitReplicas` waits: ECR copies a push within minutes (usually seconds). */
+export interface ReplicaWait {
+  /** Checks before giving up. @default 60 */
+  readonly attempts?: number;
+  /** Milliseconds between checks. @default 10000 (so ten minutes in all) */
+  readonly intervalMs?: number;
+  /** Waits between checks (tests pass one that returns at once). @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * The repositories whose image tagged `tag` has not reached the replica (`ecr` in the
+ * environment's account and region) after waiting; empty once every one is there. A replica
+ * repository that does not exist yet (ECR creates it with the first image it copies) counts as
+ * missing, not as an error.
+ */
+export async function awaitReplicas(
+  ecr: EcrApi,
+  repositories: readonly { name: string; owner: string }[],
+  tag: string,
+  wait: ReplicaWait = {},
+): Promise<{ name: string; owner: string }[]> {
+  const attempts = wait.attempts ?? 60;
+  const sleep = wait.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let missing = await missingReplicas(ecr, repositories, tag);
+  for (let i = 1; i < attempts && missing.length > 0; i++) {
+    await sleep(wait.intervalMs ?? 10_000);
+    missing = await missingReplicas(ecr, missing, tag);
+  }
+  return missing;
+}
+
+async function missingReplicas(
+  ecr: EcrApi,
+  repositories: readonly { name: string; owner: string }[],
+  tag: string,
+): Promise<{ name: string; owner: string }[]> {
+  const found = await Promise.all(
+    repositories.map((r) =>
+      findImage(ecr, r.name, tag).catch((e: unknown) => {
+        if ((e as { name?: string })?.name === 'RepositoryNotFoundException') return undefined;
+        throw e;
+      }),
+    ),
+  );
+  return repositories.filter((_, i) => found[i] === undefined);
+}

@@ -10,6 +10,7 @@ import type { DeployDeps, DeployRequest } from './deploy.ts';
 import { inProgress, trafficChanges } from './guards.ts';
 import { startOfficeHoursEarly } from './office-hours.ts';
 import { findImage, recordRelease, registryApis, releaseRepositories } from './release.ts';
+import { awaitReleaseReplicas } from './replicas.ts';
 
 /** One deploy in progress: what every step of `deployEnvironment` reads. */
 export interface DeployRun {
@@ -150,6 +151,7 @@ export async function setRelease(
         `push ${missing.length > 1 ? 'them' : 'it'} (the app workflow tags each build with its commit sha), then slipway ${command} ${name} --image ${tag}`,
       );
     }
+    await awaitReleaseReplicas(run, registry, repositories, tag);
     previousImage = await call(() => target.aws.ssm.get(imageParameter), command, name, target.where);
     await call(() => target.aws.ssm.put(imageParameter, tag), command, name, target.where);
     io.progress.succeed(`Release parameter ${imageParameter}: ${previousImage ?? '(none)'} → ${tag}`);

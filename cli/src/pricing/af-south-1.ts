@@ -61,6 +61,7 @@ export const AF_SOUTH_1: PriceTable = {
     cloudMapInstanceMonth: 0.1, // cloud-map/pricing
     interfaceEndpointHour: e(0.01), // ESTIMATE
     ecrGbMonth: e(0.1), // ESTIMATE
+    interRegionTransferGb: 0.147, // ESTIMATE: ec2/pricing/on-demand, Cape Town out to another AWS region
     s3GbMonth: e(0.023), // ESTIMATE
     cloudTrailFirstTrail: 0, // cloudtrail/pricing: first copy of management events free
   },
@@ -86,6 +87,7 @@ export const AF_SOUTH_1: PriceTable = {
     'logsStorageGbMonth',
     'interfaceEndpointHour',
     'ecrGbMonth',
+    'interRegionTransferGb',
     's3GbMonth',
   ],
 };

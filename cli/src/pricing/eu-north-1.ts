@@ -58,6 +58,7 @@ export const EU_NORTH_1: PriceTable = {
     cloudMapInstanceMonth: 0.1, // cloud-map/pricing
     interfaceEndpointHour: e(0.01), // ESTIMATE
     ecrGbMonth: e(0.1), // ESTIMATE
+    interRegionTransferGb: 0.02, // ec2/pricing/on-demand: data transfer out to another AWS region (Europe)
     s3GbMonth: e(0.023), // ESTIMATE
     cloudTrailFirstTrail: 0, // cloudtrail/pricing
   },

@@ -81,6 +81,8 @@ export interface Prices {
   readonly interfaceEndpointHour: number;
   /** ECR storage, per GB-month. */
   readonly ecrGbMonth: number;
+  /** Data transfer out of this region to another AWS region (ECR replication), per GB. */
+  readonly interRegionTransferGb: number;
   /** S3 Standard storage, per GB-month. */
   readonly s3GbMonth: number;
   /** CloudTrail: the first copy of management events is free; per 100,000 events for further copies. */

@@ -56,6 +56,7 @@ export const US_EAST_1: PriceTable = {
     cloudMapInstanceMonth: 0.1, // cloud-map/pricing: registered resource
     interfaceEndpointHour: 0.01, // privatelink/pricing: per endpoint per AZ
     ecrGbMonth: 0.1, // ecr/pricing
+    interRegionTransferGb: 0.02, // ec2/pricing/on-demand: data transfer out to another AWS region
     s3GbMonth: 0.023, // s3/pricing: Standard, first 50 TB
     cloudTrailFirstTrail: 0, // cloudtrail/pricing: first copy of management events free
   },

@@ -99,6 +99,7 @@ export {
   edgeStackNeeded,
   LAYERS,
   type Layer,
+  registryReplicaStackName,
   registryStackName,
   stackName,
 } from './stacks.ts';

@@ -57,6 +57,15 @@ export function registryStackName(appName: string): string {
   return `${appName}-registry`;
 }
 
+/**
+ * The registry replica stack of one account and region that receives replicated images, e.g.
+ * `slipway-registry-replica-333333333333-af-south-1` (also its construct id): the account and
+ * region in the name keep the names of an app's stacks distinct, as the CLI lists them by name.
+ */
+export function registryReplicaStackName(appName: string, account: string, region: string): string {
+  return `${appName}-registry-replica-${account}-${region}`;
+}
+
 /** The CI access stack's name in every account (construct ids add the account: see `ciAccessStackId`). */
 export function ciAccessStackName(appName: string): string {
   return `${appName}-ci-access`;

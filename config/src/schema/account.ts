@@ -6,6 +6,13 @@ export const registrySchema = z.strictObject({
   account: accountId.optional(),
   /** Region holding the image repository. @default the first environment's region */
   region: region.optional(),
+  /**
+   * Copy every pushed image to each other account and region that runs an environment (ECR
+   * replication), so tasks pull from their own region; false: every environment pulls from the
+   * registry itself. See docs/images.md, "Regional images".
+   * @default true when an environment is in another account or region than the registry, else false
+   */
+  replication: z.boolean().optional(),
   /** Most recent sha-tagged images the lifecycle policy keeps. @default 10 */
   keepImages: z.number().int().min(1).max(1000).default(10),
   cleanup: z

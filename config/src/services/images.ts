@@ -105,3 +105,55 @@ export function serviceRepository(
   if (!found || !('build' in found.image)) return undefined;
   return repositoryName(config.app.name, found.owner, found.owner === primaryOwner(config));
 }
+
+/** An account and region that holds a copy of every image (an ECR replication destination). */
+export interface ImageReplica {
+  readonly account: string;
+  readonly region: string;
+  /** The environments that run there, in config order (they pull from this copy). */
+  readonly environments: string[];
+}
+
+/** The registry's place and the environments' places, as the config gives them. */
+interface Places {
+  readonly registry: { readonly account: string; readonly region: string };
+  readonly environments: Readonly<Record<string, { readonly account: string; readonly region: string }>>;
+}
+
+/**
+ * Every distinct account and region of the environments other than the registry's own, in config
+ * order: where ECR replication copies the images to.
+ */
+export function replicaPlaces({ registry, environments }: Places): ImageReplica[] {
+  const places = new Map<string, ImageReplica>();
+  for (const [name, env] of Object.entries(environments)) {
+    if (env.account === registry.account && env.region === registry.region) continue;
+    const key = `${env.account}/${env.region}`;
+    const found = places.get(key);
+    if (found) found.environments.push(name);
+    else places.set(key, { account: env.account, region: env.region, environments: [name] });
+  }
+  return [...places.values()];
+}
+
+/**
+ * Whether images are replicated: `registry.replication` when set, else true when any environment
+ * lives in another account or region than the registry.
+ */
+export function replicationEnabled(configured: boolean | undefined, places: Places): boolean {
+  return configured ?? replicaPlaces(places).length > 0;
+}
+
+/**
+ * The registry an environment pulls its built images from: its own account and region when the
+ * images are replicated (a replica, or the registry itself when the environment lives there), else
+ * the registry's.
+ */
+export function pullRegistry(
+  registry: { readonly account: string; readonly region: string; readonly replication: boolean },
+  env: { readonly account: string; readonly region: string },
+): { account: string; region: string } {
+  return registry.replication
+    ? { account: env.account, region: env.region }
+    : { account: registry.account, region: registry.region };
+}

@@ -14,9 +14,13 @@ export {
   type BuildPaths,
   builtImages,
   type ImageBuild,
+  type ImageReplica,
   type ImageRepositorySpec,
   imageRepositories,
+  pullRegistry,
   rebaseBuild,
+  replicaPlaces,
+  replicationEnabled,
   serviceRepository,
 } from './images.ts';
 export { previewServiceSettings, previewServices } from './preview.ts';

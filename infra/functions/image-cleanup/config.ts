@@ -41,10 +41,15 @@ export interface ImageCleanupSettings {
   ecsClusters: EcsClusterTarget[];
   /** CloudWatch namespace of the EMF metrics in the summary line. */
   metricNamespace: string;
+  /**
+   * A repository that does not exist is skipped instead of failing the run: a replica registry's
+   * repositories appear with the first image replicated to them.
+   */
+  skipMissingRepositories: boolean;
 }
 
 /** The settings of the cleanup of one repository (what the handler of one repository reads). */
-export type ImageCleanupConfig = Omit<ImageCleanupSettings, 'repositoryNames'> & {
+export type ImageCleanupConfig = Omit<ImageCleanupSettings, 'repositoryNames' | 'skipMissingRepositories'> & {
   /** The one ECR repository this cleanup cleans. */
   repositoryName: string;
 };
@@ -57,6 +62,7 @@ export const IMAGE_CLEANUP_DEFAULTS = {
   ecsServices: [] as EcsServiceTarget[],
   ecsClusters: [] as EcsClusterTarget[],
   metricNamespace: METRIC_NAMESPACES.imageCleanup,
+  skipMissingRepositories: false,
 } as const;
 
 // ECR repository names: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html
@@ -142,6 +148,10 @@ export function loadImageCleanupConfig(env: Env): ImageCleanupSettings {
     ECS_CLUSTERS_EXAMPLE,
   );
   const metricNamespace = r.string('METRIC_NAMESPACE', IMAGE_CLEANUP_DEFAULTS.metricNamespace);
+  const skipMissingRepositories = r.boolean(
+    'SKIP_MISSING_REPOSITORIES',
+    IMAGE_CLEANUP_DEFAULTS.skipMissingRepositories,
+  );
   r.done();
   return {
     repositoryNames: [...new Set(repositoryNames)],
@@ -151,5 +161,6 @@ export function loadImageCleanupConfig(env: Env): ImageCleanupSettings {
     ecsServices,
     ecsClusters,
     metricNamespace,
+    skipMissingRepositories,
   };
 }

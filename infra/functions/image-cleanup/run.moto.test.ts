@@ -12,6 +12,8 @@
  * 2. A repository of REPOSITORY_NAMES does not exist: the other is still cleaned, the invocation
  *    fails afterwards naming the missing repository, and its summary says why.
  * 3. The ECS lookup fails: nothing is deleted in either repository and the invocation fails.
+ * 4. In a replica registry (skipMissingRepositories) a repository nothing was replicated to yet is
+ *    skipped with a log line, the other is cleaned, and the run succeeds.
  */
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import {
@@ -82,7 +84,7 @@ describe.skipIf(!moto.available)(
       );
     }
 
-    const settings = (repositoryNames: string[]): ImageCleanupSettings => ({
+    const settings = (repositoryNames: string[], skipMissingRepositories = false): ImageCleanupSettings => ({
       repositoryNames,
       maxAgeDays: 60,
       protectedTagPatterns: [...IMAGE_CLEANUP_DEFAULTS.protectedTagPatterns],
@@ -90,9 +92,10 @@ describe.skipIf(!moto.available)(
       ecsServices: [],
       ecsClusters: [{ environment: 'dev', cluster: CLUSTER }],
       metricNamespace: 'Test',
+      skipMissingRepositories,
     });
 
-    function setup(repositoryNames: string[], provider?: DeployedImagesProvider) {
+    function setup(repositoryNames: string[], provider?: DeployedImagesProvider, skipMissing = false) {
       let lookups = 0;
       const real = createEcsDeployedImagesProvider(
         ecs,
@@ -108,7 +111,7 @@ describe.skipIf(!moto.available)(
       };
       const log = memoryLogger();
       const handler = createRunHandler({
-        settings: settings(repositoryNames),
+        settings: settings(repositoryNames, skipMissing),
         ecrFor: (name) => createEcrApi(ecr, name),
         deployedImages: counted,
         now: () => new Date(Date.now() + 70 * 86_400_000),
@@ -168,6 +171,23 @@ describe.skipIf(!moto.available)(
       expect(run.repositories.map((r) => [r.repository, r.outcome, r.deletedDigests])).toEqual([
         ['slipway-gone', 'failed', []],
         [WEB, 'succeeded', [webOld]],
+      ]);
+    });
+
+    it('skips a replica repository nothing was replicated to yet, and succeeds', async () => {
+      const webOld = await pushImage(ecr, WEB, 'web-old', ['a1a1a1a']);
+      const { handler, log } = setup(['slipway-gone', WEB], undefined, true);
+
+      const run = await handler({});
+
+      expect(run.outcome).toBe('succeeded');
+      expect(run.skipped).toEqual(['slipway-gone']);
+      expect(run.repositories.map((r) => [r.repository, r.outcome, r.deletedDigests])).toEqual([
+        [WEB, 'succeeded', [webOld]],
+      ]);
+      expect(log.lines.map((e) => [e.event, e.repository ?? e.Repository])).toEqual([
+        ['image-cleanup.skipped', 'slipway-gone'],
+        ['image-cleanup.summary', WEB],
       ]);
     });
 

@@ -8,6 +8,10 @@
  * line with its own metrics (dimension `Repository`). A repository that fails does not stop the
  * others; the invocation fails afterwards, naming every repository that failed, so the alarm on
  * the function's errors fires.
+ *
+ * In a replica registry (SKIP_MISSING_REPOSITORIES) a repository that does not exist yet is
+ * skipped, not a failure: ECR creates a replica at the first image replicated after replication
+ * was turned on, so until then there is nothing to clean.
  */
 import type { ImageCleanupSettings } from './config.ts';
 import type { EcrApi } from './ecr.ts';
@@ -27,8 +31,10 @@ export interface ImageCleanupRunDeps extends Omit<ImageCleanupDeps, 'config' | '
 
 export interface ImageCleanupRun {
   outcome: 'succeeded' | 'failed';
-  /** One summary per repository, in REPOSITORY_NAMES order. */
+  /** One summary per repository cleaned, in REPOSITORY_NAMES order. */
   repositories: ImageCleanupSummary[];
+  /** Repositories skipped because they do not exist (only with `skipMissingRepositories`). */
+  skipped: string[];
 }
 
 export class ImageCleanupRunError extends Error {
@@ -38,6 +44,16 @@ export class ImageCleanupRunError extends Error {
     readonly run: ImageCleanupRun,
   ) {
     super(message);
+  }
+}
+
+/** True when DescribeImages says the repository does not exist; any other answer is the handler's to judge. */
+async function repositoryMissing(ecr: EcrApi): Promise<boolean> {
+  try {
+    await ecr.describeImagesPage(undefined);
+    return false;
+  } catch (error) {
+    return (error as { name?: string })?.name === 'RepositoryNotFoundException';
   }
 }
 
@@ -54,18 +70,24 @@ function once(provider: DeployedImagesProvider): DeployedImagesProvider {
 
 export function createRunHandler(deps: ImageCleanupRunDeps): (event?: unknown) => Promise<ImageCleanupRun> {
   const { settings, ecrFor, ...rest } = deps;
-  const { repositoryNames, ...common } = settings;
+  const { repositoryNames, skipMissingRepositories: _skip, ...common } = settings;
   return async function handler(event?: unknown): Promise<ImageCleanupRun> {
     const deployedImages = once(rest.deployedImages);
     const repositories: ImageCleanupSummary[] = [];
     const failed: string[] = [];
+    const skipped: string[] = [];
     for (const repositoryName of repositoryNames) {
-      const clean = createHandler({
-        ...rest,
-        deployedImages,
-        config: { ...common, repositoryName },
-        ecr: ecrFor(repositoryName),
-      });
+      const ecr = ecrFor(repositoryName);
+      if (settings.skipMissingRepositories && (await repositoryMissing(ecr))) {
+        skipped.push(repositoryName);
+        rest.log({
+          event: 'image-cleanup.skipped',
+          repository: repositoryName,
+          reason: 'the repository does not exist here yet: nothing was replicated to it',
+        });
+        continue;
+      }
+      const clean = createHandler({ ...rest, deployedImages, config: { ...common, repositoryName }, ecr });
       try {
         repositories.push(await clean(event));
       } catch (error) {
@@ -74,7 +96,11 @@ export function createRunHandler(deps: ImageCleanupRunDeps): (event?: unknown) =
         failed.push(error.message);
       }
     }
-    const run: ImageCleanupRun = { outcome: failed.length > 0 ? 'failed' : 'succeeded', repositories };
+    const run: ImageCleanupRun = {
+      outcome: failed.length > 0 ? 'failed' : 'succeeded',
+      repositories,
+      skipped,
+    };
     if (failed.length > 0) throw new ImageCleanupRunError(failed.join('; '), run);
     return run;
   };

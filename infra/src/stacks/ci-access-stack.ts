@@ -54,6 +54,7 @@ export class CiAccessStack extends Stack {
         account: props.registry.account,
         region: props.registry.region,
         repositoryNames: props.registry.repositories.map((r) => r.name),
+        replicated: props.registry.replication,
       },
       push: props.push,
     });

@@ -9,7 +9,8 @@
  *     ARN comes from the CI access names (no push statements without `github`)
  *   - the cleanup function reads the dev and test clusters (same account and region), not staging/prod
  *   - dev and test service stacks depend on the registry; staging and prod (other accounts) do not
- *   - the prod service's execution role pulls from exactly this repository's ARN
+ *   - the prod service's execution role pulls from exactly its replica's ARN (af-south-1, its own
+ *     account: images are replicated; registry-stack.replication.test.ts has the rest)
  *   - config flows through: keepImages, protectedTags, schedule, maxAgeDays, dryRun; alarm emails
  *     default to every environment's alarms.email
  *   - any protected environment retains the repository and logs; none: DESTROY and empty on delete
@@ -105,7 +106,7 @@ describe('registry stack, shipped config', () => {
     expect(['dev', 'test', 'staging', 'prod'].map(dependsOnRegistry)).toEqual([true, true, false, false]);
   });
 
-  it("is where prod's execution role pulls from", () => {
+  it("is where prod's replica comes from: prod's execution role pulls from its own region", () => {
     const service = shipped.stacks.prod?.service;
     if (!service) throw new Error('prod was not synthesized');
     const prod = Template.fromStack(service);
@@ -114,7 +115,7 @@ describe('registry stack, shipped config', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Action: Match.arrayWith(['ecr:BatchGetImage']),
-            Resource: 'arn:aws:ecr:us-east-1:111111111111:repository/slipway',
+            Resource: 'arn:aws:ecr:af-south-1:333333333333:repository/slipway',
           }),
         ]),
       },

@@ -9,6 +9,7 @@ import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-l
 import type { Construct } from 'constructs';
 import { ImageCleanup } from '../constructs/registry/image-cleanup.ts';
 import { ImageRepository } from '../constructs/registry/image-repository.ts';
+import { ImageReplication } from '../constructs/registry/replication.ts';
 import { imageCleanupFunctionName } from '../constructs/registry/tags.ts';
 import {
   RegistryTrigger,
@@ -42,6 +43,10 @@ export interface RegistryStackProps extends StackProps {
  * image: the app's `<app>` (the default web service's image; always present) and `<app>-<owner>`
  * for each other service that builds one (`resolveRegistry(config).repositories`).
  *
+ * With replicated images (`registry.replicas`) it also holds the registry's replication
+ * configuration: every repository is copied to each other account and region of the environments,
+ * whose replica stacks (registry-replica-stack.ts) receive and clean the copies.
+ *
  * The stack is the same whichever environments are synthesized: pull access, protected clusters and
  * the removal policy come from every environment of the config.
  */
@@ -52,6 +57,8 @@ export class RegistryStack extends Stack {
   readonly repositories: ImageRepository[];
   readonly cleanup: ImageCleanup | undefined;
   readonly trigger: RegistryTrigger | undefined;
+  /** The copy of every image to the other accounts and regions of the environments (`registry.replicas`). */
+  readonly replication: ImageReplication | undefined;
 
   constructor(scope: Construct, id: string, props: RegistryStackProps) {
     super(scope, id, props);
@@ -83,6 +90,11 @@ export class RegistryStack extends Stack {
       this.repositories.push(images);
       this.output(pascal(spec.owner), images, `the image of service ${spec.owner}`);
     }
+
+    this.replication =
+      registry.replicas.length > 0
+        ? new ImageReplication(this, 'Replication', { destinations: registry.replicas })
+        : undefined;
 
     if (registry.cleanup.enabled) {
       this.cleanup = new ImageCleanup(this, 'Cleanup', {

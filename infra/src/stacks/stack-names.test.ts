@@ -8,6 +8,7 @@
 import {
   accountStackName,
   ciAccessStackName,
+  registryReplicaStackName,
   registryStackName,
   resolveTarget,
 } from '@slipway/config/contract';
@@ -44,6 +45,7 @@ describe('stack names', () => {
     expect(accountStacks).toEqual(
       expect.arrayContaining([
         registryStackName('slipway'),
+        registryReplicaStackName('slipway', account, 'af-south-1'),
         ciAccessStackName('slipway'),
         accountStackName('slipway', account, 'audit'),
       ]),

@@ -5,7 +5,7 @@ import { acknowledge } from '../../policy/index.ts';
 import { type AccountArns, type DeployTarget, unique } from './arns.ts';
 import { grantOfficeHoursStart } from './office-hours-policy.ts';
 import type { CiAccessProps } from './props.ts';
-import { tagImagesStatement } from './push-policy.ts';
+import { grantReadReplicas, tagImagesStatement } from './push-policy.ts';
 import { grantReleaseRecords } from './release-records-policy.ts';
 import { grantUnprotect } from './unprotect-policy.ts';
 
@@ -62,6 +62,12 @@ export function grantDeploy(
   grantWatchDeployments(role, r);
   grantTagImages(role, props);
   grantReleaseRecords(role, arns, app, targets);
+  grantReadReplicas(
+    role,
+    props.registry,
+    arns.account,
+    targets.map((t) => t.region),
+  );
 
   const officeHoursWildcards = grantOfficeHoursStart(role, arns, targets);
   const unprotectWildcards = grantUnprotect(role, arns, targets, r.stacks);

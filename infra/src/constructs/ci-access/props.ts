@@ -22,6 +22,12 @@ export interface CiAccessRegistry {
   readonly region: string;
   /** Every repository of the app (`<app>`, then `<app>-<owner>` per other built image); at least one. */
   readonly repositoryNames: string[];
+  /**
+   * Images are replicated to each environment's account and region: the deploy role may read the
+   * copies in its own account (`slipway deploy` waits there for a release to arrive).
+   * @default false
+   */
+  readonly replicated?: boolean;
 }
 
 /** The push role, created only in the registry account. */

@@ -19,6 +19,35 @@ export function tagImagesStatement(registry: CiAccessRegistry): iam.PolicyStatem
   });
 }
 
+/**
+ * With replicated images, reading the copies of the app's repositories in the deploy role's own
+ * account, in each target region other than the registry's place: `slipway deploy` waits there
+ * until a release has arrived before it moves the release parameter.
+ */
+export function grantReadReplicas(
+  role: iam.Role,
+  registry: CiAccessRegistry,
+  account: string,
+  regions: readonly string[],
+): void {
+  if (!registry.replicated) return;
+  const replicaRegions = [...new Set(regions)].filter(
+    (region) => !(account === registry.account && region === registry.region),
+  );
+  if (replicaRegions.length === 0) return;
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadReplicatedImages',
+      actions: ['ecr:DescribeImages'],
+      resources: replicaRegions.flatMap((region) =>
+        registry.repositoryNames.map(
+          (name) => `arn:${Aws.PARTITION}:ecr:${region}:${account}:repository/${name}`,
+        ),
+      ),
+    }),
+  );
+}
+
 /** The push role's rights: push images to the app's repositories and log in to the registry. */
 export function grantPush(role: iam.Role, registry: CiAccessRegistry): void {
   role.addToPolicy(

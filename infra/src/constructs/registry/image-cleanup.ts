@@ -59,6 +59,12 @@ export interface ImageCleanupProps {
    */
   readonly clusters?: CleanupCluster[];
   /**
+   * Skip a repository that does not exist instead of failing the run: in a replica registry ECR
+   * creates each repository with the first image it replicates there.
+   * @default false: a missing repository fails the run (and the alarm fires)
+   */
+  readonly skipMissingRepositories?: boolean;
+  /**
    * Addresses emailed when an invocation fails.
    * @default no subscription: the alarm and its topic still exist, for the console and `slipway status`
    */
@@ -168,6 +174,7 @@ export class ImageCleanup extends Construct {
           clusters.map((c) => ({ environment: c.environment, cluster: c.clusterName })),
         ),
         METRIC_NAMESPACE: IMAGE_CLEANUP_METRIC_NAMESPACE,
+        ...(props.skipMissingRepositories ? { SKIP_MISSING_REPOSITORIES: 'true' } : {}),
         // Stack traces point at the TypeScript source (the bundle is minified).
         NODE_OPTIONS: '--enable-source-maps',
       },

@@ -10,6 +10,15 @@ export {
   type ImageRepositoryProps,
   UNTAGGED_EXPIRY_DAYS,
 } from './image-repository.ts';
+export { lifecyclePolicy } from './lifecycle.ts';
+export {
+  ImageReplication,
+  type ImageReplicationProps,
+  MAX_REPLICATION_DESTINATIONS,
+  ReplicaRegistry,
+  type ReplicaRegistryProps,
+  type ReplicationDestination,
+} from './replication.ts';
 export {
   imageCleanupFunctionName,
   MUTABLE_TAG_PATTERNS,

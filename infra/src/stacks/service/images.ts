@@ -1,4 +1,9 @@
-import type { ResolvedEnvironment, ResolvedRegistry, ResolvedService } from '@slipway/config';
+import {
+  pullRegistry,
+  type ResolvedEnvironment,
+  type ResolvedRegistry,
+  type ResolvedService,
+} from '@slipway/config';
 import { PARAMETERS, parameterName, repositoryName } from '@slipway/config/contract';
 import { CfnCondition, Fn, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -21,7 +26,9 @@ export interface ServiceImage {
  * The images of an environment's services. Built images come from ECR at the tag the deployer
  * released (one SSM parameter, resolved at deploy time: every image of a commit carries the same
  * tag): the default web service's image from the app's repository, any other built image from
- * `<app>-<owner>`. An image pulled by URI is used as configured.
+ * `<app>-<owner>`. With replicated images (`registry.replication`) they are pulled from the
+ * environment's own account and region, where ECR keeps a copy of every repository; the execution
+ * role's pull rights follow the same ARNs. An image pulled by URI is used as configured.
  */
 export class ServiceImages {
   private readonly repositories = new Map<string, ecr.IRepository>();
@@ -77,7 +84,7 @@ export class ServiceImages {
     if (found) return found;
     const primary = owner === this.primaryOwner;
     const name = repositoryName(this.env.app.name, owner, primary);
-    const { account, region } = this.registry;
+    const { account, region } = pullRegistry(this.registry, this.env);
     const repository = ecr.Repository.fromRepositoryArn(
       this.scope,
       primary ? 'Repository' : `Repository${pascal(owner)}`,
