@@ -212,6 +212,20 @@ export const CONFIG_ERRORS = {
     solve:
       "A scheduled job runs as a one-off ECS task (RunTask), which cannot be a Service Connect client, so a backend is out of its reach. Remove the backend from the job's calls and have the job send its work to a worker that calls the backend (add the worker to the job's calls), or make the backend a web service with a route.",
   },
+  SW177: {
+    title: 'Grafana on PostgreSQL without a database or NAT',
+    solve:
+      "Give the app a database and the network NAT (the function that creates Grafana's database reads Secrets Manager from the VPC), or set grafana.database: 'sqlite' (one task, state on EFS).",
+  },
+  SW178: {
+    title: 'more than one Grafana task on SQLite',
+    solve:
+      "SQLite on EFS allows one writer: set grafana.minTasks and grafana.maxTasks to 1, or use grafana.database: 'postgres' (the default where the app has a database and the network has NAT).",
+  },
+  SW179: {
+    title: 'Grafana minTasks above maxTasks',
+    solve: 'Raise grafana.maxTasks or lower grafana.minTasks.',
+  },
 } as const;
 
 export type ConfigErrorCode = keyof typeof CONFIG_ERRORS;

@@ -36,8 +36,11 @@ export const DEFAULTS = {
     accessLogs: false,
     logEncryptionKey: 'aws-owned',
     approval: false,
-    /** Grafana's one task: Spot is fine where an interruption only costs a minute of dashboards. */
+    /** Grafana's and pgAdmin's tasks: Spot is fine where an interruption only costs a minute of dashboards. */
     toolCapacity: 'spot',
+    /** Grafana on PostgreSQL: one task, a second when CPU or memory asks for it. */
+    grafanaMinTasks: 1,
+    grafanaMaxTasks: 2,
   },
   protected: {
     nat: 'gateway-per-az',
@@ -63,6 +66,9 @@ export const DEFAULTS = {
     logEncryptionKey: 'customer-managed',
     approval: true,
     toolCapacity: 'on-demand',
+    /** Two tasks: a task replacement or a lost zone leaves Grafana up. */
+    grafanaMinTasks: 2,
+    grafanaMaxTasks: 4,
   },
 } as const;
 
@@ -261,10 +267,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
     /** Office hours; undefined: always on. */
     officeHours: env.officeHours,
     dashboard: env.dashboard,
-    grafana: {
-      ...env.grafana,
-      capacity: env.grafana.capacity ?? d.toolCapacity,
-    },
+    grafana: resolveGrafana(env, d, hasDatabase),
     pgadmin: {
       ...env.pgadmin,
       // pgAdmin needs the database; validation rejects enabling it without one.
@@ -275,6 +278,25 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
 }
 
 export type ResolvedEnvironment = ReturnType<typeof resolveEnvironment>;
+
+/**
+ * Grafana's settings: PostgreSQL where the app has a database and the network has NAT (the
+ * bootstrap function reaches Secrets Manager through it), SQLite on EFS with exactly one task
+ * otherwise. Validation reports explicit settings the environment cannot honour (SW177, SW178).
+ */
+function resolveGrafana(env: EnvironmentConfig, d: Defaults, hasDatabase: boolean) {
+  const nat = env.network.nat ?? d.nat;
+  const database = env.grafana.database ?? (hasDatabase && nat !== 'none' ? 'postgres' : 'sqlite');
+  const single = database === 'sqlite';
+  const minTasks = env.grafana.minTasks ?? (single ? 1 : d.grafanaMinTasks);
+  return {
+    ...env.grafana,
+    database,
+    minTasks,
+    maxTasks: env.grafana.maxTasks ?? (single ? 1 : Math.max(d.grafanaMaxTasks, minTasks)),
+    capacity: env.grafana.capacity ?? d.toolCapacity,
+  };
+}
 
 /**
  * Whether the environment serves HTTPS to its users. Always: CloudFront terminates TLS in front of

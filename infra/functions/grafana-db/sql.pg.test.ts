@@ -135,7 +135,12 @@ describe('tool database on PostgreSQL', { timeout: 30_000 }, () => {
 describe('names and quoting', () => {
   it('refuses names that are not plain lower-case identifiers', async () => {
     const sent: string[] = [];
-    const client = { query: async (text: string) => (sent.push(text), { rows: [] }) };
+    const client = {
+      query: async (text: string) => {
+        sent.push(text);
+        return { rows: [] };
+      },
+    };
     await expect(
       ensureToolDatabase(client, { role: 'Grafana"; DROP', password: 'x', database: 'grafana' }),
     ).rejects.toThrow(/role name must match/);
