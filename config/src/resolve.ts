@@ -1,3 +1,4 @@
+import { grafanaRepositoryName } from './contract/grafana.ts';
 import { serviceNamespace } from './contract/services.ts';
 import { resolveDomain } from './domain.ts';
 import { availabilityZones, type Region } from './regions.ts';
@@ -320,6 +321,10 @@ export function resolveRegistry(config: SlipwayConfig) {
     repositoryName: config.app.name,
     /** Every repository: the app's first, then `<app>-<owner>` per other built image. */
     repositories: imageRepositories(config),
+    /** Grafana's image repository `<app>-grafana`, where any environment runs Grafana. */
+    grafanaRepository: Object.values(config.environments).some((env) => env.grafana.enabled)
+      ? grafanaRepositoryName(config.app.name)
+      : undefined,
     cleanup: {
       ...config.registry.cleanup,
       alarmEmail: config.registry.cleanup.alarmEmail ?? [...new Set(everyAlarmEmail)],
