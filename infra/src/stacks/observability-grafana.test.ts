@@ -95,8 +95,8 @@ describe.each(['dev', 'staging', 'prod'])('%s Grafana on PostgreSQL', (env) => {
     expect(Object.fromEntries(c.Secrets.map((s) => [s.Name, JSON.stringify(s.ValueFrom)]))).toEqual({
       GF_SECURITY_ADMIN_PASSWORD: expect.stringMatching(/GrafanaAdminPassword/),
       GF_SECURITY_SECRET_KEY: expect.stringMatching(/GrafanaSecretKey/),
-      GF_DATABASE_USER: expect.stringMatching(/grafanadbsecretarn.*:username::/),
-      GF_DATABASE_PASSWORD: expect.stringMatching(/grafanadbsecretarn.*:password::/),
+      GF_DATABASE_USER: expect.stringMatching(/GrafanaDbSecretArn.*:username::/i),
+      GF_DATABASE_PASSWORD: expect.stringMatching(/GrafanaDbSecretArn.*:password::/i),
     });
   });
 

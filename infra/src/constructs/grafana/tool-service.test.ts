@@ -85,7 +85,7 @@ describe('ToolService task counts', () => {
     expect(() => new ToolService(stack, 'Tool', { ...props, tasks: { min: 1, max: 2 } })).toThrow(
       /tasks.max must be 1 with a file system/,
     );
-    expect(() => new ToolService(stack, 'Tool', { ...props, tasks: { min: 3, max: 2 } })).toThrow(
+    expect(() => new ToolService(stack, 'Tool2', { ...props, tasks: { min: 3, max: 2 } })).toThrow(
       /0 <= min <= max/,
     );
   });
