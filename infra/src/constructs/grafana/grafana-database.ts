@@ -108,7 +108,8 @@ export class GrafanaDatabase extends Construct {
       // The host: a replaced instance gets the role and database again on the next deploy.
       properties: { Role: role, Database: database, Host: props.instance.dbInstanceEndpointAddress },
     });
-    resource.node.addDependency(props.instance);
+    // The instance, and the rules that let the function reach it, before the first invocation.
+    resource.node.addDependency(props.instance, props.securityGroup, securityGroup);
     this.acknowledgeFindings(provider);
   }
 
