@@ -74,7 +74,7 @@ export class GrafanaDatabase extends Construct {
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: "Grafana database bootstrap: PostgreSQL and Secrets Manager's HTTPS only",
+      description: 'Grafana database bootstrap: PostgreSQL and HTTPS to Secrets Manager only',
       allowAllOutbound: false,
     });
     securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to Secrets Manager');

@@ -233,6 +233,13 @@ export class GrafanaService extends Construct {
     });
     this.connect(props.database, tasks.max > 1);
     this.grantCloudWatchRead(props.logGroupPrefixes);
+    const executionRole = this.tool.taskDefinition.executionRole;
+    if (executionRole)
+      acknowledge(
+        executionRole,
+        'AwsSolutions-IAM5[Resource::*]',
+        'ecr:GetAuthorizationToken has no resource-level permissions; pulling the Grafana image itself is scoped to its repository.',
+      );
   }
 
   /** Plain settings: nothing secret (passwords and keys come from Secrets Manager). */
