@@ -166,30 +166,7 @@ export class GrafanaService extends Construct {
       throw new Error(
         `GrafanaService: ${tasks.max} tasks need database (one shared state) and namespace (alerting peers), got ${props.database ? 'no namespace' : 'SQLite'}`,
       );
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.adminSecret = new secretsmanager.Secret(this, 'AdminPassword', {
-      secretName: props.adminSecretName,
-      description: 'Grafana admin password (user "admin")',
-      generateSecretString: { passwordLength: 32, excludePunctuation: true },
-      removalPolicy,
-    });
-    this.secretKey = new secretsmanager.Secret(this, 'SecretKey', {
-      secretName: props.secretKeyName,
-      description:
-        'Grafana secret key (GF_SECURITY_SECRET_KEY): encrypts data source secrets; every task needs the same',
-      generateSecretString: { passwordLength: 40, excludePunctuation: true },
-      removalPolicy,
-    });
-    acknowledge(
-      this.adminSecret,
-      'AwsSolutions-SMG4',
-      'Grafana reads the admin password only when it creates its database; rotating the secret would not change the login.',
-    );
-    acknowledge(
-      this.secretKey,
-      'AwsSolutions-SMG4',
-      'Grafana encrypts stored data source secrets with this key; a rotated key would leave them unreadable (Grafana re-encrypts only through its own key management).',
-    );
+    [this.adminSecret, this.secretKey] = this.createSecrets(props);
 
     this.provisioning = renderProvisioning({ resources: props.resources });
     this.serviceDashboards = renderServiceProvisioning(props.services ?? []);
@@ -240,6 +217,35 @@ export class GrafanaService extends Construct {
         'AwsSolutions-IAM5[Resource::*]',
         'ecr:GetAuthorizationToken has no resource-level permissions; pulling the Grafana image itself is scoped to its repository.',
       );
+  }
+
+  /** The admin password and the secret key, generated; kept with the stack unless removable. */
+  private createSecrets(props: GrafanaServiceProps): [secretsmanager.Secret, secretsmanager.Secret] {
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const adminSecret = new secretsmanager.Secret(this, 'AdminPassword', {
+      secretName: props.adminSecretName,
+      description: 'Grafana admin password (user "admin")',
+      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      removalPolicy,
+    });
+    const secretKey = new secretsmanager.Secret(this, 'SecretKey', {
+      secretName: props.secretKeyName,
+      description:
+        'Grafana secret key (GF_SECURITY_SECRET_KEY): encrypts data source secrets; every task needs the same',
+      generateSecretString: { passwordLength: 40, excludePunctuation: true },
+      removalPolicy,
+    });
+    acknowledge(
+      adminSecret,
+      'AwsSolutions-SMG4',
+      'Grafana reads the admin password only when it creates its database; rotating the secret would not change the login.',
+    );
+    acknowledge(
+      secretKey,
+      'AwsSolutions-SMG4',
+      'Grafana encrypts stored data source secrets with this key; a rotated key would leave them unreadable (Grafana re-encrypts only through its own key management).',
+    );
+    return [adminSecret, secretKey];
   }
 
   /** Plain settings: nothing secret (passwords and keys come from Secrets Manager). */
