@@ -228,6 +228,20 @@ export const CONFIG_ERRORS = {
     solve:
       'Choose a pattern no deploy or build tag matches (deployed-<env>, rollback-<env>, latest, <branch>-latest), e.g. "rc-*" or "v*".',
   },
+  SW177: {
+    title: 'Grafana on PostgreSQL without a database or NAT',
+    solve:
+      "Give the app a database and the network NAT (the function that creates Grafana's database reads Secrets Manager from the VPC), or set grafana.database: 'sqlite' (one task, state on EFS).",
+  },
+  SW178: {
+    title: 'more than one Grafana task on SQLite',
+    solve:
+      "SQLite on EFS allows one writer: set grafana.minTasks and grafana.maxTasks to 1, or use grafana.database: 'postgres' (the default where the app has a database and the network has NAT).",
+  },
+  SW179: {
+    title: 'Grafana minTasks above maxTasks',
+    solve: 'Raise grafana.maxTasks or lower grafana.minTasks.',
+  },
   SW180: {
     title: 'protected environment with a zone without a task',
     solve:

@@ -1,3 +1,4 @@
+import { grafanaRepositoryName } from './contract/grafana.ts';
 import { serviceNamespace } from './contract/services.ts';
 import { type DeployStrategyName, STRATEGY_TIMING } from './deploy-timing.ts';
 import { resolveDomain } from './domain.ts';
@@ -37,8 +38,11 @@ export const DEFAULTS = {
     accessLogs: false,
     logEncryptionKey: 'aws-owned',
     approval: false,
-    /** Grafana's one task: Spot is fine where an interruption only costs a minute of dashboards. */
+    /** Grafana's and pgAdmin's tasks: Spot is fine where an interruption only costs a minute of dashboards. */
     toolCapacity: 'spot',
+    /** Grafana on PostgreSQL: one task, a second when CPU or memory asks for it. */
+    grafanaMinTasks: 1,
+    grafanaMaxTasks: 2,
   },
   protected: {
     nat: 'gateway-per-az',
@@ -64,6 +68,9 @@ export const DEFAULTS = {
     logEncryptionKey: 'customer-managed',
     approval: true,
     toolCapacity: 'on-demand',
+    /** Two tasks: a task replacement or a lost zone leaves Grafana up. */
+    grafanaMinTasks: 2,
+    grafanaMaxTasks: 4,
   },
 } as const;
 
@@ -274,10 +281,7 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
     /** Office hours; undefined: always on. */
     officeHours: env.officeHours,
     dashboard: env.dashboard,
-    grafana: {
-      ...env.grafana,
-      capacity: env.grafana.capacity ?? d.toolCapacity,
-    },
+    grafana: resolveGrafana(env, d, hasDatabase),
     pgadmin: {
       ...env.pgadmin,
       // pgAdmin needs the database; validation rejects enabling it without one.
@@ -288,6 +292,25 @@ export function resolveEnvironment(name: string, env: EnvironmentConfig, config:
 }
 
 export type ResolvedEnvironment = ReturnType<typeof resolveEnvironment>;
+
+/**
+ * Grafana's settings: PostgreSQL where the app has a database and the network has NAT (the
+ * bootstrap function reaches Secrets Manager through it), SQLite on EFS with exactly one task
+ * otherwise. Validation reports explicit settings the environment cannot honour (SW177, SW178).
+ */
+function resolveGrafana(env: EnvironmentConfig, d: Defaults, hasDatabase: boolean) {
+  const nat = env.network.nat ?? d.nat;
+  const database = env.grafana.database ?? (hasDatabase && nat !== 'none' ? 'postgres' : 'sqlite');
+  const single = database === 'sqlite';
+  const minTasks = env.grafana.minTasks ?? (single ? 1 : d.grafanaMinTasks);
+  return {
+    ...env.grafana,
+    database,
+    minTasks,
+    maxTasks: env.grafana.maxTasks ?? (single ? 1 : Math.max(d.grafanaMaxTasks, minTasks)),
+    capacity: env.grafana.capacity ?? d.toolCapacity,
+  };
+}
 
 /**
  * Whether the environment serves HTTPS to its users. Always: CloudFront terminates TLS in front of
@@ -319,6 +342,10 @@ export function resolveRegistry(config: SlipwayConfig) {
     repositoryName: config.app.name,
     /** Every repository: the app's first, then `<app>-<owner>` per other built image. */
     repositories: imageRepositories(config),
+    /** Grafana's image repository `<app>-grafana`, where any environment runs Grafana. */
+    grafanaRepository: Object.values(config.environments).some((env) => env.grafana.enabled)
+      ? grafanaRepositoryName(config.app.name)
+      : undefined,
     cleanup: {
       ...config.registry.cleanup,
       alarmEmail: config.registry.cleanup.alarmEmail ?? [...new Set(everyAlarmEmail)],

@@ -523,9 +523,9 @@ describe('validateConfig', () => {
     ]);
   });
 
-  it('rejects a Grafana version that is not an exact x.y.z tag', () => {
-    expect(errorsOf((c) => (env(c, 'dev').grafana = { version: 'latest' }))).toEqual([
-      'environments.dev.grafana.version [SW105]',
+  it('rejects a Grafana image tag that is not a valid tag', () => {
+    expect(errorsOf((c) => (env(c, 'dev').grafana = { imageTag: 'bad tag' }))).toEqual([
+      'environments.dev.grafana.imageTag [SW105]',
     ]);
   });
 

@@ -4,13 +4,20 @@
  * `handler`.
  *
  * Scenarios and expected outcomes:
- * 1. image-cleanup, migrate-hook, registry-trigger, smoke-hook and zone-lookup each bundle without errors or warnings.
+ * 1. grafana-db, image-cleanup, migrate-hook, registry-trigger, smoke-hook and zone-lookup each bundle without errors or warnings.
  * 2. The bundle's exports are exactly ["handler"].
  */
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
-const entries = ['image-cleanup', 'migrate-hook', 'registry-trigger', 'smoke-hook', 'zone-lookup'] as const;
+const entries = [
+  'grafana-db',
+  'image-cleanup',
+  'migrate-hook',
+  'registry-trigger',
+  'smoke-hook',
+  'zone-lookup',
+] as const;
 
 describe('handler bundles', { timeout: 60_000 }, () => {
   it.each(entries)('%s bundles for Node.js 24 as ESM and exports handler', async (name) => {

@@ -212,6 +212,7 @@ function addEnvironmentStacks(
   service.addStackDependency(data ?? network, 'reads the network and database from SSM');
   const observability = new ObservabilityStack(app, stackName(env, 'observability'), {
     ...common,
+    registry,
     description: `Slipway ${env.prefix}: observability (dashboard, alarms, Grafana, pgAdmin)`,
   });
   observability.addStackDependency(service, 'reads the service, load balancer and database from SSM');

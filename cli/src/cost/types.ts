@@ -21,7 +21,7 @@ export interface CostAssumptions {
   readonly cloudFrontGiBMonth: number;
   /** HTTPS requests CloudFront answers per distribution per month, millions. */
   readonly cloudFrontMillionRequestsMonth: number;
-  /** Data stored per EFS file system (Grafana's database and plugins), GiB. */
+  /** Data stored per EFS file system (pgAdmin's SQLite database, and Grafana's without PostgreSQL), GiB. */
   readonly efsGiB: number;
   /** Images stored per ECR repository, GiB. */
   readonly ecrGiB: number;

@@ -23,6 +23,8 @@ export const PARAMETERS = {
   dbSecretArn: 'data/db-secret-arn',
   dbSecurityGroupId: 'data/db-security-group-id',
   dbInstanceId: 'data/db-instance-id',
+  /** Grafana's own database credentials (JSON username/password), written where Grafana uses PostgreSQL. */
+  grafanaDbSecretArn: 'data/grafana-db-secret-arn',
   clusterName: 'service/cluster-name',
   serviceName: 'service/service-name',
   serviceArn: 'service/service-arn',

@@ -208,7 +208,7 @@ export const environmentSchema = z.strictObject({
    * same catalog, so an environment that keeps Grafana may drop it to save money. @default true
    */
   dashboard: z.boolean().default(true),
-  /** Grafana on Fargate with EFS, reading CloudWatch. */
+  /** Grafana on Fargate, its state in PostgreSQL (or SQLite on EFS without one), reading CloudWatch. */
   grafana: grafanaSchema.prefault({}),
   /** pgAdmin on Fargate with EFS, preconfigured for the environment's database. */
   pgadmin: pgadminSchema.prefault({}),

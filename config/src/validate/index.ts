@@ -6,6 +6,7 @@ import type { EnvironmentConfig, ServicesConfig, SlipwayConfig } from '../types.
 import { appErrors } from './app.ts';
 import { deployErrors, smokeTestErrors } from './deploy.ts';
 import { dashboardErrors, settingErrors, sizeErrors } from './environment.ts';
+import { grafanaErrors } from './grafana.ts';
 import { overlappingCidrs, vpcErrors } from './network.ts';
 import { officeHoursErrors } from './office-hours.ts';
 import { readinessErrors } from './readiness.ts';
@@ -96,6 +97,7 @@ function semanticErrors(
       ...settingErrors(name, env, r, declared, at),
       ...officeHoursErrors(env, at),
       ...dashboardErrors(r, at),
+      ...grafanaErrors(r, at),
       ...deployErrors(r.deploy, at),
       ...smokeTestErrors(r, at),
       ...readinessErrors(r, at),

@@ -1,9 +1,9 @@
 /*
  * CI access of an app with two built images (`web` → repository `slipway`, `admin` →
  * `slipway-admin`; `nightly` runs admin's image, `api` pulls by URI):
- *   - the push role may push to, and move tags in, exactly the two repositories (no wildcard, no
+ *   - the push role may push to, and move tags in, exactly the two repositories and Grafana's (no wildcard, no
  *     third repository)
- *   - the registry account's deploy role moves the release tags in exactly those two
+ *   - the registry account's deploy role moves the release tags in exactly those three
  *   - the construct rejects an empty repository list, naming the prop
  */
 import { resolveRegistry, type SlipwayConfigInput } from '@slipway/config';
@@ -67,14 +67,18 @@ const arn = (name: string) => ({
 });
 
 describe('CI access with two built images', () => {
-  it('lets the push role push to exactly the two repositories', () => {
+  it("lets the push role push to exactly the two repositories and Grafana's", () => {
     const push = statement('PushImages');
     expect(push?.Action).toContain('ecr:InitiateLayerUpload');
-    expect(push?.Resource).toEqual([arn('slipway'), arn('slipway-admin')]);
+    expect(push?.Resource).toEqual([arn('slipway'), arn('slipway-admin'), arn('slipway-grafana')]);
   });
 
-  it('lets the deploy role move release tags in exactly the two repositories', () => {
-    expect(statement('TagImagesAfterDeploy')?.Resource).toEqual([arn('slipway'), arn('slipway-admin')]);
+  it("lets the deploy role move release tags in exactly the two repositories and Grafana's", () => {
+    expect(statement('TagImagesAfterDeploy')?.Resource).toEqual([
+      arn('slipway'),
+      arn('slipway-admin'),
+      arn('slipway-grafana'),
+    ]);
   });
 
   it('rejects an empty repository list, naming the prop', () => {

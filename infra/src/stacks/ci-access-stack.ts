@@ -53,7 +53,11 @@ export class CiAccessStack extends Stack {
       registry: {
         account: props.registry.account,
         region: props.registry.region,
-        repositoryNames: props.registry.repositories.map((r) => r.name),
+        repositoryNames: [
+          ...props.registry.repositories.map((r) => r.name),
+          // The app workflow pushes Grafana's image too.
+          ...(props.registry.grafanaRepository ? [props.registry.grafanaRepository] : []),
+        ],
         replicated: props.registry.replication,
       },
       push: props.push,

@@ -5,8 +5,10 @@
  *   - dev: single-AZ, no deletion protection, 1 day of backups, deleted on removal, no rotation
  *   - staging (7 days of backups, unprotected): a final snapshot on removal and on replacement;
  *     dev and test (1 day): deleted with their automated backups
- *   - credentials generated in Secrets Manager; the security group starts with no ingress
- *   - endpoint, secret ARN, security group and instance id published in SSM
+ *   - credentials generated in Secrets Manager; the security group admits only the data layer's
+ *     own functions (rotation, Grafana's database bootstrap) on the instance port
+ *   - endpoint, secret ARN, security group and instance id published in SSM, and Grafana's
+ *     credentials ARN where Grafana keeps its state in PostgreSQL
  */
 
 import { ENVIRONMENTS, type Synthesized, shippedConfig, synth, templatesOf } from '@slipway/testing/synth';
@@ -62,7 +64,7 @@ describe.each(ENVIRONMENTS)('%s database', (env) => {
     });
   });
 
-  it('admits nobody but the rotation function in the data layer (the service layer adds its own rule)', () => {
+  it("admits nobody but the data layer's own functions (the service layer adds its own rule)", () => {
     data(env).hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('PostgreSQL'),
       SecurityGroupIngress: Match.absent(),
@@ -70,13 +72,18 @@ describe.each(ENVIRONMENTS)('%s database', (env) => {
     const ingress = Object.values(data(env).findResources('AWS::EC2::SecurityGroupIngress')).map(
       (r) => (r as { Properties: { SourceSecurityGroupId: unknown; FromPort: unknown } }).Properties,
     );
-    const rotates = synthesized.stacks[env]?.environment.database?.rotationDays !== false;
-    expect(
-      ingress.map((i) => [JSON.stringify(i.SourceSecurityGroupId).includes('Rotation'), i.FromPort]),
-    ).toEqual(
-      rotates
-        ? [[true, { 'Fn::GetAtt': [expect.stringMatching(/^DatabaseInstance/), 'Endpoint.Port'] }]]
-        : [],
+    const environment = synthesized.stacks[env]?.environment;
+    const rotates = environment?.database?.rotationDays !== false;
+    const grafana = environment?.grafana.enabled && environment.grafana.database === 'postgres';
+    const source = (i: { SourceSecurityGroupId: unknown }) =>
+      /Rotation|GrafanaDatabase/.exec(JSON.stringify(i.SourceSecurityGroupId))?.[0];
+    expect(ingress.map((i) => [source(i), i.FromPort]).sort()).toEqual(
+      [
+        ...(grafana ? [['GrafanaDatabase', 5432]] : []),
+        ...(rotates
+          ? [['Rotation', { 'Fn::GetAtt': [expect.stringMatching(/^DatabaseInstance/), 'Endpoint.Port'] }]]
+          : []),
+      ].sort(),
     );
   });
 
@@ -84,11 +91,10 @@ describe.each(ENVIRONMENTS)('%s database', (env) => {
     const names = Object.values(data(env).findResources('AWS::SSM::Parameter')).map(
       (p) => (p as { Properties: { Name: string } }).Properties.Name,
     );
-    expect(names.sort()).toEqual(
-      ['db-endpoint', 'db-instance-id', 'db-port', 'db-secret-arn', 'db-security-group-id'].map(
-        (k) => `/slipway/${env}/data/${k}`,
-      ),
-    );
+    const grafana = synthesized.stacks[env]?.environment.grafana;
+    const keys = ['db-endpoint', 'db-instance-id', 'db-port', 'db-secret-arn', 'db-security-group-id'];
+    if (grafana?.enabled && grafana.database === 'postgres') keys.push('grafana-db-secret-arn');
+    expect(names.sort()).toEqual(keys.sort().map((k) => `/slipway/${env}/data/${k}`));
   });
 });
 

@@ -1,9 +1,19 @@
-import type { ResolvedEnvironment } from '@slipway/config';
-import { jobParameters, PARAMETERS, serviceParameters } from '@slipway/config/contract';
+import { fileURLToPath } from 'node:url';
+import type { ResolvedEnvironment, ResolvedRegistry } from '@slipway/config';
+import {
+  GRAFANA_DATABASE,
+  grafanaImageTag,
+  grafanaRepositoryName,
+  jobParameters,
+  PARAMETERS,
+  serviceParameters,
+} from '@slipway/config/contract';
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import type { Construct } from 'constructs';
 import { ToolFileSystem } from '../constructs/efs/index.ts';
@@ -19,10 +29,13 @@ import { ImportedNetwork } from '../constructs/network/imported-network.ts';
 import { OfficeHours, type ScheduledService } from '../constructs/office-hours/index.ts';
 import { readParameter, writeParameter } from '../constructs/parameters/index.ts';
 import { PgAdminService } from '../constructs/pgadmin/index.ts';
+import { GRAFANA_ROOT } from '../package-files.ts';
 
 export interface ObservabilityStackProps extends StackProps {
   /** The environment, with every default applied. */
   readonly environment: ResolvedEnvironment;
+  /** Where the image repositories live: Grafana's image comes from `<app>-grafana` there. */
+  readonly registry: Pick<ResolvedRegistry, 'account' | 'region'>;
 }
 
 // Listener rule priorities on the production listener: below the app's catch-all (1000).
@@ -30,8 +43,9 @@ export const TOOL_RULE_PRIORITIES = { grafana: 10, pgadmin: 20 } as const;
 
 /**
  * The observability layer of one environment: the CloudWatch dashboard, the alarm pack and its
- * SNS topic (both with a row of panels and the alarms of every service, by type), Grafana and (when enabled) pgAdmin on the environment's cluster with their state on
- * EFS. Everything it watches or joins comes from the SSM parameters the network, data and service
+ * SNS topic (both with a row of panels and the alarms of every service, by type), Grafana (its
+ * state in its own PostgreSQL database, or SQLite on EFS without one) and, when enabled, pgAdmin
+ * (SQLite on EFS) on the environment's cluster. Everything it watches or joins comes from the SSM parameters the network, data and service
  * layers wrote, so it deploys after them and can be replaced without touching them.
  */
 export class ObservabilityStack extends Stack {
@@ -85,23 +99,31 @@ export class ObservabilityStack extends Stack {
 
     const common = this.toolCommon(env, removalPolicy);
     const route = this.toolRouter(env);
-    if (env.grafana.enabled) this.grafana = this.createGrafana(env, common, route, read);
+    if (env.grafana.enabled) this.grafana = this.createGrafana(env, props.registry, common, route, read);
     if (pgadminOn && env.database) this.pgadmin = this.createPgAdmin(env, env.database, common, route, read);
     if (env.officeHours) this.scheduleTools(env, env.officeHours);
   }
 
-  /** What both tools share: the cluster, subnets, file system, namespace and log retention. */
+  /**
+   * What both tools share: the cluster, subnets, namespace and log retention; the file system only
+   * where a tool keeps SQLite on it (pgAdmin, Grafana without PostgreSQL).
+   */
   private toolCommon(env: ResolvedEnvironment, removalPolicy: RemovalPolicy) {
     const network = new ImportedNetwork(this, 'Network', env, { subnets: ['workload'] });
     const cluster = ecs.Cluster.fromClusterAttributes(this, 'Cluster', {
       clusterName: this.resources.cluster,
       vpc: network.vpc,
     });
-    const files = new ToolFileSystem(this, 'ToolFiles', {
-      vpc: network.vpc,
-      subnets: network.workloadSubnets,
-      removalPolicy,
-    });
+    const sqlite =
+      (env.pgadmin.enabled && env.database !== undefined) ||
+      (env.grafana.enabled && env.grafana.database === 'sqlite');
+    const files = sqlite
+      ? new ToolFileSystem(this, 'ToolFiles', {
+          vpc: network.vpc,
+          subnets: network.workloadSubnets,
+          removalPolicy,
+        })
+      : undefined;
     return {
       cluster,
       subnets: network.workloadSubnets,
@@ -111,6 +133,20 @@ export class ObservabilityStack extends Stack {
       logRetentionDays: env.service.logRetentionDays,
       namespace: this.importNamespace(env),
     };
+  }
+
+  /** The database's security group, imported once for both tools (each adds its own ingress). */
+  private databaseSecurityGroup(env: ResolvedEnvironment): ec2.ISecurityGroup {
+    const found = this.node.tryFindChild('DatabaseSecurityGroup') as ec2.ISecurityGroup | undefined;
+    return (
+      found ??
+      ec2.SecurityGroup.fromSecurityGroupId(
+        this,
+        'DatabaseSecurityGroup',
+        readParameter(this, env, PARAMETERS.dbSecurityGroupId),
+        { allowAllOutbound: false, mutable: true },
+      )
+    );
   }
 
   /** A route on the service's listener for a tool, or none when no CIDR may reach it. */
@@ -134,23 +170,48 @@ export class ObservabilityStack extends Stack {
 
   private createGrafana(
     env: ResolvedEnvironment,
+    registry: ObservabilityStackProps['registry'],
     common: ReturnType<ObservabilityStack['toolCommon']>,
     route: ReturnType<ObservabilityStack['toolRouter']>,
     read: (key: string) => string,
   ): GrafanaService {
     const grafanaRoute = route('grafana', env.grafana.allowedCidrs);
+    const g = env.grafana;
+    const repository = ecr.Repository.fromRepositoryArn(
+      this,
+      'GrafanaRepository',
+      `arn:${this.partition}:ecr:${registry.region}:${registry.account}:repository/${grafanaRepositoryName(env.app.name)}`,
+    );
+    const tag = g.imageTag ?? grafanaImageTag(fileURLToPath(GRAFANA_ROOT));
+    const postgres = g.database === 'postgres';
     return new GrafanaService(this, 'Grafana', {
       ...common,
-      version: env.grafana.version,
-      cpu: env.grafana.cpu,
-      memoryMiB: env.grafana.memoryMiB,
-      capacity: env.grafana.capacity,
+      fileSystem: postgres ? undefined : common.fileSystem,
+      database: postgres
+        ? {
+            host: read(PARAMETERS.dbEndpoint),
+            port: 5432,
+            name: GRAFANA_DATABASE.database,
+            secret: secretsmanager.Secret.fromSecretCompleteArn(
+              this,
+              'GrafanaDatabaseSecret',
+              read(PARAMETERS.grafanaDbSecretArn),
+            ),
+            securityGroup: this.databaseSecurityGroup(env),
+          }
+        : undefined,
+      image: ecs.ContainerImage.fromEcrRepository(repository, tag),
+      tasks: { min: g.minTasks, max: g.maxTasks },
+      cpu: g.cpu,
+      memoryMiB: g.memoryMiB,
+      capacity: g.capacity,
       region: env.region,
       resources: this.resources,
       services: this.services,
       logGroupPrefixes: [`/${env.app.name}/${env.name}/`],
       logGroupName: `/${env.app.name}/${env.name}/grafana`,
       adminSecretName: `${env.prefix}/grafana/admin-password`,
+      secretKeyName: `${env.prefix}/grafana/secret-key`,
       route: grafanaRoute,
       publicUrl: grafanaRoute ? read(PARAMETERS.url) : undefined,
     });
@@ -163,8 +224,10 @@ export class ObservabilityStack extends Stack {
     route: ReturnType<ObservabilityStack['toolRouter']>,
     read: (key: string) => string,
   ): PgAdminService {
+    if (!common.fileSystem) throw new Error('ObservabilityStack: pgAdmin needs the tool file system');
     return new PgAdminService(this, 'PgAdmin', {
       ...common,
+      fileSystem: common.fileSystem,
       version: env.pgadmin.version,
       cpu: env.pgadmin.cpu,
       memoryMiB: env.pgadmin.memoryMiB,
@@ -174,12 +237,7 @@ export class ObservabilityStack extends Stack {
         host: read(PARAMETERS.dbEndpoint),
         databaseName: database.name,
         username: 'app_admin',
-        securityGroup: ec2.SecurityGroup.fromSecurityGroupId(
-          this,
-          'DatabaseSecurityGroup',
-          read(PARAMETERS.dbSecurityGroupId),
-          { allowAllOutbound: false, mutable: true },
-        ),
+        securityGroup: this.databaseSecurityGroup(env),
       },
       logGroupName: `/${env.app.name}/${env.name}/pgadmin`,
       loginSecretName: `${env.prefix}/pgadmin/login-password`,
@@ -188,8 +246,9 @@ export class ObservabilityStack extends Stack {
   }
 
   /**
-   * Office hours: the tools' single tasks stop with the service. Each gets a scalable target
-   * (one task at most, so SQLite keeps one writer) for the scheduled actions to act on.
+   * Office hours: the tools' tasks stop with the service. A tool's own scalable target (Grafana
+   * scaling on PostgreSQL) takes the scheduled actions; a tool without one gets a target of exactly
+   * its task count (one with SQLite, so it keeps one writer).
    */
   private scheduleTools(
     env: ResolvedEnvironment,
@@ -204,9 +263,11 @@ export class ObservabilityStack extends Stack {
         ? [
             {
               name,
-              scaling: tool.service.autoScaleTaskCount({ minCapacity: 1, maxCapacity: 1 }),
-              minTasks: 1,
-              maxTasks: 1,
+              scaling:
+                tool.scaling ??
+                tool.service.autoScaleTaskCount({ minCapacity: tool.tasks.min, maxCapacity: tool.tasks.max }),
+              minTasks: tool.tasks.min,
+              maxTasks: tool.tasks.max,
             },
           ]
         : [],

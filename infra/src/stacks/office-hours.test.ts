@@ -121,16 +121,16 @@ describe('office hours in the shipped dev environment', () => {
     });
   });
 
-  it('gives Grafana a one-task scalable target that follows the same hours', () => {
+  it("puts Grafana's own scalable target (1 to 2 tasks) on the same hours", () => {
     const { observability } = templates(shipped, 'dev');
     observability?.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
       MinCapacity: 1,
-      MaxCapacity: 1,
+      MaxCapacity: 2,
       ScalableDimension: 'ecs:service:DesiredCount',
       ScheduledActions: [
         Match.objectLike({
           ScheduledActionName: 'GrafanaOfficeHoursStart',
-          ScalableTargetAction: { MinCapacity: 1, MaxCapacity: 1 },
+          ScalableTargetAction: { MinCapacity: 1, MaxCapacity: 2 },
         }),
         Match.objectLike({
           ScheduledActionName: 'GrafanaOfficeHoursStop',
@@ -138,6 +138,7 @@ describe('office hours in the shipped dev environment', () => {
         }),
       ],
     });
+    observability?.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 1);
   });
 
   it.each(['test', 'staging', 'prod'])(

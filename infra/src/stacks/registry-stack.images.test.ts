@@ -5,7 +5,8 @@
  *
  * Scenarios and expected outcomes:
  *   - two repositories: `slipway` (construct id `Images`, as with one image, so upgrading
- *     replaces nothing) and `slipway-admin` (`ImagesAdmin`); nothing for `nightly` or `api`
+ *     replaces nothing) and `slipway-admin` (`ImagesAdmin`); nothing for `nightly` or `api`;
+ *     Grafana's `slipway-grafana` (`ImagesGrafana`) beside them, kept the same way
  *   - both have the same lifecycle rules, scanning, encryption, tag mutability and policy
  *     (pull for the other accounts, push for the CI push role only)
  *   - outputs: RepositoryUri/RepositoryArn for `slipway` (unchanged ids) and
@@ -14,7 +15,7 @@
  *     exactly those two repositories
  *   - the Control Tower acknowledgement of the tag-mutability exclusions covers both repositories;
  *     the stack synthesizes with cdk-nag and the Control Tower controls without a finding
- *   - the app shorthand still yields exactly one repository, `slipway`
+ *   - the app shorthand still yields exactly one app repository, `slipway` (and Grafana's)
  */
 import { resolveRegistry, type SlipwayConfig, type SlipwayConfigInput } from '@slipway/config';
 import { configVariant, shippedConfig } from '@slipway/testing/synth';
@@ -70,7 +71,9 @@ describe('registry stack with two built images', () => {
     expect(Object.values(repositories).map((r) => r.Properties.RepositoryName)).toEqual([
       'slipway',
       'slipway-admin',
+      'slipway-grafana',
     ]);
+    expect(byName('slipway-grafana')[0]).toMatch(/^ImagesGrafanaRepository[A-F0-9]{8}$/);
     // The logical id the app's repository had with one image.
     expect(byName('slipway')[0]).toBe('ImagesRepository2D0F5B9C');
     expect(byName('slipway-admin')[0]).toMatch(/^ImagesAdminRepository[A-F0-9]{8}$/);
@@ -79,7 +82,9 @@ describe('registry stack with two built images', () => {
   it('keeps both repositories alike: lifecycle, scanning, encryption, tag mutability and policy', () => {
     const { RepositoryName: _a, ...web } = byName('slipway')[1]?.Properties ?? {};
     const { RepositoryName: _b, ...admin } = byName('slipway-admin')[1]?.Properties ?? {};
+    const { RepositoryName: _c, ...grafana } = byName('slipway-grafana')[1]?.Properties ?? {};
     expect(admin).toEqual(web);
+    expect(grafana).toEqual(web);
     expect(web).toMatchObject({
       ImageScanningConfiguration: { ScanOnPush: true },
       EncryptionConfiguration: { EncryptionType: 'AES256' },
@@ -100,12 +105,21 @@ describe('registry stack with two built images', () => {
     expect(outputs.RepositoryArnAdmin?.Value).toEqual({ 'Fn::GetAtt': [byName('slipway-admin')[0], 'Arn'] });
   });
 
-  it('cleans both repositories, with reads and deletes in exactly those two', () => {
+  it("cleans the repositories (Grafana's too), with reads and deletes in exactly those", () => {
     const [fn] = Object.values(template.findResources('AWS::Lambda::Function')) as {
       Properties: { Environment: { Variables: Record<string, unknown> } };
     }[];
     expect(fn?.Properties.Environment.Variables.REPOSITORY_NAMES).toEqual({
-      'Fn::Join': ['', [{ Ref: byName('slipway')[0] }, ',', { Ref: byName('slipway-admin')[0] }]],
+      'Fn::Join': [
+        '',
+        [
+          { Ref: byName('slipway')[0] },
+          ',',
+          { Ref: byName('slipway-admin')[0] },
+          ',',
+          { Ref: byName('slipway-grafana')[0] },
+        ],
+      ],
     });
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
       (p) =>
@@ -113,23 +127,24 @@ describe('registry stack with two built images', () => {
           .Properties.PolicyDocument.Statement,
     );
     const resources = statements.find((s) => s.Sid === 'CleanAppRepositories')?.Resource;
-    expect(resources).toHaveLength(2);
+    expect(resources).toHaveLength(3);
     expect(resources).toEqual(
       expect.arrayContaining([
         { 'Fn::GetAtt': [byName('slipway')[0], 'Arn'] },
         { 'Fn::GetAtt': [byName('slipway-admin')[0], 'Arn'] },
+        { 'Fn::GetAtt': [byName('slipway-grafana')[0], 'Arn'] },
       ]),
     );
   });
 
-  it('acknowledges the tag-mutability control on both repositories, with its reason', async () => {
+  it('acknowledges the tag-mutability control on every repository, with its reason', async () => {
     const stack = registryStack(await configVariant(twoImages));
     const controls = stack.repositories.map((r) => {
       const resource = r.repository.node.defaultChild as CfnResource;
       const path = resource.node.path.slice(stack.node.path.length + 1);
       return acknowledgementsFor(path, undefined, resource).map((a) => a.control);
     });
-    expect(controls).toEqual([['CT.ECR.PR.3'], ['CT.ECR.PR.3']]);
+    expect(controls).toEqual([['CT.ECR.PR.3'], ['CT.ECR.PR.3'], ['CT.ECR.PR.3']]);
   });
 
   it('synthesizes without a cdk-nag or Control Tower finding', async () => {
@@ -141,11 +156,11 @@ describe('registry stack with two built images', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
-  it('keeps exactly one repository, slipway, for the app shorthand', async () => {
+  it("keeps exactly one app repository, slipway, for the app shorthand (and Grafana's)", async () => {
     const shorthand = registryTemplate(await shippedConfig());
     const names = Object.values(shorthand.findResources('AWS::ECR::Repository')).map(
       (r) => (r as Repository).Properties.RepositoryName,
     );
-    expect(names).toEqual(['slipway']);
+    expect(names).toEqual(['slipway', 'slipway-grafana']);
   });
 });

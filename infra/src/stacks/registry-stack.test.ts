@@ -193,12 +193,12 @@ describe('registry stack, config variants', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', { Endpoint: 'registry@example.com' });
   });
 
-  it('creates only the repository when cleanup is disabled', async () => {
+  it("creates only the repositories (the app's and Grafana's) when cleanup is disabled", async () => {
     const config = await configVariant((c) => {
       c.registry = { cleanup: { enabled: false } };
     });
     const template = templateOf(synth(config));
-    template.resourceCountIs('AWS::ECR::Repository', 1);
+    template.resourceCountIs('AWS::ECR::Repository', 2);
     for (const type of [
       'AWS::Lambda::Function',
       'AWS::Events::Rule',

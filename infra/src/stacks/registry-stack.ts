@@ -90,6 +90,7 @@ export class RegistryStack extends Stack {
       this.repositories.push(images);
       this.output(pascal(spec.owner), images, `the image of service ${spec.owner}`);
     }
+    if (registry.grafanaRepository) this.addGrafanaRepository(registry, common);
 
     this.replication =
       registry.replicas.length > 0
@@ -126,6 +127,21 @@ export class RegistryStack extends Stack {
           repository: this.images.repository,
         })
       : undefined;
+  }
+
+  /** Grafana's image (built from grafana/Dockerfile), kept like the app's images. */
+  private addGrafanaRepository(
+    registry: ResolvedRegistry,
+    common: Omit<ConstructorParameters<typeof ImageRepository>[2], 'repositoryName'>,
+  ) {
+    const name = registry.grafanaRepository as string;
+    if (registry.repositories.some((spec) => spec.name === name))
+      throw new Error(
+        `RegistryStack: repository ${name} holds Grafana's image; rename the service whose image would go there`,
+      );
+    const images = new ImageRepository(this, 'ImagesGrafana', { ...common, repositoryName: name });
+    this.repositories.push(images);
+    this.output('Grafana', images, "Grafana's image");
   }
 
   /** `RepositoryUri<Owner>` and `RepositoryArn<Owner>`; the app's repository keeps the plain ids. */

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { FUNCTIONS_DIR, HANDLER_LOCK_FILE } from '../../package-files.ts';
 
 /** The handlers in `infra/functions/`, by folder name. */
-export type HandlerName = 'migrate-hook' | 'smoke-hook' | 'image-cleanup' | 'zone-lookup';
+export type HandlerName = 'migrate-hook' | 'smoke-hook' | 'image-cleanup' | 'zone-lookup' | 'grafana-db';
 
 export interface HandlerFunctionProps {
   /** Which handler in `infra/functions/` to bundle. */

@@ -26,7 +26,7 @@ export interface ToolAccessPointOptions {
 }
 
 /**
- * An EFS file system for the tools' state (Grafana's and pgAdmin's SQLite databases): encrypted
+ * An EFS file system for the tools' SQLite state (pgAdmin's; Grafana's only without PostgreSQL): encrypted
  * at rest, automatic AWS Backup, files moved to Infrequent Access after 7 days unused (and back
  * on first access), and a file system policy that admits only TLS clients authorized by IAM
  * through an access point. Each tool gets its own access point (directory, uid/gid) and only that.

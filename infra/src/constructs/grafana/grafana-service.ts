@@ -1,5 +1,5 @@
 import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -9,13 +9,7 @@ import { acknowledge } from '../../policy/index.ts';
 import type { ToolFileSystem } from '../efs/tool-file-system.ts';
 import type { MonitoredResources } from '../monitoring/metrics.ts';
 import type { MonitoredService } from '../monitoring/service-metrics.ts';
-import {
-  CONTAINER_PROVISIONING_PATH,
-  GRAFANA_DATA_PATH,
-  type ProvisionedFile,
-  renderProvisioning,
-  startScript,
-} from './provisioning.ts';
+import { GRAFANA_DATA_PATH, type ProvisionedFile, renderProvisioning, startScript } from './provisioning.ts';
 import { renderServiceProvisioning, type ServiceProvisioning } from './service-provisioning.ts';
 import { type ToolRoute, ToolService } from './tool-service.ts';
 
@@ -23,12 +17,15 @@ import { type ToolRoute, ToolService } from './tool-service.ts';
 export const GRAFANA_UID = 472;
 export const GRAFANA_GID = 0;
 export const GRAFANA_PORT = 3000;
+/** Grafana Alerting's gossip port between instances (TCP and UDP), Grafana's default. */
+export const GRAFANA_ALERTING_PORT = 9094;
 /**
  * Seconds Grafana may take to answer /api/health after its container starts. Not measured (no container
  * runtime was available where it was set); Grafana's own Helm chart lets a start take 60 s
  * before its liveness probe begins and tolerates 10 failures 10 s apart after that (grafana/helm-charts
  * charts/grafana/values.yaml, 2026-12). The first start here is slower than that chart's case: it
- * runs every migration of a new SQLite database over EFS (network round trips per commit) at 0.25 vCPU.
+ * runs every migration of a new database (PostgreSQL, or SQLite over EFS with network round trips
+ * per commit) at 0.25 vCPU.
  * 180 s stays inside ECS's 300 s limit on a start period.
  */
 export const GRAFANA_START_SECONDS = 180;
@@ -45,8 +42,8 @@ export interface GrafanaServiceProps {
    * @default false
    */
   readonly assignPublicIp?: boolean;
-  /** Tag of the official `grafana/grafana` image, e.g. `12.2.1`. */
-  readonly version: string;
+  /** Grafana's image: built from grafana/Dockerfile, pulled from the app's `<app>-grafana` repository. */
+  readonly image: ecs.ContainerImage;
   /**
    * Task CPU units.
    * @default 256
@@ -58,12 +55,25 @@ export interface GrafanaServiceProps {
    */
   readonly memoryMiB?: number;
   /**
-   * Fargate capacity of the one task.
+   * Fargate capacity of the tasks.
    * @default 'on-demand'
    */
   readonly capacity?: 'on-demand' | 'spot';
-  /** The file system for Grafana's SQLite database and plugins. */
-  readonly fileSystem: ToolFileSystem;
+  /**
+   * Grafana's own database on the environment's PostgreSQL; give this or `fileSystem`.
+   * @default - none: SQLite on `fileSystem`
+   */
+  readonly database?: GrafanaDatabaseConnection;
+  /**
+   * The file system for Grafana's SQLite database (exactly one task); give this or `database`.
+   * @default - none: the state is in `database`
+   */
+  readonly fileSystem?: ToolFileSystem;
+  /**
+   * Fewest and most tasks (more than one needs `database` and `namespace`).
+   * @default exactly one task
+   */
+  readonly tasks?: { readonly min: number; readonly max: number };
   /** The environment's region: the CloudWatch data source's default region. */
   readonly region: string;
   /** The environment's resources, filled into the dashboards' variables. */
@@ -93,7 +103,12 @@ export interface GrafanaServiceProps {
    */
   readonly adminSecretName?: string;
   /**
-   * Register as `grafana.<namespace>`.
+   * Name of the secret key secret (`GF_SECURITY_SECRET_KEY`), e.g. `slipway-prod/grafana/secret-key`.
+   * @default a generated name
+   */
+  readonly secretKeyName?: string;
+  /**
+   * Register as `grafana.<namespace>`; with more than one task the alerting peers find each other by that name.
    * @default no service discovery
    */
   readonly namespace?: servicediscovery.INamespace;
@@ -109,16 +124,34 @@ export interface GrafanaServiceProps {
   readonly publicUrl?: string;
 }
 
+/** Where Grafana's PostgreSQL database is and how to log in (credentials from a JSON secret). */
+export interface GrafanaDatabaseConnection {
+  /** Endpoint address of the instance (a token from SSM). */
+  readonly host: string;
+  /** Port of the instance. */
+  readonly port: number;
+  /** Grafana's database. */
+  readonly name: string;
+  /** Grafana's own credentials: JSON `username` and `password`. */
+  readonly secret: secretsmanager.ISecret;
+  /** The instance's security group: it admits Grafana's tasks on the port. */
+  readonly securityGroup: ec2.ISecurityGroup;
+}
+
 /**
- * Grafana as its own one-task Fargate service: the official image pinned by tag, state
- * on EFS through an access point as Grafana's uid/gid with IAM and TLS, the CloudWatch data source
- * and the dashboards provisioned from the repository's grafana/ folder, the admin password
- * generated in Secrets Manager, served under `/grafana/`, and reading CloudWatch with the task role
- * only (access-key authentication is disabled).
+ * Grafana as its own Fargate service: the image built from grafana/Dockerfile (the data source and
+ * the dashboard provider baked in) from the app's ECR repository; its state in its own PostgreSQL
+ * database (several tasks, scaled on CPU and memory, alerting notifications de-duplicated between
+ * them by gossip over the Cloud Map name) or, without one, in SQLite on EFS with exactly one task;
+ * the environment's dashboards written at start from the task definition; the admin password and
+ * the secret key generated in Secrets Manager; served under `/grafana/`, reading CloudWatch with
+ * the task role only (access-key authentication is disabled).
  */
 export class GrafanaService extends Construct {
   readonly tool: ToolService;
   readonly adminSecret: secretsmanager.Secret;
+  /** `GF_SECURITY_SECRET_KEY`: the same for every task. */
+  readonly secretKey: secretsmanager.Secret;
   /** The files written into the container at start. */
   readonly provisioning: ProvisionedFile[];
   /** The services' dashboards, written from their type's template at start. */
@@ -126,22 +159,16 @@ export class GrafanaService extends Construct {
 
   constructor(scope: Construct, id: string, props: GrafanaServiceProps) {
     super(scope, id);
-    if (!/^\d+\.\d+\.\d+$/.test(props.version)) {
-      throw new Error(`GrafanaService: version must be an exact tag like 12.2.1, got "${props.version}"`);
-    }
-    this.adminSecret = new secretsmanager.Secret(this, 'AdminPassword', {
-      secretName: props.adminSecretName,
-      description: 'Grafana admin password (user "admin")',
-      generateSecretString: { passwordLength: 32, excludePunctuation: true },
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
-    acknowledge(
-      this.adminSecret,
-      'AwsSolutions-SMG4',
-      'Grafana reads the admin password only when it creates its database; rotating the secret would not change the login.',
-    );
+    const tasks = props.tasks ?? { min: 1, max: 1 };
+    if ((props.database === undefined) === (props.fileSystem === undefined))
+      throw new Error('GrafanaService: give exactly one of database (PostgreSQL) and fileSystem (SQLite)');
+    if (tasks.max > 1 && !(props.database && props.namespace))
+      throw new Error(
+        `GrafanaService: ${tasks.max} tasks need database (one shared state) and namespace (alerting peers), got ${props.database ? 'no namespace' : 'SQLite'}`,
+      );
+    [this.adminSecret, this.secretKey] = this.createSecrets(props);
 
-    this.provisioning = renderProvisioning({ region: props.region, resources: props.resources });
+    this.provisioning = renderProvisioning({ resources: props.resources });
     this.serviceDashboards = renderServiceProvisioning(props.services ?? []);
     const provisioningBytes =
       this.provisioning.reduce((n, f) => n + f.content.length, 0) + this.serviceDashboards.templateBytes;
@@ -150,14 +177,13 @@ export class GrafanaService extends Construct {
         `GrafanaService: the grafana/ provisioning files take ${provisioningBytes} bytes; at most ${MAX_PROVISIONING_BYTES} fit a task definition`,
       );
     }
-    const rootUrl = `${props.publicUrl ?? `http://localhost:${GRAFANA_PORT}`}/grafana/`;
 
     this.tool = new ToolService(this, 'Grafana', {
       name: 'grafana',
       cluster: props.cluster,
       subnets: props.subnets,
       assignPublicIp: props.assignPublicIp,
-      image: ecs.ContainerImage.fromRegistry(`grafana/grafana:${props.version}`),
+      image: props.image,
       port: GRAFANA_PORT,
       healthPath: '/grafana/api/health',
       // The image installs curl on both of its bases (Alpine, the default tags, and Ubuntu); wget
@@ -167,39 +193,123 @@ export class GrafanaService extends Construct {
       cpu: props.cpu ?? 256,
       memoryMiB: props.memoryMiB ?? 512,
       capacity: props.capacity,
+      tasks,
       fileSystem: props.fileSystem,
       dataPath: GRAFANA_DATA_PATH,
       uid: GRAFANA_UID,
       gid: GRAFANA_GID,
       entryPoint: ['/bin/sh', '-c'],
       command: [startScript(this.provisioning, '/run.sh', this.serviceDashboards.dashboards)],
-      environment: {
-        ...Object.fromEntries(this.provisioning.map((f) => [f.variable, f.content])),
-        ...this.serviceDashboards.variables,
-        AWS_REGION: props.region,
-        GF_PATHS_PROVISIONING: CONTAINER_PROVISIONING_PATH,
-        TMPDIR: `${GRAFANA_DATA_PATH}/tmp`,
-        GF_SERVER_ROOT_URL: rootUrl,
-        GF_SERVER_SERVE_FROM_SUB_PATH: 'true',
-        GF_SECURITY_ADMIN_USER: 'admin',
-        GF_SECURITY_COOKIE_SECURE: String(rootUrl.startsWith('https://')),
-        GF_SECURITY_DISABLE_GRAVATAR: 'true',
-        GF_USERS_ALLOW_SIGN_UP: 'false',
-        GF_AUTH_ANONYMOUS_ENABLED: 'false',
-        // The task role only: no access keys or shared credential files can be configured.
-        GF_AWS_ALLOWED_AUTH_PROVIDERS: 'default',
-        GF_ANALYTICS_REPORTING_ENABLED: 'false',
-        GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
-        GF_LOG_MODE: 'console',
-      },
-      secrets: { GF_SECURITY_ADMIN_PASSWORD: ecs.Secret.fromSecretsManager(this.adminSecret) },
+      environment: this.environment(props, tasks.max > 1),
+      secrets: this.secrets(props.database),
       logGroupName: props.logGroupName,
       logRetentionDays: props.logRetentionDays,
       logRemovalPolicy: props.removalPolicy,
       namespace: props.namespace,
       route: props.route,
     });
+    this.connect(props.database, tasks.max > 1);
     this.grantCloudWatchRead(props.logGroupPrefixes);
+    const executionRole = this.tool.taskDefinition.executionRole;
+    if (executionRole)
+      acknowledge(
+        executionRole,
+        'AwsSolutions-IAM5[Resource::*]',
+        'ecr:GetAuthorizationToken has no resource-level permissions; pulling the Grafana image itself is scoped to its repository.',
+      );
+  }
+
+  /** The admin password and the secret key, generated; kept with the stack unless removable. */
+  private createSecrets(props: GrafanaServiceProps): [secretsmanager.Secret, secretsmanager.Secret] {
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const adminSecret = new secretsmanager.Secret(this, 'AdminPassword', {
+      secretName: props.adminSecretName,
+      description: 'Grafana admin password (user "admin")',
+      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      removalPolicy,
+    });
+    const secretKey = new secretsmanager.Secret(this, 'SecretKey', {
+      secretName: props.secretKeyName,
+      description:
+        'Grafana secret key (GF_SECURITY_SECRET_KEY): encrypts data source secrets; every task needs the same',
+      generateSecretString: { passwordLength: 40, excludePunctuation: true },
+      removalPolicy,
+    });
+    acknowledge(
+      adminSecret,
+      'AwsSolutions-SMG4',
+      'Grafana reads the admin password only when it creates its database; rotating the secret would not change the login.',
+    );
+    acknowledge(
+      secretKey,
+      'AwsSolutions-SMG4',
+      'Grafana encrypts stored data source secrets with this key; a rotated key would leave them unreadable (Grafana re-encrypts only through its own key management).',
+    );
+    return [adminSecret, secretKey];
+  }
+
+  /** Plain settings: nothing secret (passwords and keys come from Secrets Manager). */
+  private environment(props: GrafanaServiceProps, peers: boolean): Record<string, string> {
+    const rootUrl = `${props.publicUrl ?? `http://localhost:${GRAFANA_PORT}`}/grafana/`;
+    const db = props.database;
+    return {
+      ...Object.fromEntries(this.provisioning.map((f) => [f.variable, f.content])),
+      ...this.serviceDashboards.variables,
+      // Also the data source's default region: the baked-in provisioning file reads ${AWS_REGION}.
+      AWS_REGION: props.region,
+      TMPDIR: `${GRAFANA_DATA_PATH}/tmp`,
+      GF_SERVER_ROOT_URL: rootUrl,
+      GF_SERVER_SERVE_FROM_SUB_PATH: 'true',
+      GF_SECURITY_ADMIN_USER: 'admin',
+      GF_SECURITY_COOKIE_SECURE: String(rootUrl.startsWith('https://')),
+      GF_SECURITY_DISABLE_GRAVATAR: 'true',
+      GF_USERS_ALLOW_SIGN_UP: 'false',
+      GF_AUTH_ANONYMOUS_ENABLED: 'false',
+      // The task role only: no access keys or shared credential files can be configured.
+      GF_AWS_ALLOWED_AUTH_PROVIDERS: 'default',
+      GF_ANALYTICS_REPORTING_ENABLED: 'false',
+      GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+      GF_LOG_MODE: 'console',
+      ...(db && {
+        GF_DATABASE_TYPE: 'postgres',
+        GF_DATABASE_HOST: `${db.host}:${db.port}`,
+        GF_DATABASE_NAME: db.name,
+        // The instance forces TLS (rds.force_ssl); `require` encrypts without a CA bundle in the image.
+        GF_DATABASE_SSL_MODE: 'require',
+      }),
+      // Alerting HA (Grafana's "Enable alerting high availability"): every task evaluates the rules,
+      // the Alertmanagers gossip so each notification is sent once. The Cloud Map name resolves to
+      // every task, as the headless service does in Grafana's Kubernetes instructions.
+      ...(peers &&
+        props.namespace && {
+          GF_UNIFIED_ALERTING_HA_PEERS: `grafana.${props.namespace.namespaceName}:${GRAFANA_ALERTING_PORT}`,
+          GF_UNIFIED_ALERTING_HA_LISTEN_ADDRESS: `0.0.0.0:${GRAFANA_ALERTING_PORT}`,
+        }),
+    };
+  }
+
+  /** Resolved by ECS at task start from Secrets Manager: never in the task definition. */
+  private secrets(db: GrafanaDatabaseConnection | undefined): Record<string, ecs.Secret> {
+    return {
+      GF_SECURITY_ADMIN_PASSWORD: ecs.Secret.fromSecretsManager(this.adminSecret),
+      GF_SECURITY_SECRET_KEY: ecs.Secret.fromSecretsManager(this.secretKey),
+      ...(db && {
+        GF_DATABASE_USER: ecs.Secret.fromSecretsManager(db.secret, 'username'),
+        GF_DATABASE_PASSWORD: ecs.Secret.fromSecretsManager(db.secret, 'password'),
+      }),
+    };
+  }
+
+  /** The database port to the instance only; the gossip port between Grafana's own tasks. */
+  private connect(db: GrafanaDatabaseConnection | undefined, peers: boolean) {
+    const sg = this.tool.securityGroup;
+    if (db)
+      sg.connections.allowTo(db.securityGroup, ec2.Port.tcp(db.port), 'Grafana to its PostgreSQL database');
+    if (!peers) return;
+    for (const port of [ec2.Port.tcp(GRAFANA_ALERTING_PORT), ec2.Port.udp(GRAFANA_ALERTING_PORT)]) {
+      sg.addIngressRule(sg, port, 'Grafana alerting gossip between Grafana tasks');
+      sg.addEgressRule(sg, port, 'Grafana alerting gossip between Grafana tasks');
+    }
   }
 
   /** What Grafana's CloudWatch data source needs (its documented policy), as narrow as IAM allows. */

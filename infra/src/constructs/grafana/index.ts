@@ -1,4 +1,11 @@
-export { GRAFANA_PORT, GrafanaService, type GrafanaServiceProps } from './grafana-service.ts';
+export { GrafanaDatabase, type GrafanaDatabaseProps } from './grafana-database.ts';
+export {
+  GRAFANA_ALERTING_PORT,
+  GRAFANA_PORT,
+  type GrafanaDatabaseConnection,
+  GrafanaService,
+  type GrafanaServiceProps,
+} from './grafana-service.ts';
 export {
   CONTAINER_DASHBOARDS_PATH,
   CONTAINER_PROVISIONING_PATH,

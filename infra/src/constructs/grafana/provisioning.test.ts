@@ -4,10 +4,11 @@
  *     regenerate with `npx tsx infra/src/constructs/grafana/generate.ts`)
  *   - every committed dashboard is valid JSON with a uid, CloudWatch targets on the provisioned
  *     data source, and only the resource variables the observability stack fills
- *   - per environment with Grafana: the files the task definition carries parse; the data source
- *     is CloudWatch with the task role (authType default, no keys) in the environment's region;
- *     the dashboard provider reads the directory the start script writes the dashboards to; the
- *     start script writes every file and then runs Grafana's /run.sh; access-key auth is off
+ *   - per environment with Grafana: the dashboards the task definition carries parse; the data
+ *     source baked into the image is CloudWatch with the task role (authType default, no keys) in
+ *     the region of the container's AWS_REGION, the environment's; the baked dashboard provider
+ *     reads the directory the start script writes the dashboards to; the start script writes
+ *     every file and then runs Grafana's /run.sh; access-key auth is off
  *   - the database dashboard is provisioned only with a database
  *   - the start script, run by a real /bin/sh, writes every file byte for byte (quotes, %, $ and
  *     backslashes in the content included), replaces earlier provisioning and then execs Grafana
@@ -26,6 +27,7 @@ import {
   CONTAINER_DASHBOARDS_PATH,
   DASHBOARDS_DIR,
   GRAFANA_DATA_PATH,
+  PROVISIONING_DIR,
   renderDashboard,
   renderProvisioning,
   startScript,
@@ -147,7 +149,7 @@ describe('the start script', () => {
       service: 's',
       dbInstance: 'd',
     };
-    const files = renderProvisioning({ region: 'eu-north-1', resources });
+    const files = renderProvisioning({ resources });
     const script = startScript(files, `echo started > '${GRAFANA_DATA_PATH}/ran'`).replaceAll(
       GRAFANA_DATA_PATH,
       root,
@@ -177,10 +179,8 @@ describe.each(['dev', 'staging', 'prod'])('%s Grafana provisioning', (env) => {
 
   it('provisions the CloudWatch data source with the task role, in the environment region', () => {
     const region = synthesized.stacks[env]?.environment.region;
-    const [datasources] = [...provisionedFiles(env)].filter(([path]) =>
-      path.includes('/provisioning/datasources/'),
-    );
-    const yaml = parseYaml(datasources?.[1] ?? '') as {
+    const baked = readFileSync(new URL('datasources/cloudwatch.yaml', PROVISIONING_DIR), 'utf8');
+    const yaml = parseYaml(baked) as {
       datasources: {
         type: string;
         uid: string;
@@ -192,7 +192,8 @@ describe.each(['dev', 'staging', 'prod'])('%s Grafana provisioning', (env) => {
       expect.objectContaining({
         type: 'cloudwatch',
         uid: CLOUDWATCH_DATASOURCE_UID,
-        jsonData: { authType: 'default', defaultRegion: region },
+        // Grafana expands ${AWS_REGION} from the container's environment when it reads the file.
+        jsonData: { authType: 'default', defaultRegion: ['$', '{AWS_REGION}'].join('') },
       }),
     ]);
     expect(yaml.datasources[0]?.secureJsonData).toBeUndefined();
@@ -205,8 +206,8 @@ describe.each(['dev', 'staging', 'prod'])('%s Grafana provisioning', (env) => {
 
   it('points the dashboard provider at the directory the dashboards are written to', () => {
     const files = provisionedFiles(env);
-    const [provider] = [...files].filter(([path]) => path.includes('/provisioning/dashboards/'));
-    const yaml = parseYaml(provider?.[1] ?? '') as {
+    const baked = readFileSync(new URL('dashboards/slipway.yaml', PROVISIONING_DIR), 'utf8');
+    const yaml = parseYaml(baked) as {
       providers: { type: string; options: { path: string } }[];
     };
     expect(yaml.providers.map((p) => [p.type, p.options.path])).toEqual([

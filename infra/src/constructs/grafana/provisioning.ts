@@ -5,27 +5,27 @@ import type { ServiceDashboardFile } from './service-provisioning.ts';
 import { GRAFANA_VARIABLES } from './variables.ts';
 
 /*
- * How the committed grafana/ folder reaches the Grafana container without a custom image
- * (docs/decisions/0005-grafana-provisioning.md): at synth, every file is read and rendered for
- * the environment (region written into the data source; each dashboard's resource variables set
- * to the environment's resources, as CloudFormation references resolved at deploy time) and
- * handed to the container as one environment variable per file. The container's command writes
- * them under /var/lib/grafana (the EFS access point) and then starts Grafana's own /run.sh.
+ * How the committed grafana/ folder reaches the Grafana container. What is the same in every
+ * environment is baked into the image (grafana/Dockerfile): the CloudWatch data source, whose
+ * region Grafana expands from the container's AWS_REGION, and the dashboard provider. What differs
+ * per environment arrives through the task definition (docs/decisions/0005-grafana-provisioning.md):
+ * at synth each dashboard's resource variables are set to the environment's resources
+ * (CloudFormation references resolved at deploy time) and each dashboard is handed to the container
+ * as one environment variable; the container's command writes them under /var/lib/grafana and
+ * then starts Grafana's own /run.sh.
  */
 
 export { GRAFANA_ROOT };
 export const DASHBOARDS_DIR = new URL('dashboards/', GRAFANA_ROOT);
 /** The per-type service dashboard templates: provisioned once per service of the type, never as they are. */
 export const SERVICE_DASHBOARDS_DIR = new URL('service-dashboards/', GRAFANA_ROOT);
-const PROVISIONING_DIR = new URL('provisioning/', GRAFANA_ROOT);
+/** The provisioning files grafana/Dockerfile copies into the image. */
+export const PROVISIONING_DIR = new URL('provisioning/', GRAFANA_ROOT);
 
-// Grafana's own environment-variable syntax in provisioning files; written in at synth.
-const REGION_PLACEHOLDER = ['$', '{AWS_REGION}'].join('');
-
-/** Where Grafana's state lives in the container (the EFS volume). */
+/** Grafana's data path in the container: task storage, or the EFS volume with SQLite. */
 export const GRAFANA_DATA_PATH = '/var/lib/grafana';
-/** `GF_PATHS_PROVISIONING`: rewritten on every start from the task definition. */
-export const CONTAINER_PROVISIONING_PATH = `${GRAFANA_DATA_PATH}/provisioning`;
+/** The image's `GF_PATHS_PROVISIONING`, where grafana/Dockerfile puts grafana/provisioning/. */
+export const CONTAINER_PROVISIONING_PATH = '/etc/grafana/provisioning';
 /** The dashboard provider's `options.path` (grafana/provisioning/dashboards/slipway.yaml). */
 export const CONTAINER_DASHBOARDS_PATH = `${GRAFANA_DATA_PATH}/dashboards`;
 
@@ -39,29 +39,16 @@ export interface ProvisionedFile {
 }
 
 export interface RenderOptions {
-  /** The environment's region: the data source's default region. */
-  readonly region: string;
   /** The environment's resources (tokens), set as the dashboards' variable values. */
   readonly resources: MonitoredResources;
 }
 
 /**
- * Every provisioning file and dashboard of grafana/, rendered for one environment. A dashboard
- * that needs a resource the environment lacks (the database dashboard without a database) is
- * left out.
+ * Every dashboard of grafana/dashboards/, rendered for one environment. A dashboard that needs a
+ * resource the environment lacks (the database dashboard without a database) is left out.
  */
 export function renderProvisioning(options: RenderOptions): ProvisionedFile[] {
   const files: Omit<ProvisionedFile, 'variable'>[] = [];
-  for (const kind of ['datasources', 'dashboards']) {
-    const dir = new URL(`${kind}/`, PROVISIONING_DIR);
-    for (const name of yamlFiles(dir)) {
-      const text = readFileSync(new URL(name, dir), 'utf8');
-      files.push({
-        path: `${CONTAINER_PROVISIONING_PATH}/${kind}/${name}`,
-        content: stripComments(text).replaceAll(REGION_PLACEHOLDER, options.region),
-      });
-    }
-  }
   for (const name of readdirSync(DASHBOARDS_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort()) {
@@ -126,24 +113,10 @@ export function startScript(
   const dirs = [...new Set(paths.map((path) => path.slice(0, path.lastIndexOf('/'))))].sort();
   return [
     'set -eu',
-    `rm -rf ${CONTAINER_PROVISIONING_PATH} ${CONTAINER_DASHBOARDS_PATH}`,
+    `rm -rf ${CONTAINER_DASHBOARDS_PATH}`,
     `mkdir -p ${dirs.join(' ')} ${GRAFANA_DATA_PATH}/tmp`,
     ...files.map((f) => `printf '%s\\n' "$${f.variable}" > '${f.path}'`),
     ...services.map((d) => d.command),
     `exec ${exec}`,
   ].join('\n');
-}
-
-function yamlFiles(dir: URL): string[] {
-  return readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort();
-}
-
-// Comments document the committed files; the container needs none of them (task definition size).
-function stripComments(yaml: string): string {
-  return `${yaml
-    .split('\n')
-    .filter((line) => !/^\s*#/.test(line) && line.trim() !== '')
-    .join('\n')}`;
 }

@@ -45,7 +45,7 @@ function grafana() {
   new GrafanaService(s.stack, 'Grafana', {
     cluster: s.cluster,
     subnets: s.subnets,
-    version: '12.2.1',
+    image: ecs.ContainerImage.fromRegistry('111111111111.dkr.ecr.us-east-1.amazonaws.com/x-grafana:g-0'),
     fileSystem: s.fileSystem,
     region: 'us-east-1',
     resources: {

@@ -1,9 +1,12 @@
 /*
  * ToolService and ToolFileSystem props: invalid values fail at synth naming the prop and what is
  * allowed (route priority below the app's 1000, 1-4 CIDRs, a health path under the tool's path,
- * a non-privileged port, a single-directory access point path).
+ * a non-privileged port, a single-directory access point path, one task with a file system).
+ * Without a file system the data path is task storage and the tasks scale between min and max,
+ * replaced start-first.
  */
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -73,6 +76,40 @@ describe('ToolService props', () => {
   it('accepts valid props', () => {
     const { stack, props } = setup();
     expect(new ToolService(stack, 'Tool', props).targetGroup).toBeInstanceOf(elbv2.ApplicationTargetGroup);
+  });
+});
+
+describe('ToolService task counts', () => {
+  it('refuses more than one task with a file system (one SQLite writer)', () => {
+    const { stack, props } = setup();
+    expect(() => new ToolService(stack, 'Tool', { ...props, tasks: { min: 1, max: 2 } })).toThrow(
+      /tasks.max must be 1 with a file system/,
+    );
+    expect(() => new ToolService(stack, 'Tool2', { ...props, tasks: { min: 3, max: 2 } })).toThrow(
+      /0 <= min <= max/,
+    );
+  });
+
+  it('without a file system: task storage, start-first, CPU and memory scaling between min and max', () => {
+    const { stack, props } = setup();
+    const tool = new ToolService(stack, 'Tool', {
+      ...props,
+      fileSystem: undefined,
+      tasks: { min: 2, max: 4 },
+    });
+    expect(tool.scaling).toBeDefined();
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', { Volumes: [{ Name: 'data' }] });
+    t.hasResourceProperties('AWS::ECS::Service', {
+      DesiredCount: 2,
+      DeploymentConfiguration: { MinimumHealthyPercent: 100, MaximumPercent: 200 },
+    });
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 2,
+      MaxCapacity: 4,
+    });
+    t.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 2);
+    t.resourceCountIs('AWS::EFS::AccessPoint', 0);
   });
 });
 

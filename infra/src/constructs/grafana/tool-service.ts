@@ -1,4 +1,4 @@
-import { VIEWER_ADDRESS_HEADER, viewerAddressPattern } from '@slipway/config/contract';
+import { VIEWER_ADDRESS_HEADER } from '@slipway/config/contract';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -8,6 +8,8 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { acknowledge } from '../../policy/index.ts';
 import type { ToolFileSystem } from '../efs/tool-file-system.ts';
+import { scaleOnCpuAndMemory } from '../task/fargate-service.ts';
+import { validateToolProps, viewerPattern } from './tool-checks.ts';
 
 /** A route to the tool on the environment's public load balancer, limited to some source CIDRs. */
 export interface ToolRoute {
@@ -30,8 +32,6 @@ export type ToolHealthProbe = 'curl' | 'wget';
 
 /** The load balancer's target health check of a tool: every 15 s, healthy after 2, unhealthy after 3. */
 const TARGET_CHECK = { intervalSeconds: 15, healthy: 2, unhealthy: 3 } as const;
-/** ECS's largest container health check start period. */
-const MAX_START_PERIOD_SECONDS = 300;
 
 /** The exec-form command that exits 0 only when `url` answers 2xx within `seconds`. */
 export function toolHealthCommand(probe: ToolHealthProbe, url: string, seconds: number): string[] {
@@ -62,7 +62,7 @@ export interface ToolServiceProps {
   readonly healthProbe: ToolHealthProbe;
   /**
    * Seconds the tool may take from start to answering `healthPath` (its first start creates its
-   * database on EFS): failing container checks do not count before then (at most 300 s, the ECS
+   * database): failing container checks do not count before then (at most 300 s, the ECS
    * limit), and ECS ignores failing load balancer checks until the target could have become healthy.
    */
   readonly startSeconds: number;
@@ -76,10 +76,16 @@ export interface ToolServiceProps {
   /** Task memory in MiB. */
   readonly memoryMiB: number;
   /**
-   * Fargate capacity of the one task.
+   * Fargate capacity of the tasks.
    * @default 'on-demand'
    */
   readonly capacity?: 'on-demand' | 'spot';
+  /**
+   * Fewest and most tasks; CPU and memory target tracking between them when max is above min.
+   * More than one needs state outside the task (no `fileSystem`).
+   * @default exactly one task
+   */
+  readonly tasks?: { readonly min: number; readonly max: number };
   /**
    * Plain environment variables.
    * @default - no variables beyond the image's own
@@ -105,9 +111,12 @@ export interface ToolServiceProps {
    * @default true
    */
   readonly readonlyRootFilesystem?: boolean;
-  /** The file system holding the tool's state. */
-  readonly fileSystem: ToolFileSystem;
-  /** Container path of the state directory (mounted from the tool's access point). */
+  /**
+   * The file system holding the tool's state (SQLite): one task, replaced stop-first.
+   * @default - none: `dataPath` is task storage and the state lives elsewhere (a database); tasks replace start-first
+   */
+  readonly fileSystem?: ToolFileSystem;
+  /** Container path of the state directory (the tool's access point, or task storage without a file system). */
   readonly dataPath: string;
   /** POSIX uid/gid the image runs as; the access point enforces them. */
   readonly uid: number;
@@ -137,10 +146,12 @@ export interface ToolServiceProps {
 }
 
 /**
- * A single-task Fargate service for an operator tool (Grafana, pgAdmin) whose state is a SQLite
- * database on EFS. SQLite wants one writer, so the service runs exactly one task and replaces it
- * stop-first (minimum healthy 0 %, maximum 100 %): two tasks never write at once, a deployment
- * costs a minute of downtime of a tool, never of the app. ECS Exec is on for port forwarding.
+ * A Fargate service for an operator tool (Grafana, pgAdmin). With its state a SQLite database on
+ * EFS, it runs exactly one task and replaces it stop-first (minimum healthy 0 %, maximum 100 %): two
+ * tasks never write at once, a deployment costs a minute of downtime of a tool, never of the app.
+ * With its state elsewhere (a database), its data path is task storage, it runs `tasks` tasks
+ * scaled on CPU and memory, and replaces them start-first (100/200 %) without a gap. ECS Exec is on
+ * for port forwarding.
  */
 export class ToolService extends Construct {
   readonly service: ecs.FargateService;
@@ -150,10 +161,15 @@ export class ToolService extends Construct {
   readonly logGroup: logs.LogGroup;
   readonly targetGroup: elbv2.ApplicationTargetGroup | undefined;
   readonly listenerRule: elbv2.ApplicationListenerRule | undefined;
+  /** The scalable target, where the task count may change (max above min). */
+  readonly scaling: ecs.ScalableTaskCount | undefined;
+  /** Fewest and most tasks. */
+  readonly tasks: { readonly min: number; readonly max: number };
 
   constructor(scope: Construct, id: string, props: ToolServiceProps) {
     super(scope, id);
-    validate(props);
+    validateToolProps(props);
+    this.tasks = props.tasks ?? { min: 1, max: 1 };
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: props.logGroupName,
       retention: props.logRetentionDays ?? 30,
@@ -168,19 +184,25 @@ export class ToolService extends Construct {
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
     });
-    const accessPoint = props.fileSystem.addAccessPoint(`${id}AccessPoint`, {
+    const files = props.fileSystem;
+    const accessPoint = files?.addAccessPoint(`${id}AccessPoint`, {
       path: `/${props.name}`,
       uid: props.uid,
       gid: props.gid,
     });
-    this.taskDefinition.addVolume({
-      name: 'data',
-      efsVolumeConfiguration: {
-        fileSystemId: props.fileSystem.fileSystem.fileSystemId,
-        transitEncryption: 'ENABLED',
-        authorizationConfig: { accessPointId: accessPoint.accessPointId, iam: 'ENABLED' },
-      },
-    });
+    if (files && accessPoint) {
+      this.taskDefinition.addVolume({
+        name: 'data',
+        efsVolumeConfiguration: {
+          fileSystemId: files.fileSystem.fileSystemId,
+          transitEncryption: 'ENABLED',
+          authorizationConfig: { accessPointId: accessPoint.accessPointId, iam: 'ENABLED' },
+        },
+      });
+    } else {
+      // Task storage (Fargate ephemeral storage): scratch space, gone with the task.
+      this.taskDefinition.addVolume({ name: 'data' });
+    }
 
     this.container = this.addToolContainer(props);
 
@@ -194,14 +216,17 @@ export class ToolService extends Construct {
       ec2.Port.tcp(443),
       'HTTPS to AWS APIs and image registries',
     );
-    props.fileSystem.grantMount(
-      this.taskDefinition.taskRole,
-      accessPoint,
-      this.securityGroup,
-      `${props.name} tasks`,
-    );
+    if (files && accessPoint)
+      files.grantMount(this.taskDefinition.taskRole, accessPoint, this.securityGroup, `${props.name} tasks`);
 
     this.service = this.createService(props);
+    if (this.tasks.max > this.tasks.min) {
+      this.scaling = this.service.autoScaleTaskCount({
+        minCapacity: this.tasks.min,
+        maxCapacity: this.tasks.max,
+      });
+      scaleOnCpuAndMemory(this.scaling, {});
+    }
     if (props.route) {
       const routed = this.addRoute(props, props.route);
       this.targetGroup = routed.targetGroup;
@@ -247,18 +272,23 @@ export class ToolService extends Construct {
     return container;
   }
 
-  /** One task at a time (one SQLite writer), registered in Cloud Map when a namespace is given. */
+  /**
+   * One task at a time with a file system (one SQLite writer), else `tasks.min` started beside the
+   * old ones; registered in Cloud Map when a namespace is given.
+   */
   private createService(props: ToolServiceProps): ecs.FargateService {
+    const single = props.fileSystem !== undefined;
     return new ecs.FargateService(this, 'Service', {
       cluster: props.cluster,
       taskDefinition: this.taskDefinition,
       vpcSubnets: props.subnets,
       assignPublicIp: props.assignPublicIp ?? false,
       securityGroups: [this.securityGroup],
-      desiredCount: 1,
-      // One writer on the SQLite database: stop the old task before starting the new one.
-      minHealthyPercent: 0,
-      maxHealthyPercent: 100,
+      desiredCount: this.tasks.min,
+      // One writer on a SQLite database: stop the old task before starting the new one. State
+      // elsewhere: the new tasks start beside the old ones, no gap.
+      minHealthyPercent: single ? 0 : 100,
+      maxHealthyPercent: single ? 100 : 200,
       capacityProviderStrategies: [
         { capacityProvider: props.capacity === 'spot' ? 'FARGATE_SPOT' : 'FARGATE', weight: 1 },
       ],
@@ -333,46 +363,4 @@ export class ToolService extends Construct {
       'ECS Exec (port forwarding to the tool) needs ssmmessages channel actions, which IAM offers only on resource "*".',
     );
   }
-}
-
-function validate(props: ToolServiceProps) {
-  const fail = (message: string) => {
-    throw new Error(`ToolService: ${message}`);
-  };
-  if (!/^[a-z][a-z0-9-]{1,30}$/.test(props.name))
-    fail(`name must be lowercase letters, digits and "-", got "${props.name}"`);
-  if (!props.healthPath.startsWith(`/${props.name}/`))
-    fail(`healthPath must be under /${props.name}/ (the route's path), got "${props.healthPath}"`);
-  if (
-    !(
-      Number.isInteger(props.startSeconds) &&
-      props.startSeconds >= 0 &&
-      props.startSeconds <= MAX_START_PERIOD_SECONDS
-    )
-  )
-    fail(
-      `startSeconds must be 0-${MAX_START_PERIOD_SECONDS} (the ECS health check start period limit), got ${props.startSeconds}`,
-    );
-  const timeout = props.healthTimeoutSeconds ?? 5;
-  if (!(Number.isInteger(timeout) && timeout >= 2 && timeout < 30))
-    fail(`healthTimeoutSeconds must be 2-29 (below the 30 s check interval), got ${timeout}`);
-  if (!(Number.isInteger(props.port) && props.port >= 1024 && props.port <= 65535))
-    fail(`port must be 1024-65535 (the tools run as non-root users), got ${props.port}`);
-  if (props.route) {
-    const { priority, allowedCidrs } = props.route;
-    if (!(Number.isInteger(priority) && priority >= 1 && priority < 1000))
-      fail(`route.priority must be 1-999 (the app's catch-all rule is 1000), got ${priority}`);
-    if (allowedCidrs.length < 1 || allowedCidrs.length > 4)
-      fail(
-        `route.allowedCidrs must hold 1 to 4 CIDRs (an ALB rule evaluates at most 5 values), got ${allowedCidrs.length}`,
-      );
-  }
-}
-
-/** The `CloudFront-Viewer-Address` pattern of a CIDR (validation refuses the others, SW142). */
-function viewerPattern(cidr: string): string {
-  const pattern = viewerAddressPattern(cidr);
-  if (pattern === undefined)
-    throw new Error(`ToolService: route.allowedCidrs must end on an octet (/8, /16, /24, /32), got ${cidr}`);
-  return pattern;
 }

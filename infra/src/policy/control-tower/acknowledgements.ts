@@ -25,7 +25,7 @@ export interface ControlAcknowledgement {
 }
 
 const CDK_PROVIDER_FUNCTIONS =
-  /^(AWS679f53fac002430cb0da5b7982bd2287\/|LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a\/|Custom::VpcRestrictDefaultSGCustomResourceProvider\/|HostedZoneLookup-[\w-]+\/Provider\/framework-onEvent\/)/;
+  /^(AWS679f53fac002430cb0da5b7982bd2287\/|LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a\/|Custom::VpcRestrictDefaultSGCustomResourceProvider\/|HostedZoneLookup-[\w-]+\/Provider\/framework-onEvent\/|GrafanaDatabase\/Provider\/framework-onEvent\/)/;
 
 /** A certificate Slipway creates in the us-east-1 edge stack for a distribution in another region. */
 function certificateCrossesRegions(env: ResolvedEnvironment | undefined): boolean {
@@ -142,7 +142,7 @@ export const CONTROL_ACKNOWLEDGEMENTS: readonly ControlAcknowledgement[] = [
   },
   {
     control: 'CT.ECR.PR.3',
-    // Every repository of the app: `Images` (the app's) and `Images<Owner>` per other built image.
+    // Every repository of the app: `Images` (the app's), `Images<Owner>` per other built image, `ImagesGrafana`.
     at: /^Images[A-Za-z0-9]*\/Repository\/Resource$/,
     reason:
       'Tags are immutable except latest, *-latest, deployed-* and rollback-* (IMMUTABLE_WITH_EXCLUSION), which releases move; the control accepts IMMUTABLE only.',

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+/*
+ * Grafana's image and database names, shared by the config, the stacks and the app workflow. The
+ * image is built from the repository's grafana/ folder (grafana/Dockerfile) and tagged with a hash
+ * of that folder's content: synth computes the tag the task definition pulls, the workflow the tag
+ * it pushes, with this one function, so the two cannot drift and an unchanged folder is never
+ * rebuilt.
+ */
+
+/** The ECR repository of Grafana's image: `<app>-grafana`. */
+export function grafanaRepositoryName(app: string): string {
+  return `${app}-grafana`;
+}
+
+/** Role and database Grafana owns on the environment's PostgreSQL. */
+export const GRAFANA_DATABASE = { role: 'grafana', database: 'grafana' } as const;
+
+/** Every file under `dir`, as sorted `/`-separated paths relative to it. */
+function filesUnder(dir: string, at = dir): string[] {
+  return readdirSync(at, { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = join(at, entry.name);
+      if (entry.isDirectory()) return filesUnder(dir, path);
+      return entry.isFile() ? [relative(dir, path).split(sep).join('/')] : [];
+    })
+    .sort();
+}
+
+/**
+ * The image tag of a grafana/ folder: `g-` and the first 16 hex digits of a SHA-256 over every
+ * file's path and content hash. Any change to the folder (Dockerfile, provisioning, dashboards)
+ * makes a new tag; the same content gives the same tag on every machine.
+ */
+export function grafanaImageTag(dir: string): string {
+  const hash = createHash('sha256');
+  for (const file of filesUnder(dir)) {
+    const content = createHash('sha256')
+      .update(readFileSync(join(dir, file)))
+      .digest('hex');
+    hash.update(`${file}\0${content}\n`);
+  }
+  return `g-${hash.digest('hex').slice(0, 16)}`;
+}
