@@ -4,11 +4,12 @@
  *   - retries while the old revision still answers, then passes
  *   - fails after the attempts when /info keeps reporting another commit, or /ready is 503
  *   - fails (not hangs) when nothing listens; rejects a malformed URL or sha
+ *   - an image tag that is no commit (Run workflow's `v1.2.3`) is checked for readiness only
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyDeploy } from './verify-deploy.ts';
+import { commitOf, verifyDeploy } from './verify-deploy.ts';
 
 const SHA = 'a'.repeat(40);
 let server: Server | undefined;
@@ -86,5 +87,16 @@ describe('verifyDeploy without a sha (infrastructure-only deploy)', () => {
       attempts: 1,
       detail: 'ready (/ready 200)',
     });
+  });
+});
+
+describe('commitOf', () => {
+  it('takes a commit sha as the commit to compare, and no other image tag', () => {
+    expect(commitOf(SHA)).toBe(SHA);
+    expect(commitOf('0a1b2c3')).toBe('0a1b2c3');
+    expect(commitOf('v1.2.3')).toBeUndefined();
+    expect(commitOf('rc-7')).toBeUndefined();
+    expect(commitOf('')).toBeUndefined();
+    expect(commitOf(undefined)).toBeUndefined();
   });
 });

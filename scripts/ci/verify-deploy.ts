@@ -73,6 +73,15 @@ export async function verifyDeploy(options: VerifyOptions): Promise<VerifyResult
   return { ok: false, attempts, detail };
 }
 
+/**
+ * The commit an image tag names: the tag itself when it is a commit sha (what a push deploys), else
+ * undefined. A tag given on Run workflow or by the registry trigger (`v1.2.3`, `rc-7`) names no
+ * commit, so only readiness can be checked for it.
+ */
+export function commitOf(imageTag: string | undefined): string | undefined {
+  return imageTag !== undefined && /^[0-9a-f]{7,64}$/.test(imageTag) ? imageTag : undefined;
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -83,10 +92,13 @@ async function main() {
       'interval-seconds': { type: 'string', default: '10' },
     },
   });
-  if (!values.url) throw new Error('usage: verify-deploy.ts --url <url> [--sha <commit>]');
+  if (!values.url) throw new Error('usage: verify-deploy.ts --url <url> [--sha <commit or image tag>]');
+  const sha = commitOf(values.sha);
+  if (values.sha && !sha)
+    console.log(`image tag "${values.sha}" names no commit: only readiness is checked, not /info's commit`);
   const result = await verifyDeploy({
     url: values.url,
-    sha: values.sha,
+    sha,
     readyPath: values['ready-path'],
     attempts: Number(values.attempts),
     intervalMs: Number(values['interval-seconds']) * 1000,
