@@ -2,8 +2,8 @@
  * The app workflow's `grafana` job against the rest of the pipeline:
  *   - it builds grafana/Dockerfile (context grafana/) with the shared build-image action, scanned
  *     with Trivy there, and pushes to `<app>-grafana` (the context's registry URI plus `-grafana`)
- *     with the tag scripts/ci/grafana-image-tag.ts writes; it runs only when the context job saw
- *     grafana/ change, after the quality gate; it skips the build when that tag is already pushed
+ *     with the tag scripts/ci/grafana-image-tag.ts writes; it runs on every push (after the quality
+ *     gate) and Run workflow, before every deploy job; it skips the build when that tag is already pushed
  *   - the script's tag is the one synth gives the task definition (the same folder, the same hash),
  *     and its repository is the one the registry stack creates
  */
@@ -36,10 +36,19 @@ describe('the grafana job of app.yml', () => {
     expect(steps.find((s) => s.id === 'exists')?.run).toContain('aws ecr describe-images');
   });
 
-  it('runs only when grafana/ changed, after the quality gate', () => {
+  it('runs on every push after the quality gate and on Run workflow, never on a pull request', () => {
     expect(needsOf(job())).toEqual(['context', 'quality']);
-    expect(job().if).toContain("needs.context.outputs.grafana == 'true'");
     expect(job().if).toContain("needs.quality.result == 'success'");
+    expect(job().if).toContain("github.event_name != 'pull_request'");
+  });
+
+  it('is there before every deploy job: a deploy never waits for a missing Grafana image', () => {
+    const deploys = Object.entries(workflow('app.yml').jobs).filter(([id]) => id.startsWith('deploy-'));
+    expect(deploys.length).toBeGreaterThan(0);
+    for (const [id, deploy] of deploys) {
+      expect(needsOf(deploy as Job), id).toContain('grafana');
+      expect(String((deploy as Job).if), id).toContain("needs.grafana.result == 'success'");
+    }
   });
 
   it('pushes the tag synth pulls, to the repository the registry stack creates', async () => {

@@ -60,7 +60,7 @@ function appMismatches(app: Workflow, context: PipelineContext): string[] {
     if (job.with?.environment !== env.name) problems.push(`${id} deploys ${String(job.with?.environment)}`);
     if (job.with?.['image-tag'] !== gha('needs.context.outputs.image-tag'))
       problems.push(`${id} does not deploy the planned image (needs.context.outputs.image-tag)`);
-    const needs = ['context', 'build', ...(env.promoteFrom ? [`deploy-${env.promoteFrom}`] : [])];
+    const needs = ['context', 'build', 'grafana', ...(env.promoteFrom ? [`deploy-${env.promoteFrom}`] : [])];
     if (JSON.stringify(needsOf(job)) !== JSON.stringify(needs))
       problems.push(`${id} needs [${needsOf(job).join(', ')}]; expected [${needs.join(', ')}]`);
     if (flat(job.if) !== deployJobCondition(env))
@@ -101,7 +101,7 @@ describe('app.yml deploys every environment of slipway.config.ts', () => {
       expect.arrayContaining([
         expect.stringMatching(/^workflow_dispatch offers \[dev,test,staging,prod\]/),
         'no job deploy-qa: add one like deploy-test, with the condition of triggers.ts',
-        'deploy-staging needs [context, build]; expected [context, build, deploy-dev]',
+        'deploy-staging needs [context, build, grafana]; expected [context, build, grafana, deploy-dev]',
         expect.stringMatching(/^deploy-staging runs if: /),
       ]),
     );

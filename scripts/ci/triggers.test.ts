@@ -118,7 +118,7 @@ describe('deploy job conditions', () => {
     const test = context.environments.find((e) => e.name === 'test');
     if (!prod || !test) throw new Error('shipped config without prod or test');
     expect(deployJobCondition(test)).toBe(
-      "!cancelled() && needs.context.result == 'success' && contains(fromJSON(needs.context.outputs.deploy-environments), 'test') && (needs.build.result == 'success' || github.event_name == 'workflow_dispatch')",
+      "!cancelled() && needs.context.result == 'success' && contains(fromJSON(needs.context.outputs.deploy-environments), 'test') && (needs.build.result == 'success' || github.event_name == 'workflow_dispatch') && needs.grafana.result == 'success'",
     );
     expect(deployJobCondition(prod)).toContain(
       "(needs.deploy-staging.result == 'success' || !contains(fromJSON(needs.context.outputs.deploy-environments), 'staging'))",

@@ -80,6 +80,8 @@ export function deployJobCondition(env: PipelineEnvironment): string {
     "needs.context.result == 'success'",
     planned(env.name),
     "(needs.build.result == 'success' || github.event_name == 'workflow_dispatch')",
+    // Grafana's image (pushed when grafana/ changed) is there before any stack pulls it.
+    "needs.grafana.result == 'success'",
   ];
   if (env.promoteFrom)
     parts.push(`(needs.deploy-${env.promoteFrom}.result == 'success' || !${planned(env.promoteFrom)})`);
