@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SlipwayConfig } from '@slipway/config';
-import { synthesizeApp } from '@slipway/infra';
+import { type SynthPhases, synthesizeApp } from '@slipway/infra';
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { paths } from '../context.ts';
 import { lockAssembly } from './assembly-lock.ts';
@@ -41,6 +41,8 @@ export interface Synthesized {
   readonly environments: string[];
   /** Wall-clock time of the synthesis, in milliseconds. */
   readonly durationMs: number;
+  /** Where the synth spent its time (bundling, each validation plugin). @default unknown (an assembly read back from a cache) */
+  readonly phases?: SynthPhases;
 }
 
 export interface SynthesizeOptions {
@@ -104,6 +106,7 @@ export function synthesize(config: SlipwayConfig, options: SynthesizeOptions = {
     stacks: dependencyOrder(infos),
     environments: Object.keys(built.stacks),
     durationMs: Math.round(performance.now() - started),
+    phases: built.phases,
   };
 }
 
