@@ -123,11 +123,10 @@ const plainLint: Lint = (args) => collect(spawn('cfn-lint', args, { stdio: ['ign
  */
 export class CfnLintPool {
   private readonly idle: ChildProcess[] = [];
+  readonly tool: CfnLintTool;
 
-  constructor(
-    readonly tool: CfnLintTool,
-    size = Math.min(2, availableParallelism()),
-  ) {
+  constructor(tool: CfnLintTool, size = Math.min(2, availableParallelism())) {
+    this.tool = tool;
     if (!tool.python) return;
     for (let i = 0; i < size; i++)
       this.idle.push(spawn(tool.python, ['-c', DRIVER], { stdio: ['pipe', 'pipe', 'pipe'] }));
