@@ -100,6 +100,11 @@ async function plans(bin: string) {
     // Exit 1 is a policy finding: the plan still ran in full.
     const cold = await time([bin, 'plan', 'dev', '--no-cache', '--verbose'], [0, 1]);
     const warm = await time([bin, 'plan', 'dev', '--verbose'], [0, 1]);
+    // A source file edited between the two runs changes the key: then nothing cached was measured.
+    if (!process.env.BENCH_ROOT && !/cache lookup +\S+ m?s {2}hit,/.test(warm.stderr))
+      throw new Error(
+        `the cached plan did not hit its cache (a source changed during the run?):\n${warm.stderr.slice(-1500)}`,
+      );
     uncached.push(cold.ms);
     cached.push(warm.ms);
     phases.uncached.push(parsePhases(cold.stderr));
