@@ -13,7 +13,7 @@ import { basename, join, relative } from 'node:path';
 import type { SlipwayConfig } from '@slipway/config';
 import { paths } from '../context.ts';
 import type { PolicyResult } from '../policy/checks.ts';
-import type { StackInfo, Synthesized } from '../synth/synthesize.ts';
+import type { StackInfo, Synthesized } from '../synth/stacks.ts';
 
 /*
  * The plan cache: what `plan` computes slowly (the synthesized templates and the policy checks'

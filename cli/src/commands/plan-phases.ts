@@ -1,6 +1,6 @@
 import { CONTROL_TOWER_PLUGIN } from '@slipway/config/contract';
 import type { PolicyResult } from '../policy/checks.ts';
-import type { Synthesized } from '../synth/synthesize.ts';
+import type { Synthesized } from '../synth/stacks.ts';
 
 /*
  * Where `slipway plan` spends its time, phase by phase: what `--verbose` prints on stderr. The

@@ -15,13 +15,7 @@ import { findCfnLint } from '../policy/cfn-lint.ts';
 import { type PolicyResult, runPolicyChecks, type WarmChecks, warmUpChecks } from '../policy/checks.ts';
 import { type EnvironmentReadiness, environmentReadiness } from '../readiness/render.ts';
 import { serviceOwners } from '../services/owners.ts';
-import {
-  accountLevelStacks,
-  type StackInfo,
-  type Synthesized,
-  stacksOf,
-  synthesize,
-} from '../synth/synthesize.ts';
+import { accountLevelStacks, type StackInfo, type Synthesized, stacksOf } from '../synth/stacks.ts';
 import { displayPath, docsDirectory, docsPagePath, writeDocsPages } from './docs.ts';
 import { PLAN_CACHE, planCacheKey, readPlanCache, sourcesFingerprint, writePlanCache } from './plan-cache.ts';
 import { formatMs, PhaseClock, renderPhases } from './plan-phases.ts';
@@ -276,7 +270,9 @@ async function synthesizeAndCheck(
   const warm = warmUpChecks(tool);
   let synthesized: Synthesized;
   try {
-    synthesized = synthesizeEnvironments(config, names, options, io);
+    // Loaded only here: aws-cdk-lib and the CDK app take a second or more to load, which a cache hit skips.
+    const { synthesize } = await import('../synth/synthesize.ts');
+    synthesized = synthesizeEnvironments(synthesize, config, names, options, io);
   } catch (error) {
     warm.close();
     throw error;
@@ -294,6 +290,7 @@ async function synthesizeAndCheck(
 }
 
 function synthesizeEnvironments(
+  synthesize: typeof import('../synth/synthesize.ts').synthesize,
   config: SlipwayConfig,
   names: string[],
   options: PlanOptions,

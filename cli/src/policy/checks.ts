@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CONTROL_TOWER_PLUGIN } from '@slipway/config/contract';
 import { parse as parseYaml } from 'yaml';
-import type { StackInfo } from '../synth/synthesize.ts';
+import type { StackInfo } from '../synth/stacks.ts';
 import {
   balance,
   CFN_LINT_INSTALL,
