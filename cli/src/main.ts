@@ -16,7 +16,7 @@ import { nonEmpty } from './program/values.ts';
  * `npx slipway <verb> ...`). Exported so their test can check the verbs they use exist.
  */
 export const COMMANDS = {
-  plan: 'slipway plan <env> | --all [--json] [--write-docs] [--out <dir>] [--no-cache]',
+  plan: 'slipway plan <env> | --all [--json] [--write-docs] [--out <dir>] [--no-cache] [--verbose]',
   docs: 'slipway docs <env> | --all [--out <dir>]',
   diff: 'slipway diff <env> [--json]',
   deploy: 'slipway deploy <env> [--image <tag>] [--allow-traffic-reset] [--force-unlock <id>]',
@@ -77,7 +77,10 @@ function buildProgram(io: Io, argv: readonly string[], onExit: (code: ExitCode) 
       'config file (default: $SLIPWAY_CONFIG, else the nearest slipway.config.ts in the working directory or above)',
       nonEmpty,
     )
-    .option('--verbose', 'print the stack of an unexpected error (as SLIPWAY_DEBUG=1 does)')
+    .option(
+      '--verbose',
+      'print the stack of an unexpected error (as SLIPWAY_DEBUG=1 does); with plan, the time of each phase',
+    )
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true })

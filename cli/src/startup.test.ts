@@ -4,7 +4,8 @@
  * so these paths must reach no heavy package:
  *   - no AWS CDK, no AWS SDK, no infra package, no config library (its contract is fine: it loads
  *     no package), no spinner library (ora, loaded by the command wrapper)
- *   - negative control: the walk does find those packages behind a command module (plan.ts)
+ *   - negative control: the walk does find those packages behind a command module (deploy.ts)
+ *   - plan reaches no CDK and no infra package until it synthesizes: a cache hit never loads them
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -32,8 +33,13 @@ describe('the CLI start (help, --version, argument errors)', () => {
   });
 
   it('would see them behind a command module (the walk follows imports)', () => {
-    const heavy = new Set(packagesLoaded(at('./commands/plan.ts')).filter((p) => HEAVY.test(p)));
+    const heavy = new Set(packagesLoaded(at('./commands/deploy.ts')).filter((p) => HEAVY.test(p)));
     expect(heavy.has('@slipway/config')).toBe(true);
     expect([...heavy].some((p) => p.startsWith('aws-cdk-lib') || p.startsWith('@slipway/infra'))).toBe(true);
+  });
+
+  it('keeps CDK and the infra package out of plan until it synthesizes (a cached plan loads neither)', () => {
+    const heavy = [...new Set(packagesLoaded(at('./commands/plan.ts')))].filter((p) => HEAVY.test(p));
+    expect(heavy).toEqual(['@slipway/config']);
   });
 });

@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import type { SlipwayConfig } from '@slipway/config';
+import { AssetStaging, type IPolicyValidationPlugin } from 'aws-cdk-lib';
 import { buildApp } from './app.ts';
 import { applyPolicies } from './policy/index.ts';
 
@@ -33,12 +34,71 @@ export interface SynthesizeAppOptions {
   readonly context?: Record<string, unknown>;
 }
 
+/** Where a synth spent its time, in milliseconds (what `slipway plan --verbose` prints). */
+export interface SynthPhases {
+  /** The whole synth: building the constructs, bundling, the plugins, writing the assembly. */
+  readonly totalMs: number;
+  /** esbuild bundling the Lambda handlers (part of building the constructs). */
+  readonly bundlingMs: number;
+  /** Each validation plugin's `validate` (cdk-nag's `AwsSolutions`, `control-tower`), by plugin name. */
+  readonly pluginsMs: Readonly<Record<string, number>>;
+}
+
+type Bundle = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * Runs `fn` with CDK's asset bundling timed. `AssetStaging#bundle` is CDK's internal step that
+ * runs a bundler (esbuild for the handlers); should a CDK release rename it, nothing is wrapped
+ * and the bundling time reads 0 (it is still inside the synth's total).
+ */
+function timingBundles<T>(fn: () => T): { value: T; bundlingMs: number } {
+  const proto = AssetStaging.prototype as unknown as { bundle?: Bundle };
+  const original = proto.bundle;
+  let bundlingMs = 0;
+  if (typeof original === 'function') {
+    proto.bundle = function (this: unknown, ...args: unknown[]) {
+      const started = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        bundlingMs += performance.now() - started;
+      }
+    };
+  }
+  try {
+    return { value: fn(), bundlingMs: Math.round(bundlingMs) };
+  } finally {
+    if (typeof original === 'function') proto.bundle = original;
+  }
+}
+
+/** A validation plugin whose `validate` adds its time to `times`, under the plugin's name. */
+function timedPlugin(
+  plugin: IPolicyValidationPlugin,
+  times: Record<string, number>,
+): IPolicyValidationPlugin {
+  return {
+    name: plugin.name,
+    version: plugin.version,
+    ruleIds: plugin.ruleIds,
+    validate: (context) => {
+      const started = performance.now();
+      try {
+        return plugin.validate(context);
+      } finally {
+        times[plugin.name] = Math.round((times[plugin.name] ?? 0) + performance.now() - started);
+      }
+    },
+  };
+}
+
 /**
  * Builds and synthesizes the CDK app for a validated config: the one entry point shared by
  * `cdk` (infra/bin/app.ts), the CLI and the tests, so each synthesizes the same app the same way.
- * Returns the built stacks beside the cloud assembly.
+ * Returns the built stacks beside the cloud assembly, and where the synth spent its time.
  */
 export function synthesizeApp(config: SlipwayConfig, options: SynthesizeAppOptions = {}) {
+  const started = performance.now();
   if (options.outdir) {
     rmSync(options.outdir, { recursive: true, force: true });
     mkdirSync(options.outdir, { recursive: true });
@@ -48,17 +108,22 @@ export function synthesizeApp(config: SlipwayConfig, options: SynthesizeAppOptio
   if (options.failOnFindings === false) context['@aws-cdk/core:failSynthOnValidationErrors'] = false;
   // An empty list of stacks to bundle: CDK stages the function sources without running esbuild.
   if (options.bundling === false) context['aws:cdk:bundling-stacks'] = [];
-  const built = buildApp(config, {
-    environments: options.environments,
-    appProps: { outdir: options.outdir, context },
-  });
-  if (options.policies !== false) applyPolicies(built.app);
+  const pluginsMs: Record<string, number> = {};
   // The App reads CDK_VALIDATION when it synthesizes; set it for this synth only.
   const previous = process.env.CDK_VALIDATION;
   process.env.CDK_VALIDATION = validation ? 'true' : 'false';
   try {
-    const assembly = built.app.synth();
-    return { ...built, assembly, outdir: assembly.directory };
+    const { value, bundlingMs } = timingBundles(() => {
+      const built = buildApp(config, {
+        environments: options.environments,
+        appProps: { outdir: options.outdir, context },
+      });
+      if (options.policies !== false) applyPolicies(built.app, (plugin) => timedPlugin(plugin, pluginsMs));
+      return { built, assembly: built.app.synth() };
+    });
+    const { built, assembly } = value;
+    const phases: SynthPhases = { totalMs: Math.round(performance.now() - started), bundlingMs, pluginsMs };
+    return { ...built, assembly, outdir: assembly.directory, phases };
   } finally {
     if (previous === undefined) delete process.env.CDK_VALIDATION;
     else process.env.CDK_VALIDATION = previous;

@@ -4,10 +4,12 @@
  *   - every verdict on the page follows from the result and the target printed beside it
  *   - the verdicts flip where the numbers cross the targets (checked on edited copies of the results)
  *   - no throughput verdict when the servers did not keep their CPU busy (another job had it)
- *   - the CLI section's markers stay in place for its own generator
+ *   - the CLI section (bench/results/cli.json) likewise: what its generator writes, each verdict
+ *     following from the printed ratio or seconds, flipping where the numbers cross the targets
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { CliResults } from '../../bench/cli/results.ts';
 import type { ServiceResults } from '../../bench/service/results.ts';
 import {
   PERFORMANCE_PAGE,
@@ -17,6 +19,14 @@ import {
   SERVICE_START,
   withServiceSection,
 } from './performance.ts';
+import {
+  CLI_END,
+  CLI_START,
+  cliTargetRows,
+  readCliResults,
+  renderCliSection,
+  withCliSection,
+} from './performance-cli.ts';
 
 interface TargetRow {
   readonly target: string;
@@ -49,7 +59,7 @@ function expectedVerdict(row: TargetRow): string {
     expect(Number(idle[1]), `${row.target}: cores busy below the bar`).toBeLessThan(Number(idle[2]));
     return row.verdict;
   }
-  const match = /([≥≤]) ([\d,.]+) (%|ms|MB)/.exec(row.target);
+  const match = /([≥≤]) ([\d,.]+) (%|ms|MB|×|s)(?=[\s,]|$)/.exec(row.target);
   if (!match) throw new Error(`target without a threshold: ${row.target}`);
   const [, op, threshold = '', unit] = match;
   const result = number(row.result);
@@ -143,5 +153,56 @@ describe('docs/performance.md, service section (npm run docs:performance rewrite
   it('keeps the CLI section in its own markers', () => {
     expect(page).toMatch(/<!-- cli: generated [^\n]*-->\n[\s\S]*CLI benchmark[\s\S]*<!-- \/cli -->/);
     expect(page.indexOf('<!-- cli:')).toBeGreaterThan(page.indexOf(SERVICE_END));
+  });
+});
+
+const cli = readCliResults() as CliResults;
+
+/** A copy of the CLI results with every sample of `key` set to `ms`. */
+function withSamples(key: keyof CliResults['samples'], ms: number): CliResults {
+  const samples = cli.samples[key] ?? cli.samples.helpMs;
+  return { ...cli, samples: { ...cli.samples, [key]: samples.map(() => ms) } };
+}
+
+describe('docs/performance.md, CLI section (npm run docs:performance rewrites it)', () => {
+  it('is what the generator writes from bench/results/cli.json', () => {
+    expect(cli, 'bench/results/cli.json (npm run bench:cli)').toBeDefined();
+    expect(page).toBe(withCliSection(page, renderCliSection(cli)));
+    expect(page.indexOf(CLI_START)).toBeGreaterThan(page.indexOf(SERVICE_END));
+  });
+
+  it('gives each target a verdict that follows from the ratio or the seconds printed beside it', () => {
+    const rows = targetRows(page.slice(page.indexOf(CLI_START), page.indexOf(CLI_END)));
+    expect(rows.map((row) => row.target.split(' ')[0])).toEqual(
+      cli.samples.helpBuiltMs
+        ? ['`slipway', '`slipway', '`slipway', '`slipway', '`slipway', '`slipway']
+        : ['`slipway', '`slipway', '`slipway', '`slipway'],
+    );
+    for (const row of rows) expect(row.verdict, row.target).toBe(expectedVerdict(row));
+  });
+
+  it('marks --help met at the target ratio of bare Node and missed just above it', () => {
+    const help = (helpMs: number): CliResults => ({
+      ...cli,
+      samples: {
+        ...cli.samples,
+        bareNodeMs: cli.samples.bareNodeMs.map(() => 100),
+        helpMs: cli.samples.helpMs.map(() => helpMs),
+      },
+    });
+    const row = (r: CliResults) => targetRows(`### Targets\n${cliTargetRows(r).join('\n')}`)[0];
+    expect(row(help(100 * cli.targets.startRatio))?.verdict).toBe('met');
+    const above = row(help(100 * cli.targets.startRatio + 6));
+    expect(above?.result).toBe(`${(cli.targets.startRatio + 0.1).toFixed(1)} ×`);
+    expect(above?.verdict).toBe('**missed**');
+  });
+
+  it('marks the cached plan met at the target seconds and missed just above', () => {
+    const row = (r: CliResults) =>
+      targetRows(`### Targets\n${cliTargetRows(r).join('\n')}`).find((x) => x.target.includes('cached'));
+    expect(row(withSamples('planCachedMs', cli.targets.planCachedSeconds * 1000))?.verdict).toBe('met');
+    const slow = row(withSamples('planCachedMs', cli.targets.planCachedSeconds * 1000 + 100));
+    expect(slow?.result).toBe(`${(cli.targets.planCachedSeconds + 0.1).toFixed(1)} s`);
+    expect(slow?.verdict).toBe('**missed**');
   });
 });

@@ -6,8 +6,8 @@
  * that misses. `performance.test.ts` fails when the page differs from what this writes, or when a
  * verdict on the page disagrees with the number beside it.
  *
- * Only the block between SERVICE_START and SERVICE_END is written; the rest of the page (the prose,
- * and the CLI section another generator owns) is left as it is.
+ * Only the block between SERVICE_START and SERVICE_END is written here; the CLI section comes from
+ * bench/results/cli.json through `performance-cli.ts`, and the prose is left as it is.
  *
  * Run: `npm run docs:performance`.
  */
@@ -15,6 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Endpoint, LoadSample, Name, ServiceResults } from '../../bench/service/results.ts';
 import { fmt, median, pct } from '../../bench/service/stats.ts';
+import { writeCliSection } from './performance-cli.ts';
 
 export const PERFORMANCE_PAGE = fileURLToPath(new URL('../../docs/performance.md', import.meta.url));
 export const SERVICE_RESULTS = fileURLToPath(new URL('../../bench/results/service.json', import.meta.url));
@@ -250,5 +251,6 @@ export function writePerformancePage(results = readServiceResults()): void {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   writePerformancePage();
-  process.stderr.write(`wrote the service section of ${PERFORMANCE_PAGE}\n`);
+  writeCliSection();
+  process.stderr.write(`wrote the service and CLI sections of ${PERFORMANCE_PAGE}\n`);
 }

@@ -8,7 +8,7 @@ import { environmentPage } from '../diagram/document.ts';
 import { selectEnvironments } from '../environments.ts';
 import { CliError, EXIT, type ExitCode } from '../errors.ts';
 import type { Io } from '../io.ts';
-import { type Synthesized, stacksOf, synthesize } from '../synth/synthesize.ts';
+import { type Synthesized, stacksOf } from '../synth/stacks.ts';
 
 export interface DocsOptions {
   readonly all?: boolean;
@@ -101,6 +101,7 @@ export async function docs(
     return EXIT.ok;
   }
   io.progress.start(`Synthesizing ${names.join(', ')}`);
+  const { synthesize } = await import('../synth/synthesize.ts');
   // Asset bundling changes no template property the pages show; a temporary assembly, removed after.
   const synthesized = synthesize(config, { environments: names, bundling: false });
   try {

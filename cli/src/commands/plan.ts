@@ -11,17 +11,14 @@ import {
 import { selectEnvironments } from '../environments.ts';
 import { CliError, EXIT, type ExitCode, formatCliError } from '../errors.ts';
 import type { Io } from '../io.ts';
-import { type PolicyResult, runPolicyChecks } from '../policy/checks.ts';
+import { findCfnLint } from '../policy/cfn-lint.ts';
+import { type PolicyResult, runPolicyChecks, type WarmChecks, warmUpChecks } from '../policy/checks.ts';
 import { type EnvironmentReadiness, environmentReadiness } from '../readiness/render.ts';
 import { serviceOwners } from '../services/owners.ts';
-import {
-  accountLevelStacks,
-  type StackInfo,
-  type Synthesized,
-  stacksOf,
-  synthesize,
-} from '../synth/synthesize.ts';
+import { accountLevelStacks, type StackInfo, type Synthesized, stacksOf } from '../synth/stacks.ts';
 import { displayPath, docsDirectory, docsPagePath, writeDocsPages } from './docs.ts';
+import { PLAN_CACHE, planCacheKey, readPlanCache, sourcesFingerprint, writePlanCache } from './plan-cache.ts';
+import { formatMs, PhaseClock, renderPhases } from './plan-phases.ts';
 import { renderPlan } from './plan-report.ts';
 import { type ServicePlan, servicePlans } from './plan-services.ts';
 
@@ -38,8 +35,12 @@ export interface PlanOptions {
   readonly assemblyDir?: string;
   /** Whether cfn-lint may run (tests switch it off). @default looks it up on PATH */
   readonly cfnLintAvailable?: boolean;
-  /** An assembly synthesized already (tests pass the shared one). @default synthesizes the environments */
+  /** An assembly synthesized already (tests pass the shared one); the plan cache is then not used. @default synthesizes the environments */
   readonly synthesized?: Synthesized;
+  /** Print where the time went, phase by phase, on stderr. @default off */
+  readonly verbose?: boolean;
+  /** Directory of the plan cache (whole results by key). @default node_modules/.cache/slipway/plan */
+  readonly planCacheDir?: string;
 }
 
 export interface EnvironmentPlan {
@@ -94,7 +95,13 @@ export interface PlanResult {
   readonly docsWritten: boolean;
   /** Each production-readiness rule's verdict per environment (config validation already enforced them). */
   readonly readiness: EnvironmentReadiness[];
-  readonly timings: { readonly synthMs: number; readonly checksMs: number; readonly totalMs: number };
+  readonly timings: {
+    readonly synthMs: number;
+    readonly checksMs: number;
+    readonly totalMs: number;
+    /** `hit`: synth and checks read from the plan cache; `miss`: computed and stored; `off`: an assembly was given. */
+    readonly cache: 'hit' | 'miss' | 'off';
+  };
 }
 
 /** Resources by CloudFormation type, most frequent first. */
@@ -109,7 +116,9 @@ export function resourceCounts(stacks: readonly StackInfo[]): Record<string, num
  * `slipway plan <env> | --all`: synthesize offline, run the policy checks, and report per
  * environment the resources, the monthly cost and the modeled deploy time. Needs no AWS account
  * and writes nothing unless asked: `--write-docs` (or `--out <dir>`) also writes each environment's
- * docs page, as `slipway docs` does. Exit 1 (SW205) on any policy finding.
+ * docs page, as `slipway docs` does. Exit 1 (SW205) on any policy finding. The synth and the
+ * checks' result are cached under a hash of what determines them (plan-cache.ts); `--verbose`
+ * prints each phase's time on stderr.
  */
 export async function plan(
   config: SlipwayConfig,
@@ -118,20 +127,80 @@ export async function plan(
   io: Io,
 ): Promise<{ exitCode: ExitCode; result: PlanResult }> {
   const started = performance.now();
+  const clock = new PhaseClock();
   const names = selectEnvironments(config, envArg, options.all, 'plan');
   const writeDocs = options.writeDocs === true || options.out !== undefined;
   const outDir = docsDirectory(options.out, writeDocs ? 'plan --write-docs' : undefined);
 
-  const synthesized = options.synthesized ?? synthesizeEnvironments(config, names, options, io);
-  const { policy, checksMs } = await checkPolicy(synthesized, options, io);
+  const { synthesized, policy, checksMs, cache } = await synthesizeAndCheck(
+    config,
+    names,
+    options,
+    io,
+    clock,
+  );
+  const environments = environmentPlans(config, names, synthesized, outDir, clock);
+  if (writeDocs) clock.time('docs pages', () => writeDocsPages(config, synthesized, names, outDir));
 
-  const environments = names.map((name): EnvironmentPlan => {
+  const result: PlanResult = {
+    version: 1,
+    environments,
+    accounts: clock.time('cost (account stacks)', () => accountPlans(synthesized, config)),
+    policy,
+    docsWritten: writeDocs,
+    readiness: clock.time('readiness', () => environmentReadiness(config, names)),
+    timings: {
+      synthMs: cache === 'hit' ? 0 : synthesized.durationMs,
+      checksMs,
+      totalMs: Math.round(performance.now() - started),
+      cache,
+    },
+  };
+  const output = clock.time('render', () =>
+    options.json ? `${JSON.stringify(result, null, 2)}\n` : renderPlan(result),
+  );
+  io.out(output);
+  if (options.verbose) io.err(renderPhases(clock.phases, Math.round(performance.now() - started)));
+  if (!policy.ok) {
+    const error = new CliError(
+      'SW205',
+      `${policy.findings.length} policy finding(s) (listed above)`,
+      `fix them, then run slipway plan ${options.all ? '--all' : names[0]}`,
+    );
+    io.err(`${formatCliError(error)}\n`);
+    return { exitCode: EXIT.failed, result };
+  }
+  return { exitCode: EXIT.ok, result };
+}
+
+/** Each environment's part of the plan: its stacks, resources, cost and modeled deploy time. */
+function environmentPlans(
+  config: SlipwayConfig,
+  names: readonly string[],
+  synthesized: Synthesized,
+  outDir: string,
+  clock: PhaseClock,
+): EnvironmentPlan[] {
+  let costMs = 0;
+  let deployMs = 0;
+  const timed = <T>(fn: () => T, add: (ms: number) => void): T => {
+    const t = performance.now();
+    const value = fn();
+    add(performance.now() - t);
+    return value;
+  };
+  const plans = names.map((name): EnvironmentPlan => {
     const resolved = resolveTarget(config, name).environment;
     const stacks = stacksOf(synthesized, name);
     const owners = serviceOwners(resolved.services);
-    const cost = estimateCost(stacks, { region: resolved.region, owners });
-    const deployTime = deployTimeModels(stacks, undefined, owners);
-    const jobDeployTime = jobDeployTimes(stacks, owners);
+    const cost = timed(
+      () => estimateCost(stacks, { region: resolved.region, owners }),
+      (ms) => (costMs += ms),
+    );
+    const [deployTime, jobDeployTime] = timed(
+      () => [deployTimeModels(stacks, undefined, owners), jobDeployTimes(stacks, owners)] as const,
+      (ms) => (deployMs += ms),
+    );
     return {
       name,
       account: resolved.account,
@@ -146,36 +215,82 @@ export async function plan(
       diagram: displayPath(docsPagePath(outDir, name)),
     };
   });
-  if (writeDocs) writeDocsPages(config, synthesized, names, outDir);
+  clock.add('cost', costMs);
+  clock.add('deploy-time model', deployMs);
+  return plans;
+}
 
-  const result: PlanResult = {
-    version: 1,
-    environments,
-    accounts: accountPlans(synthesized, config),
-    policy,
-    docsWritten: writeDocs,
-    readiness: environmentReadiness(config, names),
-    timings: {
-      synthMs: synthesized.durationMs,
-      checksMs,
-      totalMs: Math.round(performance.now() - started),
-    },
-  };
-  if (options.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
-  else io.out(renderPlan(result));
-  if (!policy.ok) {
-    const error = new CliError(
-      'SW205',
-      `${policy.findings.length} policy finding(s) (listed above)`,
-      `fix them, then run slipway plan ${options.all ? '--all' : names[0]}`,
-    );
-    io.err(`${formatCliError(error)}\n`);
-    return { exitCode: EXIT.failed, result };
+interface Checked {
+  readonly synthesized: Synthesized;
+  readonly policy: PolicyResult;
+  readonly checksMs: number;
+  readonly cache: PlanResult['timings']['cache'];
+}
+
+/**
+ * The synthesized stacks and the policy checks' result: read from the plan cache when its key is
+ * stored (unless `--no-cache`), else computed (the checkers started before the synth, so their
+ * start-up overlaps it) and stored.
+ */
+async function synthesizeAndCheck(
+  config: SlipwayConfig,
+  names: string[],
+  options: PlanOptions,
+  io: Io,
+  clock: PhaseClock,
+): Promise<Checked> {
+  if (options.synthesized) {
+    clock.add('synth', 0, 'an assembly was given');
+    const { policy, checksMs } = await checkPolicy(options.synthesized, options, io, undefined, clock);
+    return { synthesized: options.synthesized, policy, checksMs, cache: 'off' };
   }
-  return { exitCode: EXIT.ok, result };
+  const lookupStarted = performance.now();
+  // cfn-lint's version (a Python process) is read while the sources are hashed.
+  const probe = options.cfnLintAvailable === false ? undefined : findCfnLint();
+  const sources = sourcesFingerprint();
+  const tool = await probe;
+  const cacheDir = options.planCacheDir ?? PLAN_CACHE;
+  const key = planCacheKey({
+    config,
+    environments: names,
+    sources,
+    cfnLint: options.cfnLintAvailable === false ? 'off' : (tool?.version ?? 'not installed'),
+  });
+  const cached = options.cache === false ? undefined : readPlanCache(cacheDir, key);
+  const state = options.cache === false ? 'not read (--no-cache)' : cached ? 'hit' : 'miss';
+  clock.add('cache lookup', performance.now() - lookupStarted, `${state}, key ${key.slice(0, 12)}`);
+  if (cached) {
+    io.progress.succeed(
+      `Synth and policy checks unchanged since the cached run (same config, sources and tools; key ${key.slice(0, 12)})`,
+    );
+    clock.add('synth', 0, 'cached');
+    clock.add('policy checks', 0, 'cached');
+    return { ...cached, checksMs: 0, cache: 'hit' };
+  }
+  const warm = warmUpChecks(tool);
+  let synthesized: Synthesized;
+  try {
+    // Loaded only here: aws-cdk-lib and the CDK app take a second or more to load, which a cache hit skips.
+    const { synthesize } = await import('../synth/synthesize.ts');
+    synthesized = synthesizeEnvironments(synthesize, config, names, options, io);
+  } catch (error) {
+    warm.close();
+    throw error;
+  }
+  clock.synth(synthesized);
+  const { policy, checksMs } = await checkPolicy(synthesized, options, io, warm, clock);
+  const storeStarted = performance.now();
+  try {
+    writePlanCache(cacheDir, key, synthesized, policy);
+  } catch (error) {
+    io.progress.warn(`plan cache not written (${(error as Error).message}); the next plan computes it again`);
+  }
+  clock.add('cache store', performance.now() - storeStarted);
+  return { synthesized, policy, checksMs, cache: 'miss' };
 }
 
 function synthesizeEnvironments(
+  synthesize: typeof import('../synth/synthesize.ts').synthesize,
   config: SlipwayConfig,
   names: string[],
   options: PlanOptions,
@@ -187,13 +302,19 @@ function synthesizeEnvironments(
     outdir: options.assemblyDir ?? paths.assembly,
   });
   io.progress.succeed(
-    `Synthesized ${synthesized.stacks.length} stacks in ${(synthesized.durationMs / 1000).toFixed(1)} s`,
+    `Synthesized ${synthesized.stacks.length} stacks in ${formatMs(synthesized.durationMs)}`,
   );
   return synthesized;
 }
 
 /** cdk-nag, the CloudFormation validator and cfn-lint over every synthesized stack, with one summary line. */
-async function checkPolicy(synthesized: Synthesized, options: PlanOptions, io: Io) {
+async function checkPolicy(
+  synthesized: Synthesized,
+  options: PlanOptions,
+  io: Io,
+  warm: WarmChecks | undefined,
+  clock: PhaseClock,
+) {
   io.progress.start('Policy checks: cdk-nag, CloudFormation validation, cfn-lint');
   const checksStarted = performance.now();
   const policy = await runPolicyChecks(synthesized.outdir, synthesized.stacks, {
@@ -201,8 +322,10 @@ async function checkPolicy(synthesized: Synthesized, options: PlanOptions, io: I
     cacheDir: options.cache === false ? undefined : paths.policyCache,
     cfnLintAvailable: options.cfnLintAvailable,
     onProgress: (text) => io.progress.update(text),
+    warm,
   });
   const checksMs = Math.round(performance.now() - checksStarted);
+  clock.checks(policy, checksMs);
   const summary = policy.runs
     .map(
       (r) =>

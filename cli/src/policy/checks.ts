@@ -1,11 +1,20 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CONTROL_TOWER_PLUGIN } from '@slipway/config/contract';
 import { parse as parseYaml } from 'yaml';
-import type { StackInfo } from '../synth/synthesize.ts';
+import type { StackInfo } from '../synth/stacks.ts';
+import {
+  balance,
+  CFN_LINT_INSTALL,
+  CfnLintPool,
+  type CfnLintTool,
+  findCfnLint,
+  parseLintLine,
+} from './cfn-lint.ts';
+
+export { CFN_LINT_INSTALL, cfnLintVersion, lintFiles, parseLintLine } from './cfn-lint.ts';
 
 /** One policy finding, from whichever checker reported it. */
 export interface Finding {
@@ -42,6 +51,8 @@ export interface PolicyOptions {
   readonly cfnLintAvailable?: boolean;
   /** Told what runs now, as each check starts and ends (a spinner's text). @default nothing is told */
   readonly onProgress?: (text: string) => void;
+  /** Checkers started before the synth (`warmUpChecks`); closed once done. @default started here */
+  readonly warm?: WarmChecks;
 }
 
 type Report = (check: string, state: string) => void;
@@ -78,10 +89,12 @@ export async function runPolicyChecks(
     durationMs: Math.round(performance.now() - nagStarted),
   };
   report('cdk-nag', 'done');
+  const warm =
+    options.warm ?? warmUpChecks(options.cfnLintAvailable === false ? undefined : await findCfnLint());
   const [validate, lint] = await Promise.all([
-    builtInValidation(stacks, ignored, options.cacheDir, report),
-    cfnLint(stacks, options, report),
-  ]);
+    builtInValidation(stacks, ignored, options.cacheDir, report, warm.validator),
+    cfnLint(stacks, options, warm.cfnLint, report),
+  ]).finally(() => warm.close());
   const findings = [...nag, ...validate.findings, ...lint.findings];
   const runs = [nagRun, controlTowerRun(assemblyDir), validate.run, lint.run];
   return { findings, runs, ok: findings.length === 0 };
@@ -200,6 +213,7 @@ async function builtInValidation(
   ignored: readonly string[],
   cacheDir: string | undefined,
   report: Report = () => {},
+  warm?: Worker,
 ): Promise<{ findings: Finding[]; run: CheckRun }> {
   const started = performance.now();
   const version = awsCdkLibVersion();
@@ -214,17 +228,20 @@ async function builtInValidation(
   }
   report('CloudFormation validation', todo.length === 0 ? 'cached' : `${todo.length} templates`);
   if (todo.length > 0) {
+    const stackTemplates = todo.map((s) => ({
+      stackConstructPath: s.constructPath,
+      templatePath: s.templatePath,
+      accountId: s.account,
+      region: s.region,
+    }));
     const violations = await new Promise<Violation[]>((resolve, reject) => {
-      const worker = new Worker(new URL('./validate-worker.mjs', import.meta.url), {
-        workerData: {
-          stackTemplates: todo.map((s) => ({
-            stackConstructPath: s.constructPath,
-            templatePath: s.templatePath,
-            accountId: s.account,
-            region: s.region,
-          })),
-        },
-      });
+      const worker =
+        warm ??
+        new Worker(new URL('./validate-worker.mjs', import.meta.url), { workerData: { stackTemplates } });
+      if (warm) {
+        warm.ref();
+        warm.postMessage({ stackTemplates });
+      }
       worker.once('message', (m: { ok: boolean; violations?: Violation[]; error?: string }) => {
         if (m.ok) resolve(m.violations ?? []);
         else reject(new Error(`CloudFormation validation failed to run: ${m.error}`));
@@ -264,23 +281,42 @@ async function builtInValidation(
   };
 }
 
-export const CFN_LINT_INSTALL = 'pip install cfn-lint';
-
-/** Whether `cfn-lint` is on PATH, and its version. */
-export function cfnLintVersion(): string | undefined {
-  const result = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
-  return result.status === 0 ? result.stdout.trim() : undefined;
+/**
+ * The slow checkers started before the synth, so their start-up (Python importing cfn-lint, a
+ * worker loading aws-cdk-lib) overlaps it: `runPolicyChecks` hands them the templates once they
+ * exist. `close` ends whatever was given nothing to do (every template cached).
+ */
+export interface WarmChecks {
+  /** Undefined when cfn-lint is not installed or was switched off. */
+  readonly cfnLint?: CfnLintPool;
+  readonly validator: Worker;
+  close(): void;
 }
 
-/** cfn-lint on every template in the stack's own region; one process per region, in parallel. */
+/** Starts cfn-lint (`findCfnLint`'s; none: not installed or switched off) and the validator's worker ahead of the templates. */
+export function warmUpChecks(tool: CfnLintTool | undefined): WarmChecks {
+  const cfnLint = tool ? new CfnLintPool(tool) : undefined;
+  const validator = new Worker(new URL('./validate-worker.mjs', import.meta.url));
+  validator.unref();
+  return {
+    cfnLint,
+    validator,
+    close: () => {
+      cfnLint?.close();
+      void validator.terminate();
+    },
+  };
+}
+
+/** cfn-lint on every template in the stack's own region; the templates split among the linters. */
 async function cfnLint(
   stacks: readonly StackInfo[],
   options: PolicyOptions,
+  pool: CfnLintPool | undefined,
   report: Report = () => {},
 ): Promise<{ findings: Finding[]; run: CheckRun }> {
   const started = performance.now();
-  const version = options.cfnLintAvailable === false ? undefined : cfnLintVersion();
-  if (!version) {
+  if (!pool) {
     return {
       findings: [],
       run: {
@@ -291,93 +327,62 @@ async function cfnLint(
       },
     };
   }
+  const version = pool.tool.version;
   const rc = readFileSync(options.cfnLintConfig, 'utf8');
-  const keyOf = (s: StackInfo) =>
-    hash('cfn-lint', version, rc, s.region, readFileSync(s.templatePath, 'utf8'));
+  const templates = new Map(stacks.map((s) => [s, readFileSync(s.templatePath, 'utf8')]));
+  const keyOf = (s: StackInfo) => hash('cfn-lint', version, rc, s.region, templates.get(s) ?? '');
   const findings: Finding[] = [];
   const byRegion = new Map<string, StackInfo[]>();
   for (const s of stacks) {
     const cached = readCache<Finding[]>(options.cacheDir, keyOf(s));
-    if (cached) {
-      findings.push(...cached);
-      continue;
-    }
-    byRegion.set(s.region, [...(byRegion.get(s.region) ?? []), s]);
+    if (cached) findings.push(...cached);
+    else byRegion.set(s.region, [...(byRegion.get(s.region) ?? []), s]);
   }
-  const pending = new Map([...byRegion].map(([region, group]) => [region, group.length]));
-  const lintState = () =>
-    pending.size === 0
-      ? 'done'
-      : [...pending].map(([region, n]) => `${n} template${n === 1 ? '' : 's'} (${region})`).join(', ');
-  report('cfn-lint', byRegion.size === 0 ? 'cached' : lintState());
+  // Each region's templates in groups of about equal size, one group per linter.
+  const jobs = [...byRegion].flatMap(([region, group]) =>
+    balance(
+      group,
+      Math.max(1, Math.floor(pool.width / byRegion.size)),
+      (s) => templates.get(s)?.length ?? 0,
+    ).map((part) => ({ region, part })),
+  );
+  let pending = jobs.reduce((n, j) => n + j.part.length, 0);
+  const lintState = () => (pending === 0 ? 'done' : `${pending} template${pending === 1 ? '' : 's'}`);
+  report('cfn-lint', jobs.length === 0 ? 'cached' : lintState());
   await Promise.all(
-    [...byRegion].map(async ([region, group]) => {
-      const lines = await lintFiles(
-        group.map((s) => s.templatePath),
+    jobs.map(async ({ region, part }) => {
+      const lines = await pool.lint(
+        part.map((s) => s.templatePath),
         [region],
         options.cfnLintConfig,
       );
-      for (const s of group) {
+      for (const s of part) {
         const found = lines
           .filter((l) => l.startsWith(`${s.templatePath}:`))
           .map((l) => parseLintLine(l, s.stackName));
         writeCache(options.cacheDir, keyOf(s), found);
         findings.push(...found);
       }
-      pending.delete(region);
+      pending -= part.length;
       report('cfn-lint', lintState());
     }),
   );
   return {
-    findings,
+    findings: sortFindings(findings, stacks),
     run: {
       checker: 'cfn-lint',
-      status: byRegion.size === 0 ? 'cached' : 'ran',
+      status: jobs.length === 0 ? 'cached' : 'ran',
       note: version,
       durationMs: Math.round(performance.now() - started),
     },
   };
 }
 
-/**
- * The one cfn-lint runner (`plan` and the policy test): lints the templates for each of the
- * regions with the given `.cfnlintrc.yaml` and returns its findings as `parseable` text lines
- * (empty when clean).
- */
-export function lintFiles(files: string[], regions: string[], configFile: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'cfn-lint',
-      ['--config-file', configFile, '--format', 'parseable', '--regions', ...regions, '--', ...files],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const lines = out.split('\n').filter((l) => l.trim().length > 0);
-      // 0 = clean; 2/4/8 and their sums = findings; anything else with no output = cfn-lint failed.
-      if (code !== 0 && lines.length === 0) reject(new Error(`cfn-lint exited ${code} without output`));
-      else resolve(lines);
-    });
-  });
-}
-
-/** `<file>:<line>:<col>:<endline>:<endcol>:<rule>:<message>` → a finding. */
-export function parseLintLine(line: string, stack: string): Finding {
-  const m = /^.*?\.template\.json:(\d+):\d+:\d+:\d+:([A-Z]\d+):(.*)$/.exec(line);
-  const rule = m?.[2] ?? 'cfn-lint';
-  return {
-    checker: 'cfn-lint',
-    rule,
-    severity: rule.startsWith('E') ? 'error' : rule.startsWith('W') ? 'warning' : 'info',
-    stack,
-    where: m ? `line ${m[1]}` : '',
-    message: m?.[3] ?? line,
-  };
+/** Findings in stack order, then as each checker listed them: the same order however the work was split. */
+function sortFindings(findings: Finding[], stacks: readonly StackInfo[]): Finding[] {
+  const order = new Map(stacks.map((s, i) => [s.stackName, i]));
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => (order.get(a.f.stack) ?? 0) - (order.get(b.f.stack) ?? 0) || a.i - b.i)
+    .map(({ f }) => f);
 }

@@ -22,7 +22,10 @@ export function registerPreviewCommands(program: Command, { io, config, run }: C
       'with --write-docs: where the pages go (default docs/generated); implies --write-docs',
       nonEmpty,
     )
-    .option('--no-cache', 'run cfn-lint and the CloudFormation validator even on unchanged templates')
+    .option(
+      '--no-cache',
+      'synthesize and run every check again, even when nothing they depend on changed (the result is still stored)',
+    )
     .action(
       run(
         async (
@@ -33,7 +36,8 @@ export function registerPreviewCommands(program: Command, { io, config, run }: C
             checkOutputFolder(opts.out, '--out', `slipway plan ${env ?? '--all'} --out <folder>`);
           const loaded = await config();
           const { plan } = await import('../commands/plan.ts');
-          return (await plan(loaded, env, opts, io)).exitCode;
+          const { verbose } = program.opts<{ verbose?: boolean }>();
+          return (await plan(loaded, env, { ...opts, verbose }, io)).exitCode;
         },
       ),
     );

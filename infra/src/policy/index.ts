@@ -1,4 +1,4 @@
-import { type App, Validations } from 'aws-cdk-lib';
+import { type App, type IPolicyValidationPlugin, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ControlTowerChecks } from './control-tower/plugin.ts';
 
@@ -10,8 +10,12 @@ export { CONTROL_TOWER_PLUGIN, ControlTowerChecks } from './control-tower/plugin
  * The policy rung of the verification ladder, on every synth: cdk-nag's AWS Solutions pack and the
  * AWS Control Tower proactive controls (cfn-guard rules, `control-tower/`) as CDK validation
  * plugins. CDK's built-in CloudFormation validation runs as well (cdk.json sets
- * `@aws-cdk/core:validateAgainstDefaultRules`, making its findings errors).
+ * `@aws-cdk/core:validateAgainstDefaultRules`, making its findings errors). `observe` may wrap
+ * each plugin (the synth times them); @default adds them as they are.
  */
-export function applyPolicies(app: App) {
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ControlTowerChecks());
+export function applyPolicies(
+  app: App,
+  observe: (plugin: IPolicyValidationPlugin) => IPolicyValidationPlugin = (plugin) => plugin,
+) {
+  Validations.of(app).addPlugins(observe(new AwsSolutionsChecks(app)), observe(new ControlTowerChecks()));
 }
