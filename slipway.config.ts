@@ -26,6 +26,9 @@ export default defineConfig({
       environment: { LOG_LEVEL: 'info' },
       database: true,
       migrate: ['node', 'dist/main.js', 'migrate'],
+      // What `migrate` applies: a deploy records this folder's hash, and the migrate hook skips its
+      // one-off task when the hash is the one it applied last (nothing pending).
+      migrationsPath: 'app/migrations',
       calls: ['worker'],
     },
     // The same service image behind the load balancer's `/api/*` rule, scaled on its own: the

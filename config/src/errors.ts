@@ -213,6 +213,11 @@ export const CONFIG_ERRORS = {
     solve:
       "A scheduled job runs as a one-off ECS task (RunTask), which cannot be a Service Connect client, so a backend is out of its reach. Remove the backend from the job's calls and have the job send its work to a worker that calls the backend (add the worker to the job's calls), or make the backend a web service with a route.",
   },
+  SW163: {
+    title: 'migrationsPath without migrate',
+    solve:
+      'migrationsPath names the folder of the migrations a service applies; it means something only on the service that declares migrate. Move it there, or remove it.',
+  },
   SW170: {
     title: 'deploy on image push without a GitHub App',
     solve:

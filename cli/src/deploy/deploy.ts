@@ -37,6 +37,8 @@ export interface DeployRequest {
   readonly command?: 'deploy' | 'rollback';
   /** `--force-unlock <id>`: remove that held lock first (recorded in the audit log). */
   readonly forceUnlock?: string;
+  /** The config file's folder, which `migrationsPath` is relative to. @default the folder of the slipway.config.ts found from the working directory */
+  readonly configDir?: string;
 }
 
 export interface DeployOutcome {

@@ -8,6 +8,7 @@ import { nagFindings } from '../policy/checks.ts';
 import type { StackInfo, Synthesized } from '../synth/synthesize.ts';
 import type { DeployDeps, DeployRequest } from './deploy.ts';
 import { inProgress, trafficChanges } from './guards.ts';
+import { migrationsRecord } from './migrations.ts';
 import { startOfficeHoursEarly } from './office-hours.ts';
 import { findImage, recordRelease, registryApis, releaseRepositories } from './release.ts';
 import { awaitReleaseReplicas } from './replicas.ts';
@@ -155,9 +156,30 @@ export async function setRelease(
     previousImage = await call(() => target.aws.ssm.get(imageParameter), command, name, target.where);
     await call(() => target.aws.ssm.put(imageParameter, tag), command, name, target.where);
     io.progress.succeed(`Release parameter ${imageParameter}: ${previousImage ?? '(none)'} → ${tag}`);
+    await recordMigrations(run, tag);
   }
 
   return { previousImage, registry$, imageParameter, digests };
+}
+
+/**
+ * Records the content hash of the schema owner's migrations for this release, so that the migrate
+ * hook can skip its task when nothing is pending (migrations.ts says when it records nothing).
+ */
+async function recordMigrations(run: DeployRun, tag: string): Promise<void> {
+  const { target, deps, command, config } = run;
+  const record = migrationsRecord(config, target.env, tag, { configDir: run.request.configDir });
+  if ('skip' in record) {
+    deps.io.err(`Migrations digest not recorded (the migrate hook runs its task): ${record.skip}\n`);
+    return;
+  }
+  await call(
+    () => target.aws.ssm.put(record.parameter, record.value),
+    command,
+    target.env.name,
+    target.where,
+  );
+  deps.io.err(`Migrations digest of ${record.folder}: ${record.parameter} = ${record.value}\n`);
 }
 
 /**

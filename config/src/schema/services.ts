@@ -68,6 +68,14 @@ const common = {
    * @default - this service runs no migrations
    */
   migrate: command.optional(),
+  /**
+   * The folder of the migrations `migrate` applies, relative to the config file (e.g.
+   * `'app/migrations'`). A deploy of an image built from the checked-out commit records the
+   * folder's content hash, and the migrate hook skips its one-off task when that hash is the one it
+   * last applied (docs/deployments.md, "The migrations digest").
+   * @default - no hash is recorded: the migrate hook runs its task at every deploy
+   */
+  migrationsPath: z.string().min(1).optional(),
 };
 
 /** The settings of a service that answers HTTP (web and backend). */

@@ -82,6 +82,14 @@ function serviceErrors(
         'got true, and app.database is false; the app has no database to give',
       ),
     );
+  if (service.migrationsPath !== undefined && !service.migrate)
+    errors.push(
+      err(
+        at(name, 'migrationsPath'),
+        'SW163',
+        `a migrations folder without a migrate command; set services.${name}.migrate or remove migrationsPath`,
+      ),
+    );
   if (service.migrate && !service.database)
     errors.push(
       err(at(name, 'migrate'), 'SW156', `migrations need the database; set services.${name}.database: true`),
