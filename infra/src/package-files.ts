@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { grafanaRoot } from '@slipway/config/contract';
 
 /*
  * Files @slipway/infra reads at synth, found from this module: the same relative paths hold in the
@@ -13,9 +14,7 @@ const PACKAGE_ROOT = new URL('../', import.meta.url);
  * The Grafana files: grafana/ inside the published package, which carries a copy; the
  * repository's top-level grafana/ when running from the sources.
  */
-export const GRAFANA_ROOT = existsSync(new URL('grafana/', PACKAGE_ROOT))
-  ? new URL('grafana/', PACKAGE_ROOT)
-  : new URL('../grafana/', PACKAGE_ROOT);
+export const GRAFANA_ROOT = grafanaRoot(PACKAGE_ROOT);
 
 /** The Lambda handlers' TypeScript sources, which esbuild bundles at synth (one folder per handler). */
 export const FUNCTIONS_DIR = fileURLToPath(new URL('functions/', PACKAGE_ROOT));

@@ -1,4 +1,7 @@
 import { appendFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   builtImages,
   declaredServices,
@@ -6,7 +9,14 @@ import {
   resolveRegistry,
   type SlipwayConfig,
 } from '@slipway/config';
-import { ciRoleArn, PARAMETERS, parameterName, parameterPath } from '@slipway/config/contract';
+import {
+  ciRoleArn,
+  grafanaImageTag,
+  grafanaRoot,
+  PARAMETERS,
+  parameterName,
+  parameterPath,
+} from '@slipway/config/contract';
 import { selectEnvironments } from '../environments.ts';
 import { EXIT, type ExitCode } from '../errors.ts';
 import type { Io } from '../io.ts';
@@ -37,9 +47,27 @@ export interface CiImage {
 }
 
 /**
+ * Grafana's image, when any environment runs Grafana (empty values otherwise): its repository, the
+ * tag synth pulls (a hash of the grafana/ folder of the installed @slipway/infra, the same function
+ * and folder) and that folder, relative to the working directory, as the build context.
+ */
+export function grafanaImage(repository: string | undefined): Record<string, string> {
+  if (repository === undefined) return { 'grafana-repository': '', 'grafana-tag': '', 'grafana-context': '' };
+  // The folder synth hashes (infra/src/package-files.ts: grafanaRoot of the same package), found
+  // without loading @slipway/infra (and CDK): its entry point is src/index, so its root is ../.
+  const infraEntry = createRequire(import.meta.url).resolve('@slipway/infra');
+  const dir = fileURLToPath(grafanaRoot(new URL('../', pathToFileURL(infraEntry))));
+  return {
+    'grafana-repository': repository,
+    'grafana-tag': grafanaImageTag(dir),
+    'grafana-context': relative(process.cwd(), dir) || '.',
+  };
+}
+
+/**
  * What a repository's workflows need from slipway.config.ts, as `name=value` outputs: the build
- * matrix (every image built from a Dockerfile, with its ECR repository), the registry and its push
- * role, the moving tag of the branch and, with an environment, its deploy values. The workflows
+ * matrix (every image built from a Dockerfile, with its ECR repository), Grafana's image, the
+ * registry and its push role, the moving tag of the branch and, with an environment, its deploy values. The workflows
  * `slipway init` writes call it, so they need nothing but the installed CLI.
  */
 export function ciContext(config: SlipwayConfig, options: CiContextOptions): Record<string, string> {
@@ -72,6 +100,7 @@ export function ciContext(config: SlipwayConfig, options: CiContextOptions): Rec
     'push-role-arn': ciRoleArn(registry.account, app, 'push'),
     'moving-tag': movingTag,
     'ready-path': web?.[1].readyPath ?? config.app.readyPath,
+    ...grafanaImage(registry.grafanaRepository),
   };
   // What this run deploys: the dispatch asked for, a push's branch, or nothing (./ci-plan.ts).
   const plan =

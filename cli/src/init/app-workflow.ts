@@ -18,25 +18,33 @@ const planned = (name: string) => `contains(fromJSON(needs.context.outputs.deplo
 
 /**
  * The `if:` of the deploy job of `env`: the plan names it; a push built the images first (a
- * dispatch builds nothing); the environment it is promoted from, when planned too, succeeded.
+ * dispatch builds nothing); the environment it is promoted from, when planned too, succeeded;
+ * with `grafana` (app.yml has the Grafana image job), that job succeeded.
  */
-export function deployCondition(env: Pick<WorkflowEnvironment, 'name' | 'after'>): string {
+export function deployCondition(env: Pick<WorkflowEnvironment, 'name' | 'after'>, grafana = false): string {
   const parts = [
     '!cancelled()',
     "needs.context.result == 'success'",
     planned(env.name),
     "(needs.build.result == 'success' || github.event_name == 'workflow_dispatch')",
   ];
+  // Grafana's image is in the registry (no environment runs Grafana any more: no tag, no image).
+  if (grafana) parts.push("(needs.grafana.result == 'success' || needs.context.outputs.grafana-tag == '')");
   if (env.after) parts.push(`(needs.deploy-${env.after}.result == 'success' || !${planned(env.after)})`);
   return parts.join(' && ');
 }
 
-function appDeployJob(env: WorkflowEnvironment): string {
-  const after = env.after ? [`deploy-${env.after}`] : [];
+function appDeployJob(env: WorkflowEnvironment, grafana: boolean): string {
+  const needs = [
+    'context',
+    'build',
+    ...(grafana ? ['grafana'] : []),
+    ...(env.after ? [`deploy-${env.after}`] : []),
+  ];
   return `  deploy-${env.name}:
     name: ${env.name}
-    needs: [${['context', 'build', ...after].join(', ')}]
-    if: \${{ ${deployCondition(env)} }}
+    needs: [${needs.join(', ')}]
+    if: \${{ ${deployCondition(env, grafana)} }}
     permissions:
       contents: read
       id-token: write
@@ -111,8 +119,96 @@ function buildJob(): string {
           docker logout "$registry"`;
 }
 
+/**
+ * The Grafana image job (environments that run Grafana pull `<app>-grafana:<hash of grafana/>`):
+ * the grafana/ folder of the installed @slipway/infra, built, scanned and pushed like the app's
+ * images, unless that tag is already in the registry (tags are immutable; the hash changes only
+ * when an upgrade of Slipway changes the folder). Every push and Run workflow, before any deploy.
+ */
+function grafanaJob(): string {
+  return `  grafana:
+    name: build, scan, push the Grafana image
+    needs: context
+    if: needs.context.outputs.grafana-tag != '' && github.event_name != 'pull_request'
+    runs-on: ubuntu-24.04
+    timeout-minutes: 30
+    permissions:
+      contents: read
+      id-token: write # the registry push role
+    steps:
+${setup('      ')}
+      - name: Assume the registry push role (OIDC)
+        uses: ${AWS_CREDENTIALS}
+        with:
+          role-to-assume: \${{ needs.context.outputs.push-role-arn }}
+          aws-region: \${{ needs.context.outputs.registry-region }}
+          role-session-name: slipway-grafana-\${{ github.run_id }}
+      - id: exists
+        name: Is this content already pushed? (a tag is a hash of the folder; tags are immutable)
+        env:
+          REPOSITORY: \${{ needs.context.outputs.grafana-repository }}
+          TAG: \${{ needs.context.outputs.grafana-tag }}
+        run: |
+          if aws ecr describe-images --repository-name "$REPOSITORY" --image-ids "imageTag=$TAG" >/dev/null 2>&1; then
+            echo "found=true" >> "$GITHUB_OUTPUT"
+          else
+            echo "found=false" >> "$GITHUB_OUTPUT"
+          fi
+      - if: steps.exists.outputs.found != 'true'
+        uses: ${BUILDX}
+      - name: Build (cached layers, loaded for scanning; nothing is pushed yet)
+        if: steps.exists.outputs.found != 'true'
+        uses: ${BUILD_PUSH}
+        with:
+          context: \${{ needs.context.outputs.grafana-context }}
+          file: \${{ needs.context.outputs.grafana-context }}/Dockerfile
+          load: true
+          push: false
+          provenance: false
+          tags: local/grafana:\${{ needs.context.outputs.grafana-tag }}
+          labels: org.opencontainers.image.revision=\${{ github.sha }}
+          cache-from: type=gha,scope=grafana
+          cache-to: type=gha,mode=max,scope=grafana
+      - name: Scan (Trivy; fixable HIGH and CRITICAL vulnerabilities fail the build)
+        if: steps.exists.outputs.found != 'true'
+        uses: ${TRIVY}
+        with:
+          image-ref: local/grafana:\${{ needs.context.outputs.grafana-tag }}
+          severity: HIGH,CRITICAL
+          ignore-unfixed: true
+          exit-code: "1"
+      - name: Push the content tag
+        if: steps.exists.outputs.found != 'true'
+        env:
+          REGISTRY_URI: \${{ needs.context.outputs.registry-uri }}
+          REPOSITORY: \${{ needs.context.outputs.grafana-repository }}
+          TAG: \${{ needs.context.outputs.grafana-tag }}
+        run: |
+          registry="\${REGISTRY_URI%%/*}"
+          aws ecr get-login-password | docker login --username AWS --password-stdin "$registry"
+          docker tag "local/grafana:$TAG" "$registry/$REPOSITORY:$TAG"
+          docker push --quiet "$registry/$REPOSITORY:$TAG"
+          docker logout "$registry"
+`;
+}
+
+/** The context job's outputs: what `slipway ci context` gives that the other jobs read. */
+function contextOutputs(grafana: boolean): string {
+  const names = [
+    'images',
+    'image-build',
+    'registry-region',
+    'push-role-arn',
+    'moving-tag',
+    'deploy-environments',
+    'image-tag',
+    ...(grafana ? ['registry-uri', 'grafana-repository', 'grafana-tag', 'grafana-context'] : []),
+  ];
+  return names.map((name) => `      ${name}: \${{ steps.context.outputs.${name} }}`).join('\n');
+}
+
 /** app.yml: build every image once, scan it, push it, deploy it; or deploy any environment on demand. */
-export function appWorkflow(environments: readonly WorkflowEnvironment[]): string {
+export function appWorkflow(environments: readonly WorkflowEnvironment[], grafana = false): string {
   const branches = [...new Set(environments.flatMap((e) => (e.branch ? [e.branch] : [])))];
   const pushes = environments.flatMap((e) =>
     e.branch
@@ -166,13 +262,7 @@ jobs:
     permissions:
       contents: read
     outputs:
-      images: \${{ steps.context.outputs.images }}
-      image-build: \${{ steps.context.outputs.image-build }}
-      registry-region: \${{ steps.context.outputs.registry-region }}
-      push-role-arn: \${{ steps.context.outputs.push-role-arn }}
-      moving-tag: \${{ steps.context.outputs.moving-tag }}
-      deploy-environments: \${{ steps.context.outputs.deploy-environments }}
-      image-tag: \${{ steps.context.outputs.image-tag }}
+${contextOutputs(grafana)}
     steps:
 ${setup('      ')}
       - id: context
@@ -188,5 +278,5 @@ ${setup('      ')}
           fi
 
 ${buildJob()}
-${environments.map((e) => appDeployJob(e)).join('\n')}`;
+${grafana ? `${grafanaJob()}\n` : ''}${environments.map((e) => appDeployJob(e, grafana)).join('\n')}`;
 }

@@ -30,7 +30,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '@slipway/config';
+import { loadConfig, resolveRegistry } from '@slipway/config';
 import { requireTool } from '@slipway/testing/policy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -213,6 +213,9 @@ interface AppYaml {
 function appMismatches(app: AppYaml, config: Awaited<ReturnType<typeof loadConfig>>): string[] {
   const problems: string[] = [];
   const envs = Object.entries(config.environments);
+  const grafana = resolveRegistry(config).grafanaRepository !== undefined;
+  if (grafana !== (app.jobs.grafana !== undefined))
+    problems.push(`grafana job: ${!grafana}, config: ${grafana}`);
   const branches = [...new Set(envs.flatMap(([, e]) => (e.branch ? [e.branch] : [])))];
   if (app.on.push.branches.join() !== branches.join())
     problems.push(`push branches [${app.on.push.branches.join(', ')}], config [${branches.join(', ')}]`);
@@ -225,14 +228,19 @@ function appMismatches(app: AppYaml, config: Awaited<ReturnType<typeof loadConfi
       problems.push(`no job deploy-${name}`);
       continue;
     }
-    const condition = `\${{ ${deployCondition({ name, after: env.promoteFrom })} }}`;
+    const condition = `\${{ ${deployCondition({ name, after: env.promoteFrom }, grafana)} }}`;
     if (job.if !== condition) problems.push(`deploy-${name} runs if ${job.if}`);
     if (
       job.with?.environment !== name ||
       job.with?.['image-tag'] !== `\${{ needs.context.outputs.image-tag }}`
     )
       problems.push(`deploy-${name} deploys ${job.with?.environment} with ${job.with?.['image-tag']}`);
-    const needs = ['context', 'build', ...(env.promoteFrom ? [`deploy-${env.promoteFrom}`] : [])];
+    const needs = [
+      'context',
+      'build',
+      ...(grafana ? ['grafana'] : []),
+      ...(env.promoteFrom ? [`deploy-${env.promoteFrom}`] : []),
+    ];
     if (job.needs?.join() !== needs.join()) problems.push(`deploy-${name} needs [${job.needs?.join(', ')}]`);
   }
   return problems;

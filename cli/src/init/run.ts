@@ -105,7 +105,8 @@ export async function initFromRepository(opts: DetectInitOptions, io: Io, cwd: s
   const withDatabase = detection.images.some((i) => i.framework.database);
   const files: Record<string, string> = {
     [CONFIG_FILE]: configSource(detection, answers, environments(answers, withDatabase)),
-    ...workflows(WORKFLOW_ENVIRONMENTS),
+    // The written environments keep Grafana (its default), so app.yml pushes the image they pull.
+    ...workflows(WORKFLOW_ENVIRONMENTS, { grafana: true }),
     ...(detection.hasPackageJson ? {} : { 'package.json': minimalPackageJson(answers.name) }),
   };
   const existing = Object.keys(files).filter((f) => existsSync(join(cwd, f)));

@@ -241,10 +241,13 @@ ${setup('      ')}
 `;
 }
 
-/** Every workflow file, by path relative to the repository root. */
-export function workflows(environments: readonly WorkflowEnvironment[]): Record<string, string> {
+/** Every workflow file, by path relative to the repository root; `grafana`: app.yml pushes Grafana's image. */
+export function workflows(
+  environments: readonly WorkflowEnvironment[],
+  options: { readonly grafana?: boolean } = {},
+): Record<string, string> {
   return {
-    '.github/workflows/app.yml': appWorkflow(environments),
+    '.github/workflows/app.yml': appWorkflow(environments, options.grafana ?? false),
     '.github/workflows/infra.yml': infraWorkflow(environments),
     '.github/workflows/deploy.yml': deployWorkflow(),
     '.github/workflows/destroy.yml': destroyWorkflow(environments),

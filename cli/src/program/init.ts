@@ -69,7 +69,7 @@ export function registerInitCommands(program: Command, { io, config, run }: Comm
     );
   ci.command('context')
     .description(
-      'the build matrix, registry, push role and moving tag (with --environment, its deploy values) as name=value lines, appended to $GITHUB_OUTPUT when set',
+      "the build matrix, Grafana's image, registry, push role and moving tag (with --environment, its deploy values) as name=value lines, appended to $GITHUB_OUTPUT when set",
     )
     .option('--environment <env>', 'also the deploy values of this environment')
     .option('--branch <branch>', 'the branch being built (default: $GITHUB_REF_NAME)')

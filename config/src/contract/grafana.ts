@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 /*
@@ -13,6 +13,18 @@ import { join, relative, sep } from 'node:path';
 /** The ECR repository of Grafana's image: `<app>-grafana`. */
 export function grafanaRepositoryName(app: string): string {
   return `${app}-grafana`;
+}
+
+/**
+ * The Grafana folder of the @slipway/infra package at `packageRoot`: its own grafana/ when
+ * installed (the published package carries a copy), else the repository's top-level grafana/
+ * (running from the sources). Synth hashes it (infra/src/package-files.ts) and `slipway ci context`
+ * builds it, both through this function.
+ */
+export function grafanaRoot(packageRoot: URL): URL {
+  return existsSync(new URL('grafana/', packageRoot))
+    ? new URL('grafana/', packageRoot)
+    : new URL('../grafana/', packageRoot);
 }
 
 /** Role and database Grafana owns on the environment's PostgreSQL. */

@@ -26,7 +26,7 @@ export {
   RESERVED_VARIABLES,
   userVariableNames,
 } from './container-variables.ts';
-export { GRAFANA_DATABASE, grafanaImageTag, grafanaRepositoryName } from './grafana.ts';
+export { GRAFANA_DATABASE, grafanaImageTag, grafanaRepositoryName, grafanaRoot } from './grafana.ts';
 export {
   JOB_TRIGGERS,
   type JobTrigger,
