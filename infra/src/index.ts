@@ -7,4 +7,9 @@ export {
   type SlipwayAppOptions,
 } from './app.ts';
 export { acknowledge, applyPolicies } from './policy/index.ts';
-export { type SynthesizeAppOptions, type SynthesizedApp, type SynthPhases, synthesizeApp } from './synthesize.ts';
+export {
+  type SynthesizeAppOptions,
+  type SynthesizedApp,
+  type SynthPhases,
+  synthesizeApp,
+} from './synthesize.ts';

@@ -63,6 +63,13 @@ describe.each(['dev', 'staging', 'prod'])('%s Grafana on PostgreSQL', (env) => {
     expect(image).not.toMatch(/docker\.io|grafana\/grafana/);
   });
 
+  it("pulls from the images' copy in its own account and region, as the app's services do", () => {
+    const own = { dev: '111111111111', staging: '222222222222', prod: '333333333333' }[env];
+    const region = env === 'dev' ? 'us-east-1' : 'af-south-1';
+    const image = JSON.stringify(grafanaContainer(observability(env)).Image);
+    expect(image).toContain(`${own}.dkr.ecr.${region}.`);
+  });
+
   it('runs read-only as uid 472 with task storage for its data path, 0.25 vCPU / 0.5 GB', () => {
     const t = observability(env);
     t.hasResourceProperties('AWS::ECS::TaskDefinition', {

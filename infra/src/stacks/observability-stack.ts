@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { ResolvedEnvironment, ResolvedRegistry } from '@slipway/config';
+import { pullRegistry, type ResolvedEnvironment, type ResolvedRegistry } from '@slipway/config';
 import {
   GRAFANA_DATABASE,
   grafanaImageTag,
@@ -35,7 +35,7 @@ export interface ObservabilityStackProps extends StackProps {
   /** The environment, with every default applied. */
   readonly environment: ResolvedEnvironment;
   /** Where the image repositories live: Grafana's image comes from `<app>-grafana` there. */
-  readonly registry: Pick<ResolvedRegistry, 'account' | 'region'>;
+  readonly registry: Pick<ResolvedRegistry, 'account' | 'region' | 'replication'>;
 }
 
 // Listener rule priorities on the production listener: below the app's catch-all (1000).
@@ -177,10 +177,13 @@ export class ObservabilityStack extends Stack {
   ): GrafanaService {
     const grafanaRoute = route('grafana', env.grafana.allowedCidrs);
     const g = env.grafana;
+    // The replica in the environment's own account and region when images are replicated, as the
+    // app's services pull theirs.
+    const from = pullRegistry(registry, env);
     const repository = ecr.Repository.fromRepositoryArn(
       this,
       'GrafanaRepository',
-      `arn:${this.partition}:ecr:${registry.region}:${registry.account}:repository/${grafanaRepositoryName(env.app.name)}`,
+      `arn:${this.partition}:ecr:${from.region}:${from.account}:repository/${grafanaRepositoryName(env.app.name)}`,
     );
     const tag = g.imageTag ?? grafanaImageTag(fileURLToPath(GRAFANA_ROOT));
     const postgres = g.database === 'postgres';
