@@ -134,8 +134,8 @@ describe('the deploy-time model', () => {
       const { web } = await webModel(env);
       expect(web.settings.lifecycleHooks, env).toBe(2);
       expect(web.settings.migrateHook, env).toEqual({ callBackDelaySeconds: 15 });
-      const task =
-        a.provisionSeconds + a.crossRegionImagePullSeconds + a.containerStartSeconds + a.migrationSeconds;
+      // Replicated images (the shipped default): the migrate task pulls from its own region's copy.
+      const task = a.provisionSeconds + a.imagePullSeconds + a.containerStartSeconds + a.migrationSeconds;
       expect(phase(web, 'migrate hook'), env).toBe(Math.ceil(task / 15) * 15 + a.hookSeconds);
       // The migrate task needs at least what a new service task needs before it listens.
       expect(phase(web, 'migrate hook'), env).toBeGreaterThan(
