@@ -47,6 +47,7 @@ export function toShorthand(c: SlipwayConfigInput): void {
     route: _route,
     calls: _calls,
     migrate,
+    migrationsPath: _migrationsPath,
     database: _database,
     command: _command,
     ...rest

@@ -3,7 +3,7 @@
  *   - a protected environment (prod) without --allow-protected → SW212, exit 4
  *   - a non-interactive run without --yes → SW213, exit 4, after listing what is kept
  *   - a wrong typed-back name → SW213, nothing deleted
- *   - the retained list comes from the templates: RDS final snapshot in prod, log groups, EFS in protected envs
+ *   - the retained list comes from the templates: RDS final snapshots (prod and staging), log groups
  * And with an in-memory AWS (stacks, termination protection, RDS deletion protection, and a
  * deleter that refuses protected stacks and instances as CloudFormation and RDS do):
  *   - --yes deletes the environment's stacks (not the shared account stacks)
@@ -98,12 +98,14 @@ describe('slipway destroy guards (no AWS call)', () => {
     expect(rec.destroyed).toEqual([]);
   });
 
-  it('lists what the templates retain: the final snapshot, log groups and the protected EFS', () => {
+  it('lists what the templates retain: the final snapshots and the log groups', () => {
     const prod = retainedResources(stacksOf(synthesized, 'prod'));
     expect(prod).toContainEqual(
       expect.objectContaining({ type: 'AWS::RDS::DBInstance', policy: 'Snapshot' }),
     );
-    expect(prod).toContainEqual(expect.objectContaining({ type: 'AWS::EFS::FileSystem', policy: 'Retain' }));
+    expect(retainedResources(stacksOf(synthesized, 'staging'))).toContainEqual(
+      expect.objectContaining({ type: 'AWS::RDS::DBInstance', policy: 'Snapshot' }),
+    );
     expect(prod.filter((r) => r.type === 'AWS::Logs::LogGroup').length).toBeGreaterThan(0);
     const dev = retainedResources(stacksOf(synthesized, 'dev'));
     expect(dev.some((r) => r.type === 'AWS::RDS::DBInstance')).toBe(false);

@@ -39,8 +39,8 @@ describe('the cost of regional images', () => {
     const transfer = lineOf(registry?.cost.lines ?? [], 'ECR replication transfer');
     expect(transfer).toMatchObject({
       item: 'ECR replication transfer (us-east-1 → af-south-1: 2 destinations)',
-      detail: '2 × 1 repository × 60 pushes × 0.25 GiB = 30 GiB × $0.02/GB',
-      monthly: 0.6,
+      detail: '2 × 2 repositories × 60 pushes × 0.25 GiB = 60 GiB × $0.02/GB',
+      monthly: 1.2,
       estimatedPrice: false,
       assumption: 'imagePushesMonth',
     });

@@ -224,13 +224,20 @@ describe('the deploy-time model', () => {
     );
   });
 
-  it('counts a Docker Hub image as pulled from outside the region', async () => {
+  it('counts a Docker Hub image as pulled from outside the region', () => {
+    expect(imageRegistry('grafana/grafana:12.2.1')).toEqual({ kind: 'registry', host: 'docker.io' });
+    expect(imageRegistry('ghcr.io/org/app:1')).toEqual({ kind: 'registry', host: 'ghcr.io' });
+  });
+
+  it("models Grafana's own image as a pull from ECR in every environment's region", async () => {
     const s = await shippedAssembly();
-    const grafana = deployTimeModels(stacksOf(s, 'dev')).find((m) => /grafana/i.test(m.service));
-    expect(grafana?.settings.imageSource).toBe('docker.io, outside AWS → us-east-1');
-    expect(phase(grafana ?? { phases: [] }, 'image pull')).toBe(
-      DEFAULT_DEPLOY_TIME_ASSUMPTIONS.crossRegionImagePullSeconds,
-    );
+    for (const env of ['dev', 'staging', 'prod']) {
+      const grafana = deployTimeModels(stacksOf(s, env)).find((m) => /grafana/i.test(m.service));
+      expect(grafana?.settings.crossRegionPull, env).toBe(false);
+      expect(phase(grafana ?? { phases: [] }, 'image pull'), env).toBe(
+        DEFAULT_DEPLOY_TIME_ASSUMPTIONS.imagePullSeconds,
+      );
+    }
   });
 
   it('reads registries from image references', () => {

@@ -110,11 +110,22 @@ describe('the modeled deploy path', () => {
       `the migrate hook answers at its first call, ${hook - a.hookSeconds} s less`,
     );
 
-    // Cross-region: the service's pull and the migrate task's (rounded up to the 15 s callback delay).
+    // Staging pulls the images' copy in its own region: the service's pull and the migrate task's
+    // (rounded up to the 15 s callback delay) change by the same-region difference.
+    expect(staging.settings.crossRegionPull).toBe(false);
     const lazyStaging = modelDeployTime('web', staging.settings, { ...a, lazyLoading: true });
     const task = (pull: number) =>
       Math.ceil((a.provisionSeconds + pull + a.containerStartSeconds + a.migrationSeconds) / 15) * 15;
     expect(staging.totalSeconds - lazyStaging.totalSeconds).toBe(
+      a.imagePullSeconds - a.lazyImagePullSeconds + task(a.imagePullSeconds) - task(a.lazyImagePullSeconds),
+    );
+    const crossRegion = modelDeployTime('web', { ...staging.settings, crossRegionPull: true });
+    const lazyCrossRegion = modelDeployTime(
+      'web',
+      { ...staging.settings, crossRegionPull: true },
+      { ...a, lazyLoading: true },
+    );
+    expect(crossRegion.totalSeconds - lazyCrossRegion.totalSeconds).toBe(
       a.crossRegionImagePullSeconds -
         a.lazyCrossRegionImagePullSeconds +
         task(a.crossRegionImagePullSeconds) -

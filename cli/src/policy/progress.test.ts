@@ -23,7 +23,7 @@ describe('policy check progress', () => {
     });
     const n = stacks.length;
     expect(told).toContain(
-      `Policy checks: cdk-nag done, CloudFormation validation ${n} templates, cfn-lint ${n} templates (us-east-1)`,
+      `Policy checks: cdk-nag done, CloudFormation validation ${n} templates, cfn-lint ${n} templates`,
     );
     expect(told.at(-1)).toMatch(
       /^Policy checks: cdk-nag done, CloudFormation validation done, cfn-lint done$/,

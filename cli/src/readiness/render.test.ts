@@ -68,7 +68,7 @@ describe('the readiness section of slipway plan', () => {
     const services = Object.fromEntries(
       Object.entries(shipped.services ?? {}).map(([name, s]) => [
         name,
-        { ...s, database: false, migrate: undefined },
+        { ...s, database: false, migrate: undefined, migrationsPath: undefined },
       ]),
     );
     const noDatabase = parseConfig({

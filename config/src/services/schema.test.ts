@@ -47,7 +47,7 @@ describe('serviceSchema', () => {
 
   it('rejects a port on a worker', () => {
     expect(messagesOfService('mailer', { type: 'worker', image: { from: 'web' }, port: 3000 })).toEqual([
-      'services.mailer.port: unknown key; known keys: type, image, command, user, cpu, memoryMiB, environment, secrets, database, calls, migrate, queue [SW101]',
+      'services.mailer.port: unknown key; known keys: type, image, command, user, cpu, memoryMiB, environment, secrets, database, calls, migrate, migrationsPath, queue [SW101]',
     ]);
   });
 
@@ -55,7 +55,7 @@ describe('serviceSchema', () => {
     expect(
       messagesOfService('api', { type: 'backend', image: { from: 'web' }, route: { paths: ['/api/*'] } }),
     ).toEqual([
-      'services.api.route: unknown key; known keys: type, image, command, user, cpu, memoryMiB, environment, secrets, database, calls, migrate, port, healthPath, healthCheck, shutdownSeconds [SW101]',
+      'services.api.route: unknown key; known keys: type, image, command, user, cpu, memoryMiB, environment, secrets, database, calls, migrate, migrationsPath, port, healthPath, healthCheck, shutdownSeconds [SW101]',
     ]);
   });
 

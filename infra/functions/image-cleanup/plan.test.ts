@@ -144,6 +144,7 @@ describe('image cleanup configuration', () => {
       ecsServices: [],
       ecsClusters: [],
       metricNamespace: 'Slipway/ImageCleanup',
+      skipMissingRepositories: false,
     });
   });
 

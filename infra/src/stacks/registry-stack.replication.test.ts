@@ -116,7 +116,10 @@ describe('regional images, shipped config', () => {
   });
 
   it("creates replicas with the source repository's settings and exactly its lifecycle policy", () => {
-    const source = only(registryTemplate(shipped).findResources('AWS::ECR::Repository')) as Props;
+    // The app's repository; Grafana's (`slipway-grafana`) has the same settings.
+    const source = Object.values(registryTemplate(shipped).findResources('AWS::ECR::Repository')).find(
+      (r) => (r as Props).Properties?.RepositoryName === 'slipway',
+    ) as Props;
     const template = only(
       replicaIn(shipped, '333333333333').findResources('AWS::ECR::RepositoryCreationTemplate'),
     ) as Props;

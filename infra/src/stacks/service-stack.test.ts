@@ -316,7 +316,13 @@ describe.each(ENVIRONMENTS)('%s service', (env) => {
 
   it('takes the image tag from the release parameter at deploy time', () => {
     const image = JSON.stringify(container(env).Image);
-    expect(image).toContain('.dkr.ecr.us-east-1.');
+    // The images' copy in the environment's own account and region (replicated from us-east-1).
+    const own = {
+      dev: '111111111111.dkr.ecr.us-east-1.',
+      staging: '222222222222.dkr.ecr.af-south-1.',
+      prod: '333333333333.dkr.ecr.af-south-1.',
+    } as Record<string, string>;
+    expect(image).toContain(own[env] ?? '.dkr.ecr.us-east-1.');
     expect(image).toContain('/slipway:');
     expect(image).toMatch(/SsmParameterValueslipway.*releaseimagetag/);
     const parameters = service(env).toJSON().Parameters as Record<string, { Type: string; Default: string }>;

@@ -275,7 +275,9 @@ describe('a routed service that owns the schema (variant, staging: blue/green)',
   it('migrates at its own start, the default web service neither at start nor in a hook', async () => {
     const config = await variant((c) => {
       c.services.api.migrate = c.services.web.migrate;
+      c.services.api.migrationsPath = c.services.web.migrationsPath;
       delete c.services.web.migrate;
+      delete c.services.web.migrationsPath;
       c.services.api.database = true;
     });
     const t = templatesOf(synth(config, { environments: ['staging'] }), 'staging').service;
