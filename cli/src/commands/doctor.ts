@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import type { ResolvedEnvironment, SlipwayConfig } from '@slipway/config';
 import { EDGE_REGION, edgeStackNeeded, resolveTarget } from '@slipway/config/contract';
+import { type ApprovalSource, approvalSource } from '../approval/check.ts';
+import { approvalDoctorCheck } from '../approval/doctor-check.ts';
 import type { AwsApis, AwsFactory } from '../aws/api.ts';
 import { sdkFactory } from '../aws/sdk.ts';
 import { paths } from '../context.ts';
@@ -37,6 +39,8 @@ export interface DoctorDeps {
   readonly sessionManagerPlugin: () => boolean;
   /** PostgreSQL, shellcheck, python3, cfn-lint and moto_server, as the tests and benchmark need them. */
   readonly devTools: DevToolProbes;
+  /** Where the approval check reads GitHub from. @default the GitHub Actions variables of the process (`approvalSource()`) */
+  readonly approval?: ApprovalSource;
 }
 
 export const realDoctorDeps: DoctorDeps = {
@@ -249,6 +253,8 @@ export async function doctorCommand(
     const { name } = resolveEnvironmentName(config, envArg, 'doctor');
     io.progress.start(`Checking the account prerequisites of ${name}`);
     checks.push(...(await accountChecks(config, name, deps)));
+    // A protected environment's reviewers, as the deploy workflow checks them: fails closed.
+    checks.push(await approvalDoctorCheck(config, name, deps.approval ?? approvalSource()));
     io.progress.stop();
   }
   printChecks(io, checks);
