@@ -55,7 +55,8 @@ export const SOURCE_INPUTS = [
   'cdk.context.json',
 ];
 
-function filesUnder(path: string): string[] {
+/** Every file under `path` (itself when a file), without tests and node_modules; [] when missing. */
+export function filesUnder(path: string): string[] {
   if (!existsSync(path)) return [];
   if (!statSync(path).isDirectory()) return [path];
   return readdirSync(path, { withFileTypes: true }).flatMap((entry) =>
