@@ -32,6 +32,12 @@ function unexpected(error) {
 process.on('uncaughtException', unexpected);
 process.on('unhandledRejection', unexpected);
 
+// V8 keeps the bytecode of what it compiles (aws-cdk-lib is thousands of modules) in Node.js's
+// compile cache folder, so the next run reads it instead of compiling again: about a second less
+// CPU for a plan that synthesizes. Only a cache: a stale or missing entry is compiled as before.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
+
 const { existsSync } = await import('node:fs');
 const source = new URL('../src/main.ts', import.meta.url);
 let main;

@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SlipwayConfig } from '@slipway/config';
 import { AssetStaging, type IPolicyValidationPlugin } from 'aws-cdk-lib';
 import { buildApp } from './app.ts';
@@ -14,8 +15,14 @@ export interface SynthesizeAppOptions {
    * @default on, unless CDK_VALIDATION=false (what `cdk synth --no-validation` sets)
    */
   readonly validation?: boolean;
-  /** Add the cdk-nag AwsSolutions pack as a validation plugin. @default on */
+  /** Add the cdk-nag AwsSolutions pack and the Control Tower controls as validation plugins. @default on */
   readonly policies?: boolean;
+  /**
+   * With `policies`, add the Control Tower controls too. `slipway plan` switches them off here and
+   * runs them after the synth, beside its other checkers (validation plugins run one at a time).
+   * @default on
+   */
+  readonly controlTower?: boolean;
   /**
    * Fail the synth on a validation or cdk-nag finding. When off, findings only land in the
    * assembly's `validation-report.json`, so a caller can list them all.
@@ -28,7 +35,7 @@ export interface SynthesizeAppOptions {
    * @default on
    */
   readonly bundling?: boolean;
-  /** Cloud assembly directory; emptied first if it exists. @default the one `cdk` asks for (CDK_OUTDIR), else a new temporary directory */
+  /** Cloud assembly directory; emptied first if it exists, but for the staged assets a synth may reuse. @default the one `cdk` asks for (CDK_OUTDIR), else a new temporary directory */
   readonly outdir?: string;
   /** Context values on top of infra/cdk.json's feature flags. @default - only the feature flags */
   readonly context?: Record<string, unknown>;
@@ -72,6 +79,39 @@ function timingBundles<T>(fn: () => T): { value: T; bundlingMs: number } {
   }
 }
 
+/**
+ * Empties an assembly directory but for its staged assets (`asset.<hash>`): each is named after a
+ * hash of what it was made from (the handlers' bundles: constructs/handler-bundling.ts), so CDK
+ * reuses one whose hash it computes again instead of bundling it anew.
+ */
+function emptyKeepingAssets(outdir: string): void {
+  mkdirSync(outdir, { recursive: true });
+  for (const entry of readdirSync(outdir)) {
+    if (!entry.startsWith('asset.') || entry.endsWith('-building')) {
+      rmSync(join(outdir, entry), { recursive: true, force: true });
+    }
+  }
+}
+
+/** Removes the staged assets no stack of the new assembly refers to (left from an earlier synth). */
+function pruneAssets(outdir: string): void {
+  const used = new Set<string>();
+  for (const file of readdirSync(outdir).filter((f) => f.endsWith('.assets.json'))) {
+    const manifest = JSON.parse(readFileSync(join(outdir, file), 'utf8')) as {
+      files?: Record<string, { source?: { path?: string } }>;
+      dockerImages?: Record<string, { source?: { directory?: string } }>;
+    };
+    for (const a of Object.values(manifest.files ?? {})) if (a.source?.path) used.add(a.source.path);
+    for (const a of Object.values(manifest.dockerImages ?? {})) {
+      if (a.source?.directory) used.add(a.source.directory);
+    }
+  }
+  for (const entry of readdirSync(outdir)) {
+    if (entry.startsWith('asset.') && !used.has(entry))
+      rmSync(join(outdir, entry), { recursive: true, force: true });
+  }
+}
+
 /** A validation plugin whose `validate` adds its time to `times`, under the plugin's name. */
 function timedPlugin(
   plugin: IPolicyValidationPlugin,
@@ -99,10 +139,7 @@ function timedPlugin(
  */
 export function synthesizeApp(config: SlipwayConfig, options: SynthesizeAppOptions = {}) {
   const started = performance.now();
-  if (options.outdir) {
-    rmSync(options.outdir, { recursive: true, force: true });
-    mkdirSync(options.outdir, { recursive: true });
-  }
+  if (options.outdir) emptyKeepingAssets(options.outdir);
   const validation = options.validation ?? process.env.CDK_VALIDATION !== 'false';
   const context: Record<string, unknown> = { ...options.context };
   if (options.failOnFindings === false) context['@aws-cdk/core:failSynthOnValidationErrors'] = false;
@@ -118,10 +155,15 @@ export function synthesizeApp(config: SlipwayConfig, options: SynthesizeAppOptio
         environments: options.environments,
         appProps: { outdir: options.outdir, context },
       });
-      if (options.policies !== false) applyPolicies(built.app, (plugin) => timedPlugin(plugin, pluginsMs));
+      if (options.policies !== false) {
+        applyPolicies(built.app, (plugin) => timedPlugin(plugin, pluginsMs), {
+          controlTower: options.controlTower,
+        });
+      }
       return { built, assembly: built.app.synth() };
     });
     const { built, assembly } = value;
+    pruneAssets(assembly.directory);
     const phases: SynthPhases = { totalMs: Math.round(performance.now() - started), bundlingMs, pluginsMs };
     return { ...built, assembly, outdir: assembly.directory, phases };
   } finally {

@@ -30,7 +30,7 @@ export const PACKAGES = {
     name: '@slipway/infra',
     assets: ['functions', 'cdk.json', '.cfnlintrc.yaml', ['../grafana', 'grafana']],
   },
-  cli: { name: '@slipway/cli', assets: ['bin', 'src/policy/validate-worker.mjs'] },
+  cli: { name: '@slipway/cli', assets: ['bin', 'src/policy/validate-process.mjs'] },
 } as const satisfies Record<
   string,
   { name: string; assets: readonly (string | readonly [string, string])[] }

@@ -145,7 +145,7 @@ describe('the packed packages installed in a scratch repository', () => {
       expect(infra, file).toContain(file);
     }
     expect(installedFiles('cli')).toEqual(
-      expect.arrayContaining(['bin/slipway.js', 'src/main.js', 'src/policy/validate-worker.mjs']),
+      expect.arrayContaining(['bin/slipway.js', 'src/main.js', 'src/policy/validate-process.mjs']),
     );
     expect(installedFiles('config')).toEqual(expect.arrayContaining(['src/contract/index.js']));
     for (const pkg of Object.keys(PACKAGES) as PackageDir[]) {

@@ -4,7 +4,7 @@ import type { Synthesized } from '../synth/stacks.ts';
 
 /*
  * Where `slipway plan` spends its time, phase by phase: what `--verbose` prints on stderr. The
- * synth's parts (bundling, cdk-nag, Control Tower) are measured inside the synth; the checkers'
+ * synth's parts (bundling, cdk-nag) are measured inside the synth; the checkers'
  * times are their runs' (they run side by side, so they add up to more than the checks' time).
  */
 
@@ -16,6 +16,13 @@ export interface Phase {
   /** What else the phase line says (cached, skipped, a version). */
   readonly note?: string;
 }
+
+/** The phase name of each checker that runs after the synth. */
+const CHECKER_PHASES = {
+  'control-tower': 'Control Tower',
+  'cloudformation-validate': 'CloudFormation validation',
+  'cfn-lint': 'cfn-lint',
+} as const;
 
 /** Collects the phases of one plan, in the order they ran. */
 export class PhaseClock {
@@ -43,26 +50,15 @@ export class PhaseClock {
     const plugins = Object.entries(phases?.pluginsMs ?? {});
     const nag = plugins.filter(([name]) => name !== CONTROL_TOWER_PLUGIN).reduce((n, [, ms]) => n + ms, 0);
     this.add('cdk-nag', nag, phases ? undefined : 'not measured', 1);
-    this.add(
-      'Control Tower',
-      phases?.pluginsMs[CONTROL_TOWER_PLUGIN] ?? 0,
-      phases ? undefined : 'not measured',
-      1,
-    );
   }
 
   /** The checks (side by side) and each checker's run. */
   checks(policy: PolicyResult, checksMs: number): void {
     this.add('policy checks', checksMs, 'the checkers below run side by side');
     for (const run of policy.runs) {
-      if (run.checker === 'cdk-nag' || run.checker === 'control-tower') continue;
+      if (run.checker === 'cdk-nag') continue;
       const note = run.status === 'ran' ? run.note : `${run.status}${run.note ? `: ${run.note}` : ''}`;
-      this.add(
-        run.checker === 'cfn-lint' ? 'cfn-lint' : 'CloudFormation validation',
-        run.durationMs,
-        note,
-        1,
-      );
+      this.add(CHECKER_PHASES[run.checker], run.durationMs, note, 1);
     }
   }
 }

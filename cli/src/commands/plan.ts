@@ -271,7 +271,9 @@ async function synthesizeAndCheck(
   let synthesized: Synthesized;
   try {
     // Loaded only here: aws-cdk-lib and the CDK app take a second or more to load, which a cache hit skips.
+    const loadStarted = performance.now();
     const { synthesize } = await import('../synth/synthesize.ts');
+    clock.add('load aws-cdk-lib and the app', performance.now() - loadStarted);
     synthesized = synthesizeEnvironments(synthesize, config, names, options, io);
   } catch (error) {
     warm.close();

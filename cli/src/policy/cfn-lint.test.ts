@@ -1,8 +1,11 @@
 /*
  * cfn-lint as plan runs it:
  *   - the templates are split into groups of about equal size, one per linter, none empty
- *   - a linter started ahead (Python importing cfn-lint, then reading its arguments from stdin)
- *     reports exactly what a plain `cfn-lint` run reports, on a template with a known finding
+ *   - a linter started ahead (Python importing cfn-lint, then forking a child per job it reads
+ *     from stdin) reports exactly what plain `cfn-lint` runs report, on templates with a known
+ *     finding split into two jobs
+ *   - a run that fails (here a region cfn-lint does not know: exit 32) is an error, not an empty
+ *     list of findings
  *   - its version is read without running cfn-lint, and equals what `cfn-lint --version` prints
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -33,22 +36,38 @@ describe.skipIf(!installed)('cfn-lint started ahead of its templates', () => {
     expect((await findCfnLint())?.version).toBe(installed);
   });
 
-  it('reports what a plain cfn-lint run reports', async () => {
+  it('reports what plain cfn-lint runs report, the jobs side by side', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'slipway-cfn-lint-'));
-    const file = join(dir, 'bad.template.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 'x' } } },
-      }),
-    );
+    const files = ['first', 'second'].map((name) => {
+      const file = join(dir, `${name}.template.json`);
+      const queue = { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: `x-${name}` } };
+      writeFileSync(file, JSON.stringify({ Resources: { Queue: queue } }));
+      return file;
+    });
     const tool = await findCfnLint();
     if (!tool) throw new Error('cfn-lint vanished');
-    const pool = new CfnLintPool(tool, 1);
-    const ahead = await pool.lint([file], ['us-east-1'], paths.cfnLintConfig);
-    pool.close();
-    const plain = await lintFiles([file], ['us-east-1'], paths.cfnLintConfig);
-    expect(plain.length).toBeGreaterThan(0);
+    const pool = new CfnLintPool(tool);
+    const ahead = await pool.lint(
+      files.map((f) => ({ files: [f], regions: ['us-east-1'] })),
+      paths.cfnLintConfig,
+    );
+    const plain = (
+      await Promise.all(files.map((f) => lintFiles([f], ['us-east-1'], paths.cfnLintConfig)))
+    ).flat();
+    expect(plain.length).toBeGreaterThanOrEqual(2);
     expect(ahead).toEqual(plain);
+  }, 120_000);
+
+  it('fails when cfn-lint fails, instead of reporting no findings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-cfn-lint-'));
+    const file = join(dir, 'ok.template.json');
+    writeFileSync(file, JSON.stringify({ Resources: { Queue: { Type: 'AWS::SQS::Queue' } } }));
+    const tool = await findCfnLint();
+    if (!tool) throw new Error('cfn-lint vanished');
+    const pool = new CfnLintPool(tool);
+    await expect(pool.lint([{ files: [file], regions: ['nowhere-1'] }], paths.cfnLintConfig)).rejects.toThrow(
+      /cfn-lint failed \(exit 1\)/,
+    );
+    await expect(lintFiles([file], ['nowhere-1'], paths.cfnLintConfig)).rejects.toThrow(/exit 32/);
   }, 120_000);
 });

@@ -8,8 +8,8 @@ import type { Finding } from './checks.ts';
 /*
  * cfn-lint, the Python CloudFormation linter, as `plan` runs it. Most of one cfn-lint run is Python
  * importing cfn-lint (about 1 s of CPU on an idle machine) before it reads a template, so `plan`
- * starts its linters while the synth still runs (a Python process that imports cfn-lint, then
- * waits for its arguments on stdin) and splits the templates among them, one per core.
+ * starts it while the synth still runs (a Python process that imports cfn-lint, then waits for
+ * its arguments on stdin) and splits the templates among children forked from it, one per core.
  */
 
 export const CFN_LINT_INSTALL = 'pip install cfn-lint';
@@ -81,20 +81,69 @@ export async function findCfnLint(): Promise<CfnLintTool | undefined> {
   return version ? { version } : undefined;
 }
 
-/** Imports cfn-lint, then runs it with the arguments of the first stdin line (a JSON array). */
-const DRIVER = [
-  'import json, sys',
-  'from cfnlint.runner import main',
-  'line = sys.stdin.readline()',
-  'if not line.strip(): sys.exit(0)',
-  "sys.argv = ['cfn-lint', *json.loads(line)]",
-  'sys.exit(main())',
-].join('\n');
+/**
+ * Imports cfn-lint once, then lints each stdin line's arguments (a JSON array) in a child forked
+ * from it, so the children share the import instead of each paying it again, and run side by side.
+ * Each child's output goes to a file of its own; once stdin closes, the driver waits for the
+ * children and prints their outputs one after the other (never interleaved), then exits with their
+ * findings' codes combined, or 1 when one of them failed.
+ */
+const DRIVER = `
+import gc, json, os, sys, tempfile
+from cfnlint.runner import main
 
-/** Runs cfn-lint with `args`, on a process started earlier when there is one. */
-type Lint = (args: string[]) => Promise<string[]>;
+# What is imported now lives as long as the children: keep the collector off it, so a child's
+# collections do not write to (and so copy) the pages it shares with this process.
+gc.freeze()
 
-/** Collects a cfn-lint process's output as `parseable` lines; rejects when it failed without output. */
+def lint(args, out):
+    os.dup2(out.fileno(), 1)
+    os.dup2(out.fileno(), 2)
+    sys.argv = ['cfn-lint', *args]
+    try:
+        code = main()
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else 1
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
+
+children = []
+while True:
+    line = sys.stdin.readline()
+    if not line:
+        break
+    if not line.strip():
+        continue
+    out = tempfile.TemporaryFile()
+    pid = os.fork()
+    if pid == 0:
+        lint(json.loads(line), out)
+    children.append((pid, out))
+
+code = 0
+for pid, out in children:
+    status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    out.seek(0)
+    sys.stdout.buffer.write(out.read())
+    sys.stdout.flush()
+    code = code | status if code != 1 and status in FINDINGS else 1
+sys.exit(code)
+`.replace('FINDINGS', '(0, 2, 4, 6, 8, 10, 12, 14)');
+
+/** cfn-lint's exit codes that mean it ran: 0 (clean) or the bits of its findings' levels (2, 4, 8). */
+function ran(code: number | null): boolean {
+  return code !== null && code >= 0 && code <= 14 && code % 2 === 0;
+}
+
+/**
+ * Collects a cfn-lint process's output as `parseable` lines; rejects when it did not run to the
+ * end (a crash, a bad argument), with the end of what it printed.
+ */
 function collect(child: ChildProcess): Promise<string[]> {
   return new Promise((resolve, reject) => {
     let out = '';
@@ -107,57 +156,72 @@ function collect(child: ChildProcess): Promise<string[]> {
     child.once('error', reject);
     child.once('close', (code) => {
       const lines = out.split('\n').filter((l) => l.trim().length > 0);
-      // 0 = clean; 2/4/8 and their sums = findings; anything else with no output = cfn-lint failed.
-      if (code !== 0 && lines.length === 0) reject(new Error(`cfn-lint exited ${code} without output`));
-      else resolve(lines);
+      if (ran(code)) resolve(lines);
+      else reject(new Error(`cfn-lint failed (exit ${code}): ${lines.slice(-5).join(' | ') || 'no output'}`));
     });
   });
 }
 
-const plainLint: Lint = (args) => collect(spawn('cfn-lint', args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+function plainLint(args: string[]): Promise<string[]> {
+  return collect(spawn('cfn-lint', args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** One cfn-lint run: templates and the regions to lint them for. */
+export interface LintJob {
+  readonly files: readonly string[];
+  readonly regions: readonly string[];
+}
+
+function lintArgs(job: LintJob, configFile: string): string[] {
+  return [
+    '--config-file',
+    configFile,
+    '--format',
+    'parseable',
+    '--regions',
+    ...job.regions,
+    '--',
+    ...job.files,
+  ];
+}
 
 /**
- * cfn-lint processes started ahead of the templates: each imports cfn-lint at once and lints what
- * `lint` hands it later. One per core by default; a `lint` beyond those starts a plain cfn-lint.
- * `close` ends the processes that got nothing to do.
+ * cfn-lint started ahead of the templates: one Python process imports cfn-lint at once (the
+ * DRIVER) and lints what `lint` hands it later, each job in a child of its own. Without the
+ * interpreter (`CfnLintTool.python` unknown), `lint` starts one plain cfn-lint per job.
+ * `close` ends the process when it got nothing to do.
  */
 export class CfnLintPool {
-  private readonly idle: ChildProcess[] = [];
+  private driver: ChildProcess | undefined;
   readonly tool: CfnLintTool;
 
-  constructor(tool: CfnLintTool, size = Math.min(2, availableParallelism())) {
+  constructor(tool: CfnLintTool) {
     this.tool = tool;
-    if (!tool.python) return;
-    for (let i = 0; i < size; i++)
-      this.idle.push(spawn(tool.python, ['-c', DRIVER], { stdio: ['pipe', 'pipe', 'pipe'] }));
+    if (tool.python) this.driver = spawn(tool.python, ['-c', DRIVER], { stdio: ['pipe', 'pipe', 'pipe'] });
   }
 
-  /** How many linters may run side by side (the processes started ahead, else the cores). */
+  /** How many jobs to split the templates into: one per core. */
   get width(): number {
-    return Math.max(this.idle.length, 1);
+    return availableParallelism();
   }
 
-  /** Lints `files` for `regions` with `.cfnlintrc.yaml` `configFile`; `parseable` lines (empty when clean). */
-  lint(files: string[], regions: string[], configFile: string): Promise<string[]> {
-    const args = [
-      '--config-file',
-      configFile,
-      '--format',
-      'parseable',
-      '--regions',
-      ...regions,
-      '--',
-      ...files,
-    ];
-    const child = this.idle.shift();
-    if (!child) return plainLint(args);
-    const done = collect(child);
-    child.stdin?.end(`${JSON.stringify(args)}\n`);
+  /**
+   * Lints every job side by side with `.cfnlintrc.yaml` `configFile`; all their `parseable` lines
+   * (none when clean), each job's together. Call once.
+   */
+  lint(jobs: readonly LintJob[], configFile: string): Promise<string[]> {
+    const driver = this.driver;
+    this.driver = undefined;
+    if (!driver)
+      return Promise.all(jobs.map((j) => plainLint(lintArgs(j, configFile)))).then((l) => l.flat());
+    const done = collect(driver);
+    driver.stdin?.end(jobs.map((j) => `${JSON.stringify(lintArgs(j, configFile))}\n`).join(''));
     return done;
   }
 
   close(): void {
-    for (const child of this.idle.splice(0)) child.stdin?.end();
+    this.driver?.stdin?.end();
+    this.driver = undefined;
   }
 }
 
@@ -167,16 +231,7 @@ export class CfnLintPool {
  * (empty when clean).
  */
 export function lintFiles(files: string[], regions: string[], configFile: string): Promise<string[]> {
-  return plainLint([
-    '--config-file',
-    configFile,
-    '--format',
-    'parseable',
-    '--regions',
-    ...regions,
-    '--',
-    ...files,
-  ]);
+  return plainLint(lintArgs({ files, regions }, configFile));
 }
 
 /** `<file>:<line>:<col>:<endline>:<endcol>:<rule>:<message>` → a finding. */

@@ -1,6 +1,7 @@
 /*
  * What the policy checks tell the spinner while they run (plan's "Policy checks" step):
- *   - each check as it starts: how many templates the validator and cfn-lint (per region) check
+ *   - each check as it starts: how many templates the Control Tower controls, the validator and
+ *     cfn-lint check
  *   - each check as it ends ("done"), so the last line says every check is done
  */
 import { join } from 'node:path';
@@ -23,10 +24,10 @@ describe('policy check progress', () => {
     });
     const n = stacks.length;
     expect(told).toContain(
-      `Policy checks: cdk-nag done, CloudFormation validation ${n} templates, cfn-lint ${n} templates`,
+      `Policy checks: cdk-nag done, control-tower ${n} templates, CloudFormation validation ${n} templates, cfn-lint ${n} templates`,
     );
     expect(told.at(-1)).toMatch(
-      /^Policy checks: cdk-nag done, CloudFormation validation done, cfn-lint done$/,
+      /^Policy checks: cdk-nag done, control-tower done, CloudFormation validation done, cfn-lint done$/,
     );
   });
 });

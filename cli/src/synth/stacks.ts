@@ -28,6 +28,12 @@ export interface StackInfo {
    * cdk CLI adds it), so the paths are read from the constructs at synth time.
    */
   readonly resourcePaths?: Readonly<Record<string, string>>;
+  /**
+   * The policy findings acknowledged on the stack's constructs, by rule id
+   * (`control-tower::CT.S3.PR.9`): the construct paths below the stack they were recorded on, each
+   * covering the constructs under it ('' for the whole stack). @default none
+   */
+  readonly acknowledged?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface Synthesized {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SlipwayConfig } from '@slipway/config';
 import { synthesizeApp } from '@slipway/infra';
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { paths } from '../context.ts';
 import { lockAssembly } from './assembly-lock.ts';
 import { holdingStderr } from './quiet.ts';
@@ -27,10 +27,11 @@ export interface SynthesizeOptions {
 
 /**
  * Synthesizes the CDK app in process with @slipway/infra's `synthesizeApp` (as `cdk` does), with
- * cdk-nag running as a validation plugin. CDK's built-in CloudFormation validation is switched
- * off here because the CLI runs it separately on the templates (in a worker, beside cfn-lint,
- * with a cache); cdk-nag findings land in the assembly's `validation-report.json` instead of
- * failing the synth, so `plan` can list them.
+ * cdk-nag running as a validation plugin. CDK's built-in CloudFormation validation and the
+ * Control Tower controls are switched off here because the CLI runs them separately on the
+ * templates (side by side with cfn-lint, with a cache: policy/checks.ts); cdk-nag findings land
+ * in the assembly's `validation-report.json` instead of failing the synth, so `plan` can list them.
+ * The acknowledgements the constructs record go with each stack (`StackInfo.acknowledged`).
  */
 export function synthesize(config: SlipwayConfig, options: SynthesizeOptions = {}): Synthesized {
   const started = performance.now();
@@ -43,6 +44,8 @@ export function synthesize(config: SlipwayConfig, options: SynthesizeOptions = {
       outdir,
       validation: false,
       policies: true,
+      // The Control Tower controls run after the synth, beside cfn-lint (policy/control-tower.ts).
+      controlTower: false,
       failOnFindings: false,
       bundling: options.bundling,
     }),
@@ -66,6 +69,7 @@ export function synthesize(config: SlipwayConfig, options: SynthesizeOptions = {
       dependencies: stack.dependencies.map((d) => d.stackName),
       terminationProtection: stack.terminationProtection === true,
       resourcePaths: resourcePaths(stack),
+      acknowledged: acknowledgements(stack),
     };
   });
   return {
@@ -75,6 +79,25 @@ export function synthesize(config: SlipwayConfig, options: SynthesizeOptions = {
     durationMs: Math.round(performance.now() - started),
     phases: built.phases,
   };
+}
+
+/**
+ * The policy findings acknowledged on the stack's constructs (`acknowledge` in @slipway/infra),
+ * by rule id: the construct paths below the stack they were recorded on ('' for the stack).
+ */
+function acknowledgements(stack: Stack): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const construct of stack.node.findAll()) {
+    if (construct !== stack && Stack.of(construct) !== stack) continue;
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      const path = construct === stack ? '' : construct.node.path.slice(stack.node.path.length + 1);
+      for (const id of Object.keys(entry.data as Record<string, string>)) {
+        out[id] = [...(out[id] ?? []), path];
+      }
+    }
+  }
+  return out;
 }
 
 /** Logical id → construct path below the stack, for every resource of the stack itself. */

@@ -11,11 +11,14 @@ export { CONTROL_TOWER_PLUGIN, ControlTowerChecks } from './control-tower/plugin
  * AWS Control Tower proactive controls (cfn-guard rules, `control-tower/`) as CDK validation
  * plugins. CDK's built-in CloudFormation validation runs as well (cdk.json sets
  * `@aws-cdk/core:validateAgainstDefaultRules`, making its findings errors). `observe` may wrap
- * each plugin (the synth times them); @default adds them as they are.
+ * each plugin (the synth times them); @default adds them as they are. `controlTower: false` leaves
+ * the controls to the caller (`slipway plan` runs them after the synth, beside cfn-lint).
  */
 export function applyPolicies(
   app: App,
   observe: (plugin: IPolicyValidationPlugin) => IPolicyValidationPlugin = (plugin) => plugin,
+  options: { readonly controlTower?: boolean } = {},
 ) {
-  Validations.of(app).addPlugins(observe(new AwsSolutionsChecks(app)), observe(new ControlTowerChecks()));
+  Validations.of(app).addPlugins(observe(new AwsSolutionsChecks(app)));
+  if (options.controlTower !== false) Validations.of(app).addPlugins(observe(new ControlTowerChecks()));
 }

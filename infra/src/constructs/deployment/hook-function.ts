@@ -6,6 +6,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FUNCTIONS_DIR, HANDLER_LOCK_FILE } from '../../package-files.ts';
+import { handlerBundling } from '../handler-bundling.ts';
 
 /** The handlers in `infra/functions/`, by folder name. */
 export type HandlerName = 'migrate-hook' | 'smoke-hook' | 'image-cleanup' | 'zone-lookup' | 'grafana-db';
@@ -49,8 +50,9 @@ export class HandlerFunction extends Construct {
       retention: props.logRetentionDays ?? 30,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const entry = `${FUNCTIONS_DIR}${props.handler}/index.ts`;
     this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: `${FUNCTIONS_DIR}${props.handler}/index.ts`,
+      entry,
       depsLockFilePath: HANDLER_LOCK_FILE,
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -62,18 +64,7 @@ export class HandlerFunction extends Construct {
       vpc: props.vpc?.vpc,
       vpcSubnets: props.vpc?.subnets,
       securityGroups: props.vpc ? [props.vpc.securityGroup] : undefined,
-      bundling: {
-        // esbuild's size table and timing are noise in `slipway plan`; its errors still print.
-        logLevel: nodejs.LogLevel.ERROR,
-        format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: false,
-        externalModules: [],
-        // Bundled CommonJS dependencies (the AWS SDK) still call require(); give ESM one.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
+      bundling: handlerBundling(entry, { target: 'node24' }),
     });
   }
 }

@@ -16,6 +16,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { FUNCTIONS_DIR, HANDLER_LOCK_FILE } from '../../package-files.ts';
 import { acknowledge } from '../../policy/index.ts';
+import { handlerBundling } from '../handler-bundling.ts';
 
 /** An environment deployed when a tag matching its pattern is pushed (`deployOnImagePush`). */
 export interface TriggerTarget {
@@ -152,16 +153,7 @@ export class RegistryTrigger extends Construct {
         ),
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        logLevel: nodejs.LogLevel.ERROR,
-        format: nodejs.OutputFormat.ESM,
-        externalModules: [],
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
+      bundling: handlerBundling(ENTRY, { sourceMap: true, mainFields: ['module', 'main'] }),
     });
   }
 }

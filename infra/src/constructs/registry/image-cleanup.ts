@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import { FUNCTIONS_DIR, HANDLER_LOCK_FILE } from '../../package-files.ts';
 import { acknowledge } from '../../policy/index.ts';
 import { denyGrantsOutsideAwsServices } from '../guardrails/index.ts';
+import { handlerBundling } from '../handler-bundling.ts';
 import { protectedTagPatterns } from './tags.ts';
 
 /** An ECS cluster in this stack's account and region whose services' images are protected. */
@@ -178,18 +179,7 @@ export class ImageCleanup extends Construct {
         // Stack traces point at the TypeScript source (the bundle is minified).
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        // esbuild's size table and timing are noise in `slipway plan`; its errors still print.
-        logLevel: nodejs.LogLevel.ERROR,
-        format: nodejs.OutputFormat.ESM,
-        // The SDK clients ship in the bundle: the function runs the versions its tests ran.
-        externalModules: [],
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
+      bundling: handlerBundling(ENTRY, { sourceMap: true, mainFields: ['module', 'main'] }),
     });
   }
 

@@ -55,6 +55,12 @@ describe('the bundled rules', () => {
     const controls = rulesFor(['AWS::KMS::Key']).map((r) => r.control);
     expect(controls).toContain('CT.KMS.PR.3');
     expect(controls).not.toContain('CT.S3.PR.9');
+    // CT.SQS.PR.2 follows a queue's key reference to AWS::KMS::Key but reports on queues only.
+    const sqs = controlTowerRules().find((r) => r.control === 'CT.SQS.PR.2');
+    expect(sqs?.resourceTypes).toContain('AWS::KMS::Key');
+    expect(sqs?.reportsOn).toEqual(['AWS::SQS::Queue']);
+    expect(controls).not.toContain('CT.SQS.PR.2');
+    expect(rulesFor(['AWS::SQS::Queue']).map((r) => r.control)).toContain('CT.SQS.PR.2');
   });
 });
 

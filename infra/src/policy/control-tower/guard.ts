@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { type ControlRule, controlTowerRules, guardBinary, rulesFor } from './rules.ts';
+import { type ControlRule, guardBinary, rulesFor } from './rules.ts';
 
 /** One resource that one control rejects. */
 export interface ControlFinding {
@@ -66,55 +66,145 @@ interface GuardFileResult {
   not_compliant?: { Rule?: { name?: string } }[] | Record<string, never>;
 }
 
+/** One template's cfn-guard run, prepared: the rules to give it and the arguments. */
+interface TemplateJob {
+  readonly path: string;
+  readonly rules: readonly ControlRule[];
+  readonly args: readonly string[];
+  /** Characters of the template as evaluated: the larger, the longer its run. */
+  readonly size: number;
+}
+
 /**
- * Evaluates the Control Tower rules on CloudFormation templates with the bundled cfn-guard, in one
- * process. Each template is evaluated as a hook would see it (`hookView`; `asHook: false`, for
- * tests, evaluates the raw template); only the rules that
- * report on a resource type present are given to cfn-guard (the others would skip), which takes
- * the run from every rule × template to a few dozen.
+ * Writes the template as cfn-guard is to see it (`hookView`, or raw with `asHook: false`) into
+ * `dir` and picks the rules that report on a resource type it contains: the others would skip,
+ * and each one given costs cfn-guard a pass over the template. Undefined when no rule applies.
  */
-export function runGuard(templatePaths: readonly string[], options: { asHook?: boolean } = {}): GuardRun {
-  const started = performance.now();
-  const dir = mkdtempSync(join(tmpdir(), 'slipway-guard-'));
-  try {
-    const types = new Set<string>();
-    const views = templatePaths.map((path, i) => {
-      const template = JSON.parse(readFileSync(path, 'utf8')) as Template;
-      for (const r of Object.values(template.Resources ?? {})) if (r.Type) types.add(r.Type);
-      const view = join(dir, `${i}-${basename(path)}`);
-      writeFileSync(
-        view,
-        JSON.stringify(options.asHook === false ? template : hookView(template), undefined, 1),
-      );
-      return { path, view };
-    });
-    const rules = rulesFor(types);
-    if (rules.length === 0 || views.length === 0) {
-      return { findings: [], rulesEvaluated: 0, durationMs: Math.round(performance.now() - started) };
-    }
-    const args = ['validate', ...rules.flatMap((r) => ['--rules', r.file])];
-    args.push(...views.flatMap((v) => ['--data', v.view]));
-    args.push('--output-format', 'json', '--show-summary', 'none', '--structured');
-    const result = spawnSync(guardBinary(), args, { encoding: 'utf8', maxBuffer: 1 << 30 });
-    // 0: all compliant; 19: some rule failed. Anything else is cfn-guard failing to run.
-    if (result.error || (result.status !== 0 && result.status !== 19)) {
-      throw new Error(
-        `cfn-guard failed (exit ${result.status}): ${result.error?.message ?? result.stderr.trim().slice(0, 500)}`,
-      );
-    }
-    const byName = new Map(controlTowerRules().map((r) => [r.ruleName, r]));
-    const findings: ControlFinding[] = [];
-    for (const file of JSON.parse(result.stdout) as GuardFileResult[]) {
-      const template = views.find((v) => file.name.endsWith(basename(v.view)))?.path ?? file.name;
-      for (const entry of Object.values(file.not_compliant ?? {})) {
-        const rule = byName.get(entry.Rule?.name ?? '');
-        if (!rule) throw new Error(`cfn-guard reported an unknown rule: ${entry.Rule?.name}`);
-        for (const logicalId of resourcesIn(entry))
-          findings.push({ rule, templatePath: template, logicalId });
-      }
-    }
-    return { findings, rulesEvaluated: rules.length, durationMs: Math.round(performance.now() - started) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+function prepare(path: string, index: number, dir: string, asHook: boolean): TemplateJob | undefined {
+  const template = JSON.parse(readFileSync(path, 'utf8')) as Template;
+  const rules = rulesFor(Object.values(template.Resources ?? {}).flatMap((r) => (r.Type ? [r.Type] : [])));
+  if (rules.length === 0) return undefined;
+  const view = join(dir, `${index}-${basename(path)}`);
+  const text = JSON.stringify(asHook ? hookView(template) : template);
+  writeFileSync(view, text);
+  const args = ['validate', ...rules.flatMap((r) => ['--rules', r.file]), '--data', view];
+  args.push('--output-format', 'json', '--show-summary', 'none', '--structured');
+  return { path, rules, args, size: text.length };
+}
+
+/** The findings of one template's run, from cfn-guard's exit code and output. */
+function findingsOf(
+  job: TemplateJob,
+  status: number | null,
+  stdout: string,
+  stderr: string,
+): ControlFinding[] {
+  // 0: all compliant; 19: some rule failed. Anything else is cfn-guard failing to run.
+  if (status !== 0 && status !== 19) {
+    throw new Error(
+      `cfn-guard failed on ${basename(job.path)} (exit ${status}): ${stderr.trim().slice(0, 500)}`,
+    );
   }
+  const byName = new Map(job.rules.map((r) => [r.ruleName, r]));
+  const findings: ControlFinding[] = [];
+  for (const file of JSON.parse(stdout) as GuardFileResult[]) {
+    for (const entry of Object.values(file.not_compliant ?? {})) {
+      const rule = byName.get(entry.Rule?.name ?? '');
+      if (!rule) throw new Error(`cfn-guard reported an unknown rule: ${entry.Rule?.name}`);
+      for (const logicalId of resourcesIn(entry)) findings.push({ rule, templatePath: job.path, logicalId });
+    }
+  }
+  return findings;
+}
+
+export interface GuardOptions {
+  /** Evaluate each template as a Control Tower hook sees it (`hookView`); false, for tests, evaluates it raw. @default true */
+  readonly asHook?: boolean;
+}
+
+function withJobs<T>(
+  templatePaths: readonly string[],
+  options: GuardOptions,
+  run: (jobs: TemplateJob[]) => T,
+): T {
+  const dir = mkdtempSync(join(tmpdir(), 'slipway-guard-'));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const jobs = templatePaths.flatMap((p, i) => prepare(p, i, dir, options.asHook !== false) ?? []);
+    const result = run(jobs);
+    if (result instanceof Promise) {
+      result.then(cleanup, cleanup);
+      return result;
+    }
+    cleanup();
+    return result;
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+}
+
+function summary(jobs: readonly TemplateJob[], findings: ControlFinding[], started: number): GuardRun {
+  const rulesEvaluated = new Set(jobs.flatMap((j) => j.rules)).size;
+  return { findings, rulesEvaluated, durationMs: Math.round(performance.now() - started) };
+}
+
+/**
+ * Evaluates the Control Tower rules on CloudFormation templates with the bundled cfn-guard, one
+ * run per template with only the rules that report on a resource type the template contains
+ * (a few dozen of the 237, where every rule on every template would evaluate thousands of
+ * pairs). Synchronous, for CDK's validation plugin; `runGuardParallel` is the same, side by side.
+ */
+export function runGuard(templatePaths: readonly string[], options: GuardOptions = {}): GuardRun {
+  const started = performance.now();
+  return withJobs(templatePaths, options, (jobs) => {
+    const findings = jobs.flatMap((job) => {
+      const result = spawnSync(guardBinary(), job.args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+      if (result.error) throw new Error(`cfn-guard failed to start: ${result.error.message}`);
+      return findingsOf(job, result.status, result.stdout, result.stderr);
+    });
+    return summary(jobs, findings, started);
+  });
+}
+
+/** One cfn-guard process, to its exit. */
+function guardProcess(job: TemplateJob): Promise<ControlFinding[]> {
+  return new Promise((resolve, reject) => {
+    execFile(guardBinary(), job.args, { encoding: 'utf8', maxBuffer: 1 << 30 }, (error, stdout, stderr) => {
+      const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      if (error && status === null) reject(new Error(`cfn-guard failed to start: ${error.message}`));
+      else {
+        try {
+          resolve(findingsOf(job, status, stdout, stderr));
+        } catch (failure) {
+          reject(failure);
+        }
+      }
+    });
+  });
+}
+
+/**
+ * `runGuard` with up to `concurrency` cfn-guard processes side by side, the largest templates
+ * first (what `slipway plan` runs beside cfn-lint). Findings come in the order of `templatePaths`.
+ */
+export function runGuardParallel(
+  templatePaths: readonly string[],
+  options: GuardOptions & { readonly concurrency?: number } = {},
+): Promise<GuardRun> {
+  const started = performance.now();
+  return withJobs(templatePaths, options, async (jobs) => {
+    const queue = [...jobs].sort((a, b) => b.size - a.size);
+    const results = new Map<TemplateJob, ControlFinding[]>();
+    const worker = async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) results.set(job, await guardProcess(job));
+    };
+    const width = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), jobs.length));
+    await Promise.all(Array.from({ length: width }, worker));
+    return summary(
+      jobs,
+      jobs.flatMap((j) => results.get(j) ?? []),
+      started,
+    );
+  });
 }

@@ -26,6 +26,11 @@ export interface ControlRule {
    * reference to): a template with none of them makes the rule skip.
    */
   readonly resourceTypes: readonly string[];
+  /**
+   * The resource types the rule reports on (those its hook form is registered for): a template
+   * with none of them makes the rule skip, whatever else it names.
+   */
+  readonly reportsOn: readonly string[];
   /** The control's one-line description. */
   readonly description: string;
   /** How to comply, as the rule says. */
@@ -53,11 +58,19 @@ export function parseRule(file: string, text: string): ControlRule {
     .join('\n');
   const resourceTypes = [...new Set(code.match(/AWS::\w+::\w+/g) ?? [])];
   if (resourceTypes.length === 0) throw new Error(`${file}: the rule names no resource type`);
+  // `let SQS_QUEUE_TYPE = "AWS::SQS::Queue"` … `is_cfn_hook(%INPUT_DOCUMENT, %SQS_QUEUE_TYPE)`.
+  const types = new Map([...code.matchAll(/^let (\w+)\s*=\s*"(AWS::\w+::\w+)"/gm)].map((m) => [m[1], m[2]]));
+  const hooked = [...code.matchAll(/is_cfn_hook\(%INPUT_DOCUMENT,\s*%(\w+)\)/g)].map((m) =>
+    types.get(m[1] ?? ''),
+  );
+  const reportsOn = [...new Set(hooked.filter((t): t is string => t !== undefined))];
   const message = /<<\s*\n\s*\[CT\.[^\]]+\]:\s*(.*)\n\s*\[FIX\]:\s*(.*)\n/.exec(text);
   return {
     control: controlId(name),
     ruleName,
     resourceTypes,
+    // A rule written some other way is given every template that names one of its types.
+    reportsOn: reportsOn.length > 0 ? reportsOn : resourceTypes,
     description: message?.[1]?.trim() ?? ruleName,
     fix: message?.[2]?.trim() ?? '',
     file,
@@ -83,7 +96,7 @@ export function controlTowerRules(): readonly ControlRule[] {
 /** The rules that report on at least one of the given resource types (the others would skip). */
 export function rulesFor(resourceTypes: Iterable<string>): ControlRule[] {
   const present = new Set(resourceTypes);
-  return controlTowerRules().filter((r) => r.resourceTypes.some((t) => present.has(t)));
+  return controlTowerRules().filter((r) => r.reportsOn.some((t) => present.has(t)));
 }
 
 /** The cfn-guard binary the package ships for this machine (Linux or macOS, x64 or arm64). */

@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONTROL_TOWER_PLUGIN } from '@slipway/config/contract';
+import type { StackInfo } from '../synth/stacks.ts';
+import type { CheckRun, Finding } from './checks.ts';
+
+/*
+ * The AWS Control Tower proactive controls as `plan` runs them: not inside the synth (CDK's
+ * validation plugins run one after the other, synchronously), but after it, beside cfn-lint and
+ * the CloudFormation validator, with one cfn-guard process per template on each core. The rules,
+ * the hook view of a template and cfn-guard itself are @slipway/infra's (`runGuardParallel`), the
+ * same as the synth-time plugin `cdk synth` runs; the acknowledgements are the ones the constructs
+ * recorded (`StackInfo.acknowledged`), matched the way CDK matches them: on the resource or on a
+ * construct above it.
+ */
+
+/** What one template's cfn-guard run found, as cached: control and logical id. */
+interface RawFinding {
+  readonly control: string;
+  readonly description: string;
+  readonly logicalId: string;
+}
+
+/** Whether an acknowledgement recorded at `ackPath` covers the resource at `resourcePath`. */
+function covers(ackPath: string, resourcePath: string): boolean {
+  return ackPath === '' || resourcePath === ackPath || resourcePath.startsWith(`${ackPath}/`);
+}
+
+/** Splits one stack's raw findings into reported and acknowledged ones. */
+export function applyAcknowledgements(
+  stack: StackInfo,
+  raw: readonly RawFinding[],
+): { findings: Finding[]; acknowledged: number } {
+  const findings: Finding[] = [];
+  let acknowledged = 0;
+  for (const f of raw) {
+    const path = stack.resourcePaths?.[f.logicalId] ?? f.logicalId;
+    const acks = stack.acknowledged?.[`${CONTROL_TOWER_PLUGIN}::${f.control}`] ?? [];
+    if (acks.some((ack) => covers(ack, path))) acknowledged += 1;
+    else
+      findings.push({
+        checker: 'control-tower',
+        rule: f.control,
+        severity: 'error',
+        stack: stack.stackName,
+        where: `${stack.constructPath}/${path}`,
+        message: f.description,
+      });
+  }
+  return { findings, acknowledged };
+}
+
+function cacheKey(version: string, template: string): string {
+  return createHash('sha256')
+    .update('control-tower')
+    .update('\0')
+    .update(version)
+    .update('\0')
+    .update(template)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/**
+ * Evaluates the Control Tower controls on every stack's template, side by side, and reports what
+ * no acknowledgement covers. Each template's raw result is cached under its content and the rules'
+ * version (`cacheDir`; undefined: no cache), so an unchanged template is not evaluated again.
+ */
+export async function controlTowerChecks(
+  stacks: readonly StackInfo[],
+  cacheDir: string | undefined,
+  report: (check: string, state: string) => void = () => {},
+): Promise<{ findings: Finding[]; run: CheckRun }> {
+  const started = performance.now();
+  report('control-tower', `${stacks.length} templates`);
+  // Loaded here, not at the top: @slipway/infra loads aws-cdk-lib, which only a synth needs (and
+  // by now has loaded).
+  const { runGuardParallel, controlTowerRulesVersion } = await import('@slipway/infra');
+  const version = controlTowerRulesVersion();
+  const results = new Map<StackInfo, RawFinding[]>();
+  const keys = new Map(stacks.map((s) => [s, cacheKey(version, readFileSync(s.templatePath, 'utf8'))]));
+  for (const [s, key] of keys) {
+    const file = cacheDir ? join(cacheDir, `${key}.json`) : undefined;
+    if (file && existsSync(file)) results.set(s, JSON.parse(readFileSync(file, 'utf8')) as RawFinding[]);
+  }
+  const todo = stacks.filter((s) => !results.has(s));
+  if (todo.length === 0) report('control-tower', 'cached');
+  let rules: number | undefined;
+  if (todo.length > 0) {
+    const run = await runGuardParallel(todo.map((s) => s.templatePath));
+    rules = run.rulesEvaluated;
+    for (const s of todo) {
+      const found = run.findings
+        .filter((f) => f.templatePath === s.templatePath)
+        .map((f) => ({ control: f.rule.control, description: f.rule.description, logicalId: f.logicalId }));
+      results.set(s, found);
+      if (cacheDir) {
+        mkdirSync(cacheDir, { recursive: true });
+        writeFileSync(join(cacheDir, `${keys.get(s)}.json`), JSON.stringify(found));
+      }
+    }
+    report('control-tower', 'done');
+  }
+  let acknowledged = 0;
+  const findings = stacks.flatMap((s) => {
+    const applied = applyAcknowledgements(s, results.get(s) ?? []);
+    acknowledged += applied.acknowledged;
+    return applied.findings;
+  });
+  const evaluated = rules === undefined ? 'cached results' : `${rules} rules`;
+  return {
+    findings,
+    run: {
+      checker: 'control-tower',
+      status: todo.length === 0 ? 'cached' : 'ran',
+      note: `${evaluated} on ${stacks.length} templates, ${acknowledged} acknowledged finding(s)`,
+      durationMs: Math.round(performance.now() - started),
+    },
+  };
+}
