@@ -65,9 +65,10 @@ describe('production code and the test support', () => {
 });
 
 /**
- * The CLI and the CI scripts reach the CDK app through its one public entry point (synthesizing
- * it), never into its files: every name they share with it comes from the contract
- * (`@slipway/config/contract`).
+ * The CLI and the CI scripts reach the CDK app through its one public entry point, never into its
+ * files, and take from it only what they run: the synth, and the Control Tower controls the synth
+ * runs as a plugin (`plan` runs them after it, beside its other checkers). Every name they share
+ * with it comes from the contract (`@slipway/config/contract`).
  */
 export function infraImports(source: string): string[] {
   return [...source.matchAll(SPECIFIER)]
@@ -75,16 +76,40 @@ export function infraImports(source: string): string[] {
     .filter((s) => s.startsWith('@slipway/infra') || /(^|\/)infra\//.test(s));
 }
 
+/** What the CLI and the scripts may take from `@slipway/infra`. */
+const INFRA_ENTRY_POINTS = new Set(['synthesizeApp', 'runGuardParallel', 'controlTowerRulesVersion']);
+
+/** The names a file takes from `@slipway/infra`, statically or by a destructured dynamic import. */
+export function namesFromInfra(source: string): string[] {
+  const lists = [
+    ...source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@slipway\/infra'/g),
+    ...source.matchAll(/const\s*\{([^}]*)\}\s*=\s*await\s+import\(\s*'@slipway\/infra'\s*\)/g),
+  ];
+  return lists.flatMap((m) =>
+    (m[1] ?? '')
+      .split(',')
+      .map(
+        (n) =>
+          n
+            .trim()
+            .split(/\s+as\s+|:/)[0]
+            ?.trim() ?? '',
+      )
+      .filter((n) => n !== ''),
+  );
+}
+
 describe('the CLI and the scripts and the CDK app', () => {
-  it('import nothing from infra/ but @slipway/infra’s synthesizeApp', () => {
+  it('import nothing from infra/ but the synth and the Control Tower controls of @slipway/infra', () => {
     const files = ['cli', 'scripts'].flatMap((tree) => productionFiles(join(ROOT, tree)));
     const offenders = files.flatMap((file) => {
       const source = readFileSync(file, 'utf8');
       // A type-only import is erased before the code runs: it loads nothing of infra.
       const specifiers = infraImports(source.replace(/^import type [^;]*;$/gms, ''));
-      const onlySynth = /import\s*\{\s*synthesizeApp\s*\}\s*from\s*'@slipway\/infra'/.test(source);
+      const names = namesFromInfra(source);
+      const onlyEntryPoints = names.length > 0 && names.every((n) => INFRA_ENTRY_POINTS.has(n));
       return specifiers
-        .filter((s) => !(s === '@slipway/infra' && onlySynth))
+        .filter((s) => !(s === '@slipway/infra' && onlyEntryPoints))
         .map((s) => `${relative(ROOT, file)} imports ${s}`);
     });
     expect(offenders).toEqual([]);
@@ -93,6 +118,13 @@ describe('the CLI and the scripts and the CDK app', () => {
   it('flags a planted import of infra’s names (negative control)', () => {
     expect(infraImports("import { PARAMETERS } from '../../infra/src/names.ts';")).toEqual([
       '../../infra/src/names.ts',
+    ]);
+    expect(namesFromInfra("const { runGuardParallel, buildApp } = await import('@slipway/infra');")).toEqual([
+      'runGuardParallel',
+      'buildApp',
+    ]);
+    expect(namesFromInfra("import { synthesizeApp as synth } from '@slipway/infra';")).toEqual([
+      'synthesizeApp',
     ]);
   });
 });

@@ -31,7 +31,7 @@ export interface StackInfo {
   /**
    * The policy findings acknowledged on the stack's constructs, by rule id
    * (`control-tower::CT.S3.PR.9`): the construct paths below the stack they were recorded on, each
-   * covering the constructs under it ('' for the whole stack). @default none
+   * covering the constructs under it ('' for the whole stack). @default nothing acknowledged
    */
   readonly acknowledged?: Readonly<Record<string, readonly string[]>>;
 }
