@@ -3,14 +3,14 @@
  * @slipway/config, @slipway/infra and @slipway/cli, installed offline into a scratch repository
  * holding only a package.json, a slipway.config.ts and a Dockerfile; then, from that folder:
  *   - `npx slipway --version` prints the packages' version;
- *   - `npx slipway plan dev` synthesizes (bundling the Lambda handlers from the installed sources),
- *     runs the policy checks (cfn-lint when it is on PATH, as the plan tests do) and exits 0,
- *     writing its cloud assembly into the scratch repository, not into node_modules;
  *   - the config type-checks against the installed declarations (a user's editor sees the types);
  *   - each tarball carries built JavaScript with declarations and the files read at run time, and
  *     no TypeScript source other than the handlers' (Node.js does not strip types in node_modules).
  * And with the same installed packages, in copies of the Python examples' code:
- *   - `npx slipway plan prod` succeeds from the FastAPI and the Django example's folder;
+ *   - `npx slipway plan prod` synthesizes (bundling the Lambda handlers from the installed
+ *     sources), runs the policy checks (cfn-lint when it is on PATH, as the plan tests do) and
+ *     exits 0 from the FastAPI and the Django example's folder, writing its cloud assembly into
+ *     that folder, not into node_modules;
  *   - in the FastAPI example without its config, `npx slipway init --yes` writes the config, the
  *     workflows and a package.json and its `plan dev` passes; the workflows pass actionlint
  *     (shellcheck of their run blocks: cli/src/init/run.test.ts, on the same writer's output).
@@ -186,18 +186,6 @@ describe('the packed packages installed in a scratch repository', () => {
     });
     rmSync(join(repo, 'wrong.config.ts'));
   });
-
-  it('runs `npx slipway plan dev` from the scratch repository, offline', async () => {
-    const result = await timed('plan dev', () => slipway('plan', 'dev'));
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/cdk-nag: 0 finding\(s\)/);
-    if (requireTool('cfn-lint', cfnLintAvailable(), 'pipx install cfn-lint')) {
-      expect(result.stdout).toMatch(/cfn-lint: 0 finding\(s\)/);
-    }
-    // The assembly and the policy cache belong to the user's repository.
-    expect(existsSync(join(repo, 'cdk.out', 'manifest.json'))).toBe(true);
-    expect(existsSync(join(repo, 'node_modules', '@slipway', 'cdk.out'))).toBe(false);
-  });
 });
 
 const examples = fileURLToPath(new URL('../../examples', import.meta.url));
@@ -223,11 +211,18 @@ describe('the Python examples with the installed packages', () => {
     // environment of both examples is resolved and validated in examples/examples.test.ts.
     'plans prod of the %s example from its folder',
     async (name) => {
-      const result = await timed(`plan prod ${name}`, () =>
-        slipwayIn(exampleRepo(name, true), 'plan', 'prod'),
-      );
+      const folder = exampleRepo(name, true);
+      const result = await timed(`plan prod ${name}`, () => slipwayIn(folder, 'plan', 'prod'));
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/━━ prod \(/);
+      expect(result.stdout).toMatch(/cdk-nag: 0 finding\(s\)/);
+      expect(result.stdout).toMatch(/control-tower: 0 finding\(s\)/);
+      if (requireTool('cfn-lint', cfnLintAvailable(), 'pipx install cfn-lint')) {
+        expect(result.stdout).toMatch(/cfn-lint: 0 finding\(s\)/);
+      }
+      // The assembly belongs to the user's repository, not to the installed packages.
+      expect(existsSync(join(folder, 'cdk.out', 'manifest.json'))).toBe(true);
+      expect(existsSync(join(repo, 'node_modules', '@slipway', 'cdk.out'))).toBe(false);
     },
   );
 

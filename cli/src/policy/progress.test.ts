@@ -16,7 +16,10 @@ const cfnLintConfig = join(fileURLToPath(new URL('../../../infra/', import.meta.
 describe('policy check progress', () => {
   it('names the templates each check runs on, then every check done', async () => {
     const synthesized = await shippedAssembly();
-    const stacks = stacksOf(synthesized, 'dev');
+    // Two of dev's stacks, the smallest: what is told does not depend on the templates' size.
+    const stacks = stacksOf(synthesized, 'dev')
+      .sort((a, b) => JSON.stringify(a.template).length - JSON.stringify(b.template).length)
+      .slice(0, 2);
     const told: string[] = [];
     await runPolicyChecks(synthesized.outdir, stacks, {
       cfnLintConfig,
