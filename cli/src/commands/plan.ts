@@ -302,6 +302,8 @@ function synthesizeEnvironments(
   const synthesized = synthesize(config, {
     environments: names,
     outdir: options.assemblyDir ?? paths.assembly,
+    // Run after the synth instead, beside the other checkers (runPolicyChecks).
+    controlTower: false,
   });
   io.progress.succeed(
     `Synthesized ${synthesized.stacks.length} stacks in ${formatMs(synthesized.durationMs)}`,

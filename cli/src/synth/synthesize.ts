@@ -23,15 +23,23 @@ export interface SynthesizeOptions {
    * @default on
    */
   readonly bundling?: boolean;
+  /**
+   * Run the Control Tower controls inside the synth, as a validation plugin beside cdk-nag (their
+   * findings land in `validation-report.json`, where `deploy` reads them). `plan` switches this
+   * off and runs them after the synth, beside its other checkers (policy/control-tower.ts).
+   * @default on
+   */
+  readonly controlTower?: boolean;
 }
 
 /**
  * Synthesizes the CDK app in process with @slipway/infra's `synthesizeApp` (as `cdk` does), with
- * cdk-nag running as a validation plugin. CDK's built-in CloudFormation validation and the
- * Control Tower controls are switched off here because the CLI runs them separately on the
- * templates (side by side with cfn-lint, with a cache: policy/checks.ts); cdk-nag findings land
- * in the assembly's `validation-report.json` instead of failing the synth, so `plan` can list them.
- * The acknowledgements the constructs record go with each stack (`StackInfo.acknowledged`).
+ * cdk-nag and the Control Tower controls running as validation plugins (`plan` leaves the controls
+ * out and runs them after the synth: `controlTower`). CDK's built-in CloudFormation validation is
+ * switched off here because the CLI runs it separately on the templates (side by side with
+ * cfn-lint, with a cache: policy/checks.ts); the plugins' findings land in the assembly's
+ * `validation-report.json` instead of failing the synth, so the CLI can list them. The
+ * acknowledgements the constructs record go with each stack (`StackInfo.acknowledged`).
  */
 export function synthesize(config: SlipwayConfig, options: SynthesizeOptions = {}): Synthesized {
   const started = performance.now();
@@ -44,8 +52,7 @@ export function synthesize(config: SlipwayConfig, options: SynthesizeOptions = {
       outdir,
       validation: false,
       policies: true,
-      // The Control Tower controls run after the synth, beside cfn-lint (policy/control-tower.ts).
-      controlTower: false,
+      controlTower: options.controlTower,
       failOnFindings: false,
       bundling: options.bundling,
     }),

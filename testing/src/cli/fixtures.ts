@@ -8,8 +8,9 @@ import type { SlipwayConfig, SlipwayConfigInput } from '@slipway/config';
 import { configVariant, shippedConfig } from '../synth.ts';
 
 // Shared by the CLI tests: the shipped config synthesized the way `plan` synthesizes it (offline,
-// cdk-nag on, the slow CloudFormation validator off) and config variants, without esbuild (the
-// templates are the same, and no test here deploys the assembly).
+// cdk-nag on, the slow CloudFormation validator and the Control Tower controls left to the checks
+// after the synth) and config variants, without esbuild (the templates are the same, and no test
+// here deploys the assembly).
 //
 // The shipped assembly is plain data (templates and paths), so one synth serves every test file:
 // it is kept on disk under a hash of everything that shapes it, and a file that finds it there
@@ -55,7 +56,7 @@ async function synthesizeShipped(): Promise<Synthesized> {
   if (existsSync(join(dir, MANIFEST))) return load(dir);
   // Synthesize beside the final place and rename: a concurrent test file sees all of it or none.
   const building = `${dir}.building-${process.pid}`;
-  const synthesized = synthesize(await shippedConfig(), { bundling: false, outdir: building });
+  const synthesized = synthesize(await shippedConfig(), { bundling: false, controlTower: false, outdir: building });
   const relativePaths = synthesized.stacks.map((s) => ({
     ...s,
     templatePath: relative(building, s.templatePath),
@@ -88,5 +89,5 @@ export async function variantAssembly(
 ): Promise<{ config: SlipwayConfig; synthesized: Synthesized }> {
   const { synthesize } = await import('@slipway/cli/src/synth/synthesize.ts');
   const config = await configVariant(mutate);
-  return { config, synthesized: synthesize(config, { environments, bundling: false }) };
+  return { config, synthesized: synthesize(config, { environments, bundling: false, controlTower: false }) };
 }
