@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The `slipway` command. In Slipway's own repository it registers tsx (a root devDependency) so
-// the CLI runs from its TypeScript sources with no build step; the published package has no
-// sources, only the JavaScript built from them (scripts/packaging/build.ts), which it runs as is.
+// The `slipway` command. In Slipway's own repository it runs the CLI from its TypeScript sources
+// with no build step (Node.js strips the types; tsx, a root devDependency, where it does not); the
+// published package has no sources, only the JavaScript built from them
+// (scripts/packaging/build.ts), which it runs as is.
 
 // Checked before anything else loads: on an older Node.js the AWS SDK prints a deprecation banner
 // and tsx or the sources may fail with a stack trace instead of saying what is wrong.
@@ -42,8 +43,12 @@ const { existsSync } = await import('node:fs');
 const source = new URL('../src/main.ts', import.meta.url);
 let main;
 if (existsSync(source)) {
-  const { register } = await import('tsx/esm/api');
-  register();
+  // Node.js 24 strips the types of the sources itself (they use erasable syntax only: the
+  // tsconfig's erasableSyntaxOnly holds them to it); tsx only where that is switched off.
+  if (!process.features.typescript) {
+    const { register } = await import('tsx/esm/api');
+    register();
+  }
   ({ main } = await import(source.href));
 } else {
   ({ main } = await import('../src/main.js'));

@@ -323,14 +323,14 @@ export type CliErrorCode = keyof typeof CLI_ERRORS;
 /** An error the CLI prints as one line and turns into its exit code. */
 export class CliError extends Error {
   readonly exitCode: ExitCode;
-  constructor(
-    readonly code: CliErrorCode,
-    message: string,
-    /** The next command to run, printed after the message. */
-    readonly next?: string,
-    more: CliErrorDetails = {},
-  ) {
+  readonly code: CliErrorCode;
+  /** The next command to run, printed after the message. */
+  readonly next?: string;
+
+  constructor(code: CliErrorCode, message: string, next?: string, more: CliErrorDetails = {}) {
     super(message, { cause: more.cause });
+    this.code = code;
+    this.next = next;
     this.name = 'CliError';
     this.exitCode = CLI_ERRORS[code].exit;
     this.details = more;

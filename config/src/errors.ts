@@ -269,14 +269,16 @@ export function formatConfigError(error: ConfigError): string {
 }
 
 export class ConfigValidationError extends Error {
-  constructor(
-    readonly errors: readonly ConfigError[],
-    readonly source = 'slipway.config.ts',
-  ) {
+  readonly errors: readonly ConfigError[];
+  readonly source;
+
+  constructor(errors: readonly ConfigError[], source = 'slipway.config.ts') {
     super(
       `${source} has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n` +
         errors.map((e) => `  - ${formatConfigError(e)}`).join('\n'),
     );
+    this.errors = errors;
+    this.source = source;
     this.name = 'ConfigValidationError';
   }
 }

@@ -32,16 +32,23 @@ export interface SourceLocation {
 }
 
 export class ConfigLoadError extends Error {
+  readonly problem: ConfigLoadProblem;
+  /** The file (or folder) that was looked at. */
+  readonly file: string;
+  /** What went wrong, without the file name (e.g. `Unexpected ","`). */
+  readonly detail: string;
+
   constructor(
-    readonly problem: ConfigLoadProblem,
-    /** The file (or folder) that was looked at. */
-    readonly file: string,
-    /** What went wrong, without the file name (e.g. `Unexpected ","`). */
-    readonly detail: string,
+    problem: ConfigLoadProblem,
+    file: string,
+    detail: string,
     more: { location?: SourceLocation; module?: string; cause?: unknown } = {},
   ) {
     const where = more.location ? `${file}:${more.location.line}:${more.location.column}` : file;
     super(`${where}: ${detail}`, { cause: more.cause });
+    this.problem = problem;
+    this.file = file;
+    this.detail = detail;
     this.name = 'ConfigLoadError';
     this.location = more.location;
     this.module = more.module;

@@ -22,7 +22,10 @@ interface Commented {
 export class GitHubClient {
   private readonly base: string;
 
-  constructor(private readonly options: GitHubClientOptions) {
+  private readonly options: GitHubClientOptions;
+
+  constructor(options: GitHubClientOptions) {
+    this.options = options;
     if (!/^[\w.-]+\/[\w.-]+$/.test(options.repository)) {
       throw new Error(`GITHUB_REPOSITORY: got "${options.repository}"; owner/repo`);
     }

@@ -33,11 +33,11 @@ export interface CopilotWorkspace {
 
 /** Why a Copilot folder could not be read (the CLI turns it into an error line). */
 export class CopilotReadError extends Error {
-  constructor(
-    readonly kind: 'missing' | 'not-copilot' | 'bad-manifest',
-    message: string,
-  ) {
+  readonly kind: 'missing' | 'not-copilot' | 'bad-manifest';
+
+  constructor(kind: 'missing' | 'not-copilot' | 'bad-manifest', message: string) {
     super(message);
+    this.kind = kind;
     this.name = 'CopilotReadError';
   }
 }

@@ -40,19 +40,30 @@ export interface Target {
 
 /** Why a name is not a target; callers turn it into their own error (CLI SW201, CDK app, scripts). */
 export class TargetError extends Error {
+  readonly target: string;
+  /** `unknown`: no such environment; `previews-off`: a `pr-<number>` name while previews are off. */
+  readonly reason: 'unknown' | 'previews-off';
+  /** The environments the config defines, in config order. */
+  readonly configured: readonly string[];
+  readonly previewsEnabled: boolean;
+  /** The configured environment nearest to the name, when it looks like a typo. */
+  readonly suggestion: string | undefined;
+
   constructor(
-    readonly target: string,
-    /** `unknown`: no such environment; `previews-off`: a `pr-<number>` name while previews are off. */
-    readonly reason: 'unknown' | 'previews-off',
-    /** The environments the config defines, in config order. */
-    readonly configured: readonly string[],
-    readonly previewsEnabled: boolean,
-    /** The configured environment nearest to the name, when it looks like a typo. */
-    readonly suggestion: string | undefined,
+    target: string,
+    reason: 'unknown' | 'previews-off',
+    configured: readonly string[],
+    previewsEnabled: boolean,
+    suggestion: string | undefined,
   ) {
     super(
       `unknown environment "${target}"; slipway.config.ts defines: ${configured.join(', ')}${previewsEnabled ? ' (and pr-<number> previews)' : ''}`,
     );
+    this.target = target;
+    this.reason = reason;
+    this.configured = configured;
+    this.previewsEnabled = previewsEnabled;
+    this.suggestion = suggestion;
     this.name = 'TargetError';
   }
 }

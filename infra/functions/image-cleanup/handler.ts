@@ -91,11 +91,11 @@ export interface ImageCleanupSummary {
 
 export class ImageCleanupError extends Error {
   override name = 'ImageCleanupError';
-  constructor(
-    message: string,
-    readonly summary: ImageCleanupSummary,
-  ) {
+  readonly summary: ImageCleanupSummary;
+
+  constructor(message: string, summary: ImageCleanupSummary) {
     super(message);
+    this.summary = summary;
   }
 }
 

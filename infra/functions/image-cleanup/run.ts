@@ -39,11 +39,11 @@ export interface ImageCleanupRun {
 
 export class ImageCleanupRunError extends Error {
   override name = 'ImageCleanupRunError';
-  constructor(
-    message: string,
-    readonly run: ImageCleanupRun,
-  ) {
+  readonly run: ImageCleanupRun;
+
+  constructor(message: string, run: ImageCleanupRun) {
     super(message);
+    this.run = run;
   }
 }
 

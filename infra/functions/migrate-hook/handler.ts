@@ -80,7 +80,10 @@ const taskId = (taskArn: string) => taskArn.split('/').pop() ?? taskArn;
 class MigrateHook {
   private readonly config: MigrateHookDeps['config'];
 
-  constructor(private readonly deps: MigrateHookDeps) {
+  private readonly deps: MigrateHookDeps;
+
+  constructor(deps: MigrateHookDeps) {
+    this.deps = deps;
     this.config = deps.config;
   }
 

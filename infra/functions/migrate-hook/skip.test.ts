@@ -79,10 +79,13 @@ class FakeDigests implements MigrationDigests {
   recorded: string[] = [];
   failRead = false;
   failWrite = false;
-  constructor(
-    public releaseValue: string | undefined,
-    public appliedValue: string | undefined,
-  ) {}
+  releaseValue: string | undefined;
+  appliedValue: string | undefined;
+
+  constructor(releaseValue: string | undefined, appliedValue: string | undefined) {
+    this.releaseValue = releaseValue;
+    this.appliedValue = appliedValue;
+  }
   async release() {
     if (this.failRead) throw new Error('AccessDeniedException');
     return this.releaseValue;

@@ -10,14 +10,16 @@
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export class ConfigError extends Error {
-  constructor(
-    readonly functionName: string,
-    readonly problems: readonly string[],
-  ) {
+  readonly functionName: string;
+  readonly problems: readonly string[];
+
+  constructor(functionName: string, problems: readonly string[]) {
     super(
       `${functionName}: invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
         problems.map((p) => `  - ${p}`).join('\n'),
     );
+    this.functionName = functionName;
+    this.problems = problems;
     this.name = 'ConfigError';
   }
 }
@@ -25,10 +27,13 @@ export class ConfigError extends Error {
 export class EnvReader {
   private readonly problems: string[] = [];
 
-  constructor(
-    private readonly functionName: string,
-    private readonly env: Env,
-  ) {}
+  private readonly functionName: string;
+  private readonly env: Env;
+
+  constructor(functionName: string, env: Env) {
+    this.functionName = functionName;
+    this.env = env;
+  }
 
   /** Records a problem that is not tied to a single parser below. */
   problem(message: string): void {

@@ -88,7 +88,10 @@ class SmokeHook {
   /** Worst-case duration of one check: two requests. */
   private readonly checkBudgetMs: number;
 
-  constructor(private readonly deps: SmokeHookDeps) {
+  private readonly deps: SmokeHookDeps;
+
+  constructor(deps: SmokeHookDeps) {
+    this.deps = deps;
     this.config = deps.config;
     this.sleep = deps.sleep ?? defaultSleep;
     this.checkBudgetMs = 2 * this.config.requestTimeoutMs;

@@ -120,7 +120,11 @@ export class FakeMigrationTasks implements MigrationTasks {
   describeError: Error | undefined;
   private counter = 0;
 
-  constructor(private readonly clock: () => Date) {}
+  private readonly clock: () => Date;
+
+  constructor(clock: () => Date) {
+    this.clock = clock;
+  }
 
   async runTask(input: Parameters<MigrationTasks['runTask']>[0]): Promise<RunTaskResult> {
     this.runs.push(input);

@@ -200,7 +200,11 @@ export class FakeCloudFormation implements DriftApi {
   readonly calls: string[] = [];
   private readonly polls = new Map<string, number>();
 
-  constructor(private readonly stacks: Record<string, FakeStack>) {}
+  private readonly stacks: Record<string, FakeStack>;
+
+  constructor(stacks: Record<string, FakeStack>) {
+    this.stacks = stacks;
+  }
 
   private stack(name: string | undefined): FakeStack {
     const stack = this.stacks[name ?? ''];

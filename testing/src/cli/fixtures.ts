@@ -56,7 +56,11 @@ async function synthesizeShipped(): Promise<Synthesized> {
   if (existsSync(join(dir, MANIFEST))) return load(dir);
   // Synthesize beside the final place and rename: a concurrent test file sees all of it or none.
   const building = `${dir}.building-${process.pid}`;
-  const synthesized = synthesize(await shippedConfig(), { bundling: false, controlTower: false, outdir: building });
+  const synthesized = synthesize(await shippedConfig(), {
+    bundling: false,
+    controlTower: false,
+    outdir: building,
+  });
   const relativePaths = synthesized.stacks.map((s) => ({
     ...s,
     templatePath: relative(building, s.templatePath),

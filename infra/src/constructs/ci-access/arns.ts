@@ -12,12 +12,15 @@ export interface DeployTarget {
 
 /** Builds ARNs in one account: the CI roles' policies are all scoped to their own account. */
 export class AccountArns {
-  constructor(
-    /** The account (a token when the stack is environment-agnostic). */
-    readonly account: string,
-    /** CDK bootstrap qualifier of the account's bootstrap stacks. */
-    readonly qualifier: string,
-  ) {}
+  /** The account (a token when the stack is environment-agnostic). */
+  readonly account: string;
+  /** CDK bootstrap qualifier of the account's bootstrap stacks. */
+  readonly qualifier: string;
+
+  constructor(account: string, qualifier: string) {
+    this.account = account;
+    this.qualifier = qualifier;
+  }
 
   /** `arn:<partition>:<service>:<region>:<account>:<resource>`; pass a partition to get it as cdk-nag prints it. */
   arn(service: string, region: string, resource: string, partition: string = Aws.PARTITION): string {

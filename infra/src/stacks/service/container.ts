@@ -24,12 +24,16 @@ export interface ContainerSettings {
 export class ContainerSettingsFactory {
   private secret?: secretsmanager.ISecret;
 
-  constructor(
-    private readonly scope: Construct,
-    private readonly env: ResolvedEnvironment,
-    /** The service whose tasks apply migrations at start (`MIGRATE_ON_START`), if any. */
-    private readonly migratesAtStart: string | undefined,
-  ) {}
+  private readonly scope: Construct;
+  private readonly env: ResolvedEnvironment;
+  /** The service whose tasks apply migrations at start (`MIGRATE_ON_START`), if any. */
+  private readonly migratesAtStart: string | undefined;
+
+  constructor(scope: Construct, env: ResolvedEnvironment, migratesAtStart: string | undefined) {
+    this.scope = scope;
+    this.env = env;
+    this.migratesAtStart = migratesAtStart;
+  }
 
   /** The environment's database secret, once (`DatabaseSecret`), or undefined without a database. */
   get databaseSecret(): secretsmanager.ISecret | undefined {

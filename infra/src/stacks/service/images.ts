@@ -35,13 +35,18 @@ export class ServiceImages {
   private releasedTag?: string;
   private condition?: CfnCondition;
 
-  constructor(
-    private readonly scope: Construct,
-    private readonly env: ResolvedEnvironment,
-    private readonly registry: ResolvedRegistry,
-    /** The service whose image is the app's own (the default web service's image owner). */
-    private readonly primaryOwner: string,
-  ) {}
+  private readonly scope: Construct;
+  private readonly env: ResolvedEnvironment;
+  private readonly registry: ResolvedRegistry;
+  /** The service whose image is the app's own (the default web service's image owner). */
+  private readonly primaryOwner: string;
+
+  constructor(scope: Construct, env: ResolvedEnvironment, registry: ResolvedRegistry, primaryOwner: string) {
+    this.scope = scope;
+    this.env = env;
+    this.registry = registry;
+    this.primaryOwner = primaryOwner;
+  }
 
   /** The image `service` runs. */
   of(service: ResolvedService): ServiceImage {
