@@ -3,8 +3,9 @@
  * the machine it runs on, spawn to exit of
  *
  * - a bare `node -e 0` (the floor every ratio is taken against);
- * - `slipway --help` and `slipway --version` from the sources (through tsx, as `npx slipway` runs in
- *   this repository) and, when `npm run build:packages` has built dist/, from the built packages;
+ * - `slipway --help` and `slipway --version` from the sources (Node.js stripping the types, as
+ *   `npx slipway` runs in this repository) and, when `npm run build:packages` has built dist/,
+ *   from the built packages;
  * - `slipway plan dev --no-cache --verbose` (nothing read from any cache: synth and every check) and
  *   `slipway plan dev --verbose` right after it (the plan cache holds the result), with each
  *   round's phases as `--verbose` prints them.
@@ -78,7 +79,7 @@ function builtCli(): string | undefined {
 async function startUps(bin: string, built: string | undefined) {
   const s = { bare: [] as number[], help: [] as number[], version: [] as number[] };
   const b = { help: [] as number[], version: [] as number[] };
-  // One of each first, not counted: the file system cache and tsx's transform cache fill.
+  // One of each first, not counted: the file system cache and Node's compile cache fill.
   await Promise.all([time(['-e', '0']), time([bin, '--help']), ...(built ? [time([built, '--help'])] : [])]);
   for (let i = 0; i < ROUNDS; i++) {
     s.bare.push((await time(['-e', '0'])).ms);

@@ -58,8 +58,8 @@ export function cliTargetRows(r: CliResults): string[] {
   return [
     '| target | result (median) | samples and spread | verdict |',
     '|---|---|---|---|',
-    ...ratioRow('`slipway --help` from the sources (tsx)', r.samples.helpMs, r),
-    ...ratioRow('`slipway --version` from the sources (tsx)', r.samples.versionMs, r),
+    ...ratioRow('`slipway --help` from the sources', r.samples.helpMs, r),
+    ...ratioRow('`slipway --version` from the sources', r.samples.versionMs, r),
     ...ratioRow('`slipway --help` built (dist/)', r.samples.helpBuiltMs, r),
     ...ratioRow('`slipway --version` built (dist/)', r.samples.versionBuiltMs, r),
     secondsRow(

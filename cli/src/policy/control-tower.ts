@@ -36,8 +36,8 @@ export function applyAcknowledgements(
   let acknowledged = 0;
   for (const f of raw) {
     const path = stack.resourcePaths?.[f.logicalId] ?? f.logicalId;
-    const acks = stack.acknowledged?.[`${CONTROL_TOWER_PLUGIN}::${f.control}`] ?? [];
-    if (acks.some((ack) => covers(ack, path))) acknowledged += 1;
+    const acknowledgements = stack.acknowledged?.[`${CONTROL_TOWER_PLUGIN}::${f.control}`] ?? [];
+    if (acknowledgements.some((ack) => covers(ack, path))) acknowledged += 1;
     else
       findings.push({
         checker: 'control-tower',
