@@ -94,11 +94,22 @@ function stage(dir: PackageDir): void {
   }
 }
 
-/** Builds every package into dist/<package>/; returns their folders. */
-export function buildPackages(): Record<PackageDir, string> {
+/**
+ * Builds every package into dist/<package>/; returns their folders. `check: false` emits without
+ * type-checking (`tsc --noCheck`: the same JavaScript and declarations, a third less time), for a
+ * caller that has just type-checked the same sources (the packaging test runs after
+ * `npm run typecheck` in `npm test`); the release build checks.
+ */
+export function buildPackages(options: { check?: boolean } = {}): Record<PackageDir, string> {
   rmSync(DIST, { recursive: true, force: true });
   const tsc = join(dirname(fileURLToPath(import.meta.resolve('typescript/package.json'))), 'bin', 'tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  const args = [
+    tsc,
+    '-p',
+    join(ROOT, 'tsconfig.build.json'),
+    ...(options.check === false ? ['--noCheck'] : []),
+  ];
+  execFileSync(process.execPath, args, { stdio: 'inherit' });
   const dirs = Object.keys(PACKAGES) as PackageDir[];
   for (const dir of dirs) stage(dir);
   rmSync(BUILD, { recursive: true, force: true });
