@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { CONTROL_TOWER_PLUGIN } from '@slipway/config/contract';
 import type { StackInfo } from '../synth/stacks.ts';
 import type { CheckRun, Finding } from './checks.ts';
+import { readResult, resultKey, writeResult } from './result-cache.ts';
 
 /*
  * The AWS Control Tower proactive controls as `plan` runs them: not inside the synth (CDK's
@@ -51,17 +50,6 @@ export function applyAcknowledgements(
   return { findings, acknowledged };
 }
 
-function cacheKey(version: string, template: string): string {
-  return createHash('sha256')
-    .update('control-tower')
-    .update('\0')
-    .update(version)
-    .update('\0')
-    .update(template)
-    .digest('hex')
-    .slice(0, 32);
-}
-
 /**
  * Evaluates the Control Tower controls on every stack's template, side by side, and reports what
  * no acknowledgement covers. Each template's raw result is cached under its content and the rules'
@@ -79,26 +67,24 @@ export async function controlTowerChecks(
   const { runGuardParallel, controlTowerRulesVersion } = await import('@slipway/infra');
   const version = controlTowerRulesVersion();
   const results = new Map<StackInfo, RawFinding[]>();
-  const keys = new Map(stacks.map((s) => [s, cacheKey(version, readFileSync(s.templatePath, 'utf8'))]));
-  for (const [s, key] of keys) {
-    const file = cacheDir ? join(cacheDir, `${key}.json`) : undefined;
-    if (file && existsSync(file)) results.set(s, JSON.parse(readFileSync(file, 'utf8')) as RawFinding[]);
+  const todo: { stack: StackInfo; key: string }[] = [];
+  for (const stack of stacks) {
+    const key = resultKey('control-tower', version, readFileSync(stack.templatePath, 'utf8'));
+    const cached = readResult<RawFinding[]>(cacheDir, key);
+    if (cached) results.set(stack, cached);
+    else todo.push({ stack, key });
   }
-  const todo = stacks.filter((s) => !results.has(s));
   if (todo.length === 0) report('control-tower', 'cached');
   let rules: number | undefined;
   if (todo.length > 0) {
-    const run = await runGuardParallel(todo.map((s) => s.templatePath));
+    const run = await runGuardParallel(todo.map((t) => t.stack.templatePath));
     rules = run.rulesEvaluated;
-    for (const s of todo) {
+    for (const { stack, key } of todo) {
       const found = run.findings
-        .filter((f) => f.templatePath === s.templatePath)
+        .filter((f) => f.templatePath === stack.templatePath)
         .map((f) => ({ control: f.rule.control, description: f.rule.description, logicalId: f.logicalId }));
-      results.set(s, found);
-      if (cacheDir) {
-        mkdirSync(cacheDir, { recursive: true });
-        writeFileSync(join(cacheDir, `${keys.get(s)}.json`), JSON.stringify(found));
-      }
+      results.set(stack, found);
+      writeResult(cacheDir, key, found);
     }
     report('control-tower', 'done');
   }
