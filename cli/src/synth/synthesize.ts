@@ -75,8 +75,7 @@ export function synthesize(config: SlipwayConfig, options: SynthesizeOptions = {
       constructPath: stack.node.path,
       dependencies: stack.dependencies.map((d) => d.stackName),
       terminationProtection: stack.terminationProtection === true,
-      resourcePaths: resourcePaths(stack),
-      acknowledged: acknowledgements(stack),
+      ...constructIndex(stack),
     };
   });
   return {
@@ -89,30 +88,26 @@ export function synthesize(config: SlipwayConfig, options: SynthesizeOptions = {
 }
 
 /**
- * The policy findings acknowledged on the stack's constructs (`acknowledge` in @slipway/infra),
- * by rule id: the construct paths below the stack they were recorded on ('' for the stack).
+ * One walk over the stack's own constructs (not those of nested stacks), collecting:
+ * - `resourcePaths`: logical id → construct path below the stack, for every resource;
+ * - `acknowledged`: the policy findings acknowledged on its constructs (`acknowledge` in
+ *   @slipway/infra), by rule id: the construct paths below the stack they were recorded on ('' for
+ *   the stack itself).
  */
-function acknowledgements(stack: Stack): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+function constructIndex(stack: Stack): Pick<StackInfo, 'resourcePaths' | 'acknowledged'> {
+  const resourcePaths: Record<string, string> = {};
+  const acknowledged: Record<string, string[]> = {};
   for (const construct of stack.node.findAll()) {
     if (construct !== stack && Stack.of(construct) !== stack) continue;
+    const path = construct === stack ? '' : construct.node.path.slice(stack.node.path.length + 1);
+    if (CfnResource.isCfnResource(construct))
+      resourcePaths[stack.resolve(construct.logicalId) as string] = path;
     for (const entry of construct.node.metadata) {
       if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
-      const path = construct === stack ? '' : construct.node.path.slice(stack.node.path.length + 1);
       for (const id of Object.keys(entry.data as Record<string, string>)) {
-        out[id] = [...(out[id] ?? []), path];
+        acknowledged[id] = [...(acknowledged[id] ?? []), path];
       }
     }
   }
-  return out;
-}
-
-/** Logical id → construct path below the stack, for every resource of the stack itself. */
-function resourcePaths(stack: Stack): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const construct of stack.node.findAll()) {
-    if (!CfnResource.isCfnResource(construct) || Stack.of(construct) !== stack) continue;
-    out[stack.resolve(construct.logicalId) as string] = construct.node.path.slice(stack.node.path.length + 1);
-  }
-  return out;
+  return { resourcePaths, acknowledged };
 }
