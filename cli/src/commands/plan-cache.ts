@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { SlipwayConfig } from '@slipway/config';
+import { filesUnder } from '@slipway/config/contract';
 import { paths } from '../context.ts';
 import type { PolicyResult } from '../policy/checks.ts';
 import type { StackInfo, Synthesized } from '../synth/stacks.ts';
@@ -56,14 +57,10 @@ export const SOURCE_INPUTS = [
 ];
 
 /** Every file under `path` (itself when a file), without tests and node_modules; [] when missing. */
-export function filesUnder(path: string): string[] {
+export function sourceFilesUnder(path: string): string[] {
   if (!existsSync(path)) return [];
   if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path, { withFileTypes: true }).flatMap((entry) =>
-    entry.name.endsWith('.test.ts') || entry.name === 'node_modules'
-      ? []
-      : filesUnder(join(path, entry.name)),
-  );
+  return filesUnder(path, { skip: (name) => name.endsWith('.test.ts') || name === 'node_modules' });
 }
 
 /** Whether the CLI runs from Slipway's sources (else from installed packages, built JavaScript). */
@@ -71,7 +68,7 @@ const fromSources = () => existsSync(join(paths.infra, 'src', 'index.ts'));
 
 /** Every file whose content goes into the key (from sources), sorted. */
 export function sourceFiles(root = paths.root): string[] {
-  return SOURCE_INPUTS.flatMap((input) => filesUnder(join(root, input))).sort();
+  return SOURCE_INPUTS.flatMap((input) => sourceFilesUnder(join(root, input))).sort();
 }
 
 function version(pkg: string): string {

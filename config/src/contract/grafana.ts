@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import { filesUnder } from './files.ts';
 
 /*
  * Grafana's image and database names, shared by the config, the stacks and the app workflow. The
@@ -30,17 +31,6 @@ export function grafanaRoot(packageRoot: URL): URL {
 /** Role and database Grafana owns on the environment's PostgreSQL. */
 export const GRAFANA_DATABASE = { role: 'grafana', database: 'grafana' } as const;
 
-/** Every file under `dir`, as sorted `/`-separated paths relative to it. */
-function filesUnder(dir: string, at = dir): string[] {
-  return readdirSync(at, { withFileTypes: true })
-    .flatMap((entry) => {
-      const path = join(at, entry.name);
-      if (entry.isDirectory()) return filesUnder(dir, path);
-      return entry.isFile() ? [relative(dir, path).split(sep).join('/')] : [];
-    })
-    .sort();
-}
-
 /**
  * The image tag of a grafana/ folder: `g-` and the first 16 hex digits of a SHA-256 over every
  * file's path and content hash. Any change to the folder (Dockerfile, provisioning, dashboards)
@@ -48,10 +38,9 @@ function filesUnder(dir: string, at = dir): string[] {
  */
 export function grafanaImageTag(dir: string): string {
   const hash = createHash('sha256');
-  for (const file of filesUnder(dir)) {
-    const content = createHash('sha256')
-      .update(readFileSync(join(dir, file)))
-      .digest('hex');
+  for (const path of filesUnder(dir)) {
+    const file = relative(dir, path).split(sep).join('/');
+    const content = createHash('sha256').update(readFileSync(path)).digest('hex');
     hash.update(`${file}\0${content}\n`);
   }
   return `g-${hash.digest('hex').slice(0, 16)}`;

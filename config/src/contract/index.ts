@@ -26,6 +26,7 @@ export {
   RESERVED_VARIABLES,
   userVariableNames,
 } from './container-variables.ts';
+export { type FilesUnderOptions, filesUnder, TEST_FILE } from './files.ts';
 export { GRAFANA_DATABASE, grafanaImageTag, grafanaRepositoryName, grafanaRoot } from './grafana.ts';
 export {
   JOB_TRIGGERS,

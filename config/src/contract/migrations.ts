@@ -13,8 +13,9 @@
  * malformed or different: it migrates, as it always did.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import { filesUnder } from './files.ts';
 
 export const MIGRATION_PARAMETERS = {
   /** `<commit>:<sha256>` of the release being deployed; written before the deploy, read by the migrate hook. */
@@ -25,15 +26,6 @@ export const MIGRATION_PARAMETERS = {
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const COMMIT = /^[0-9a-f]{7,40}$/;
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((entry) => {
-      const path = join(dir, entry.name);
-      return entry.isDirectory() ? filesUnder(path) : entry.isFile() ? [path] : [];
-    })
-    .sort();
-}
 
 /**
  * The sha256 of a migrations folder: every file's path (relative, `/`-separated) and content, in

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { filesUnder, TEST_FILE } from '@slipway/config/contract';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { FUNCTIONS_DIR, HANDLER_LOCK_FILE } from '../package-files.ts';
 
@@ -20,16 +21,6 @@ import { FUNCTIONS_DIR, HANDLER_LOCK_FILE } from '../package-files.ts';
 
 const require = createRequire(import.meta.url);
 
-/** Every file under `dir` except tests, sorted. */
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter(
-      (e) => e.isFile() && !/\.test\.[cm]?[jt]s$/.test(e.name) && !e.parentPath.includes('node_modules'),
-    )
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
-}
-
 function versionOf(pkg: string): string {
   return (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string })
     .version;
@@ -44,7 +35,7 @@ function inputsHash(): string {
   // @slipway/config's src/ (its contract, at src/contract/index, imports from across src/).
   const configSources = dirname(dirname(fileURLToPath(import.meta.resolve('@slipway/config/contract'))));
   for (const root of [FUNCTIONS_DIR, configSources]) {
-    for (const file of sourceFiles(root))
+    for (const file of filesUnder(root, { skip: (name) => TEST_FILE.test(name) || name === 'node_modules' }))
       hash.update(relative(root, file)).update('\0').update(readFileSync(file));
   }
   hash.update(readFileSync(HANDLER_LOCK_FILE));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { filesUnder } from '@slipway/cli/src/commands/plan-cache.ts';
+import { sourceFilesUnder } from '@slipway/cli/src/commands/plan-cache.ts';
 import type { Synthesized } from '@slipway/cli/src/synth/synthesize.ts';
 import type { SlipwayConfig, SlipwayConfigInput } from '@slipway/config';
 import { configVariant, shippedConfig } from '../synth.ts';
@@ -32,7 +32,7 @@ const INPUTS = [
 /** A hash of every file that shapes the shipped assembly. */
 function inputsHash(): string {
   const hash = createHash('sha256');
-  const files = INPUTS.flatMap((input) => filesUnder(join(ROOT, input))).sort();
+  const files = INPUTS.flatMap((input) => sourceFilesUnder(join(ROOT, input))).sort();
   for (const file of files)
     hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   return hash.digest('hex').slice(0, 24);
