@@ -5,15 +5,17 @@
  * - the Dockerfile, parsed with dockerfile-ast: multi-stage; Node 24 base pinned to an exact version
  *   tag (no `latest`, no invented digest); runtime stage copies only the bundle and the migrations;
  *   runs as a non-root numeric user; HEALTHCHECK on /health with node's http module (no curl),
- *   the same command and timings as the ECS task definition's health check;
+ *   the same command and timings as the ECS task definition's health check; Node's compile cache
+ *   written in the build stage by the runtime user at the runtime path, copied read-only;
  *   STOPSIGNAL SIGTERM; GIT_SHA/APP_VERSION build args become ENV and OCI labels; exec-form CMD.
  * - the ignore file allow-lists the build inputs, and BuildKit finds it next to the Dockerfile.
  * - the bundle started exactly as the image would: CMD and WORKDIR and ENV read from the Dockerfile,
- *   as the Dockerfile's USER, from a read-only copy of the build output, HOME=/nonexistent, against
+ *   as the Dockerfile's USER, from a read-only copy of the build output and the compile cache its
+ *   build stage writes (every entry read at start is accepted), HOME=/nonexistent, against
  *   the real PostgreSQL: `migrate` exits 0, then /health and /ready 200, /info.commit is the build's
  *   GIT_SHA, the HEALTHCHECK command passes, STOPSIGNAL stops it with exit 0, and nothing was written.
  */
-import { chmod, cp, lstat, mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
+import { chmod, chown, cp, lstat, mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +81,31 @@ function jsonForm(instruction: Instruction): string[] {
   return JSON.parse(raw) as string[];
 }
 
+/**
+ * The build stage's compile-cache step: `NODE_COMPILE_CACHE=<dir> node <main.js> --help`, run as that
+ * stage's last USER (Node keeps a cache folder per user id and keys entries by absolute path).
+ */
+function compileCacheStep(): { dir: string; args: string[]; user: string } {
+  const build = stages[0];
+  if (!build) throw new Error('no build stage');
+  const step = build.instructions
+    .filter((i) => i.getKeyword() === 'RUN')
+    .map(args)
+    .map((line) => /^NODE_COMPILE_CACHE=(\S+) node (\S+) --help > \/dev\/null$/.exec(line))
+    .find((match) => match !== null);
+  if (!step?.[1] || !step[2]) throw new Error('no compile-cache step in the build stage');
+  const user =
+    build.instructions
+      .filter((i) => i.getKeyword() === 'USER')
+      .map(args)
+      .at(-1) ?? '';
+  return { dir: step[1], args: [step[2], '--help'], user };
+}
+
+function compileCache(): string {
+  return compileCacheStep().dir;
+}
+
 beforeAll(async () => {
   source = await readFile(join(appDir, 'Dockerfile'), 'utf8');
   dockerfile = DockerfileParser.parse(source);
@@ -106,7 +133,7 @@ describe('Dockerfile', () => {
     expect(source).not.toMatch(/@sha256:/);
   });
 
-  it('the runtime stage copies only the bundle and the migrations from the build stage, read-only and root-owned', () => {
+  it('the runtime stage copies only the bundle, the migrations and the compile cache from the build stage, read-only and root-owned', () => {
     const copies = keyword('COPY').map((copy) => ({
       flags: Object.fromEntries((copy as Copy).getFlags().map((flag) => [flag.getName(), flag.getValue()])),
       paths: args(copy),
@@ -115,7 +142,9 @@ describe('Dockerfile', () => {
     expect(copies).toEqual([
       { flags, paths: '/src/app/dist ./dist' },
       { flags, paths: '/src/app/migrations ./migrations' },
+      { flags, paths: `${compileCache()} ./.compile-cache` },
     ]);
+    expect(imageEnv({}).NODE_COMPILE_CACHE).toBe(compileCache());
     expect(keyword('RUN')).toEqual([]);
   });
 
@@ -123,6 +152,8 @@ describe('Dockerfile', () => {
     const users = keyword('USER').map(args);
     expect(users).toHaveLength(1);
     expect(users[0]).toMatch(/^[1-9]\d*:[1-9]\d*$/);
+    // The compile cache is written by the user that reads it: Node keeps one folder per user id.
+    expect(compileCacheStep().user).toBe(users[0]);
   });
 
   it('has a HEALTHCHECK on /health using node (no curl or wget)', () => {
@@ -166,7 +197,9 @@ describe('Dockerfile', () => {
   it('installs from the lockfile in the build stage (npm ci) and bundles with the app build script', () => {
     const build = stages[0]?.instructions.filter((i) => i.getKeyword() === 'RUN').map(args) ?? [];
     expect(build[0]).toMatch(/^npm ci /);
-    expect(build.at(-1)).toBe('npm run build --workspace=@slipway/app');
+    expect(build).toContain('npm run build --workspace=@slipway/app');
+    // The compile cache is written last, from the bundle just built.
+    expect(build.at(-1)).toMatch(/^NODE_COMPILE_CACHE=/);
   });
 });
 
@@ -219,16 +252,35 @@ describe('the bundle started as the image starts it', () => {
     const [uid, gid] = (keyword('USER').map(args)[0] ?? '').split(':').map(Number);
     // The image's file system: WORKDIR holds what the runtime stage copies, root-owned, mode 0555.
     const app = join(root, workdir.replace(/^\//, ''));
+    const inImage = (path: string) => join(root, path.replace(/^\//, ''));
     await cp(inject('appRoot'), app, { recursive: true });
     await chmod(root, 0o755);
-    for (const entry of ['', ...(await readdir(app, { recursive: true }))])
-      await chmod(join(app, entry), 0o555);
-    const before = await listing(app);
 
     // As the Dockerfile's USER when this test runs as root (CI does); otherwise as the current user.
     const asUser = process.getuid?.() === 0 ? { uid: uid as number, gid: gid as number } : {};
     if (!('uid' in asUser))
       console.warn('not root: the image-like run uses the current user, not the Dockerfile USER');
+
+    // The build stage's compile-cache step, at the runtime path of the bundle, as its user.
+    const cache = compileCacheStep();
+    expect(cache.args[0]).toBe(`${workdir}/${commandArgs[0]}`);
+    const tree = async (each: (path: string) => Promise<void>) => {
+      for (const entry of ['', ...(await readdir(app, { recursive: true }))]) await each(join(app, entry));
+    };
+    if ('uid' in asUser) await tree((path) => chown(path, asUser.uid, asUser.gid));
+    const warm = spawnCommand(command as string, [inImage(cache.args[0] as string), '--help'], {
+      cwd: app,
+      env: { NODE_COMPILE_CACHE: inImage(cache.dir) },
+      ...asUser,
+    });
+    expect((await warm.exited).code, warm.output()).toBe(0);
+    // The runtime stage's COPY: root-owned, mode 0555.
+    await tree(async (path) => {
+      if ('uid' in asUser) await chown(path, 0, 0);
+      await chmod(path, 0o555);
+    });
+    const before = await listing(app);
+    expect(before.some((entry) => entry.startsWith('.compile-cache/'))).toBe(true);
 
     const port = await freePort();
     const env = {
@@ -238,6 +290,8 @@ describe('the bundle started as the image starts it', () => {
       NODE_ENV: 'production',
       HOME: '/nonexistent',
     };
+    // The image's cache folder, inside this test's image file system.
+    env.NODE_COMPILE_CACHE = inImage(env.NODE_COMPILE_CACHE ?? '');
 
     // The deploy hook's one-off task: same image, same WORKDIR, `migrate` appended to the CMD.
     const migrate = spawnCommand(command as string, [...commandArgs, 'migrate'], {
@@ -248,9 +302,23 @@ describe('the bundle started as the image starts it', () => {
     const migrated = await migrate.exited;
     expect(migrated.code, migrate.output()).toBe(0);
 
-    const server = spawnCommand(command as string, commandArgs, { cwd: app, env, ...asUser });
+    const server = spawnCommand(command as string, commandArgs, {
+      cwd: app,
+      // Node's own report of each cache entry it reads (stderr).
+      env: { ...env, NODE_DEBUG_NATIVE: 'COMPILE_CACHE' },
+      ...asUser,
+    });
     const base = `http://127.0.0.1:${port}`;
     await waitForStatus(`${base}/ready`, 200, server);
+    // The start read the compiled code of main.js and of every module it loaded, all accepted.
+    const reads = server.output().match(/reading cache from .* for ESM .*/g) ?? [];
+    const accepted = server.output().match(/V8 code cache for ESM \S+ was accepted/g) ?? [];
+    expect(reads.length).toBeGreaterThan(1);
+    expect(reads.filter((line) => !line.includes('... success'))).toEqual([]);
+    expect(accepted.map((line) => line.split(' ')[5])).toContain(
+      `file://${join(app, commandArgs[0] as string)}`,
+    );
+    expect(accepted).toHaveLength(reads.length);
     expect((await fetch(`${base}/health`)).status).toBe(200);
     expect(await (await fetch(`${base}/info`)).json()).toMatchObject({
       commit: 'c0ffee1234',
