@@ -10,11 +10,10 @@ export interface LineTarget {
 /**
  * The first log line of a turn of the event loop is passed on at once; the lines written after it
  * in the same turn are passed on together at the end of the turn (`setImmediate`). Under load many
- * requests finish in one turn, and each of their access-log lines was one asynchronous write(2)
- * (submitted to libuv's thread pool, with a callback): 15 % of the CPU of `GET /api/items/:id` in a
- * profile. Batched, two writes carry them all. A line is never held back beyond its turn, as
- * SonicBoom's own batching (`minLength` with `periodicFlush`) would hold it until the next period,
- * and an idle service's line (a start-up line, say) leaves at once.
+ * requests finish in one turn, and each of their access-log lines was one write(2): 15 % of the CPU
+ * of `GET /api/items/:id` in a profile. Batched, two writes carry them all. A line is never held back
+ * beyond its turn, as SonicBoom's own batching (`minLength` with `periodicFlush`) would hold it until
+ * the next period, and an idle service's line (a start-up line, say) leaves at once.
  *
  * `flushSync` (pino calls it after a `fatal` line) and process exit hand over what is pending and
  * write it synchronously, so the last lines before an exit are not lost.
@@ -43,7 +42,7 @@ export class TurnBatchedStream implements pino.DestinationStream {
     this.#target.write(line);
   }
 
-  /** Hands the pending lines to the target, which writes them asynchronously. */
+  /** Hands the pending lines to the target. */
   readonly #handOver = (): void => {
     this.#scheduled = false;
     if (this.#pending === '') return;
