@@ -166,10 +166,14 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
     // X-Forwarded-* are believed only from trusted proxies (private addresses: src/trusted-proxy.ts);
     // request.protocol (HSTS) and request.ip (logs) then describe the client, not the load balancer.
     trustProxy: isTrustedProxy,
+    // The service's own compilers, given here rather than set after: Fastify then never loads its
+    // defaults (@fastify/ajv-compiler with its own Ajv, and the fast-json-stringify compiler), which
+    // it would otherwise evaluate at every start only to have them replaced (docs/performance.md).
+    schemaController: {
+      compilersFactory: { buildValidator: validators, buildSerializer: serializers },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(validators());
-  app.setSerializerCompiler(serializers());
   // Only JSON bodies: text/plain (fastify's other built-in parser) gets 415 like any other type.
   app.removeContentTypeParser('text/plain');
 
