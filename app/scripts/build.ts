@@ -3,12 +3,17 @@
  * (the migration runner). Everything is bundled except PGlite (WebAssembly and data files, loaded only
  * for the embedded database, which the container image does not ship) and pg-native (optional, unused).
  *
+ * What a start does not have to do is done here: the environment schema's validator and every
+ * route's validators and serializers are compiled into the bundle (precompile-schemas.ts).
+ * docs/performance.md gives what each saves.
+ *
  * Usage: `npm run build -w @slipway/app` or `tsx app/scripts/build.ts [outdir]`.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
+import { precompiledSchemas } from './precompile-schemas.ts';
 
 const appDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -59,7 +64,7 @@ export async function bundle(
     // The image, CI and local runs all use Node 24 (engines, .nvmrc, Dockerfile).
     target: 'node24',
     external: EXTERNAL,
-    plugins: [precompiledEnvValidator],
+    plugins: [precompiledEnvValidator, precompiledSchemas(appDir)],
     // pg probes `navigator` and `Response` to detect Cloudflare Workers; the first access to
     // `Response` loads Node's internal undici (~35 ms of start-up, measured on Node 24.22). Nothing
     // in the service uses either.

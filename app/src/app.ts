@@ -1,9 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Ajv } from 'ajv';
-import fastJson from 'fast-json-stringify';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyServerOptions,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
@@ -28,8 +27,13 @@ import healthRoutes from './routes/health/index.ts';
 import infoRoutes from './routes/info/index.ts';
 import readyRoutes from './routes/ready/index.ts';
 import rootRoutes from './routes/root.ts';
-import { strictNumericStrings } from './schemas/strict-numbers.ts';
+import { type SchemaCompilers, schemaCompilers } from './schemas/compilers.ts';
+import { serializerCompiler, validatorCompiler } from './schemas/fastify-compilers.ts';
 import { isTrustedProxy } from './trusted-proxy.ts';
+
+type CompilersFactory = NonNullable<
+  NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']
+>;
 
 /** The app with TypeBox schemas typing request and reply in route handlers. */
 export type AppInstance = FastifyInstance<
@@ -53,89 +57,12 @@ export interface BuildAppOptions {
    * @default the SQL repository (`new ItemsRepository(pool, schema)`)
    */
   readonly itemsRepository?: ItemsRepositoryFactory | undefined;
-}
-
-/**
- * Two validators: bodies are validated strictly (a number is not a string), while querystring and
- * params, which are always strings on the wire, are coerced to the schema's types. Both report every
- * error (allErrors), never drop unknown properties silently (removeAdditional: false: they are
- * rejected by `additionalProperties: false`), and fill defaults.
- *
- * allErrors is safe here because every string and array in an input schema has a maximum length and
- * the body is capped at BODY_LIMIT_BYTES (ajv's warning is about unbounded input).
- */
-function validators() {
-  const common = {
-    allErrors: true,
-    removeAdditional: false,
-    useDefaults: true,
-    strict: true,
-    // The schemas are static and exercised by the tests; checking them against the JSON Schema
-    // meta-schema at every start costs more than compiling them.
-    validateSchema: false,
-  } as const;
-  // Created with the first schema compiled (see memoize).
-  let bodyAjv: Ajv | undefined;
-  let paramsAjv: Ajv | undefined;
-  const body = memoize((schema: object) => {
-    bodyAjv ??= new Ajv({ ...common, coerceTypes: false });
-    return bodyAjv.compile(schema);
-  });
-  // Numbers in query strings and paths must be plain decimal (schemas/strict-numbers.ts says why).
-  const params = memoize((schema: object) => {
-    paramsAjv ??= new Ajv({ ...common, coerceTypes: 'array' });
-    return strictNumericStrings(schema, paramsAjv.compile(schema));
-  });
-  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
-    httpPart === 'body' ? body(schema) : params(schema);
-}
-
-/**
- * Compiles each distinct schema once, and only when a request first needs it. Fastify compiles per
- * route and status code, and most of them repeat (the error response on every route, the id
- * parameter on three). Compiling them all at start took most of the time between building the app
- * and the first `/ready` answer, while a load balancer's first requests (`/health`, `/ready`) use
- * their own response schemas only. The schemas are static and the tests exercise every route's, so
- * a schema error still shows before a release.
- */
-function memoize<T extends Compiled>(compile: (schema: object) => T): (schema: object) => T {
-  const compiled = new Map<string, T>();
-  return (schema) => {
-    const key = JSON.stringify(schema);
-    let fn = compiled.get(key);
-    if (fn === undefined) {
-      fn = onFirstCall(() => compile(schema));
-      compiled.set(key, fn);
-    }
-    return fn;
-  };
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: a compiled validator or serializer, whatever it takes
-type Compiled = (...args: any[]) => unknown;
-
-/**
- * A function that runs `compile()` on its first call and forwards every call to the result. Ajv
- * reports a failed validation in the function's `errors` property, which Fastify reads from the
- * function it was given when the call returns false: it is copied over then (only then, so a
- * passing validation or a serialization costs one call more and nothing else).
- */
-function onFirstCall<T extends Compiled>(compile: () => T): T {
-  let fn: T | undefined;
-  const forward = ((...args: unknown[]) => {
-    fn ??= compile();
-    const result = fn(...args);
-    if (result === false) forward.errors = (fn as { errors?: unknown }).errors;
-    return result;
-  }) as unknown as T & { errors?: unknown };
-  forward.errors = null;
-  return forward;
-}
-
-/** Response serializers (fast-json-stringify, fastify's default), compiled once per distinct schema. */
-function serializers() {
-  const serializer = memoize((schema: object) => fastJson(schema));
-  return ({ schema }: { schema: object }) => serializer(schema);
+  /**
+   * Turns route schemas into validators and serializers. The build's seam: it records every schema
+   * the routes have, to compile them ahead of time (scripts/precompile-schemas.ts).
+   * @default `schemaCompilers` of src/schemas/compilers.ts (compiled ahead of time in the bundle)
+   */
+  readonly schemaCompilers?: SchemaCompilers | undefined;
 }
 
 /**
@@ -145,6 +72,7 @@ function serializers() {
  */
 export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
   const { config } = options;
+  const compilers = options.schemaCompilers ?? schemaCompilers;
   const app = Fastify({
     loggerInstance: options.logger,
     // One line per request instead of fastify's two, and quiet health checks; request.log creates its
@@ -170,7 +98,12 @@ export async function buildApp(options: BuildAppOptions): Promise<AppInstance> {
     // defaults (@fastify/ajv-compiler with its own Ajv, and the fast-json-stringify compiler), which
     // it would otherwise evaluate at every start only to have them replaced (docs/performance.md).
     schemaController: {
-      compilersFactory: { buildValidator: validators, buildSerializer: serializers },
+      // Cast: the factories' types say a compiler is given a bare schema; Fastify calls it with the
+      // route's definition ({ schema, httpPart, ... }), as it calls one set with setValidatorCompiler.
+      compilersFactory: {
+        buildValidator: () => validatorCompiler(compilers),
+        buildSerializer: () => serializerCompiler(compilers),
+      } as unknown as CompilersFactory,
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

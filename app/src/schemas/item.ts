@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { nullable } from './nullable.ts';
 
 /**
  * Item schemas: validated on input (ajv, all errors reported) and used to serialize responses
@@ -12,10 +13,6 @@ export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 const ONE_LINE = '^[^\\u0000-\\u001F\\u007F]*$';
 /** NUL is the only character PostgreSQL text cannot store. */
 const NO_NUL = '^[^\\u0000]*$';
-
-function nullable<T extends { type: string }>(schema: T) {
-  return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
-}
 
 export const ItemName = Type.String({ minLength: 1, maxLength: 200, pattern: ONE_LINE });
 export const ItemNote = Type.String({ maxLength: 2000, pattern: NO_NUL });

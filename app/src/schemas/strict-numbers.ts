@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import type { Validate } from './compilers.ts';
 
 /**
  * Query strings and path parameters are strings on the wire, and ajv coerces them to the schema's
@@ -22,9 +23,6 @@ interface NumberSyntaxError extends ErrorObject {
   params: { type: string };
   message: string;
 }
-
-/** A compiled validator as fastify expects it: false with `errors` set when the data is invalid. */
-type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null | undefined };
 
 /** A numeric property of a querystring or params schema, and how its raw string must look. */
 interface NumericProperty {

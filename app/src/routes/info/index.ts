@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import type { AppInstance } from '../../app.ts';
+import { nullable } from '../../schemas/nullable.ts';
 
 export const InfoResponse = Type.Object(
   {
@@ -8,7 +9,7 @@ export const InfoResponse = Type.Object(
     /** The image's git sha (GIT_SHA); the deploy smoke test compares it with the sha it deployed. */
     commit: Type.String(),
     environment: Type.String(),
-    region: Type.Union([Type.String(), Type.Null()]),
+    region: nullable(Type.String()),
     uptimeSeconds: Type.Integer(),
     node: Type.String(),
   },
