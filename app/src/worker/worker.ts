@@ -7,7 +7,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { FastifyBaseLogger } from 'fastify';
-import { parseWorkMessage, REQUEST_ID_ATTRIBUTE, type WorkMessage } from './message.ts';
+import { REQUEST_ID_ATTRIBUTE, type WorkMessage } from './message.ts';
+import { parseWorkMessage } from './parse-message.ts';
 
 /** What became of a well-formed message: the work was done, or its item no longer exists. */
 export type WorkOutcome = 'processed' | 'item-gone';
