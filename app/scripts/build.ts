@@ -4,8 +4,9 @@
  * for the embedded database, which the container image does not ship) and pg-native (optional, unused).
  *
  * What a start does not have to do is done here: the environment schema's validator and every
- * route's validators and serializers are compiled into the bundle (precompile-schemas.ts).
- * docs/performance.md gives what each saves.
+ * route's validators and serializers are compiled into the bundle (precompile-schemas.ts), and the
+ * HTTPS and HTTP/2 modules Fastify would load for servers the service never creates are left to
+ * first use. docs/performance.md gives what each saves.
  *
  * Usage: `npm run build -w @slipway/app` or `tsx app/scripts/build.ts [outdir]`.
  */
@@ -46,6 +47,28 @@ const precompiledEnvValidator: Plugin = {
   },
 };
 
+/**
+ * Fastify's server module loads `node:https` and `node:http2` as it is loaded, for the HTTPS and
+ * HTTP/2 servers it can create, and with them `node:tls` (docs/performance.md, start-up). The
+ * service creates a plain HTTP server (TLS ends at the load balancer), so there they are objects that
+ * load the real module on first use. pg loads `node:tls` itself, and only when it opens a TLS
+ * connection (DB_SSL=require). app/test/bundle-start.test.ts checks a start loads neither.
+ */
+const lazyServerBuiltins: Plugin = {
+  name: 'lazy-server-builtins',
+  setup(build) {
+    build.onResolve({ filter: /^node:(https|http2)$/ }, (args) =>
+      /[\\/]fastify[\\/]lib[\\/]server\.js$/.test(args.importer)
+        ? { path: args.path, namespace: 'lazy-builtin' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `module.exports = new Proxy({}, { get: (_, key) => require(${JSON.stringify(args.path)})[key] });`,
+      loader: 'js',
+    }));
+  },
+};
+
 export async function bundle(
   outdir: string = join(appDir, 'dist'),
 ): Promise<BundleSize & { outdir: string }> {
@@ -64,7 +87,7 @@ export async function bundle(
     // The image, CI and local runs all use Node 24 (engines, .nvmrc, Dockerfile).
     target: 'node24',
     external: EXTERNAL,
-    plugins: [precompiledEnvValidator, precompiledSchemas(appDir)],
+    plugins: [precompiledEnvValidator, precompiledSchemas(appDir), lazyServerBuiltins],
     // pg probes `navigator` and `Response` to detect Cloudflare Workers; the first access to
     // `Response` loads Node's internal undici (~35 ms of start-up, measured on Node 24.22). Nothing
     // in the service uses either.
