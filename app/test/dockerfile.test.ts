@@ -267,7 +267,7 @@ describe('the bundle started as the image starts it', () => {
     const tree = async (each: (path: string) => Promise<void>) => {
       for (const entry of ['', ...(await readdir(app, { recursive: true }))]) await each(join(app, entry));
     };
-    if ('uid' in asUser) await tree((path) => chown(path, asUser.uid, asUser.gid));
+    if ('uid' in asUser) await tree((path) => chown(path, asUser.uid as number, asUser.gid as number));
     const warm = spawnCommand(command as string, [inImage(cache.args[0] as string), '--help'], {
       cwd: app,
       env: { NODE_COMPILE_CACHE: inImage(cache.dir) },
@@ -283,15 +283,16 @@ describe('the bundle started as the image starts it', () => {
     expect(before.some((entry) => entry.startsWith('.compile-cache/'))).toBe(true);
 
     const port = await freePort();
-    const env = {
-      ...imageEnv({ GIT_SHA: 'c0ffee1234', APP_VERSION: '3.1.4' }),
+    const fromImage = imageEnv({ GIT_SHA: 'c0ffee1234', APP_VERSION: '3.1.4' });
+    const env: Record<string, string> = {
+      ...fromImage,
+      // The image's cache folder, inside this test's image file system.
+      NODE_COMPILE_CACHE: inImage(fromImage.NODE_COMPILE_CACHE ?? ''),
       // What the ECS task definition adds: the database, the port, and no migration at start.
       ...testEnv(db, { PORT: String(port), MIGRATE_ON_START: 'false', LOG_LEVEL: 'info' }),
       NODE_ENV: 'production',
       HOME: '/nonexistent',
     };
-    // The image's cache folder, inside this test's image file system.
-    env.NODE_COMPILE_CACHE = inImage(env.NODE_COMPILE_CACHE ?? '');
 
     // The deploy hook's one-off task: same image, same WORKDIR, `migrate` appended to the CMD.
     const migrate = spawnCommand(command as string, [...commandArgs, 'migrate'], {
