@@ -140,6 +140,24 @@ describe('docs/performance.md, service section (npm run docs:performance rewrite
     expect(row?.verdict).toBe('**missed**');
   });
 
+  it("gives start-up against the raw server's as the median of the ratios of samples started back to back", () => {
+    const sample = (readyMs: number, cpuMs: number) => ({ readyMs, cpuMs });
+    const paired = {
+      ...results,
+      starts: {
+        ...results.starts,
+        // Pairs 3.0, 1.5 and 2.0 (median 2.0), where the ratio of the medians would be 300 / 100 = 3.0
+        // (CPU: 2.0 against 90 / 40 = 2.25).
+        service: [sample(300, 90), sample(150, 60), sample(400, 100)],
+        raw: [sample(100, 30), sample(100, 40), sample(200, 50)],
+      },
+    };
+    const section = renderServiceSection(paired);
+    expect(targetRows(section)[2]?.result).toBe('300 ms');
+    expect(section).toContain("2.00 × the raw server's start (CPU 2.00 ×)");
+    expect(section).toContain('first `/ready` 200 2.00 ×, CPU until then 2.00 ×');
+  });
+
   it('states the machine, the commit and the spread of the run', () => {
     const section = renderServiceSection(results);
     expect(section).toContain(`commit ${results.run.commit}`);
