@@ -22,7 +22,7 @@
  * `taskset`, the servers are pinned to CPU 0, the load generator and this process to CPU 1;
  * PostgreSQL is not pinned.
  *
- * Environment: BENCH_ROUNDS (default 5), BENCH_DURATION (measured seconds per load, default 10),
+ * Environment: BENCH_ROUNDS (default 10), BENCH_DURATION (measured seconds per load, default 5),
  * BENCH_WARMUP (seconds of warm-up load before each, default 2), BENCH_CONNECTIONS (default 50),
  * BENCH_STARTS (start-up samples, default 10).
  */
