@@ -15,7 +15,21 @@
  *   the real PostgreSQL: `migrate` exits 0, then /health and /ready 200, /info.commit is the build's
  *   GIT_SHA, the HEALTHCHECK command passes, STOPSIGNAL stops it with exit 0, and nothing was written.
  */
-import { chmod, chown, cp, lstat, mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  copyFile,
+  cp,
+  link,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  stat,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -255,6 +269,15 @@ describe('the bundle started as the image starts it', () => {
     const inImage = (path: string) => join(root, path.replace(/^\//, ''));
     await cp(inject('appRoot'), app, { recursive: true });
     await chmod(root, 0o755);
+    // The image's `node` on PATH: the tests' own binary, linked where the image's user can reach it
+    // (the tests' Node may sit under a home folder that user cannot enter, and PATH would then find
+    // an older system Node instead).
+    const bin = inImage('/usr/local/bin');
+    await mkdir(bin, { recursive: true });
+    await link(process.execPath, join(bin, 'node')).catch(() =>
+      copyFile(process.execPath, join(bin, 'node')),
+    );
+    const path = `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`;
 
     // As the Dockerfile's USER when this test runs as root (CI does); otherwise as the current user.
     const asUser = process.getuid?.() === 0 ? { uid: uid as number, gid: gid as number } : {};
@@ -270,7 +293,7 @@ describe('the bundle started as the image starts it', () => {
     if ('uid' in asUser) await tree((path) => chown(path, asUser.uid as number, asUser.gid as number));
     const warm = spawnCommand(command as string, [inImage(cache.args[0] as string), '--help'], {
       cwd: app,
-      env: { NODE_COMPILE_CACHE: inImage(cache.dir) },
+      env: { PATH: path, NODE_COMPILE_CACHE: inImage(cache.dir) },
       ...asUser,
     });
     expect((await warm.exited).code, warm.output()).toBe(0);
@@ -292,6 +315,7 @@ describe('the bundle started as the image starts it', () => {
       ...testEnv(db, { PORT: String(port), MIGRATE_ON_START: 'false', LOG_LEVEL: 'info' }),
       NODE_ENV: 'production',
       HOME: '/nonexistent',
+      PATH: path,
     };
 
     // The deploy hook's one-off task: same image, same WORKDIR, `migrate` appended to the CMD.
@@ -324,6 +348,8 @@ describe('the bundle started as the image starts it', () => {
     expect(await (await fetch(`${base}/info`)).json()).toMatchObject({
       commit: 'c0ffee1234',
       version: '3.1.4',
+      // The image's Node, not whichever the image's user could find.
+      node: process.version,
     });
 
     const healthcheck = JSON.parse(
