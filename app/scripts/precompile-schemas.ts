@@ -12,11 +12,13 @@
  */
 import { join } from 'node:path';
 import type { Plugin } from 'esbuild';
+import type { InputKind } from '../src/schemas/compilers.ts';
 
 const NAMESPACE = 'precompiled-schema';
 
+/** Each kind's schemas by their JSON text, the key the generated module looks them up by. */
 interface Recorded {
-  readonly validators: Map<string, { schema: object; kind: 'body' | 'url' }>;
+  readonly validators: Record<InputKind, Map<string, object>>;
   readonly serializers: Map<string, object>;
 }
 
@@ -27,7 +29,7 @@ async function recordSchemas(): Promise<Recorded> {
     import('../src/config.ts'),
     import('pino'),
   ]);
-  const recorded: Recorded = { validators: new Map(), serializers: new Map() };
+  const recorded: Recorded = { validators: { body: new Map(), url: new Map() }, serializers: new Map() };
   const app = await buildApp({
     // Any valid configuration: the routes and their schemas do not depend on it.
     config: loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://build@127.0.0.1:1/build' }),
@@ -36,7 +38,7 @@ async function recordSchemas(): Promise<Recorded> {
     logger: pino({ level: 'silent' }),
     schemaCompilers: {
       validator(schema, kind) {
-        recorded.validators.set(validatorKey(schema, kind), { schema, kind });
+        recorded.validators[kind].set(JSON.stringify(schema), schema);
         return () => true;
       },
       serializer(schema) {
@@ -48,11 +50,6 @@ async function recordSchemas(): Promise<Recorded> {
   await app.ready();
   await app.close();
   return recorded;
-}
-
-/** The generated module computes the same key: `kind + ' ' + JSON.stringify(schema)`. */
-function validatorKey(schema: object, kind: string): string {
-  return `${kind} ${JSON.stringify(schema)}`;
 }
 
 /** The replacement of compilers.ts and one standalone module per compiled schema. */
@@ -67,36 +64,39 @@ async function generate(): Promise<{ module: string; files: Map<string, string> 
     ]);
   const files = new Map<string, string>();
   const imports: string[] = [];
-  const validators: string[] = [];
-  const serializers: string[] = [];
-  const ajv = {
-    body: new Ajv({ ...INPUT_AJV_OPTIONS.body, code: { source: true, esm: true } }),
-    url: new Ajv({ ...INPUT_AJV_OPTIONS.url, code: { source: true, esm: true } }),
+  /** One standalone module per schema; the source text of a `new Map([[json, module], ...])`. */
+  const table = (prefix: string, schemas: Map<string, object>, code: (schema: object) => string) => {
+    const entries = [...schemas].map(([json, schema]) => {
+      const name = `${prefix}${files.size}`;
+      files.set(`${name}.js`, code(schema));
+      imports.push(`import ${name} from '${NAMESPACE}:${name}.js';`);
+      return `[${JSON.stringify(json)}, ${name}]`;
+    });
+    return `new Map([${entries.join(',\n')}])`;
   };
-  for (const [key, { schema, kind }] of recorded.validators) {
-    const name = `validator${validators.length}`;
-    files.set(`${name}.js`, standaloneCode(ajv[kind], ajv[kind].compile(schema)));
-    imports.push(`import ${name} from '${NAMESPACE}:${name}.js';`);
-    validators.push(`[${JSON.stringify(key)}, ${name}]`);
-  }
-  for (const [key, schema] of recorded.serializers) {
-    const name = `serializer${serializers.length}`;
-    files.set(`${name}.js`, fastJson(schema, { mode: 'standalone' }) as unknown as string);
-    imports.push(`import ${name} from '${NAMESPACE}:${name}.js';`);
-    serializers.push(`[${JSON.stringify(key)}, ${name}]`);
-  }
+  const validators = (['body', 'url'] as const).map((kind) => {
+    const ajv = new Ajv({ ...INPUT_AJV_OPTIONS[kind], code: { source: true, esm: true } });
+    const schemas = recorded.validators[kind];
+    return `${kind}: ${table('validator', schemas, (schema) => standaloneCode(ajv, ajv.compile(schema)))}`;
+  });
+  const serializers = table(
+    'serializer',
+    recorded.serializers,
+    (schema) => fastJson(schema, { mode: 'standalone' }) as unknown as string,
+  );
   const module = `${imports.join('\n')}
 export const INPUT_AJV_OPTIONS = ${JSON.stringify(INPUT_AJV_OPTIONS)};
-const validators = new Map([${validators.join(',\n')}]);
-const serializers = new Map([${serializers.join(',\n')}]);
-function compiled(map, key, what) {
+const validators = { ${validators.join(',\n')} };
+const serializers = ${serializers};
+function compiled(map, schema, what) {
+  const key = JSON.stringify(schema);
   const fn = map.get(key);
   if (fn === undefined) throw new Error('no ' + what + ' was compiled at build time for the schema ' + key + ' (app/scripts/precompile-schemas.ts records the schemas the routes have when the app is built without configuration of its own)');
   return fn;
 }
 export const schemaCompilers = {
-  validator: (schema, kind) => compiled(validators, kind + ' ' + JSON.stringify(schema), 'validator'),
-  serializer: (schema) => compiled(serializers, JSON.stringify(schema), 'serializer'),
+  validator: (schema, kind) => compiled(validators[kind], schema, 'validator'),
+  serializer: (schema) => compiled(serializers, schema, 'serializer'),
 };
 `;
   return { module, files };
