@@ -3,7 +3,8 @@
  *
  * Scenarios and expected outcomes:
  * - the Dockerfile, parsed with dockerfile-ast: multi-stage; Node 24 base pinned to an exact version
- *   tag (no `latest`, no invented digest); runtime stage copies only the bundle and the migrations;
+ *   tag (no `latest`, no invented digest); runtime stage copies only the bundle, the migrations and
+ *   the compile cache;
  *   runs as a non-root numeric user; HEALTHCHECK on /health with node's http module (no curl),
  *   the same command and timings as the ECS task definition's health check; Node's compile cache
  *   written in the build stage by the runtime user at the runtime path, copied read-only;
@@ -116,10 +117,6 @@ function compileCacheStep(): { dir: string; args: string[]; user: string } {
   return { dir: step[1], args: [step[2], '--help'], user };
 }
 
-function compileCache(): string {
-  return compileCacheStep().dir;
-}
-
 beforeAll(async () => {
   source = await readFile(join(appDir, 'Dockerfile'), 'utf8');
   dockerfile = DockerfileParser.parse(source);
@@ -156,9 +153,9 @@ describe('Dockerfile', () => {
     expect(copies).toEqual([
       { flags, paths: '/src/app/dist ./dist' },
       { flags, paths: '/src/app/migrations ./migrations' },
-      { flags, paths: `${compileCache()} ./.compile-cache` },
+      { flags, paths: `${compileCacheStep().dir} ./.compile-cache` },
     ]);
-    expect(imageEnv({}).NODE_COMPILE_CACHE).toBe(compileCache());
+    expect(imageEnv({}).NODE_COMPILE_CACHE).toBe(compileCacheStep().dir);
     expect(keyword('RUN')).toEqual([]);
   });
 
@@ -265,8 +262,8 @@ describe('the bundle started as the image starts it', () => {
     const [command, ...commandArgs] = jsonForm(keyword('CMD')[0] as Instruction);
     const [uid, gid] = (keyword('USER').map(args)[0] ?? '').split(':').map(Number);
     // The image's file system: WORKDIR holds what the runtime stage copies, root-owned, mode 0555.
-    const app = join(root, workdir.replace(/^\//, ''));
     const inImage = (path: string) => join(root, path.replace(/^\//, ''));
+    const app = inImage(workdir);
     await cp(inject('appRoot'), app, { recursive: true });
     await chmod(root, 0o755);
     // The image's `node` on PATH: the tests' own binary, linked where the image's user can reach it
