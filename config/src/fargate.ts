@@ -18,6 +18,13 @@ export const FARGATE_SIZES: Readonly<Record<number, readonly number[]>> = {
   16384: range(32768, 122880, 8192),
 };
 
+/**
+ * A task's memory when neither the service nor its environment sets one (`app.memoryMiB`'s
+ * default): Fargate's smallest size, with 256 CPU units. The service benchmark runs the servers
+ * under this limit.
+ */
+export const DEFAULT_TASK_MEMORY_MIB = 512;
+
 export const FARGATE_CPU_UNITS = Object.keys(FARGATE_SIZES).map(Number);
 
 /** A human description of the memory sizes allowed for a CPU value, for error messages. */

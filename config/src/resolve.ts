@@ -2,6 +2,7 @@ import { grafanaRepositoryName } from './contract/grafana.ts';
 import { serviceNamespace } from './contract/services.ts';
 import { type DeployStrategyName, STRATEGY_TIMING } from './deploy-timing.ts';
 import { resolveDomain } from './domain.ts';
+import { DEFAULT_TASK_MEMORY_MIB } from './fargate.ts';
 import { availabilityZones, type Region } from './regions.ts';
 import { appViewIn } from './services/compat.ts';
 import { migrationOwner } from './services/declared.ts';
@@ -199,7 +200,7 @@ function defaultServiceSizing(
   const scaling = web?.type === 'web' || web?.type === 'backend' ? web.scaling : undefined;
   return {
     cpu: web?.cpu ?? env.service.cpu ?? 256,
-    memoryMiB: web?.memoryMiB ?? env.service.memoryMiB ?? 512,
+    memoryMiB: web?.memoryMiB ?? env.service.memoryMiB ?? DEFAULT_TASK_MEMORY_MIB,
     minTasks: web && 'minTasks' in web ? web.minTasks : minTasks,
     maxTasks: web && 'maxTasks' in web ? web.maxTasks : (env.service.maxTasks ?? minTasks + 1),
     capacity: web?.capacity ?? ((env.service.capacity ?? d.capacity) as Capacity),

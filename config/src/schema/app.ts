@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TASK_MEMORY_MIB } from '../fargate.ts';
 import { appName, envVarName, secretRef } from './common.ts';
 import {
   command,
@@ -60,7 +61,7 @@ export const appSchema = z.strictObject({
   /** Default task CPU units for every environment (256 = 0.25 vCPU). @default 256 */
   cpu: z.number().int().default(256),
   /** Default task memory in MiB for every environment. @default 512 */
-  memoryMiB: z.number().int().default(512),
+  memoryMiB: z.number().int().default(DEFAULT_TASK_MEMORY_MIB),
   /**
    * Seconds the service needs to finish in-flight requests after SIGTERM (it reads
    * `SHUTDOWN_TIMEOUT_MS`). ECS sends SIGKILL 5 s later (the container's stop timeout); the load
