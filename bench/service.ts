@@ -24,15 +24,22 @@
  *
  * Environment: BENCH_ROUNDS (default 10), BENCH_DURATION (measured seconds per load, default 5),
  * BENCH_WARMUP (seconds of warm-up load before each, default 2), BENCH_CONNECTIONS (default 50),
- * BENCH_STARTS (start-up samples, default 10).
+ * BENCH_STARTS (start-up samples, default 10), BENCH_MEMORY_MIB (the servers' memory limit, default
+ * the default task's 512; 0: none).
+ *
+ * Every Node process runs with the image's NODE_OPTIONS and, where the machine lets the benchmark
+ * make a memory control group, in a limit of the default task's memory, so V8 sizes its heap as it
+ * does in the task (bench/service/memory-limit.ts).
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
 import { bundle } from '../app/scripts/build.ts';
+import { runtimeStageEnv } from '../app/scripts/dockerfile-env.ts';
 import { renderServiceSection, writePerformancePage } from '../scripts/docs/performance.ts';
 import {
   bareNodeMs,
@@ -42,11 +49,22 @@ import {
   type StartSample,
   startOnce,
 } from './service/measure.ts';
-import { freePort, get, rssMiB, spawnNode, stop, waitFor } from './service/processes.ts';
+import { createMemoryLimit } from './service/memory-limit.ts';
+import {
+  freePort,
+  get,
+  type NodeRuntime,
+  rssMiB,
+  spawnNode,
+  stop,
+  useNodeRuntime,
+  waitFor,
+} from './service/processes.ts';
 import { type Measurements, toResults } from './service/results.ts';
 import {
   DATABASE_URL,
   LOAD_CPU,
+  MEMORY_MIB,
   PIN,
   RESULTS_FILE,
   ROUNDS,
@@ -69,6 +87,7 @@ async function main() {
   const log = (message: string) =>
     process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
   const loadBefore = loadavg();
+  let runtime: NodeRuntime | undefined;
   const down = await admin.query('SELECT 1').then(
     () => undefined,
     (error: Error) => error.message || String(error),
@@ -84,6 +103,7 @@ async function main() {
   }
   try {
     if (PIN) execFileSync('taskset', ['-a', '-p', '-c', String(LOAD_CPU), String(process.pid)]);
+    runtime = nodeRuntime(log);
     log(
       `building the production bundle (${PIN ? `pinned: servers CPU ${SERVER_CPU}, load generator and this process CPU ${LOAD_CPU}` : 'not pinned'})`,
     );
@@ -115,6 +135,10 @@ async function main() {
       bundle: { bytes: built.bytes, startupBytes: built.startupBytes },
       loadBefore,
       loadAfter: loadavg(),
+      memoryLimit: runtime.memoryLimit
+        ? { mib: runtime.memoryLimit.mib, kind: runtime.memoryLimit.kind }
+        : null,
+      nodeOptions: runtime.nodeOptions ?? '',
     });
     process.stdout.write(`${renderServiceSection(results)}\n`);
     if (WRITE) {
@@ -125,10 +149,29 @@ async function main() {
     }
   } finally {
     await Promise.all(children.map(stop));
+    runtime?.memoryLimit?.remove();
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {});
     await admin.end();
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * How the servers run: with the image's Node options (app/Dockerfile's runtime ENV) and, where the
+ * machine allows, in a memory limit of the default task's size (MEMORY_MIB); said loudly when not.
+ */
+function nodeRuntime(log: Log): NodeRuntime {
+  const nodeOptions = runtimeStageEnv(readFileSync(join(repo, 'app', 'Dockerfile'), 'utf8')).NODE_OPTIONS;
+  const limit = MEMORY_MIB > 0 ? createMemoryLimit(MEMORY_MIB) : { reason: 'BENCH_MEMORY_MIB=0' };
+  const memoryLimit = 'reason' in limit ? undefined : limit;
+  if ('reason' in limit)
+    log(
+      `NO MEMORY LIMIT for the servers (${limit.reason}): V8 sizes its heap from the whole machine's memory, not from a task's; run as root with a writable /sys/fs/cgroup for task-like numbers`,
+    );
+  else log(`servers in a ${limit.mib} MiB memory limit (${limit.kind}); NODE_OPTIONS=${nodeOptions ?? ''}`);
+  const runtime = { nodeOptions, memoryLimit };
+  useNodeRuntime(runtime);
+  return runtime;
 }
 
 /** `node <main> --help` with the compile cache in `dir`: writes the compiled code of every module a start loads. */

@@ -2,21 +2,42 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
+import { inMemoryLimit, type MemoryLimit } from './memory-limit.ts';
 import { CLOCK_TICKS, PIN, repo } from './settings.ts';
 
 // The processes the benchmark spawns and what it reads of them (HTTP answers, RSS, CPU time).
-/** Spawns `node <args>`, pinned to `cpu` when pinning is available (`taskset` execs: the pid is node's). */
+
+/** How every Node process of the benchmark runs: the image's Node options, the task's memory limit. */
+export interface NodeRuntime {
+  /** NODE_OPTIONS of the image's runtime stage (app/Dockerfile). */
+  readonly nodeOptions?: string | undefined;
+  readonly memoryLimit?: MemoryLimit | undefined;
+}
+let runtime: NodeRuntime = {};
+
+/** Sets how `spawnNode` runs Node from now on (main does, once, before the first process). */
+export function useNodeRuntime(settings: NodeRuntime): void {
+  runtime = settings;
+}
+
+/**
+ * Spawns `node <args>` as `useNodeRuntime` says, pinned to `cpu` when pinning is available
+ * (`taskset` and the memory limit's shell exec: the pid is node's).
+ */
 export function spawnNode(
   args: string[],
   env: Record<string, string>,
   cpu: number,
   stdout: 'pipe' | 'ignore' = 'pipe',
 ): ChildProcess {
-  const command = PIN ? 'taskset' : process.execPath;
-  const argv = PIN ? ['-c', String(cpu), process.execPath, ...args] : args;
+  const [command, ...argv] = [
+    ...(PIN ? ['taskset', '-c', String(cpu)] : []),
+    ...inMemoryLimit(runtime.memoryLimit, [process.execPath, ...args]),
+  ] as [string, ...string[]];
+  const options = runtime.nodeOptions ? { NODE_OPTIONS: runtime.nodeOptions } : {};
   const child = spawn(command, argv, {
     cwd: repo,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options, ...env },
     stdio: ['ignore', stdout, 'pipe'],
   });
   child.stdout?.resume();

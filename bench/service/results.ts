@@ -60,6 +60,10 @@ export interface ServiceResults {
     readonly connections: number;
     readonly warmupSeconds: number;
     readonly durationSeconds: number;
+    /** The servers' memory limit (bench/service/memory-limit.ts); null: none could be set. Absent in older runs. */
+    readonly memoryLimit?: { readonly mib: number; readonly kind: string } | null;
+    /** NODE_OPTIONS every Node process of the run had: the image's. Absent in older runs. */
+    readonly nodeOptions?: string;
   };
   /** What the page's verdicts compare against. */
   readonly targets: {
@@ -100,6 +104,8 @@ export interface Measurements {
   readonly bundle: { bytes: number; startupBytes: number };
   readonly loadBefore: number[];
   readonly loadAfter: number[];
+  readonly memoryLimit: { mib: number; kind: string } | null;
+  readonly nodeOptions: string;
 }
 
 function git(...args: string[]): string {
@@ -149,6 +155,8 @@ export function toResults(m: Measurements, date = new Date()): ServiceResults {
       connections: CONNECTIONS,
       warmupSeconds: WARMUP,
       durationSeconds: DURATION,
+      memoryLimit: m.memoryLimit,
+      nodeOptions: m.nodeOptions,
     },
     targets: { ...TARGETS },
     bundle: m.bundle,

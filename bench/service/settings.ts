@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_TASK_MEMORY_MIB } from '../../config/src/fargate.ts';
 
 // The benchmark's settings (environment variables, see bench/service.ts) and the CPU pinning.
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,6 +15,11 @@ export const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 export const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 export const STARTS = Number(process.env.BENCH_STARTS ?? 10);
+/**
+ * The servers' memory limit in MiB, as an ECS task's container has one (bench/service/memory-limit.ts);
+ * 0 runs them without. @default the config's default task memory
+ */
+export const MEMORY_MIB = Number(process.env.BENCH_MEMORY_MIB ?? DEFAULT_TASK_MEMORY_MIB);
 export const WRITE = process.argv.includes('--write') || process.env.BENCH_WRITE === '1';
 
 /**

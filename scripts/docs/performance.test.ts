@@ -168,6 +168,21 @@ describe('docs/performance.md, service section (npm run docs:performance rewrite
     );
   });
 
+  it("states the servers' memory limit and Node options, or that there was no limit", () => {
+    const run = (extra: Partial<ServiceResults['run']>) =>
+      renderServiceSection({ ...results, run: { ...results.run, ...extra } });
+    const limited = run({
+      memoryLimit: { mib: 512, kind: 'cgroup v1' },
+      nodeOptions: '--max-semi-space-size=16',
+    });
+    expect(limited).toContain(
+      'Both servers in a 512 MiB memory limit (cgroup v1), as in an ECS task of the default size; Node options from the image: `--max-semi-space-size=16`.',
+    );
+    expect(run({ memoryLimit: null, nodeOptions: '' })).toContain(
+      'No memory limit (the machine did not let the benchmark set one); Node options from the image: `none`.',
+    );
+  });
+
   it('keeps the CLI section in its own markers', () => {
     expect(page).toMatch(/<!-- cli: generated [^\n]*-->\n[\s\S]*CLI benchmark[\s\S]*<!-- \/cli -->/);
     expect(page.indexOf('<!-- cli:')).toBeGreaterThan(page.indexOf(SERVICE_END));

@@ -75,13 +75,24 @@ function runLine(results: ServiceResults): string {
   const pinning = run.pinning
     ? `servers pinned to CPU ${run.pinning.serverCpu}, load generator to CPU ${run.pinning.loadCpu} (taskset)`
     : 'not pinned';
+  // Absent in runs made before the benchmark set them.
+  const runtime = [
+    run.memoryLimit === undefined
+      ? undefined
+      : run.memoryLimit
+        ? `Both servers in a ${run.memoryLimit.mib} MiB memory limit (${run.memoryLimit.kind}), as in an ECS task of the default size`
+        : 'No memory limit (the machine did not let the benchmark set one)',
+    run.nodeOptions === undefined
+      ? undefined
+      : `Node options from the image: \`${run.nodeOptions || 'none'}\``,
+  ].filter((part) => part !== undefined);
   return (
     `Run ${run.date.slice(0, 16).replace('T', ' ')} UTC, commit ${run.commit}` +
     `${run.uncommittedChanges ? ' with uncommitted changes in app/ or bench/' : ''}, on ${run.cores} × ${run.cpuModel}, ` +
     `${fmt(run.memoryGiB)} GiB, Node ${run.node}, PostgreSQL on the same machine. Load average (1 min) ` +
     `${fmt(run.loadAverage.start, 2)} at the start, ${fmt(run.loadAverage.end, 2)} at the end; ${pinning}. ` +
     `${run.rounds} rounds; each load: ${run.connections} connections, ${run.warmupSeconds} s warm-up, ` +
-    `${run.durationSeconds} s measured.`
+    `${run.durationSeconds} s measured.${runtime.length > 0 ? ` ${runtime.join('; ')}.` : ''}`
   );
 }
 
