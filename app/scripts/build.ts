@@ -48,35 +48,23 @@ const precompiledEnvValidator: Plugin = {
 };
 
 /**
- * Modules Fastify loads as it is loaded, for work the service never asks of it; in the bundle they
- * are objects that load the real module on first use (docs/performance.md, start-up):
- * - `node:https` and `node:http2` (and with them `node:tls`), in its server module, for the HTTPS and
- *   HTTP/2 servers it can create. The service creates a plain HTTP server (TLS ends at the load
- *   balancer); pg loads `node:tls` itself, and only when it opens a TLS connection (DB_SSL=require).
- * - `semver`, in its plugin checks, to compare a plugin's declared `fastify` version range with its
- *   own: none of the service's plugins declares one, and evaluating semver's range grammar took a
- *   few milliseconds of every start.
- * app/test/bundle-start.test.ts checks a start loads none of them, and that a plugin declaring a
- * range is still checked.
+ * Fastify's server module loads `node:https` and `node:http2` as it is loaded, for the HTTPS and
+ * HTTP/2 servers it can create, and with them `node:tls` (docs/performance.md, start-up). The
+ * service creates a plain HTTP server (TLS ends at the load balancer), so there they are objects that
+ * load the real module on first use. pg loads `node:tls` itself, and only when it opens a TLS
+ * connection (DB_SSL=require). app/test/bundle-start.test.ts checks a start loads neither.
  */
-const LAZY_MODULES: readonly { readonly importer: RegExp; readonly module: RegExp }[] = [
-  { importer: /[\\/]fastify[\\/]lib[\\/]server\.js$/, module: /^node:(https|http2)$/ },
-  { importer: /[\\/]fastify[\\/]lib[\\/]plugin-utils\.js$/, module: /^semver$/ },
-];
-
-export const lazyModules: Plugin = {
-  name: 'lazy-modules',
+const lazyServerBuiltins: Plugin = {
+  name: 'lazy-server-builtins',
   setup(build) {
-    build.onResolve({ filter: /^(node:https|node:http2|semver)$/ }, (args) =>
-      LAZY_MODULES.some((lazy) => lazy.importer.test(args.importer) && lazy.module.test(args.path))
-        ? { path: args.path, namespace: 'lazy-module', pluginData: { resolveDir: dirname(args.importer) } }
+    build.onResolve({ filter: /^node:(https|http2)$/ }, (args) =>
+      /[\\/]fastify[\\/]lib[\\/]server\.js$/.test(args.importer)
+        ? { path: args.path, namespace: 'lazy-builtin' }
         : undefined,
     );
-    build.onLoad({ filter: /.*/, namespace: 'lazy-module' }, (args) => ({
-      // A built-in stays a run-time require(); a package is bundled as its own lazily evaluated module.
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
       contents: `module.exports = new Proxy({}, { get: (_, key) => require(${JSON.stringify(args.path)})[key] });`,
       loader: 'js',
-      resolveDir: (args.pluginData as { resolveDir: string }).resolveDir,
     }));
   },
 };
@@ -99,7 +87,7 @@ export async function bundle(
     // The image, CI and local runs all use Node 24 (engines, .nvmrc, Dockerfile).
     target: 'node24',
     external: EXTERNAL,
-    plugins: [precompiledEnvValidator, precompiledSchemas(appDir), lazyModules],
+    plugins: [precompiledEnvValidator, precompiledSchemas(appDir), lazyServerBuiltins],
     // pg probes `navigator` and `Response` to detect Cloudflare Workers; the first access to
     // `Response` loads Node's internal undici (~35 ms of start-up, measured on Node 24.22). Nothing
     // in the service uses either.
