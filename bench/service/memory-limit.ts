@@ -21,14 +21,16 @@ export interface MemoryLimit {
   remove(): void;
 }
 
-/** The benchmark's own control group path for `controller` (v1), or its unified one (v2). */
+/**
+ * The benchmark's own control group path: of the v1 hierarchy with `controller`, or with '' the
+ * unified (v2) one, whose line in /proc/self/cgroup names no controller (`0::/path`).
+ */
 function ownGroup(controller: string): string | undefined {
-  const lines = readFileSync('/proc/self/cgroup', 'utf8').trim().split('\n');
-  for (const line of lines) {
+  for (const line of readFileSync('/proc/self/cgroup', 'utf8').trim().split('\n')) {
     const [, controllers = '', path = ''] = line.split(':');
     if (controllers.split(',').includes(controller)) return path;
   }
-  return lines.find((line) => line.startsWith('0::'))?.slice(3);
+  return undefined;
 }
 
 function tryV1(mib: number, name: string): MemoryLimit | undefined {
