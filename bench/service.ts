@@ -37,6 +37,7 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { DockerfileParser } from 'dockerfile-ast';
 import pg from 'pg';
 import { bundle } from '../app/scripts/build.ts';
 import { runtimeStageEnv } from '../app/scripts/dockerfile-env.ts';
@@ -161,7 +162,8 @@ async function main() {
  * machine allows, in a memory limit of the default task's size (MEMORY_MIB); said loudly when not.
  */
 function nodeRuntime(log: Log): NodeRuntime {
-  const nodeOptions = runtimeStageEnv(readFileSync(join(repo, 'app', 'Dockerfile'), 'utf8')).NODE_OPTIONS;
+  const dockerfile = DockerfileParser.parse(readFileSync(join(repo, 'app', 'Dockerfile'), 'utf8'));
+  const nodeOptions = runtimeStageEnv(dockerfile).NODE_OPTIONS;
   const limit = MEMORY_MIB > 0 ? createMemoryLimit(MEMORY_MIB) : { reason: 'BENCH_MEMORY_MIB=0' };
   const memoryLimit = 'reason' in limit ? undefined : limit;
   if ('reason' in limit)

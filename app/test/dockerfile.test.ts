@@ -83,7 +83,7 @@ function keyword(name: string) {
 
 /** ENV of the runtime stage, with build args expanded. */
 function imageEnv(buildArgs: Record<string, string>): Record<string, string> {
-  return runtimeStageEnv(source, (value) => expand(value, buildArgs));
+  return runtimeStageEnv(dockerfile, (value) => expand(value, buildArgs));
 }
 
 function jsonForm(instruction: Instruction): string[] {
