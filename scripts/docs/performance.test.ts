@@ -176,10 +176,10 @@ describe('docs/performance.md, service section (npm run docs:performance rewrite
       nodeOptions: '--max-semi-space-size=16',
     });
     expect(limited).toContain(
-      'Both servers in a 512 MiB memory limit (cgroup v1), as in an ECS task of the default size; Node options from the image: `--max-semi-space-size=16`.',
+      "Both servers in a 512 MiB memory limit (cgroup v1), as an ECS task's container has one; Node options from the image: `--max-semi-space-size=16`.",
     );
     expect(run({ memoryLimit: null, nodeOptions: '' })).toContain(
-      'No memory limit (the machine did not let the benchmark set one); Node options from the image: `none`.',
+      'No memory limit (BENCH_MEMORY_MIB=0, or the machine did not let the benchmark set one); Node options from the image: `none`.',
     );
   });
 

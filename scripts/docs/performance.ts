@@ -80,8 +80,8 @@ function runLine(results: ServiceResults): string {
     run.memoryLimit === undefined
       ? undefined
       : run.memoryLimit
-        ? `Both servers in a ${run.memoryLimit.mib} MiB memory limit (${run.memoryLimit.kind}), as in an ECS task of the default size`
-        : 'No memory limit (the machine did not let the benchmark set one)',
+        ? `Both servers in a ${run.memoryLimit.mib} MiB memory limit (${run.memoryLimit.kind}), as an ECS task's container has one`
+        : 'No memory limit (BENCH_MEMORY_MIB=0, or the machine did not let the benchmark set one)',
     run.nodeOptions === undefined
       ? undefined
       : `Node options from the image: \`${run.nodeOptions || 'none'}\``,
