@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfigPath, findConfig, loadConfig, type SlipwayConfig } from '@slipway/config';
+import { POLICY_CACHE_DIR } from '@slipway/config/contract';
 import { type ConfigSource, configLoadFailure } from './config-errors.ts';
 
 /**
@@ -33,7 +34,7 @@ export const paths = (() => {
     /** Default output of `slipway docs` (the environment pages: diagram, cost detail). */
     generated: join(root, 'docs', 'generated'),
     /** Cached policy results (per template content and tool version). */
-    policyCache: join(root, 'node_modules', '.cache', 'slipway', 'policy'),
+    policyCache: join(root, POLICY_CACHE_DIR),
   };
 })();
 

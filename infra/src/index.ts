@@ -7,7 +7,6 @@ export {
   type SlipwayAppOptions,
 } from './app.ts';
 export { type ControlFinding, type GuardRun, runGuardParallel } from './policy/control-tower/guard.ts';
-export { rulesVersion as controlTowerRulesVersion } from './policy/control-tower/rules.ts';
 export { acknowledge, applyPolicies } from './policy/index.ts';
 export {
   type SynthesizeAppOptions,

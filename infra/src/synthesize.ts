@@ -23,6 +23,13 @@ export interface SynthesizeAppOptions {
    */
   readonly controlTower?: boolean;
   /**
+   * With the Control Tower controls on, the folder of their results per template, shared with
+   * `slipway plan` (`POLICY_CACHE_DIR` under the repository): an unchanged template is not
+   * evaluated again.
+   * @default no cache: every template is evaluated
+   */
+  readonly policyCacheDir?: string;
+  /**
    * Fail the synth on a validation or cdk-nag finding. When off, findings only land in the
    * assembly's `validation-report.json`, so a caller can list them all.
    * @default on, as `cdk synth` does
@@ -124,6 +131,7 @@ export function synthesizeApp(config: SlipwayConfig, options: SynthesizeAppOptio
       if (options.policies !== false) {
         applyPolicies(built.app, (plugin) => timedPlugin(plugin, pluginsMs), {
           controlTower: options.controlTower,
+          policyCacheDir: options.policyCacheDir,
         });
       }
       return { built, assembly: built.app.synth() };

@@ -77,7 +77,7 @@ export function infraImports(source: string): string[] {
 }
 
 /** What the CLI and the scripts may take from `@slipway/infra`. */
-const INFRA_ENTRY_POINTS = new Set(['synthesizeApp', 'runGuardParallel', 'controlTowerRulesVersion']);
+const INFRA_ENTRY_POINTS = new Set(['synthesizeApp', 'runGuardParallel']);
 
 /** The names a file takes from `@slipway/infra`, statically or by a destructured dynamic import. */
 export function namesFromInfra(source: string): string[] {

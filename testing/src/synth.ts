@@ -9,6 +9,7 @@ import {
   type SlipwayConfig,
   type SlipwayConfigInput,
 } from '@slipway/config';
+import { POLICY_CACHE_DIR } from '@slipway/config/contract';
 import { type SynthesizedApp, synthesizeApp } from '@slipway/infra';
 import { Template } from 'aws-cdk-lib/assertions';
 
@@ -104,6 +105,9 @@ export function synth(config: SlipwayConfig, options: SynthOptions = {}): Synthe
     failOnFindings: false,
     outdir: scratchDir('slipway-synth-'),
     context: options.context,
+    // The Control Tower controls' results per template, where `slipway plan` keeps them: the
+    // policy tests here and the CLI's plan tests evaluate the same templates.
+    policyCacheDir: join(findRepoRoot(), POLICY_CACHE_DIR),
   });
   byOptions.set(key, app);
   return app;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTROL_TOWER_PLUGIN } from '@slipway/config/contract';
+import { readResult, resultKey, writeResult } from '@slipway/config/result-cache';
 import { parse as parseYaml } from 'yaml';
 import type { StackInfo } from '../synth/stacks.ts';
 import {
@@ -13,7 +14,6 @@ import {
 } from './cfn-lint.ts';
 import { builtInValidation, startValidator, type Validator } from './cloudformation-validate.ts';
 import { controlTowerChecks } from './control-tower.ts';
-import { readResult, resultKey, writeResult } from './result-cache.ts';
 
 export { CFN_LINT_INSTALL, cfnLintVersion, lintFiles, parseLintLine } from './cfn-lint.ts';
 

@@ -1,8 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { readResult, resultKey, writeResult } from '@slipway/config/result-cache';
 import type { StackInfo } from '../synth/stacks.ts';
 import type { CheckRun, Finding } from './checks.ts';
-import { readResult, resultKey, writeResult } from './result-cache.ts';
 
 /*
  * CDK's built-in CloudFormation validation as `plan` runs it: after the synth, on the written

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { CONTROL_TOWER_PLUGIN } from '@slipway/config/contract';
 import type { StackInfo } from '../synth/stacks.ts';
 import type { CheckRun, Finding } from './checks.ts';
-import { readResult, resultKey, writeResult } from './result-cache.ts';
 
 /*
  * The AWS Control Tower proactive controls as `plan` runs them: not inside the synth (CDK's
@@ -14,7 +12,7 @@ import { readResult, resultKey, writeResult } from './result-cache.ts';
  * construct above it.
  */
 
-/** What one template's cfn-guard run found, as cached: control and logical id. */
+/** What one template's cfn-guard run found: control and logical id. */
 interface RawFinding {
   readonly control: string;
   readonly description: string;
@@ -52,8 +50,9 @@ export function applyAcknowledgements(
 
 /**
  * Evaluates the Control Tower controls on every stack's template, side by side, and reports what
- * no acknowledgement covers. Each template's raw result is cached under its content and the rules'
- * version (`cacheDir`; undefined: no cache), so an unchanged template is not evaluated again.
+ * no acknowledgement covers. Each template's result is cached under what decides it (`cacheDir`;
+ * undefined: no cache), in the folder the synth-time plugin uses too, so a template either of
+ * them evaluated is not evaluated again.
  */
 export async function controlTowerChecks(
   stacks: readonly StackInfo[],
@@ -64,42 +63,27 @@ export async function controlTowerChecks(
   report('control-tower', `${stacks.length} templates`);
   // Loaded here, not at the top: @slipway/infra loads aws-cdk-lib, which only a synth needs (and
   // by now has loaded).
-  const { runGuardParallel, controlTowerRulesVersion } = await import('@slipway/infra');
-  const version = controlTowerRulesVersion();
-  const results = new Map<StackInfo, RawFinding[]>();
-  const todo: { stack: StackInfo; key: string }[] = [];
-  for (const stack of stacks) {
-    const key = resultKey('control-tower', version, readFileSync(stack.templatePath, 'utf8'));
-    const cached = readResult<RawFinding[]>(cacheDir, key);
-    if (cached) results.set(stack, cached);
-    else todo.push({ stack, key });
-  }
-  if (todo.length === 0) report('control-tower', 'cached');
-  let rules: number | undefined;
-  if (todo.length > 0) {
-    const run = await runGuardParallel(todo.map((t) => t.stack.templatePath));
-    rules = run.rulesEvaluated;
-    for (const { stack, key } of todo) {
-      const found = run.findings
-        .filter((f) => f.templatePath === stack.templatePath)
-        .map((f) => ({ control: f.rule.control, description: f.rule.description, logicalId: f.logicalId }));
-      results.set(stack, found);
-      writeResult(cacheDir, key, found);
-    }
-    report('control-tower', 'done');
-  }
+  const { runGuardParallel } = await import('@slipway/infra');
+  const run = await runGuardParallel(
+    stacks.map((s) => s.templatePath),
+    { cacheDir },
+  );
+  report('control-tower', run.evaluated === 0 ? 'cached' : 'done');
   let acknowledged = 0;
   const findings = stacks.flatMap((s) => {
-    const applied = applyAcknowledgements(s, results.get(s) ?? []);
+    const raw = run.findings
+      .filter((f) => f.templatePath === s.templatePath)
+      .map((f) => ({ control: f.rule.control, description: f.rule.description, logicalId: f.logicalId }));
+    const applied = applyAcknowledgements(s, raw);
     acknowledged += applied.acknowledged;
     return applied.findings;
   });
-  const evaluated = rules === undefined ? 'cached results' : `${rules} rules`;
+  const evaluated = run.evaluated === 0 ? 'cached results' : `${run.rulesEvaluated} rules`;
   return {
     findings,
     run: {
       checker: 'control-tower',
-      status: todo.length === 0 ? 'cached' : 'ran',
+      status: run.evaluated === 0 ? 'cached' : 'ran',
       note: `${evaluated} on ${stacks.length} templates, ${acknowledged} acknowledged finding(s)`,
       durationMs: Math.round(performance.now() - started),
     },

@@ -53,6 +53,8 @@ export function synthesize(config: SlipwayConfig, options: SynthesizeOptions = {
       validation: false,
       policies: true,
       controlTower: options.controlTower,
+      // The controls' results per template, shared with `plan` (policy/control-tower.ts).
+      policyCacheDir: paths.policyCache,
       failOnFindings: false,
       bundling: options.bundling,
     }),

@@ -52,7 +52,7 @@ export {
 } from './monitoring.ts';
 export { OFFICE_HOURS_ACTIONS } from './office-hours.ts';
 export { OUTPUTS, PARAMETERS, parameterName, parameterPath, type SubnetKind } from './parameters.ts';
-export { CONTROL_TOWER_PLUGIN } from './policy.ts';
+export { CONTROL_TOWER_PLUGIN, POLICY_CACHE_DIR } from './policy.ts';
 export {
   IMAGE_TAG,
   REGISTRY_TRIGGER,

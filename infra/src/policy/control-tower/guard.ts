@@ -2,7 +2,8 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { type ControlRule, guardBinary, rulesFor } from './rules.ts';
+import { readResult, resultKey, writeResult } from '@slipway/config/result-cache';
+import { type ControlRule, guardBinary, rulesFor, rulesVersion } from './rules.ts';
 
 /** One resource that one control rejects. */
 export interface ControlFinding {
@@ -16,6 +17,10 @@ export interface GuardRun {
   readonly findings: ControlFinding[];
   /** The controls evaluated: those reporting on a resource type the templates contain. */
   readonly rulesEvaluated: number;
+  /** Templates cfn-guard ran on. */
+  readonly evaluated: number;
+  /** Templates whose result was read from the cache instead (`GuardOptions.cacheDir`). */
+  readonly cached: number;
   readonly durationMs: number;
 }
 
@@ -73,23 +78,35 @@ interface TemplateJob {
   readonly args: readonly string[];
   /** Characters of the template as evaluated: the larger, the longer its run. */
   readonly size: number;
+  /** The result's cache key: cfn-guard's and the rules' version, the rules given, the template as evaluated. */
+  readonly key: string;
 }
+
+/** What the cache keeps of one template's run: each rule that failed and the resource it failed on. */
+type CachedFindings = { readonly ruleName: string; readonly logicalId: string }[];
+
+// Part of every cache key: a change to what is cached, or to how cfn-guard's output is read, makes
+// the old entries unreachable instead of wrong.
+const CACHE_FORMAT = 'findings-v1';
 
 /**
  * Writes the template as cfn-guard is to see it (`hookView`, or raw with `asHook: false`) into
  * `dir` and picks the rules that report on a resource type it contains: the others would skip,
  * and each one given costs cfn-guard a pass over the template. Undefined when no rule applies.
  */
-function prepare(path: string, index: number, dir: string, asHook: boolean): TemplateJob | undefined {
+function prepare(path: string, index: number, dir: string, options: GuardOptions): TemplateJob | undefined {
   const template = JSON.parse(readFileSync(path, 'utf8')) as Template;
-  const rules = rulesFor(Object.values(template.Resources ?? {}).flatMap((r) => (r.Type ? [r.Type] : [])));
+  const rules = rulesFor(
+    Object.values(template.Resources ?? {}).flatMap((r) => (r.Type ? [r.Type] : [])),
+  ).filter((r) => options.controls?.includes(r.control) ?? true);
   if (rules.length === 0) return undefined;
   const view = join(dir, `${index}-${basename(path)}`);
-  const text = JSON.stringify(asHook ? hookView(template) : template);
-  writeFileSync(view, text);
+  const text = JSON.stringify(options.asHook === false ? template : hookView(template));
   const args = ['validate', ...rules.flatMap((r) => ['--rules', r.file]), '--data', view];
   args.push('--output-format', 'json', '--show-summary', 'none', '--structured');
-  return { path, rules, args, size: text.length };
+  const key = resultKey('cfn-guard', rulesVersion(), CACHE_FORMAT, ...rules.map((r) => r.control), text);
+  writeFileSync(view, text);
+  return { path, rules, args, size: text.length, key };
 }
 
 /** The findings of one template's run, from cfn-guard's exit code and output. */
@@ -120,6 +137,34 @@ function findingsOf(
 export interface GuardOptions {
   /** Evaluate each template as a Control Tower hook sees it (`hookView`); false, for tests, evaluates it raw. @default true */
   readonly asHook?: boolean;
+  /**
+   * Folder of results per template (as evaluated, with the rules given, under cfn-guard's and
+   * the rules' version): a template evaluated before is not evaluated again.
+   * @default no cache: cfn-guard runs on every template
+   */
+  readonly cacheDir?: string;
+  /** Only these controls (`CT.ECS.PR.7`). @default every control that reports on a resource type the template contains */
+  readonly controls?: readonly string[];
+}
+
+/** The findings the cache holds for `job`, tied back to its rules; undefined when none are cached. */
+function cachedFindings(job: TemplateJob, cacheDir: string | undefined): ControlFinding[] | undefined {
+  const cached = readResult<CachedFindings>(cacheDir, job.key);
+  if (!cached) return undefined;
+  const byName = new Map(job.rules.map((r) => [r.ruleName, r]));
+  const findings: ControlFinding[] = [];
+  for (const { ruleName, logicalId } of cached) {
+    const rule = byName.get(ruleName);
+    // An entry naming a rule the job does not have cannot come from this key: evaluate again.
+    if (!rule) return undefined;
+    findings.push({ rule, templatePath: job.path, logicalId });
+  }
+  return findings;
+}
+
+function cacheFindings(job: TemplateJob, cacheDir: string | undefined, findings: ControlFinding[]): void {
+  const entry: CachedFindings = findings.map((f) => ({ ruleName: f.rule.ruleName, logicalId: f.logicalId }));
+  writeResult(cacheDir, job.key, entry);
 }
 
 function withJobs<T>(
@@ -130,7 +175,7 @@ function withJobs<T>(
   const dir = mkdtempSync(join(tmpdir(), 'slipway-guard-'));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   try {
-    const jobs = templatePaths.flatMap((p, i) => prepare(p, i, dir, options.asHook !== false) ?? []);
+    const jobs = templatePaths.flatMap((p, i) => prepare(p, i, dir, options) ?? []);
     const result = run(jobs);
     if (result instanceof Promise) {
       result.then(cleanup, cleanup);
@@ -144,9 +189,31 @@ function withJobs<T>(
   }
 }
 
-function summary(jobs: readonly TemplateJob[], findings: ControlFinding[], started: number): GuardRun {
-  const rulesEvaluated = new Set(jobs.flatMap((j) => j.rules)).size;
-  return { findings, rulesEvaluated, durationMs: Math.round(performance.now() - started) };
+function summary(
+  jobs: readonly TemplateJob[],
+  results: ReadonlyMap<TemplateJob, ControlFinding[]>,
+  cached: number,
+  started: number,
+): GuardRun {
+  return {
+    findings: jobs.flatMap((j) => results.get(j) ?? []),
+    rulesEvaluated: new Set(jobs.flatMap((j) => j.rules)).size,
+    evaluated: jobs.length - cached,
+    cached,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+/** The cached results of `jobs`, and the jobs left for cfn-guard. */
+function fromCache(jobs: readonly TemplateJob[], cacheDir: string | undefined) {
+  const results = new Map<TemplateJob, ControlFinding[]>();
+  const todo: TemplateJob[] = [];
+  for (const job of jobs) {
+    const cached = cachedFindings(job, cacheDir);
+    if (cached) results.set(job, cached);
+    else todo.push(job);
+  }
+  return { results, todo, cached: results.size };
 }
 
 /**
@@ -158,12 +225,15 @@ function summary(jobs: readonly TemplateJob[], findings: ControlFinding[], start
 export function runGuard(templatePaths: readonly string[], options: GuardOptions = {}): GuardRun {
   const started = performance.now();
   return withJobs(templatePaths, options, (jobs) => {
-    const findings = jobs.flatMap((job) => {
+    const { results, todo, cached } = fromCache(jobs, options.cacheDir);
+    for (const job of todo) {
       const result = spawnSync(guardBinary(), job.args, { encoding: 'utf8', maxBuffer: 1 << 30 });
       if (result.error) throw new Error(`cfn-guard failed to start: ${result.error.message}`);
-      return findingsOf(job, result.status, result.stdout, result.stderr);
-    });
-    return summary(jobs, findings, started);
+      const findings = findingsOf(job, result.status, result.stdout, result.stderr);
+      cacheFindings(job, options.cacheDir, findings);
+      results.set(job, findings);
+    }
+    return summary(jobs, results, cached, started);
   });
 }
 
@@ -194,17 +264,17 @@ export function runGuardParallel(
 ): Promise<GuardRun> {
   const started = performance.now();
   return withJobs(templatePaths, options, async (jobs) => {
-    const queue = [...jobs].sort((a, b) => b.size - a.size);
-    const results = new Map<TemplateJob, ControlFinding[]>();
+    const { results, todo, cached } = fromCache(jobs, options.cacheDir);
+    const queue = todo.sort((a, b) => b.size - a.size);
     const worker = async () => {
-      for (let job = queue.shift(); job; job = queue.shift()) results.set(job, await guardProcess(job));
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        const findings = await guardProcess(job);
+        cacheFindings(job, options.cacheDir, findings);
+        results.set(job, findings);
+      }
     };
-    const width = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), jobs.length));
+    const width = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), queue.length));
     await Promise.all(Array.from({ length: width }, worker));
-    return summary(
-      jobs,
-      jobs.flatMap((j) => results.get(j) ?? []),
-      started,
-    );
+    return summary(jobs, results, cached, started);
   });
 }

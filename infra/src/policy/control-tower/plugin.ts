@@ -10,6 +10,15 @@ import { controlTowerRules, rulesVersion } from './rules.ts';
 
 export { CONTROL_TOWER_PLUGIN };
 
+export interface ControlTowerChecksProps {
+  /**
+   * Folder of results per template, shared with `slipway plan`: a template evaluated before, by
+   * either, is not evaluated again.
+   * @default no cache: every synth evaluates every template
+   */
+  readonly cacheDir?: string;
+}
+
 /**
  * The AWS Control Tower proactive controls as a CDK validation plugin. An organisation that turns
  * a proactive control on makes CloudFormation refuse, at deploy, any resource that breaks it; this
@@ -22,8 +31,14 @@ export class ControlTowerChecks implements IPolicyValidationPluginBeta1 {
   readonly version = rulesVersion();
   readonly ruleIds = controlTowerRules().map((r) => r.control);
 
+  private readonly cacheDir?: string;
+
+  constructor(props: ControlTowerChecksProps = {}) {
+    this.cacheDir = props.cacheDir;
+  }
+
   validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
-    const run = runGuard(context.templatePaths);
+    const run = runGuard(context.templatePaths, { cacheDir: this.cacheDir });
     const controls = [...new Set(run.findings.map((f) => f.rule))];
     const violations = controls.map(
       (rule): PolicyViolationBeta1 => ({
@@ -46,6 +61,7 @@ export class ControlTowerChecks implements IPolicyValidationPluginBeta1 {
       metadata: {
         rulesEvaluated: String(run.rulesEvaluated),
         templates: String(context.templatePaths.length),
+        templatesFromCache: String(run.cached),
         durationMs: String(run.durationMs),
       },
     };

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /*
  * The policy checkers' cache of results per template: one JSON file per key, the key a hash of
  * everything that decides the result (the checker, its version and settings, the template's
- * text). Without a folder (`--no-cache`) nothing is read or written.
+ * text). Without a folder (`--no-cache`) nothing is read or written. Processes may share a folder
+ * (`slipway plan` beside a `cdk synth`, or two test workers): a file appears whole or not at all,
+ * and one that cannot be read counts as missing.
  */
 
 /** A cache key: a hash of the parts, each kept apart from the next. */
@@ -15,16 +17,22 @@ export function resultKey(...parts: string[]): string {
   return h.digest('hex').slice(0, 32);
 }
 
-/** The result stored under `key`, if any. */
+/** The result stored under `key`; undefined when there is none or it cannot be read. */
 export function readResult<T>(cacheDir: string | undefined, key: string): T | undefined {
   if (!cacheDir) return undefined;
-  const file = join(cacheDir, `${key}.json`);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
+  try {
+    return JSON.parse(readFileSync(join(cacheDir, `${key}.json`), 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
 }
 
-/** Stores `value` under `key`. */
+/** Stores `value` under `key`: written beside it, then renamed into place. */
 export function writeResult(cacheDir: string | undefined, key: string, value: unknown): void {
   if (!cacheDir) return;
   mkdirSync(cacheDir, { recursive: true });
-  writeFileSync(join(cacheDir, `${key}.json`), JSON.stringify(value));
+  const file = join(cacheDir, `${key}.json`);
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, JSON.stringify(value));
+  renameSync(partial, file);
 }
