@@ -195,9 +195,15 @@ export class CfnLintPool {
   private driver: ChildProcess | undefined;
   readonly tool: CfnLintTool;
 
-  constructor(tool: CfnLintTool) {
+  /** `start: false` starts Python only when `lint` is called (nothing to overlap it with). @default starts now */
+  constructor(tool: CfnLintTool, options: { readonly start?: boolean } = {}) {
     this.tool = tool;
-    if (tool.python) this.driver = spawn(tool.python, ['-c', DRIVER], { stdio: ['pipe', 'pipe', 'pipe'] });
+    if (options.start !== false) this.driver = this.startDriver();
+  }
+
+  private startDriver(): ChildProcess | undefined {
+    const python = this.tool.python;
+    return python ? spawn(python, ['-c', DRIVER], { stdio: ['pipe', 'pipe', 'pipe'] }) : undefined;
   }
 
   /** How many jobs to split the templates into: one per core. */
@@ -210,7 +216,7 @@ export class CfnLintPool {
    * (none when clean), each job's together. Call once.
    */
   lint(jobs: readonly LintJob[], configFile: string): Promise<string[]> {
-    const driver = this.driver;
+    const driver = this.driver ?? this.startDriver();
     this.driver = undefined;
     if (!driver)
       return Promise.all(jobs.map((j) => plainLint(lintArgs(j, configFile)))).then((l) => l.flat());

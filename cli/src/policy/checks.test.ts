@@ -2,12 +2,17 @@
  * How `plan` reads the validation plugins' report (cdk-nag ran during synth; so did the Control
  * Tower controls when `cdk synth` wrote the assembly): a Control Tower finding is reported under
  * the `control-tower` checker, a cdk-nag one under `cdk-nag`.
+ * On templates that exist already, the validator's process starts only for a template that misses
+ * its cache: a fully cached run starts none, and reports the same findings.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CFN_LINT_CONFIG } from '@slipway/testing/policy';
 import { describe, expect, it } from 'vitest';
-import { nagFindings } from './checks.ts';
+import type { StackInfo } from '../synth/stacks.ts';
+import { nagFindings, onDemandChecks, runPolicyChecks } from './checks.ts';
+import { startValidator, type Validator } from './cloudformation-validate.ts';
 
 function assembly(pluginReports: unknown[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'slipway-checks-'));
@@ -40,5 +45,46 @@ describe('the validation report in plan', () => {
       'cdk-nag AwsSolutions-S1',
       'control-tower CT.S3.PR.2',
     ]);
+  });
+});
+
+describe('the checkers on templates that exist already', () => {
+  it('starts the validator only for a template missing from the cache', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-checks-'));
+    const templatePath = join(dir, 'app-dev-data.template.json');
+    const queue = { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: { Nested: 'object' } } };
+    writeFileSync(templatePath, JSON.stringify({ Resources: { Queue: queue } }));
+    const stack: StackInfo = {
+      stackName: 'app-dev-data',
+      environment: 'dev',
+      account: '111111111111',
+      region: 'us-east-1',
+      template: { Resources: {} },
+      templatePath,
+      constructPath: 'app-dev-data',
+      dependencies: [],
+      terminationProtection: false,
+    };
+    let starts = 0;
+    const counted = (): Validator => {
+      starts += 1;
+      return startValidator();
+    };
+    const options = { cfnLintConfig: CFN_LINT_CONFIG, cacheDir: join(dir, 'cache'), cfnLintAvailable: false };
+    const check = () =>
+      runPolicyChecks(dir, [stack], { ...options, warm: onDemandChecks(undefined, counted) });
+
+    const first = await check();
+    expect(starts).toBe(1);
+    const rules = (r: typeof first) => r.findings.map((f) => `${f.checker} ${f.rule}`);
+    expect(rules(first)).toContainEqual(expect.stringMatching(/^cloudformation-validate /));
+
+    const second = await check();
+    expect(starts).toBe(1);
+    expect(second.runs.find((r) => r.checker === 'cloudformation-validate')?.status).toBe('cached');
+    expect(rules(second)).toEqual(rules(first));
+
+    onDemandChecks(undefined, counted).close();
+    expect(starts).toBe(1);
   });
 });

@@ -52,7 +52,7 @@ export interface PolicyOptions {
   readonly cfnLintAvailable?: boolean;
   /** Told what runs now, as each check starts and ends (a spinner's text). @default nothing is told */
   readonly onProgress?: (text: string) => void;
-  /** Checkers started before the synth (`warmUpChecks`); closed once done. @default started here */
+  /** Checkers started before the synth (`warmUpChecks`); closed once done. @default each started once a template needs it */
   readonly warm?: WarmChecks;
 }
 
@@ -91,7 +91,7 @@ export async function runPolicyChecks(
   };
   report('cdk-nag', 'done');
   const warm =
-    options.warm ?? warmUpChecks(options.cfnLintAvailable === false ? undefined : await findCfnLint());
+    options.warm ?? onDemandChecks(options.cfnLintAvailable === false ? undefined : await findCfnLint());
   const [controls, validate, lint] = await Promise.all([
     controlTowerChecks(stacks, options.cacheDir, report),
     builtInValidation(stacks, ignored, options.cacheDir, report, warm.validator),
@@ -166,6 +166,33 @@ export interface WarmChecks {
 export function warmUpChecks(tool: CfnLintTool | undefined): WarmChecks {
   const cfnLint = tool ? new CfnLintPool(tool) : undefined;
   const validator = startValidator();
+  return {
+    cfnLint,
+    validator,
+    close: () => {
+      cfnLint?.close();
+      validator.close();
+    },
+  };
+}
+
+/**
+ * The checkers for templates that exist already (no synth to overlap): each process starts only
+ * when a template misses its cache, so a fully cached run starts neither Python nor aws-cdk-lib.
+ */
+export function onDemandChecks(
+  tool: CfnLintTool | undefined,
+  start: () => Validator = startValidator,
+): WarmChecks {
+  const cfnLint = tool ? new CfnLintPool(tool, { start: false }) : undefined;
+  let started: Validator | undefined;
+  const validator: Validator = {
+    validate: (stackTemplates) => {
+      started ??= start();
+      return started.validate(stackTemplates);
+    },
+    close: () => started?.close(),
+  };
   return {
     cfnLint,
     validator,
