@@ -64,6 +64,8 @@ function text(pattern: RegExp, allowed: string, defaultValue?: string) {
 
 /** Where the embedded database keeps its data when DB_EMBEDDED_DIR is unset (git-ignored). */
 const DEFAULT_DATA_DIR = join(appRoot, '.data', 'pglite');
+/** Where the embedded database keeps PGlite's empty cluster, so a new database skips initdb (git-ignored). */
+export const PRISTINE_CLUSTER_DIR = join(appRoot, '.data', 'cache');
 
 /** The largest age `prune` accepts, in days (PRUNE_AFTER_DAYS and `--older-than-days`): a century. */
 export const MAX_PRUNE_DAYS = 36500;

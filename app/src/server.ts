@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import pg from 'pg';
 import { type AppInstance, type BuildAppOptions, buildApp } from './app.ts';
-import type { Config } from './config.ts';
+import { type Config, PRISTINE_CLUSTER_DIR } from './config.ts';
 import {
   type ConnectionSettings,
   type ConnectionTarget,
@@ -51,12 +51,14 @@ export async function openDatabase(
     // The pool, the migration runner, and one spare.
     maxConnections: config.dbPoolMax + 2,
     ...(extra.loadDataDir ? { loadDataDir: extra.loadDataDir } : {}),
+    pristineClusterDir: PRISTINE_CLUSTER_DIR,
   });
   logger.info(
     {
       database: describeTarget(embedded.target),
       mode: db.mode,
       ...(db.mode === 'file' ? { dataDir: db.dataDir } : {}),
+      cluster: embedded.cluster,
       startMs: Date.now() - started,
     },
     'started embedded PostgreSQL (PGlite)',

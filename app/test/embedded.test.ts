@@ -5,7 +5,8 @@
  * - file mode keeps data in its folder across restarts (in-process and across a process restart).
  * - a second process cannot open a folder in use (lock file with the owner's pid); a lock left by a
  *   dead process is taken over; closing removes the lock.
- * - `--memory` starts an in-memory database: the bundle serves /ready 200 and exits 0 on SIGTERM.
+ * - `--memory` starts an in-memory database from the kept empty cluster: the bundle serves /ready
+ *   200 and exits 0 on SIGTERM.
  * - the image-like build (no PGlite installed) exits 1 with a message saying to set DB_HOST or DATABASE_URL.
  */
 import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { startEmbedded } from '../src/db/embedded.ts';
+import { pgliteVersion, pristineClusterFile } from '../src/db/pristine-cluster.ts';
 import { createLogger } from '../src/logger.ts';
 import { startService } from '../src/server.ts';
 import { freePort, killAll, spawnBundle, spawnNode, waitForStatus } from './process.ts';
@@ -31,6 +33,10 @@ beforeAll(async () => {
   localRoot = join(scratch, 'local');
   await cp(inject('appRoot'), localRoot, { recursive: true });
   await symlink(repoNodeModules, join(localRoot, 'node_modules'), 'dir');
+  // A checkout that has started before keeps PGlite's empty cluster in .data/cache.
+  const cache = join(localRoot, '.data', 'cache');
+  await mkdir(cache, { recursive: true });
+  await cp(inject('pgliteTemplate'), pristineClusterFile(cache, await pgliteVersion()));
 });
 
 afterAll(async () => {
@@ -113,6 +119,7 @@ describe('memory mode and the image', () => {
     const proc = spawnBundle(['--memory'], { PORT: String(port), LOG_LEVEL: 'info' }, localRoot);
     await waitForStatus(`http://127.0.0.1:${port}/ready`, 200, proc);
     expect(proc.output()).toContain('"mode":"memory"');
+    expect(proc.output()).toContain('"cluster":"loaded"');
     const created = await fetch(`http://127.0.0.1:${port}/api/items`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,44 +6,24 @@ import { TEST_DATABASE_URL } from '@slipway/testing/postgres';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { bundle } from '../scripts/build.ts';
+import { PRISTINE_CLUSTER_DIR } from '../src/config.ts';
+import { pristineCluster } from '../src/db/pristine-cluster.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** A copy of the image's /app: `dist/` (production bundle) and `migrations/`. */
     appRoot: string;
-    /** A PGlite data folder tarball (an initialised, empty cluster); loading it takes ~0.5 s, initdb ~5 s. */
+    /** PGlite's empty cluster as a tarball (pristine-cluster.ts): loading it takes about 1 s, initdb 3 to 5 s. */
     pgliteTemplate: string;
   }
 }
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 
-/** PGlite's initdb costs seconds; its result only changes with the PGlite version, so it is cached in .data/ (git-ignored). */
+/** The service's own pristine cluster (made once per PGlite version, kept in `.data/cache`, git-ignored). */
 async function pgliteTemplate(): Promise<string> {
-  const pkg = JSON.parse(await readFile(join(appDir, 'package.json'), 'utf8')) as {
-    dependencies: Record<string, string>;
-  };
-  const version = pkg.dependencies['@electric-sql/pglite'];
-  const file = join(appDir, '.data', 'test-cache', `pglite-${version}-template.tar`);
-  if (
-    await stat(file)
-      .then((s) => s.size > 0)
-      .catch(() => false)
-  )
-    return file;
   const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create();
-  try {
-    const dump = await db.dumpDataDir('none');
-    await mkdir(join(appDir, '.data', 'test-cache'), { recursive: true });
-    // Written under a temporary name and renamed: concurrent runs never read half a file.
-    const partial = `${file}.${process.pid}`;
-    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
-    await rename(partial, file);
-  } finally {
-    await db.close();
-  }
-  return file;
+  return (await pristineCluster(PGlite, PRISTINE_CLUSTER_DIR)).file;
 }
 
 async function checkPostgres(): Promise<void> {

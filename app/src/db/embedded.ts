@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { isAlive } from '../pid.ts';
 import type { ConnectionTarget } from './connection.ts';
+import { pristineCluster } from './pristine-cluster.ts';
 
 /**
  * The embedded PostgreSQL used when no database server is configured: PGlite (PostgreSQL compiled to
@@ -21,10 +23,21 @@ export interface EmbeddedOptions {
   readonly maxConnections: number;
   /** Start from this data folder snapshot (a `dumpDataDir` tarball) instead of an empty database; tests use it. */
   readonly loadDataDir?: Blob;
+  /**
+   * Folder of the empty cluster PGlite's initdb makes (pristine-cluster.ts): a new database loads
+   * it instead of running initdb, and the first start makes it.
+   * @default no folder: every new database runs initdb
+   */
+  readonly pristineClusterDir?: string;
 }
 
 export interface EmbeddedDatabase {
   readonly target: ConnectionTarget;
+  /**
+   * Where the cluster came from: the data folder's own (`existing`), a tarball (`loaded`: the
+   * pristine cluster or `loadDataDir`), or a new initdb (`initdb`).
+   */
+  readonly cluster: 'existing' | 'loaded' | 'initdb';
   /** Stops the socket server and closes PGlite, which flushes the data folder. Idempotent. */
   close(): Promise<void>;
 }
@@ -73,6 +86,16 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   throw new Error(`could not lock the embedded database folder ${dataDir}`);
 }
 
+/** The tarball a new database starts from: `loadDataDir`, else the pristine cluster; none: initdb. */
+async function initialCluster(
+  PGlite: typeof import('@electric-sql/pglite').PGlite,
+  options: EmbeddedOptions,
+): Promise<Blob | undefined> {
+  if (options.loadDataDir) return options.loadDataDir;
+  if (!options.pristineClusterDir) return undefined;
+  return (await pristineCluster(PGlite, options.pristineClusterDir)).tarball;
+}
+
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   // Imported here, not at the top: PGlite is ~25 MB of WebAssembly that a service with a real
   // database never loads (and the container image does not ship).
@@ -95,9 +118,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedD
 
   let db: InstanceType<typeof PGlite> | undefined;
   try {
+    const existing = options.mode === 'file' && existsSync(join(options.dataDir, 'PG_VERSION'));
+    const tarball = existing ? undefined : await initialCluster(PGlite, options);
     db = await PGlite.create({
       ...(options.mode === 'file' ? { dataDir: options.dataDir } : {}),
-      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      ...(tarball ? { loadDataDir: tarball } : {}),
     });
     const server = new PGLiteSocketServer({
       db,
@@ -112,6 +137,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedD
     let closing: Promise<void> | undefined;
     return {
       target: { host: '127.0.0.1', port, database: 'postgres', user: 'postgres', ssl: 'disable' },
+      cluster: existing ? 'existing' : tarball ? 'loaded' : 'initdb',
       close() {
         closing ??= (async () => {
           await server.stop();
