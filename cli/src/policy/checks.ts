@@ -162,10 +162,8 @@ export interface WarmChecks {
   close(): void;
 }
 
-/** Starts cfn-lint (`findCfnLint`'s; none: not installed or switched off) and the validator's process ahead of the templates. */
-export function warmUpChecks(tool: CfnLintTool | undefined): WarmChecks {
-  const cfnLint = tool ? new CfnLintPool(tool) : undefined;
-  const validator = startValidator();
+/** The two checkers as one: `close` ends both. */
+function checkers(cfnLint: CfnLintPool | undefined, validator: Validator): WarmChecks {
   return {
     cfnLint,
     validator,
@@ -176,6 +174,11 @@ export function warmUpChecks(tool: CfnLintTool | undefined): WarmChecks {
   };
 }
 
+/** Starts cfn-lint (`findCfnLint`'s; none: not installed or switched off) and the validator's process ahead of the templates. */
+export function warmUpChecks(tool: CfnLintTool | undefined): WarmChecks {
+  return checkers(tool ? new CfnLintPool(tool) : undefined, startValidator());
+}
+
 /**
  * The checkers for templates that exist already (no synth to overlap): each process starts only
  * when a template misses its cache, so a fully cached run starts neither Python nor aws-cdk-lib.
@@ -184,7 +187,6 @@ export function onDemandChecks(
   tool: CfnLintTool | undefined,
   start: () => Validator = startValidator,
 ): WarmChecks {
-  const cfnLint = tool ? new CfnLintPool(tool, { start: false }) : undefined;
   let started: Validator | undefined;
   const validator: Validator = {
     validate: (stackTemplates) => {
@@ -193,14 +195,7 @@ export function onDemandChecks(
     },
     close: () => started?.close(),
   };
-  return {
-    cfnLint,
-    validator,
-    close: () => {
-      cfnLint?.close();
-      validator.close();
-    },
-  };
+  return checkers(tool ? new CfnLintPool(tool, { start: false }) : undefined, validator);
 }
 
 /** cfn-lint on every template in the stack's own region; the templates split among the linters. */
