@@ -8,9 +8,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writtenStack } from '@slipway/testing/cli/stacks';
 import { CFN_LINT_CONFIG } from '@slipway/testing/policy';
 import { describe, expect, it } from 'vitest';
-import type { StackInfo } from '../synth/stacks.ts';
 import { nagFindings, onDemandChecks, runPolicyChecks } from './checks.ts';
 import { startValidator, type Validator } from './cloudformation-validate.ts';
 
@@ -51,20 +51,8 @@ describe('the validation report in plan', () => {
 describe('the checkers on templates that exist already', () => {
   it('starts the validator only for a template missing from the cache', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'slipway-checks-'));
-    const templatePath = join(dir, 'app-dev-data.template.json');
     const queue = { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: { Nested: 'object' } } };
-    writeFileSync(templatePath, JSON.stringify({ Resources: { Queue: queue } }));
-    const stack: StackInfo = {
-      stackName: 'app-dev-data',
-      environment: 'dev',
-      account: '111111111111',
-      region: 'us-east-1',
-      template: { Resources: {} },
-      templatePath,
-      constructPath: 'app-dev-data',
-      dependencies: [],
-      terminationProtection: false,
-    };
+    const stack = writtenStack(dir, 'app-dev-data', { Queue: queue });
     let starts = 0;
     const counted = (): Validator => {
       starts += 1;

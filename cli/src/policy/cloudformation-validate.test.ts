@@ -4,36 +4,20 @@
  *   - a clean template reports nothing, and the rules cfn-lint's settings ignore are not reported;
  *   - the result is cached per template: the second run reads it (the process is not needed).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writtenStack } from '@slipway/testing/cli/stacks';
 import { describe, expect, it } from 'vitest';
-import type { StackInfo } from '../synth/stacks.ts';
 import { builtInValidation } from './cloudformation-validate.ts';
-
-function stack(dir: string, name: string, resources: Record<string, unknown>): StackInfo {
-  const templatePath = join(dir, `${name}.template.json`);
-  writeFileSync(templatePath, JSON.stringify({ Resources: resources }));
-  return {
-    stackName: name,
-    environment: 'dev',
-    account: '111111111111',
-    region: 'us-east-1',
-    template: { Resources: {} },
-    templatePath,
-    constructPath: name,
-    dependencies: [],
-    terminationProtection: false,
-  };
-}
 
 describe('the built-in CloudFormation validation', () => {
   it('reports a wrong property under its stack, nothing on a clean one, and caches both', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'slipway-validate-'));
-    const bad = stack(dir, 'bad', {
+    const bad = writtenStack(dir, 'bad', {
       Queue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: { Nested: 'object' } } },
     });
-    const clean = stack(dir, 'clean', { Queue: { Type: 'AWS::SQS::Queue', Properties: {} } });
+    const clean = writtenStack(dir, 'clean', { Queue: { Type: 'AWS::SQS::Queue', Properties: {} } });
     const cache = join(dir, 'cache');
     const first = await builtInValidation([bad, clean], [], cache);
     expect(first.run.status).toBe('ran');

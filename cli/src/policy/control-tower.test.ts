@@ -12,6 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shippedAssembly } from '@slipway/testing/cli/fixtures';
+import { stackInfo } from '@slipway/testing/cli/stacks';
 import { describe, expect, it } from 'vitest';
 import type { StackInfo } from '../synth/stacks.ts';
 import { stacksOf } from '../synth/stacks.ts';
@@ -50,19 +51,10 @@ describe('the Control Tower controls after the synth', () => {
   });
 
   it('lets an acknowledgement cover the constructs under it, not a sibling with a longer name', () => {
-    const stack: StackInfo = {
-      stackName: 'app-dev-data',
-      environment: 'dev',
-      account: '111111111111',
-      region: 'us-east-1',
-      template: { Resources: {} },
-      templatePath: '/dev/null',
-      constructPath: 'app-dev-data',
-      dependencies: [],
-      terminationProtection: false,
+    const stack = stackInfo('app-dev-data', {
       resourcePaths: { DbA: 'Database/Instance/Resource', DbB: 'DatabaseProxy/Resource' },
       acknowledged: { 'control-tower::CT.RDS.PR.1': ['Database'] },
-    };
+    });
     const raw = [
       { control: 'CT.RDS.PR.1', description: 'd', logicalId: 'DbA' },
       { control: 'CT.RDS.PR.1', description: 'd', logicalId: 'DbB' },
