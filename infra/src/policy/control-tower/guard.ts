@@ -76,8 +76,10 @@ interface TemplateJob {
   readonly path: string;
   readonly rules: readonly ControlRule[];
   readonly args: readonly string[];
-  /** Characters of the template as evaluated: the larger, the longer its run. */
-  readonly size: number;
+  /** The file cfn-guard reads (`--data`), written only when it is to run. */
+  readonly view: string;
+  /** The template as evaluated: the longer, the longer its run. */
+  readonly text: string;
   /** The result's cache key: cfn-guard's and the rules' version, the rules given, the template as evaluated. */
   readonly key: string;
 }
@@ -90,9 +92,9 @@ type CachedFindings = { readonly ruleName: string; readonly logicalId: string }[
 const CACHE_FORMAT = 'findings-v1';
 
 /**
- * Writes the template as cfn-guard is to see it (`hookView`, or raw with `asHook: false`) into
- * `dir` and picks the rules that report on a resource type it contains: the others would skip,
- * and each one given costs cfn-guard a pass over the template. Undefined when no rule applies.
+ * The template as cfn-guard is to see it (`hookView`, or raw with `asHook: false`), its file in
+ * `dir`, and the rules that report on a resource type it contains: the others would skip, and
+ * each one given costs cfn-guard a pass over the template. Undefined when no rule applies.
  */
 function prepare(path: string, index: number, dir: string, options: GuardOptions): TemplateJob | undefined {
   const template = JSON.parse(readFileSync(path, 'utf8')) as Template;
@@ -105,8 +107,7 @@ function prepare(path: string, index: number, dir: string, options: GuardOptions
   const args = ['validate', ...rules.flatMap((r) => ['--rules', r.file]), '--data', view];
   args.push('--output-format', 'json', '--show-summary', 'none', '--structured');
   const key = resultKey('cfn-guard', rulesVersion(), CACHE_FORMAT, ...rules.map((r) => r.control), text);
-  writeFileSync(view, text);
-  return { path, rules, args, size: text.length, key };
+  return { path, rules, args, view, text, key };
 }
 
 /** The findings of one template's run, from cfn-guard's exit code and output. */
@@ -204,14 +205,17 @@ function summary(
   };
 }
 
-/** The cached results of `jobs`, and the jobs left for cfn-guard. */
+/** The cached results of `jobs`, and the jobs left for cfn-guard, their files written. */
 function fromCache(jobs: readonly TemplateJob[], cacheDir: string | undefined) {
   const results = new Map<TemplateJob, ControlFinding[]>();
   const todo: TemplateJob[] = [];
   for (const job of jobs) {
     const cached = cachedFindings(job, cacheDir);
     if (cached) results.set(job, cached);
-    else todo.push(job);
+    else {
+      writeFileSync(job.view, job.text);
+      todo.push(job);
+    }
   }
   return { results, todo, cached: results.size };
 }
@@ -265,7 +269,7 @@ export function runGuardParallel(
   const started = performance.now();
   return withJobs(templatePaths, options, async (jobs) => {
     const { results, todo, cached } = fromCache(jobs, options.cacheDir);
-    const queue = todo.sort((a, b) => b.size - a.size);
+    const queue = todo.sort((a, b) => b.text.length - a.text.length);
     const worker = async () => {
       for (let job = queue.shift(); job; job = queue.shift()) {
         const findings = await guardProcess(job);

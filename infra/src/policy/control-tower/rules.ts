@@ -107,11 +107,15 @@ export function guardBinary(): string {
   return join(PACKAGE_DIR, 'bin', os, cpu, 'cfn-guard');
 }
 
-/** The package's version and the cfn-guard version it bundles (`0.0.62, cfn-guard 3.1.1`). */
+let versions: string | undefined;
+
+/** The package's version and the cfn-guard version it bundles (`0.0.62, cfn-guard 3.1.1`), read once per process. */
 export function rulesVersion(): string {
+  if (versions) return versions;
   const pkg = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as { version: string };
   const guard = JSON.parse(readFileSync(join(PACKAGE_DIR, 'guard-version.json'), 'utf8')) as {
     version: string;
   };
-  return `${pkg.version}, cfn-guard ${guard.version}`;
+  versions = `${pkg.version}, cfn-guard ${guard.version}`;
+  return versions;
 }
